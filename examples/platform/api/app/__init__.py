@@ -1,0 +1,1 @@
+"""Public API of the trading platform: orders and accounts."""
