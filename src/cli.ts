@@ -1,0 +1,63 @@
+import { createRequire } from "node:module";
+import { Command, CommanderError, Option } from "commander";
+import { COMMANDS } from "./commands/index.js";
+import { ConfigError, EXIT_USAGE, FksError, formatConfigIssue } from "./errors.js";
+
+const require = createRequire(import.meta.url);
+const { version } = require("../package.json") as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command("fks")
+    .description("Make a pile of microservices healthy, observable and well-cut.")
+    .version(version, "-V, --version")
+    .option("-c, --config <file>", "fks.yaml to use (default: ./fks.yaml if present)")
+    .option("-C, --cwd <dir>", "run as if started in this folder")
+    .addOption(new Option("-f, --format <format>", "output format: table, json, … (each command lists its own)").env("FKS_FORMAT"))
+    .option("--no-color", "plain output without colours")
+    .option("-v, --verbose", "show stack traces of internal errors")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  program.addHelpText(
+    "after",
+    `
+Examples:
+  fks init examples/platform --dry-run          write fks.yaml from what fks finds
+  fks services examples/platform                what runs where, with health facts
+  fks services ../api ../web --format json      several repos, machine-readable
+
+Exit codes: 0 ok · 1 findings or unhealthy · 2 usage, config or internal error.`,
+  );
+  for (const register of COMMANDS) register(program);
+  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError("(run with --help for usage)");
+  return program;
+}
+
+/** The one place that turns errors into an exit code; commands set theirs through act(). */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    process.exitCode = report(e, argv.includes("--verbose") || argv.includes("-v"));
+  }
+}
+
+function report(e: unknown, verbose: boolean): number {
+  if (e instanceof CommanderError) {
+    // Help and version exit through here with code 0; commander already printed them.
+    return e.exitCode === 0 ? 0 : EXIT_USAGE;
+  }
+  if (e instanceof ConfigError) {
+    for (const i of e.issues) process.stderr.write(`error: ${formatConfigIssue(i)}\n`);
+    if (e.issues.length > 1) process.stderr.write(`${e.issues.length} problems in the configuration\n`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof FksError) {
+    process.stderr.write(`error: ${e.message}${e.hint ? ` — ${e.hint}` : ""}\n`);
+    if (verbose && e.cause) process.stderr.write(`${(e.cause as Error).stack ?? e.cause}\n`);
+    return EXIT_USAGE;
+  }
+  const err = e as Error;
+  process.stderr.write(`error: internal error: ${err?.message ?? String(e)} — run again with --verbose and report it\n`);
+  if (verbose) process.stderr.write(`${err?.stack ?? ""}\n`);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,200 @@
+import path from "node:path";
+import type { Dependency, ServiceRecord } from "../../model.js";
+import type { FksConfig } from "../../config/schema.js";
+import type { Evidence } from "./evidence.js";
+import { infraKindOfImage, infraKindOfUrl } from "./infra.js";
+
+interface Ctx {
+  cwd: string;
+  base: string;
+  config?: FksConfig;
+  rel: (f: string) => string;
+}
+
+interface Draft extends ServiceRecord {
+  abs?: string;
+}
+
+const DEFAULT_HEALTH = { live: "/live", ready: "/ready", health: "/health" };
+
+const norm = (s: string) => s.toLowerCase().replace(/[_.\s]+/g, "-");
+const at = (file: string, line?: number) => (line ? `${file}:${line}` : file);
+
+/** Merges the evidence into one record per service; infrastructure becomes dependencies. */
+export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[]; dependencies: Dependency[] } {
+  const records = new Map<string, Draft>();
+  const deps = new Map<string, Dependency>();
+  const cfgFile = "fks.yaml";
+
+  const create = (name: string): Draft => {
+    let unique = name;
+    for (let i = 2; records.has(unique); i++) unique = `${name}-${i}`;
+    const r: Draft = { name: unique, health: { ...DEFAULT_HEALTH }, healthInCode: [], dependsOn: [], sources: {}, configured: false };
+    records.set(unique, r);
+    return r;
+  };
+  const note = (r: Draft, field: string, where: string) => {
+    const list = (r.sources[field] ??= []);
+    if (!list.includes(where)) list.push(where);
+  };
+  const set = <K extends keyof ServiceRecord>(r: Draft, field: K, value: ServiceRecord[K] | undefined, where: string) => {
+    if (value === undefined || value === null) return;
+    if (r[field] === undefined) r[field] = value as Draft[K];
+    if (r[field] === value || typeof value === "object") note(r, String(field), where);
+  };
+  const addDep = (r: Draft, name: string, where: string) => {
+    if (name === r.name || r.dependsOn.includes(name)) return;
+    r.dependsOn.push(name);
+    note(r, "dependsOn", where);
+  };
+  const infra = (name: string, kind: Dependency["kind"], source: string, user?: string) => {
+    const d = deps.get(name) ?? { name, kind, source, usedBy: [] };
+    if (user && !d.usedBy.includes(user)) d.usedBy.push(user);
+    deps.set(name, d);
+  };
+
+  // 1. fks.yaml is the user's word: it names services and pins their facts.
+  for (const [name, s] of Object.entries(ctx.config?.services ?? {})) {
+    const r = create(name);
+    r.configured = true;
+    const w = cfgFile;
+    if (s.path) {
+      r.abs = path.resolve(ctx.base, s.path);
+      set(r, "path", ctx.rel(r.abs), w);
+    }
+    set(r, "language", s.language, w);
+    set(r, "framework", s.framework, w);
+    set(r, "port", s.port, w);
+    set(r, "baseUrl", s.baseUrl, w);
+    if (s.health) r.health = { ...DEFAULT_HEALTH, ...s.health };
+    for (const d of s.dependsOn ?? []) addDep(r, d, w);
+  }
+  const configuredBy = (pred: (s: NonNullable<FksConfig["services"]>[string], name: string) => boolean) =>
+    Object.entries(ctx.config?.services ?? {}).find(([n, s]) => pred(s, n))?.[0];
+
+  // 2. Compose: app services carry build context, ports, depends_on and healthchecks.
+  const composeInfra = new Map<string, Dependency["kind"]>();
+  for (const c of ev.compose) {
+    const kind = !c.build ? infraKindOfImage(c.image) : undefined;
+    if (kind) {
+      composeInfra.set(c.service, kind);
+      infra(c.service, kind, at(c.file, c.line));
+    }
+  }
+  for (const c of ev.compose) {
+    if (composeInfra.has(c.service)) continue;
+    const name = configuredBy((s, n) => s.compose?.service === c.service || (!s.compose?.service && n === c.service)) ?? c.service;
+    const r = records.get(name) ?? create(name);
+    const w = at(c.file, c.line);
+    r.compose = c;
+    note(r, "compose", w);
+    if (c.build && !r.abs) {
+      r.abs = c.build.context;
+      set(r, "path", ctx.rel(c.build.context), w);
+    }
+    set(r, "port", c.ports[0]?.container, w);
+    const published = c.ports.find((p) => p.host);
+    if (published?.host) set(r, "baseUrl", `http://127.0.0.1:${published.host}`, w);
+    for (const d of c.dependsOn) addDep(r, d.name, w);
+  }
+
+  // 3. Source projects: language, framework, health routes, client libraries.
+  for (const p of ev.projects) {
+    let r = [...records.values()].find((x) => x.abs && path.resolve(x.abs) === p.dir);
+    if (!r) {
+      if (!p.framework) continue;
+      r = create(path.basename(p.dir));
+      r.abs = p.dir;
+      set(r, "path", ctx.rel(p.dir), at(ctx.rel(p.dir)));
+    }
+    if (p.languageSource) set(r, "language", p.language, at(p.languageSource.file, p.languageSource.line));
+    if (p.frameworkSource) set(r, "framework", p.framework, at(p.frameworkSource.file, p.frameworkSource.line));
+    if (p.port) set(r, "port", p.port.value, at(p.port.source.file, p.port.source.line));
+    r.healthInCode.push(...p.healthInCode);
+    for (const i of p.infra) {
+      const where = at(i.source.file, i.source.line);
+      const target = [...composeInfra].find(([, k]) => k === i.kind)?.[0] ?? i.kind;
+      infra(target, i.kind as Dependency["kind"], where, r.name);
+      addDep(r, target, where);
+    }
+  }
+
+  // 4. Dockerfiles: the one compose builds, the one fks.yaml names, or the one in the service folder.
+  for (const r of records.values()) {
+    const cfg = ctx.config?.services?.[r.name];
+    const candidates = [
+      cfg?.dockerfile ? path.resolve(ctx.base, cfg.dockerfile) : undefined,
+      r.compose?.build ? path.resolve(r.compose.build.context, r.compose.build.dockerfile ?? "Dockerfile") : undefined,
+      r.abs ? path.join(r.abs, "Dockerfile") : undefined,
+    ];
+    const file = candidates.find((f) => f && ev.dockerfiles.has(f));
+    if (!file) continue;
+    r.dockerfile = ev.dockerfiles.get(file);
+    note(r, "dockerfile", at(ctx.rel(file)));
+    set(r, "port", r.dockerfile?.expose[0], at(ctx.rel(file), 1));
+  }
+
+  // 5. Kubernetes workloads: matched by configured name, equal name, image name, container name or a name suffix.
+  for (const k of ev.k8s) {
+    const kind = infraKindOfImage(k.image);
+    if (kind) {
+      infra(k.name, kind, at(k.file, k.line));
+      continue;
+    }
+    const image = k.image ? norm(k.image.split("/").pop()!.split(/[:@]/)[0]!) : undefined;
+    const all = [...records.values()];
+    const byCfg = configuredBy((s) => s.k8s?.name === k.name);
+    const match =
+      (byCfg ? records.get(byCfg) : undefined) ??
+      all.find((r) => norm(r.name) === norm(k.name)) ??
+      all.find((r) => image && norm(r.name) === image) ??
+      all.find((r) => norm(r.name) === norm(k.container)) ??
+      uniq(all.filter((r) => norm(k.name).endsWith("-" + norm(r.name))));
+    const r = match ?? create(k.name);
+    if (r.k8s) continue;
+    r.k8s = k;
+    note(r, "k8s", at(k.file, k.line));
+    set(r, "port", k.ports[0], at(k.file, k.line));
+  }
+
+  // 6. Environment: connection strings name infrastructure, http URLs name other services.
+  for (const r of records.values()) {
+    const envs: Array<[Record<string, string>, string]> = [];
+    if (r.compose) envs.push([r.compose.environment, at(r.compose.file, r.compose.line)]);
+    if (r.k8s) envs.push([r.k8s.env, at(r.k8s.file, r.k8s.line)]);
+    for (const [env, where] of envs) {
+      for (const value of Object.values(env)) {
+        const kind = infraKindOfUrl(value);
+        if (kind) {
+          const host = /^[a-z+]+:\/\/(?:[^@/]*@)?([^:/?]+)/i.exec(value)?.[1];
+          const target = host && deps.has(host) ? host : ([...composeInfra].find(([, k]) => k === kind)?.[0] ?? kind);
+          infra(target, kind, where, r.name);
+          addDep(r, target, where);
+          continue;
+        }
+        const host = /^https?:\/\/([^:/?]+)/i.exec(value)?.[1];
+        if (host && records.has(host) && host !== r.name) addDep(r, host, where);
+      }
+    }
+    for (const d of r.dependsOn) {
+      const dep = deps.get(d);
+      if (dep && !dep.usedBy.includes(r.name)) dep.usedBy.push(r.name);
+    }
+  }
+
+  const services = [...records.values()]
+    .map(({ abs: _abs, ...r }) => tidy(r, ctx))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { services, dependencies: [...deps.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+}
+
+/** Puts the identifying fields first and makes paths relative, for readable JSON. */
+function tidy(r: ServiceRecord, ctx: Ctx): ServiceRecord {
+  const { name, language, framework, port, path: p, baseUrl, ...rest } = r;
+  const compose = rest.compose?.build ? { ...rest.compose, build: { ...rest.compose.build, context: ctx.rel(rest.compose.build.context) } } : rest.compose;
+  return { name, language, framework, port, path: p, baseUrl, ...rest, compose };
+}
+
+function uniq<T>(xs: T[]): T | undefined {
+  return xs.length === 1 ? xs[0] : undefined;
+}

@@ -1,0 +1,197 @@
+import path from "node:path";
+import type { Source } from "../../model.js";
+import { detectFramework, type ProjectFacts } from "../../frameworks/index.js";
+import { infraKindOfLibrary } from "./infra.js";
+
+/** Files whose presence makes a folder a project of some language. */
+const MARKERS: Record<string, ProjectFacts["language"] | "any"> = {
+  "requirements.txt": "python", "pyproject.toml": "python", Pipfile: "python", "setup.py": "python", "setup.cfg": "python",
+  "manage.py": "python", "Cargo.toml": "rust", "package.json": "javascript", Dockerfile: "any",
+};
+
+const SOURCE_EXT: Record<string, NonNullable<ProjectFacts["language"]>> = {
+  ".py": "python", ".rs": "rust", ".ts": "typescript", ".mts": "typescript", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+};
+
+export interface SourceProject {
+  dir: string;
+  language?: string;
+  framework?: string;
+  frameworkSource?: Source;
+  languageSource?: Source;
+  /** Infrastructure kinds from client libraries, with where each was declared. */
+  infra: Array<{ kind: string; source: Source }>;
+  port?: { value: number; source: Source };
+  healthInCode: Array<{ path: string; file: string; line: number }>;
+  files: string[];
+}
+
+export function isMarker(name: string): boolean {
+  return name in MARKERS || /^requirements[\w.-]*\.txt$/.test(name);
+}
+
+export function isSourceFile(name: string): boolean {
+  return path.extname(name) in SOURCE_EXT;
+}
+
+/**
+ * Groups files into projects (the deepest folder with a marker owns a file) and reads
+ * language, framework, infrastructure clients, a listening port and health routes from them.
+ */
+export function analyzeProjects(files: string[], read: (f: string) => string, rel: (f: string) => string): SourceProject[] {
+  const projectDirs = new Set<string>();
+  for (const f of files) if (isMarker(path.basename(f))) projectDirs.add(path.dirname(f));
+  const owner = (f: string): string | undefined => {
+    for (let d = path.dirname(f); ; d = path.dirname(d)) {
+      if (projectDirs.has(d)) return d;
+      if (path.dirname(d) === d) return undefined;
+    }
+  };
+  const byDir = new Map<string, string[]>();
+  for (const f of files) {
+    const d = owner(f);
+    if (d) byDir.set(d, [...(byDir.get(d) ?? []), f]);
+  }
+  const projects: SourceProject[] = [];
+  for (const [dir, own] of byDir) projects.push(analyzeOne(dir, own, read, rel));
+  return projects.sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+function analyzeOne(dir: string, files: string[], read: (f: string) => string, rel: (f: string) => string): SourceProject {
+  const facts: ProjectFacts = { dir, deps: new Map(), imports: new Map(), markers: new Map() };
+  const counts: Record<string, number> = {};
+  const project: SourceProject = { dir, infra: [], healthInCode: [], files };
+  let languageSource: Source | undefined;
+  for (const f of files) {
+    const name = path.basename(f);
+    const marker = path.dirname(f) === dir && isMarker(name) ? (MARKERS[name] ?? "python") : undefined;
+    if (marker) {
+      facts.markers.set(name, { file: rel(f), line: 1 });
+      if (marker !== "any") {
+        counts[marker] = (counts[marker] ?? 0) + 1000;
+        languageSource ??= { file: rel(f), line: 1 };
+      }
+      readDeps(name, read(f), rel(f), facts.deps);
+    }
+    const lang = SOURCE_EXT[path.extname(name)];
+    if (lang) {
+      counts[lang] = (counts[lang] ?? 0) + 1;
+      scanSource(lang, read(f), rel(f), facts, project);
+    }
+  }
+  if (counts.javascript && files.some((f) => f.endsWith("tsconfig.json") || /\.m?ts$/.test(f))) {
+    counts.typescript = (counts.typescript ?? 0) + counts.javascript;
+    delete counts.javascript;
+  }
+  const language = Object.entries(counts).sort((a, b) => b[1] - a[1])[0]?.[0] as ProjectFacts["language"];
+  facts.language = language;
+  project.language = language;
+  project.languageSource = languageSource ?? firstOf(facts.imports);
+  const fw = detectFramework(facts);
+  if (fw) {
+    project.framework = fw.adapter.id;
+    project.frameworkSource = fw.source;
+  }
+  const seen = new Set<string>();
+  for (const [name, source] of [...facts.deps, ...facts.imports]) {
+    const kind = infraKindOfLibrary(name);
+    if (kind && !seen.has(kind)) {
+      seen.add(kind);
+      project.infra.push({ kind, source });
+    }
+  }
+  return project;
+}
+
+function firstOf(m: Map<string, Source>): Source | undefined {
+  return m.values().next().value;
+}
+
+function readDeps(name: string, text: string, file: string, deps: Map<string, Source>): void {
+  const add = (dep: string, line: number) => {
+    const key = dep.toLowerCase().replace(/_/g, "-");
+    if (!deps.has(key)) deps.set(key, { file, line });
+  };
+  const lines = text.split(/\r?\n/);
+  if (/^requirements[\w.-]*\.txt$/.test(name)) {
+    lines.forEach((l, i) => {
+      const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(l);
+      if (m && !l.trim().startsWith("-")) add(m[1]!, i + 1);
+    });
+  } else if (name === "pyproject.toml" || name === "Pipfile" || name === "setup.py" || name === "setup.cfg") {
+    let section = "";
+    lines.forEach((l, i) => {
+      const header = /^\s*\[([^\]]+)\]/.exec(l);
+      if (header) section = header[1]!;
+      // PEP 621 arrays and setup.py lists hold "name>=1.0" strings; Poetry and Pipfile use keys.
+      for (const m of l.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ][^"']*)?["']/g)) {
+        if (/depend|require|packages/i.test(section + l) || name === "setup.py") add(m[1]!, i + 1);
+      }
+      const key = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=/.exec(l);
+      if (key && /dependencies|packages/i.test(section) && key[1] !== "python") add(key[1]!, i + 1);
+    });
+  } else if (name === "Cargo.toml") {
+    let section = "";
+    lines.forEach((l, i) => {
+      const header = /^\s*\[([^\]]+)\]/.exec(l);
+      if (header) {
+        section = header[1]!.trim();
+        const dotted = /^(?:workspace\.)?dependencies\.([\w-]+)$/.exec(section);
+        if (dotted) add(dotted[1]!, i + 1);
+        return;
+      }
+      const key = /^\s*([A-Za-z0-9_-]+)\s*=/.exec(l);
+      if (key && /^(workspace\.)?dependencies$/.test(section)) add(key[1]!, i + 1);
+    });
+  } else if (name === "package.json") {
+    try {
+      const pkg = JSON.parse(text) as Record<string, Record<string, string> | undefined>;
+      for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) {
+        const idx = lines.findIndex((l) => l.includes(`"${dep}"`));
+        add(dep, idx + 1 || 1);
+      }
+    } catch {
+      // A broken package.json is the package manager's to report; it just yields no evidence here.
+    }
+  }
+}
+
+const HEALTH_LITERAL = /["'`]((?:\/|\^)?(?:health|healthz|healthcheck|live|livez|liveness|ready|readyz|readiness|ping|status)(?:\/[\w-]*)?\/?\$?)["'`]/i;
+const ROUTE_HINT = /(route|get|api_route|path\(|re_path|@|\.add_api_route|Route\(|url\()/;
+
+function scanSource(lang: string, text: string, file: string, facts: ProjectFacts, project: SourceProject): void {
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const n = i + 1;
+    let m: RegExpExecArray | null;
+    if (lang === "python") {
+      if ((m = /^\s*(?:from\s+([A-Za-z_]\w*)[\w.]*\s+import|import\s+([A-Za-z_]\w*))/.exec(l))) {
+        const mod = (m[1] ?? m[2])!.toLowerCase();
+        if (!facts.imports.has(mod)) facts.imports.set(mod, { file, line: n });
+      }
+      if (!project.port && (m = /(?:uvicorn\.run|app\.run|\.run)\([^)]*\bport\s*=\s*(\d{2,5})/.exec(l))) project.port = { value: Number(m[1]), source: { file, line: n } };
+    } else if (lang === "rust") {
+      if ((m = /^\s*(?:pub\s+)?use\s+([A-Za-z_]\w*)::/.exec(l))) {
+        const mod = m[1]!;
+        if (!facts.imports.has(mod)) facts.imports.set(mod, { file, line: n });
+      }
+      if (!project.port && (m = /"(?:0\.0\.0\.0|127\.0\.0\.1|\[::\]|localhost):(\d{2,5})"|unwrap_or\(\s*(\d{4,5})\s*\)|unwrap_or\("(\d{4,5})"|\[\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*\]\s*,\s*(\d{2,5})/.exec(l))) {
+        project.port = { value: Number(m[1] ?? m[2] ?? m[3] ?? m[4]), source: { file, line: n } };
+      }
+    } else {
+      if ((m = /(?:from\s+|require\(\s*)["']((?:@[\w.-]+\/)?[\w.-]+)/.exec(l))) {
+        const mod = m[1]!;
+        if (!facts.imports.has(mod)) facts.imports.set(mod, { file, line: n });
+      }
+      if (!project.port && (m = /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})/.exec(l))) project.port = { value: Number(m[1]), source: { file, line: n } };
+    }
+    const h = HEALTH_LITERAL.exec(l);
+    if (h && ROUTE_HINT.test(l)) {
+      let p = h[1]!.replace(/^\^/, "").replace(/\$$/, "");
+      if (!p.startsWith("/")) p = "/" + p;
+      if (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);
+      project.healthInCode.push({ path: p, file, line: n });
+    }
+  }
+}

@@ -1,0 +1,8 @@
+import { firstEvidence, type FrameworkAdapter } from "./types.js";
+
+export const axum: FrameworkAdapter = {
+  id: "axum",
+  language: "rust",
+  priority: 30,
+  detect: (facts) => (facts.language === "rust" ? firstEvidence(facts, ["axum"], ["axum"]) : undefined),
+};

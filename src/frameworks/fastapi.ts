@@ -1,0 +1,8 @@
+import { firstEvidence, type FrameworkAdapter } from "./types.js";
+
+export const fastapi: FrameworkAdapter = {
+  id: "fastapi",
+  language: "python",
+  priority: 30,
+  detect: (facts) => (facts.language === "python" ? firstEvidence(facts, ["fastapi"], ["fastapi"]) : undefined),
+};

@@ -1,0 +1,8 @@
+/** The fks library: one function per command, each returning a plain result. */
+export { discover, type DiscoverOptions, type DiscoverResult } from "./features/discover/index.js";
+export { init, type InitOptions, type InitResult } from "./features/init/index.js";
+export { loadConfig, type LoadedConfig } from "./config/load.js";
+export { configSchema, type FksConfig, type ServiceConfig } from "./config/schema.js";
+export { configJsonSchema } from "./config/json-schema.js";
+export { FksError, ConfigError, EXIT_OK, EXIT_FINDINGS, EXIT_USAGE } from "./errors.js";
+export type * from "./model.js";

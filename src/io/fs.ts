@@ -1,0 +1,63 @@
+import { promises as fsp, constants, statSync, readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+
+export { existsSync };
+
+export function readTextSync(file: string): string {
+  return readFileSync(file, "utf8");
+}
+
+export async function readText(file: string): Promise<string> {
+  return fsp.readFile(file, "utf8");
+}
+
+export function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Writes via a temp file in the same folder and a rename, so readers never see half a file. */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const dir = path.dirname(file);
+  await fsp.mkdir(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  let mode: number | undefined;
+  try {
+    mode = (await fsp.stat(file)).mode;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    await fsp.writeFile(tmp, content, { encoding: "utf8", mode, flag: "wx" });
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Applies several writes; each is atomic, and all contents are prepared before the first rename. */
+export async function writeFilesAtomic(files: Array<{ file: string; content: string }>): Promise<void> {
+  for (const f of files) await writeFileAtomic(f.file, f.content);
+}
+
+export async function canWrite(p: string): Promise<boolean> {
+  try {
+    await fsp.access(p, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

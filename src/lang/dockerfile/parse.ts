@@ -1,0 +1,78 @@
+import { DockerfileParser, type Instruction } from "dockerfile-ast";
+import type { DockerfileInfo } from "../../model.js";
+
+const KNOWN = new Set([
+  "FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME",
+  "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
+]);
+
+export interface DockerfileParse {
+  info: DockerfileInfo;
+  problems: Array<{ line: number; message: string }>;
+  /** Raw instructions, for editors that need positions. */
+  instructions: Array<{ keyword: string; line: number; args: string; stage: number }>;
+}
+
+/** Reads the facts fks needs from a Dockerfile: stages, final image, EXPOSE, HEALTHCHECK, CMD. */
+export function parseDockerfile(text: string, file: string): DockerfileParse {
+  const doc = DockerfileParser.parse(text);
+  const problems: DockerfileParse["problems"] = [];
+  const info: DockerfileInfo = { file, stages: [], expose: [], healthchecks: [] };
+  const instructions: DockerfileParse["instructions"] = [];
+  let stage = -1;
+  for (const ins of doc.getInstructions() as Instruction[]) {
+    const keyword = ins.getKeyword().toUpperCase();
+    const line = ins.getRange().start.line + 1;
+    const args = ins.getArgumentsContent() ?? "";
+    if (!KNOWN.has(keyword)) {
+      problems.push({ line, message: `unknown instruction "${ins.getKeyword()}"` });
+      continue;
+    }
+    if (keyword === "FROM") {
+      stage++;
+      const parts = args.trim().split(/\s+/).filter((p) => !p.startsWith("--"));
+      const image = parts[0] ?? "";
+      const asIdx = parts.findIndex((p) => p.toLowerCase() === "as");
+      info.stages.push({ image, line, name: asIdx >= 0 ? parts[asIdx + 1] : undefined });
+    } else if (stage < 0 && keyword !== "ARG") {
+      problems.push({ line, message: `${keyword} before the first FROM` });
+    }
+    instructions.push({ keyword, line, args, stage });
+    if (keyword === "EXPOSE") {
+      for (const p of args.split(/\s+/)) {
+        const n = Number.parseInt(p, 10);
+        if (Number.isInteger(n) && n > 0) info.expose.push(n);
+      }
+    } else if (keyword === "HEALTHCHECK") {
+      const none = /^\s*NONE\s*$/i.test(args);
+      const cmdAt = args.search(/\bCMD\b/i);
+      info.healthchecks.push({ line, stage, none, inFinalStage: false, command: cmdAt >= 0 ? args.slice(cmdAt + 3).trim() : args.trim() });
+      if (!none && cmdAt < 0) problems.push({ line, message: "HEALTHCHECK without CMD" });
+    } else if (keyword === "CMD" && stage === info.stages.length - 1) {
+      info.cmd = args.trim();
+    } else if (keyword === "ENTRYPOINT" && stage === info.stages.length - 1) {
+      info.entrypoint = args.trim();
+    }
+  }
+  if (info.stages.length === 0) problems.push({ line: 1, message: "no FROM instruction" });
+  const finalStage = info.stages.length - 1;
+  for (const h of info.healthchecks) h.inFinalStage = h.stage === finalStage;
+  info.finalImage = resolveStageImage(info.stages, finalStage);
+  // EXPOSE only matters in the final stage, but earlier stages' ports are a reasonable hint; keep unique.
+  info.expose = [...new Set(info.expose)];
+  return { info, problems, instructions };
+}
+
+/** Follows `FROM builder` chains back to a real image name. */
+function resolveStageImage(stages: DockerfileInfo["stages"], idx: number): string | undefined {
+  const seen = new Set<number>();
+  let cur = stages[idx];
+  while (cur && !seen.has(idx)) {
+    seen.add(idx);
+    const ref = stages.findIndex((s, i) => i < idx && s.name && s.name === cur!.image);
+    if (ref < 0) return cur.image;
+    idx = ref;
+    cur = stages[idx];
+  }
+  return cur?.image;
+}

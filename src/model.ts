@@ -1,0 +1,126 @@
+/** Contracts shared by features, renderers and the public API (see DESIGN.md "Contracts"). */
+
+/** Where a fact was seen: a file (relative to the cwd when possible) and a 1-based line. */
+export interface Source {
+  file: string;
+  line?: number;
+}
+
+export type Severity = "error" | "warning" | "note";
+
+/** One problem, in the single shape that feeds table, JSON, SARIF, JUnit and GitHub annotations. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  file?: string;
+  line?: number;
+  service?: string;
+  hint?: string;
+}
+
+/** An HTTP route extracted from source code. */
+export interface Route {
+  service: string;
+  framework: string;
+  method: string;
+  path: string;
+  handler: string;
+  file: string;
+  line: number;
+  via: Array<{ prefix: string; file: string; line: number }>;
+  unresolved?: boolean;
+  expression?: string;
+}
+
+/** A planned change to one file; applying is atomic, and --dry-run renders the same list as diffs. */
+export interface FileEdit {
+  file: string;
+  before: string | null;
+  after: string;
+  reason: string;
+}
+
+export interface HealthPaths {
+  live: string;
+  ready: string;
+  health: string;
+}
+
+export interface Probe {
+  type: "http" | "exec" | "tcp" | "grpc" | "unknown";
+  path?: string;
+  port?: number | string;
+  command?: string[];
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+  initialDelaySeconds?: number;
+  line: number;
+}
+
+export interface DockerfileInfo {
+  file: string;
+  stages: Array<{ name?: string; image: string; line: number }>;
+  finalImage?: string;
+  expose: number[];
+  /** HEALTHCHECK instructions with the stage they live in; only the final stage's counts at run time. */
+  healthchecks: Array<{ line: number; command: string; stage: number; inFinalStage: boolean; none: boolean }>;
+  cmd?: string;
+  entrypoint?: string;
+}
+
+export interface ComposeInfo {
+  file: string;
+  service: string;
+  line: number;
+  image?: string;
+  build?: { context: string; dockerfile?: string };
+  ports: Array<{ host?: number; container: number }>;
+  dependsOn: Array<{ name: string; condition?: string }>;
+  environment: Record<string, string>;
+  healthcheck?: { line: number; test: string; disabled: boolean; interval?: string; retries?: number };
+}
+
+export interface K8sInfo {
+  file: string;
+  kind: string;
+  name: string;
+  line: number;
+  container: string;
+  image?: string;
+  ports: number[];
+  env: Record<string, string>;
+  probes: { liveness?: Probe; readiness?: Probe; startup?: Probe };
+  /** Services whose selector matches this workload. */
+  services: Array<{ name: string; ports: number[]; line: number; file: string }>;
+}
+
+/** One service, merged from every piece of evidence discovery found. */
+export interface ServiceRecord {
+  name: string;
+  path?: string;
+  language?: string;
+  framework?: string;
+  port?: number;
+  baseUrl?: string;
+  health: HealthPaths;
+  /** Health-like endpoint paths whose string literals appear in route declarations in the code. */
+  healthInCode: Array<{ path: string; file: string; line: number }>;
+  dependsOn: string[];
+  dockerfile?: DockerfileInfo;
+  compose?: ComposeInfo;
+  k8s?: K8sInfo;
+  /** For each fact, where it came from ("file:line"). */
+  sources: Record<string, string[]>;
+  /** True when the service comes from fks.yaml. */
+  configured: boolean;
+}
+
+/** Infrastructure the services use (databases, caches, brokers): dependencies, not services. */
+export interface Dependency {
+  name: string;
+  kind: "postgres" | "mysql" | "redis" | "rabbitmq" | "kafka" | "mongo" | "memcached" | "elasticsearch" | "nats" | "other";
+  source: string;
+  usedBy: string[];
+}

@@ -1,0 +1,75 @@
+import type { DiscoverResult } from "../features/discover/index.js";
+import type { ServiceRecord } from "../model.js";
+import { colorsFor, json, renderTable, type Style } from "./table.js";
+
+export function servicesJson(result: DiscoverResult): string {
+  return json({
+    roots: result.roots,
+    services: result.services,
+    dependencies: result.dependencies,
+    diagnostics: result.diagnostics,
+  });
+}
+
+export function servicesTable(result: DiscoverResult, style: Style): string {
+  const c = colorsFor(style);
+  const missing = c.dim("—");
+  const rows = result.services.map((s) => [
+    s.name,
+    [s.language, s.framework].filter(Boolean).join("/") || missing,
+    s.port ? String(s.port) : missing,
+    healthCell(s) || missing,
+    dockerCell(s, c) || missing,
+    composeCell(s, c) || missing,
+    probesCell(s) || missing,
+    where(s),
+  ]);
+  let out = renderTable(["service", "language", "port", "health in code", "Dockerfile HEALTHCHECK", "compose healthcheck", "k8s probes", "found in"], rows, style);
+  if (result.dependencies.length) {
+    out += `\ndependencies: ${result.dependencies.map((d) => (d.kind === "other" || d.kind === d.name ? d.name : `${d.name} (${d.kind})`)).join(", ")}\n`;
+  }
+  const problems = result.diagnostics.filter((d) => d.severity !== "note");
+  for (const d of problems) out += `${d.severity === "error" ? c.red("error") : c.yellow("warning")}: ${d.file ? `${d.file}${d.line ? ":" + d.line : ""} ` : ""}${d.message}\n`;
+  return out;
+}
+
+function healthCell(s: ServiceRecord): string {
+  return [...new Set(s.healthInCode.map((h) => h.path))].join(" ");
+}
+
+function dockerCell(s: ServiceRecord, c: ReturnType<typeof colorsFor>): string {
+  if (!s.dockerfile) return "";
+  const hs = s.dockerfile.healthchecks;
+  if (hs.length === 0) return c.yellow("none");
+  const final = hs.filter((h) => h.inFinalStage).pop();
+  if (!final) return c.yellow("builder stage only");
+  if (final.none) return "NONE";
+  return shorten(final.command, 32);
+}
+
+function composeCell(s: ServiceRecord, c: ReturnType<typeof colorsFor>): string {
+  if (!s.compose) return "";
+  const h = s.compose.healthcheck;
+  if (!h) return c.yellow("none");
+  return h.disabled ? "disabled" : shorten(h.test, 32);
+}
+
+function probesCell(s: ServiceRecord): string {
+  if (!s.k8s) return "";
+  const p = s.k8s.probes;
+  const one = (label: string, x: typeof p.liveness) => (x ? `${label}:${x.type === "http" ? x.path : x.type}` : `${label}:-`);
+  return [one("L", p.liveness), one("R", p.readiness), one("S", p.startup)].join(" ");
+}
+
+function where(s: ServiceRecord): string {
+  const files = new Set<string>();
+  for (const field of ["compose", "k8s", "dockerfile", "framework"]) {
+    for (const w of s.sources[field] ?? []) files.add(w);
+  }
+  if (s.configured) files.add("fks.yaml");
+  return [...files].join(" ");
+}
+
+function shorten(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + "…" : s;
+}
