@@ -7,4 +7,5 @@ export const django: FrameworkAdapter = {
   priority: 40,
   detect: (facts) =>
     facts.language === "python" ? (facts.markers.get("manage.py") ?? firstEvidence(facts, ["django", "djangorestframework"], ["django"])) : undefined,
+  routes: { language: "python", load: async () => [(await import("./django/routes.js")).djangoRoutes] },
 };

@@ -5,4 +5,5 @@ export const fastapi: FrameworkAdapter = {
   language: "python",
   priority: 30,
   detect: (facts) => (facts.language === "python" ? firstEvidence(facts, ["fastapi"], ["fastapi"]) : undefined),
+  routes: { language: "python", load: async () => [(await import("./fastapi/routes.js")).fastapiRoutes] },
 };

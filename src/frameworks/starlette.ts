@@ -5,4 +5,5 @@ export const starlette: FrameworkAdapter = {
   language: "python",
   priority: 20,
   detect: (facts) => (facts.language === "python" ? firstEvidence(facts, ["starlette"], ["starlette"]) : undefined),
+  routes: { language: "python", load: async () => [(await import("./starlette/routes.js")).starletteRoutes] },
 };

@@ -23,6 +23,15 @@ export interface FrameworkAdapter {
   priority: number;
   /** Evidence that the project uses this framework, or undefined. */
   detect(facts: ProjectFacts): Source | undefined;
+  /** Route extraction: the framework's knowledge, loaded lazily because it pulls in parsers. */
+  routes?: RouteCapability;
+}
+
+/** What route extraction needs from an adapter (see src/frameworks/route-graph.ts). */
+export interface RouteCapability {
+  language: "python" | "rust" | "typescript" | "javascript";
+  /** Python adapters return interpreter knowledge (src/lang/python/interp.ts PyKnowledge[]). */
+  load(): Promise<unknown[]>;
 }
 
 /** First piece of evidence among dependency names, then imports. */

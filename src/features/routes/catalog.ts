@@ -1,0 +1,171 @@
+import path from "node:path";
+import type { Finding, Route, ServiceRecord } from "../../model.js";
+import type { FksConfig } from "../../config/schema.js";
+import { FksError } from "../../errors.js";
+import { isDirectory, readTextSync } from "../../io/fs.js";
+import { walk } from "../../io/walk.js";
+import type { FlatRoute } from "../../frameworks/route-graph.js";
+import { extractPython, extractRust } from "./extract.js";
+import { renderPath } from "./normalize.js";
+
+export interface CatalogOptions {
+  cwd: string;
+  paths?: string[];
+  config?: FksConfig;
+  configDir?: string;
+  /** Skip service discovery (compose, k8s): each scanned folder is one service. */
+  noDiscover?: boolean;
+  onProgress?: (event: { phase: string; files?: number }) => void;
+}
+
+export interface Catalog {
+  roots: string[];
+  services: Array<{ name: string; dir: string; framework?: string }>;
+  routes: Route[];
+  /** Files fks could not read or parse, binary or oversized files: notes and errors, never fatal. */
+  diagnostics: Finding[];
+  /** `fks-ignore: rule` comments: file → line → rules suppressed on that line. */
+  suppressions: Map<string, Map<number, Set<string>>>;
+  stats: { files: number; parsed: number };
+}
+
+const MAX_BYTES = 1024 * 1024;
+
+/** Every route of every service under the given folders, extracted statically. */
+export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
+  const base = opts.configDir ?? opts.cwd;
+  const roots = opts.paths?.length
+    ? opts.paths.map((p) => path.resolve(opts.cwd, p))
+    : opts.config?.roots?.length
+      ? opts.config.roots.map((r) => path.resolve(base, r))
+      : [base];
+  roots.forEach((r, i) => {
+    if (!isDirectory(r)) throw new FksError(`path not found or not a folder: ${opts.paths?.[i] ?? r}`, { hint: "pass the folders that hold your services" });
+  });
+  const rel = (f: string) => path.relative(opts.cwd, f) || ".";
+  const services = await findServices(opts, roots);
+  opts.onProgress?.({ phase: "walk" });
+  const { files, skipped } = await walk([...roots, ...services.map((s) => s.dir).filter((d) => !roots.some((r) => d === r || d.startsWith(r + path.sep)))], {
+    accept: (n) => n.endsWith(".py") || n.endsWith(".rs"),
+    maxBytes: MAX_BYTES,
+  });
+  const diagnostics: Finding[] = skipped.map((s) => ({ rule: "routes/skipped", severity: "note", message: `skipped: ${s.reason}`, file: rel(s.file) }));
+  const texts = new Map<string, string>();
+  const readable: string[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = readTextSync(f);
+    } catch (e) {
+      diagnostics.push({ rule: "routes/skipped", severity: "note", message: `skipped: unreadable (${(e as NodeJS.ErrnoException).code ?? e})`, file: rel(f) });
+      continue;
+    }
+    if (text.slice(0, 8000).includes("\0")) {
+      diagnostics.push({ rule: "routes/skipped", severity: "note", message: "skipped: binary file", file: rel(f) });
+      continue;
+    }
+    texts.set(f, text);
+    readable.push(f);
+  }
+  const read = (f: string) => texts.get(f) ?? "";
+  opts.onProgress?.({ phase: "parse", files: readable.length });
+
+  // The deepest service folder owns a file; files outside every service belong to their scan root.
+  const owners = [...services].sort((a, b) => b.dir.length - a.dir.length);
+  const groups = new Map<string, { svc: { name: string; dir: string; framework?: string }; py: string[]; rs: string[] }>();
+  for (const f of readable) {
+    let svc = owners.find((s) => f === s.dir || f.startsWith(s.dir + path.sep));
+    if (!svc) {
+      const root = roots.find((r) => f.startsWith(r + path.sep)) ?? path.dirname(f);
+      svc = { name: path.basename(root), dir: root };
+      if (!services.some((s) => s.dir === root)) services.push(svc);
+    }
+    const g = groups.get(svc.dir) ?? { svc, py: [], rs: [] };
+    (f.endsWith(".py") ? g.py : g.rs).push(f);
+    groups.set(svc.dir, g);
+  }
+
+  const routes: Route[] = [];
+  let parsed = 0;
+  for (const g of groups.values()) {
+    for (const [lang, list] of [["python", g.py], ["rust", g.rs]] as const) {
+      if (list.length === 0) continue;
+      const res = lang === "python" ? await extractPython(list, g.svc.dir, read) : await extractRust(list, crateDirOf(list[0]!, g.svc.dir), read);
+      parsed += res.parsed;
+      for (const d of res.diagnostics) diagnostics.push({ rule: "routes/parse-error", severity: "error", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
+      for (const r of res.routes) routes.push(...toRoutes(r, g.svc.name, rel));
+    }
+  }
+  return {
+    roots,
+    services: services.filter((s) => groups.has(s.dir)),
+    routes,
+    diagnostics,
+    suppressions: collectSuppressions(routes, texts, opts.cwd),
+    stats: { files: readable.length, parsed },
+  };
+}
+
+async function findServices(opts: CatalogOptions, roots: string[]): Promise<Array<{ name: string; dir: string; framework?: string }>> {
+  if (opts.noDiscover) return [];
+  const { discover } = await import("../discover/index.js");
+  const res = await discover({ paths: roots, cwd: opts.cwd, config: opts.config, configDir: opts.configDir });
+  return res.services
+    .filter((s: ServiceRecord) => !!s.path && isDirectory(s.path))
+    .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework }));
+}
+
+function crateDirOf(file: string, fallback: string): string {
+  const parts = file.split(path.sep);
+  const src = parts.lastIndexOf("src");
+  return src > 0 ? parts.slice(0, src).join(path.sep) : fallback;
+}
+
+function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Route[] {
+  const { path: p, unresolved } = renderPath(r.path);
+  const expression = [unresolved, r.orphanOf].filter(Boolean).join("; ") || undefined;
+  return r.methods.map((method) => {
+    const route: Route = {
+      service,
+      framework: r.framework,
+      method: method.toUpperCase(),
+      path: p,
+      handler: r.handler,
+      file: rel(r.file),
+      line: r.line,
+      via: r.via.map((v) => ({ prefix: renderPath(v.prefix).path, file: rel(v.file), line: v.line })),
+    };
+    if (expression || method.startsWith("<")) {
+      route.unresolved = true;
+      route.expression = expression ?? method;
+    }
+    return route;
+  });
+}
+
+const IGNORE = /(?:#|\/\/)\s*fks-ignore:\s*([\w/,\s-]+)/;
+
+/** `# fks-ignore: rule-a, rule-b` on a route's line (or the line above it) silences those rules there. */
+function collectSuppressions(routes: Route[], texts: Map<string, string>, cwd: string): Catalog["suppressions"] {
+  const out: Catalog["suppressions"] = new Map();
+  const lines = new Map<string, string[]>();
+  for (const r of routes) {
+    const abs = path.resolve(cwd, r.file);
+    let ls = lines.get(abs);
+    if (!ls) {
+      ls = (texts.get(abs) ?? "").split("\n");
+      lines.set(abs, ls);
+    }
+    for (const ln of [r.line, r.line - 1]) {
+      const m = IGNORE.exec(ls[ln - 1] ?? "");
+      if (!m) continue;
+      const rules = m[1]!.split(/[,\s]+/).filter(Boolean);
+      const byLine = out.get(r.file) ?? new Map<number, Set<string>>();
+      const set = byLine.get(r.line) ?? new Set<string>();
+      rules.forEach((x) => set.add(x));
+      byLine.set(r.line, set);
+      out.set(r.file, byLine);
+    }
+  }
+  return out;
+}

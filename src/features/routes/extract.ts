@@ -1,0 +1,108 @@
+import path from "node:path";
+import { astGrep } from "../../lang/python/ast-grep.js";
+import { firstSyntaxError } from "../../lang/python/ast-grep.js";
+import { Interpreter, type PyKnowledge } from "../../lang/python/interp.js";
+import { indexFile, type RustIndex } from "../../lang/rust/items.js";
+import { FRAMEWORKS } from "../../frameworks/index.js";
+import { AxumEvaluator } from "../../frameworks/axum/routes.js";
+import { urlconfOf } from "../../frameworks/django/routes.js";
+import { collectContainers, entriesOf, flatten, type Container, type FlatRoute } from "../../frameworks/route-graph.js";
+
+export interface ExtractDiagnostic {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface ExtractResult {
+  routes: FlatRoute[];
+  diagnostics: ExtractDiagnostic[];
+  parsed: number;
+}
+
+/** Python knowledge of every adapter that has a routes capability for Python. */
+async function pythonKnowledge(): Promise<PyKnowledge[]> {
+  const out: PyKnowledge[] = [];
+  for (const fw of FRAMEWORKS) {
+    if (fw.routes?.language === "python") out.push(...((await fw.routes.load()) as PyKnowledge[]));
+  }
+  return out;
+}
+
+/** Tokens without which a Python file cannot declare or mount a route (a cheap pre-filter before parsing). */
+const PY_ROUTEISH = /FastAPI|APIRouter|Flask|Blueprint|Starlette|urlpatterns|include_router|register_blueprint|add_api_route|add_url_rule|Router\(|Mount\(|Route\(|\.route\(|ROOT_URLCONF/;
+
+/** Routes of one service's Python files. */
+export async function extractPython(files: string[], root: string, read: (f: string) => string): Promise<ExtractResult> {
+  const parse = await astGrep();
+  const knowledge = await pythonKnowledge();
+  const interp = new Interpreter({ files: new Set(files), roots: [root], read, parse: (src) => parse("python", src), knowledge });
+  const { containers } = collectContainers(() => {
+    const candidates = files.filter((f) => PY_ROUTEISH.test(read(f)));
+    for (const f of candidates) interp.loadFile(f);
+    // App factories nobody calls at import time (served with `uvicorn --factory`).
+    for (const mod of [...interp.modules.values()]) {
+      for (const b of mod.scope.vars.values()) {
+        if (b.k === "fn" && b.file === mod.file && !interp.called.has(b.node.id()) && /\b(FastAPI|Flask|Starlette)\(/.test(b.node.text())) interp.runUncalled(b);
+      }
+    }
+    // Django: the ROOT_URLCONF named in settings is the project's root; every urls module is a conf.
+    for (const f of candidates) {
+      const m = /^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m.exec(read(f));
+      if (m) {
+        const mod = interp.importModule(m[1]!, f);
+        if (mod.k === "mod") urlconfOf(mod.mod, interp, true);
+      }
+    }
+    for (const mod of interp.modules.values()) if (mod.scope.vars.has("urlpatterns")) urlconfOf(mod, interp);
+  });
+  return {
+    routes: flattenAll(containers),
+    diagnostics: interp.diagnostics,
+    parsed: interp.parsedFiles,
+  };
+}
+
+const RS_ROUTEISH = /Router|\.route\(|\.nest\(|\.merge\(/;
+
+/** Routes of one service's Rust files (axum). */
+export async function extractRust(files: string[], crateDir: string, read: (f: string) => string): Promise<ExtractResult> {
+  const parse = await astGrep();
+  const index: RustIndex = { fns: [], consts: new Map() };
+  const diagnostics: ExtractDiagnostic[] = [];
+  let parsed = 0;
+  // Constants may live anywhere, so every file with a route-ish token or a const is indexed.
+  for (const f of files) {
+    const text = read(f);
+    if (!RS_ROUTEISH.test(text) && !/\bconst\b/.test(text)) continue;
+    const root = parse("rust", text).root();
+    parsed++;
+    const err = firstSyntaxError(root);
+    if (err) diagnostics.push({ file: f, line: err.line, message: `syntax error near "${err.text}"; routes after it may be missing` });
+    indexFile(root, f, index);
+  }
+  const { containers } = collectContainers(() => {
+    const ev = new AxumEvaluator(index, crateDir);
+    const mains = index.fns.filter((fn) => fn.name === "main" || /(^|::|\.)serve\(/.test(fn.node.text()));
+    for (const fn of mains) ev.run(fn);
+    for (const fn of index.fns) if (fn.returnsRouter && !ev.evaluated.has(fn.node.id())) ev.run(fn);
+  });
+  return { routes: flattenAll(containers), diagnostics, parsed };
+}
+
+/**
+ * Apps are roots. Containers nothing includes are roots too, but when the service has an
+ * app their routes are marked: the include that should reach them was not resolved.
+ */
+function flattenAll(containers: Container[]): FlatRoute[] {
+  const nonEmpty = containers.filter((c) => entriesOf(c).length > 0);
+  const apps = nonEmpty.filter((c) => (c.kind === "app" || c.root) && !c.included);
+  const orphans = nonEmpty.filter((c) => !c.included && c.kind !== "app" && !c.root);
+  const out: FlatRoute[] = [];
+  for (const a of apps) out.push(...flatten(a));
+  for (const o of orphans) {
+    const where = `${path.basename(o.file)}:${o.line}`;
+    out.push(...flatten(o, apps.length ? `${o.name} (${where}) is not included by any app fks could follow` : undefined));
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+import type { PathExpr } from "../../frameworks/route-graph.js";
+
+/**
+ * One spelling for path parameters across frameworks: `<int:pk>` (Flask, Django),
+ * `{id:int}` / `{path:path}` (FastAPI, Starlette), `:id` and `*rest` (axum 0.7), `{*rest}` (axum 0.8).
+ */
+export function normalizeParams(p: string): string {
+  return p
+    .replace(/<(?:[A-Za-z_][\w]*:)?([A-Za-z_]\w*)>/g, "{$1}")
+    .replace(/\{\*?([A-Za-z_]\w*)(?::[^}]*)?\}/g, "{$1}")
+    .replace(/(^|\/):([A-Za-z_]\w*)/g, "$1{$2}")
+    .replace(/(^|\/)\*([A-Za-z_]\w*)/g, "$1{$2}");
+}
+
+/** The display path of a route: literal pieces normalised, unresolved pieces shown as `<expression>`. */
+export function renderPath(p: PathExpr): { path: string; unresolved?: string } {
+  let out = "";
+  const unresolved: string[] = [];
+  for (const piece of p) {
+    if ("s" in piece) out += piece.s;
+    else {
+      out += `<${piece.u}>`;
+      unresolved.push(piece.u);
+    }
+  }
+  let path = normalizeParams(out);
+  if (!path.startsWith("/") && !path.startsWith("<")) path = "/" + path;
+  return { path, unresolved: unresolved.length ? unresolved.join(", ") : undefined };
+}
+
+/** Parameter names of a normalised path. */
+export function paramsOf(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+}
+
+/** The path with parameter names erased, for comparing routes across naming choices. */
+export function shapeOf(path: string): string {
+  return path.replace(/\{\w+\}/g, "{}");
+}

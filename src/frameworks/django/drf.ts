@@ -1,0 +1,108 @@
+import type { Interpreter, PyCall } from "../../lang/python/interp.js";
+import { items, type PyValue } from "../../lang/python/values.js";
+import type { Entry } from "../route-graph.js";
+import { arg, pathArg } from "../python-routes.js";
+
+interface Registration { prefix: PyValue | undefined; prefixText?: string; viewset: PyValue | undefined; file: string; line: number }
+interface DrfRouter { regs: Registration[]; root: boolean; slash: string; file: string; line: number }
+
+const MIXIN_ACTIONS: Record<string, string[]> = {
+  ModelViewSet: ["list", "create", "retrieve", "update", "partial_update", "destroy"],
+  ReadOnlyModelViewSet: ["list", "retrieve"],
+  ListModelMixin: ["list"],
+  CreateModelMixin: ["create"],
+  RetrieveModelMixin: ["retrieve"],
+  UpdateModelMixin: ["update", "partial_update"],
+  DestroyModelMixin: ["destroy"],
+};
+const LIST: Array<[string, string]> = [["list", "GET"], ["create", "POST"]];
+const DETAIL: Array<[string, string]> = [["retrieve", "GET"], ["update", "PUT"], ["partial_update", "PATCH"], ["destroy", "DELETE"]];
+
+export function drfRouter(kind: string, call: PyCall): PyValue {
+  const ts = arg(call, 99, "trailing_slash").v;
+  const slash = ts?.k === "bool" && !ts.v ? "" : ts?.k === "str" ? ts.v : "/";
+  return { k: "x", tag: "drf-router", data: { regs: [], root: kind === "DefaultRouter", slash, file: call.file, line: call.line } satisfies DrfRouter };
+}
+
+export function isDrfRouter(v: PyValue): v is Extract<PyValue, { k: "x" }> {
+  return v.k === "x" && v.tag === "drf-router";
+}
+
+/** The list and detail routes a router generates, in DRF's order, plus @action routes. */
+export function drfRoutes(data: unknown, cx: Interpreter): Entry[] {
+  const r = data as DrfRouter;
+  const out: Entry[] = [];
+  if (r.root) out.push({ t: "route", methods: ["GET"], path: [{ s: "" }], handler: "api-root", file: r.file, line: r.line });
+  for (const reg of r.regs) {
+    const prefix = pathArg(reg.prefix, reg.prefixText);
+    const vs = reg.viewset;
+    const name = vs?.k === "cls" ? vs.name : (reg.prefixText ?? "?");
+    const { actions, extra, lookup } = vs?.k === "cls" ? inspect(vs, cx) : { actions: new Set<string>(), extra: [], lookup: "pk" };
+    const at = (path: PathExpr, methods: string[], handler: string, line = reg.line) => {
+      if (methods.length) out.push({ t: "route", methods, path, handler, file: reg.file, line });
+    };
+    const mapped = (table: Array<[string, string]>) => table.filter(([a]) => actions.has(a)).map(([, m]) => m);
+    if (vs?.k !== "cls") {
+      at([...prefix, { s: r.slash }], ["ANY"], name);
+      at([...prefix, { s: `/{${lookup}}${r.slash}` }], ["ANY"], name);
+      continue;
+    }
+    at([...prefix, { s: r.slash }], mapped(LIST), `${name}.list`);
+    for (const e of extra.filter((x) => !x.detail)) at([...prefix, { s: `/${e.urlPath}${r.slash}` }], e.methods, `${name}.${e.name}`, e.line);
+    at([...prefix, { s: `/{${lookup}}${r.slash}` }], mapped(DETAIL), `${name}.retrieve`);
+    for (const e of extra.filter((x) => x.detail)) at([...prefix, { s: `/{${lookup}}/${e.urlPath}${r.slash}` }], e.methods, `${name}.${e.name}`, e.line);
+  }
+  return out;
+}
+
+type PathExpr = import("../route-graph.js").PathExpr;
+
+interface Extra { name: string; detail: boolean; methods: string[]; urlPath: string; line: number }
+
+function inspect(cls: Extract<PyValue, { k: "cls" }>, cx: Interpreter, seen = new Set<string>()): { actions: Set<string>; extra: Extra[]; lookup: string } {
+  const actions = new Set<string>();
+  const extra: Extra[] = [];
+  let lookup: string | undefined;
+  if (seen.has(cls.name)) return { actions, extra, lookup: "pk" };
+  seen.add(cls.name);
+  for (const b of cls.bases) {
+    if (b.k === "ext") for (const a of MIXIN_ACTIONS[b.q.split(".").pop()!] ?? []) actions.add(a);
+    if (b.k === "cls") {
+      const inner = inspect(b, cx, seen);
+      inner.actions.forEach((a) => actions.add(a));
+      extra.push(...inner.extra);
+      lookup ??= inner.lookup === "pk" ? undefined : inner.lookup;
+    }
+  }
+  for (const st of cls.node.field("body")?.children() ?? []) {
+    if (st.kind() === "function_definition") {
+      const n = st.field("name")!.text();
+      if ([...LIST, ...DETAIL].some(([a]) => a === n)) actions.add(n);
+    }
+    if (st.kind() === "decorated_definition") {
+      const def = st.field("definition");
+      const fname = def?.field("name")?.text() ?? "?";
+      for (const d of st.children().filter((c) => c.kind() === "decorator")) {
+        const call = d.children().find((c) => c.kind() === "call");
+        if (!call || !/(^|\.)action$/.test(call.field("function")?.text() ?? "")) continue;
+        const kw = new Map<string, string>();
+        for (const a of call.field("arguments")?.children() ?? []) if (a.kind() === "keyword_argument") kw.set(a.field("name")!.text(), a.field("value")!.text());
+        const methodsText = kw.get("methods");
+        const methodsVal = methodsText ? cx.eval(call.field("arguments")!.children().find((a) => a.kind() === "keyword_argument" && a.field("name")!.text() === "methods")!.field("value")!, cls.scope) : undefined;
+        const methods = (items(methodsVal) ?? [{ k: "str", v: "get" } as PyValue]).map((m) => (m.k === "str" ? m.v.toUpperCase() : `<${methodsText}>`));
+        const urlPathNode = call.field("arguments")!.children().find((a) => a.kind() === "keyword_argument" && a.field("name")!.text() === "url_path");
+        const urlPathVal = urlPathNode ? cx.eval(urlPathNode.field("value")!, cls.scope) : undefined;
+        extra.push({
+          name: fname,
+          detail: kw.get("detail") === "True",
+          methods,
+          urlPath: urlPathVal?.k === "str" ? urlPathVal.v : fname,
+          line: d.range().start.line + 1,
+        });
+      }
+    }
+  }
+  const lk = cx.classAttr(cls, "lookup_url_kwarg") ?? cx.classAttr(cls, "lookup_field");
+  if (lk?.k === "str") lookup = lk.v;
+  return { actions, extra, lookup: lookup ?? "pk" };
+}

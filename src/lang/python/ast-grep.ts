@@ -1,0 +1,28 @@
+import type { SgNode, SgRoot } from "@ast-grep/napi";
+
+export type { SgNode, SgRoot };
+export type SgLang = "python" | "rust";
+
+type ParseFn = (lang: SgLang, src: string) => SgRoot;
+let parseFn: ParseFn | undefined;
+
+/**
+ * Loads @ast-grep/napi with the Python and Rust grammars on first use, so that commands
+ * which never parse code do not pay for the native module. Shared by src/lang/rust.
+ */
+export async function astGrep(): Promise<ParseFn> {
+  if (parseFn) return parseFn;
+  const napi = await import("@ast-grep/napi");
+  const { default: python } = await import("@ast-grep/lang-python");
+  const { default: rust } = await import("@ast-grep/lang-rust");
+  napi.registerDynamicLanguage({ python, rust } as unknown as Parameters<typeof napi.registerDynamicLanguage>[0]);
+  parseFn = (lang, src) => napi.parse(lang as never, src);
+  return parseFn;
+}
+
+/** First syntax error of a tree as a 1-based line, or undefined when the file parsed cleanly. */
+export function firstSyntaxError(root: SgNode): { line: number; text: string } | undefined {
+  const err = root.find({ rule: { kind: "ERROR" } });
+  if (!err) return undefined;
+  return { line: err.range().start.line + 1, text: err.text().split("\n")[0]!.slice(0, 60) };
+}
