@@ -20,7 +20,7 @@ export interface CatalogOptions {
 
 export interface Catalog {
   roots: string[];
-  services: Array<{ name: string; dir: string; framework?: string }>;
+  services: Array<{ name: string; dir: string; framework?: string; port?: number }>;
   routes: Route[];
   /** Files fks could not read or parse, binary or oversized files: notes and errors, never fatal. */
   diagnostics: Finding[];
@@ -72,7 +72,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
 
   // The deepest service folder owns a file; files outside every service belong to their scan root.
   const owners = [...services].sort((a, b) => b.dir.length - a.dir.length);
-  const groups = new Map<string, { svc: { name: string; dir: string; framework?: string }; py: string[]; rs: string[] }>();
+  const groups = new Map<string, { svc: Catalog["services"][number]; py: string[]; rs: string[] }>();
   for (const f of readable) {
     let svc = owners.find((s) => f === s.dir || f.startsWith(s.dir + path.sep));
     if (!svc) {
@@ -92,7 +92,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
       if (list.length === 0) continue;
       const res = lang === "python" ? await extractPython(list, g.svc.dir, read) : await extractRust(list, crateDirOf(list[0]!, g.svc.dir), read);
       parsed += res.parsed;
-      for (const d of res.diagnostics) diagnostics.push({ rule: "routes/parse-error", severity: "error", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
+      for (const d of res.diagnostics) diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
       for (const r of res.routes) routes.push(...toRoutes(r, g.svc.name, rel));
     }
   }
@@ -106,13 +106,13 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   };
 }
 
-async function findServices(opts: CatalogOptions, roots: string[]): Promise<Array<{ name: string; dir: string; framework?: string }>> {
+async function findServices(opts: CatalogOptions, roots: string[]): Promise<Catalog["services"]> {
   if (opts.noDiscover) return [];
   const { discover } = await import("../discover/index.js");
   const res = await discover({ paths: roots, cwd: opts.cwd, config: opts.config, configDir: opts.configDir });
   return res.services
     .filter((s: ServiceRecord) => !!s.path && isDirectory(s.path))
-    .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework }));
+    .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework, port: s.port }));
 }
 
 function crateDirOf(file: string, fallback: string): string {

@@ -1,7 +1,7 @@
-import type { Interpreter, PyCall, PyKnowledge } from "../../lang/python/interp.js";
+import type { Interpreter, PyKnowledge } from "../../lang/python/interp.js";
 import { items, type PyModule, type PyValue } from "../../lang/python/values.js";
 import { newContainer, type Container, type Entry, type PathExpr } from "../route-graph.js";
-import { arg, asContainer, classMethods, containerValue, handlerName, methodsArg, order, pathArg, tail } from "../python-routes.js";
+import { arg, asContainer, classMethods, handlerName, methodsArg, order, pathArg, tail } from "../python-routes.js";
 import { drfRouter, drfRoutes, isDrfRouter } from "./drf.js";
 
 interface Pattern { route: PathExpr; regex: boolean; view: PyValue | undefined; viewText?: string; file: string; line: number }
@@ -19,7 +19,7 @@ const GENERIC_METHODS: Record<string, string[]> = {
 
 /** Django URL confs (path, re_path, url, include by module name or list) and view methods where knowable. */
 export const djangoRoutes: PyKnowledge = {
-  construct(q, call, cx) {
+  construct(q, call) {
     if (!q.startsWith("django.") && !q.startsWith("rest_framework.")) return undefined;
     const name = tail(q);
     if (name === "path" || name === "re_path" || name === "url") {

@@ -1,0 +1,225 @@
+import type { Finding, Route, Severity } from "../../model.js";
+import type { RouteRulesConfig } from "../../config/routes.js";
+import { paramsOf, shapeOf } from "./normalize.js";
+
+export interface RuleInfo {
+  id: keyof RouteRulesConfig;
+  severity: Severity;
+  description: string;
+  /** The style-guide rule this one follows. */
+  matches: string;
+}
+
+export const ROUTE_RULES: RuleInfo[] = [
+  { id: "route-path-case", severity: "warning", description: "Path segments use one case across the catalog (kebab-case unless most use another).", matches: "Zalando #129 (lowercase words with hyphens); Spectral paths-kebab-case" },
+  { id: "route-version-prefix", severity: "warning", description: "Versioned and unversioned routes are not mixed in one service.", matches: "Google AIP-185 (API versioning)" },
+  { id: "route-trailing-slash", severity: "warning", description: "A service either ends its paths with '/' or never does.", matches: "Spectral path-keys-no-trailing-slash; Zalando #136" },
+  { id: "route-verb-in-path", severity: "warning", description: "Paths name resources; the HTTP method is the verb.", matches: "Zalando #138/#141 (nouns for resources); Google AIP-136 (custom methods)" },
+  { id: "route-duplicate", severity: "error", description: "The same method and path is declared twice in one service.", matches: "Redocly no-identical-paths" },
+  { id: "route-overlap", severity: "warning", description: "Two services serve the same method and path.", matches: "new (fks): gateway routing needs one owner per path" },
+  { id: "route-near-overlap", severity: "warning", description: "Routes differ only in parameter names or a trailing slash.", matches: "Redocly no-ambiguous-paths" },
+  { id: "route-shadowed", severity: "error", description: "A parameter route declared first swallows a later static route (first match wins).", matches: "Redocly no-ambiguous-paths; FastAPI docs 'Order matters'" },
+  { id: "route-health-missing", severity: "warning", description: "The service exposes /live, /ready and /health.", matches: "IETF draft-inadarei-api-health-check; Kubernetes probes" },
+  { id: "route-unresolved", severity: "warning", description: "A route's path or prefix could not be resolved statically.", matches: "new (fks)" },
+];
+
+const DEFAULT_VERBS = ["create", "add", "update", "delete", "remove", "get", "fetch", "list", "set", "cancel", "make", "do", "execute", "run", "modify", "edit", "save", "insert"];
+/** Frameworks that try routes in declaration order (axum and Werkzeug rank static segments first). */
+const FIRST_MATCH = new Set(["fastapi", "starlette", "django"]);
+const HEALTHY = /^\/(live|ready|health|healthz|livez|readyz|ping|metrics|docs|openapi\.json|redoc)?\/?$/;
+
+export interface RuleContext {
+  health: (service: string) => { live: string; ready: string; health: string };
+}
+
+type Emit = (rule: RuleInfo["id"], r: Route | { service: string; file: string; line: number }, message: string, hint?: string) => void;
+
+/** Runs every enabled rule over the catalog. */
+export function checkRoutes(routes: Route[], config: RouteRulesConfig | undefined, ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const severity = (id: RuleInfo["id"]): Severity | "off" => {
+    const c = config?.[id];
+    const lvl = typeof c === "string" ? c : c?.severity;
+    return lvl ?? ROUTE_RULES.find((r) => r.id === id)!.severity;
+  };
+  const opt = <T>(id: RuleInfo["id"], key: string): T | undefined => {
+    const c = config?.[id];
+    return typeof c === "object" ? ((c as Record<string, unknown>)[key] as T | undefined) : undefined;
+  };
+  const emit: Emit = (rule, r, message, hint) => {
+    const sev = severity(rule);
+    if (sev === "off") return;
+    out.push({ rule, severity: sev, message, file: r.file, line: r.line, service: r.service, hint });
+  };
+  const resolved = routes.filter((r) => !r.unresolved);
+  const byService = group(resolved, (r) => r.service);
+
+  pathCase(resolved, opt<string>("route-path-case", "case") ?? "auto", emit);
+  for (const [svc, rs] of byService) {
+    versionPrefix(rs, opt<string>("route-version-prefix", "policy") ?? "consistent", emit);
+    trailingSlash(rs, opt<string>("route-trailing-slash", "style") ?? "consistent", emit);
+    verbs(rs, opt<string[]>("route-verb-in-path", "verbs") ?? DEFAULT_VERBS, emit);
+    duplicates(rs, emit);
+    shadowing(rs, emit);
+    health(svc, rs, routes.filter((r) => r.service === svc), ctx, emit);
+  }
+  overlap(resolved, emit);
+  nearOverlap(resolved, emit);
+  for (const r of routes.filter((x) => x.unresolved)) {
+    emit("route-unresolved", r, `${r.method} ${r.path}: cannot resolve ${r.expression ?? "part of the path"} statically`, "make the prefix a literal or module constant, or add the route to fks.yaml; the route is listed with unresolved: true");
+  }
+  return out;
+}
+
+function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+  return m;
+}
+
+const where = (r: Route) => `${r.method} ${r.path}`;
+const staticSegments = (p: string) => p.split("/").filter((s) => s && !s.includes("{") && !s.includes("<"));
+
+type Case = "kebab" | "snake" | "camel";
+function caseOf(seg: string): Case | undefined {
+  if (/^[a-z0-9]+$/.test(seg)) return undefined; // one word fits every style
+  if (/^[a-z0-9]+(-[a-z0-9]+)+$/.test(seg)) return "kebab";
+  if (/^[a-z0-9]+(_[a-z0-9]+)+$/.test(seg)) return "snake";
+  if (/^[a-z][a-z0-9]*([A-Z][a-z0-9]*)+$/.test(seg)) return "camel";
+  return undefined;
+}
+
+function pathCase(routes: Route[], want: string, emit: Emit): void {
+  const counts: Record<Case, number> = { kebab: 0, snake: 0, camel: 0 };
+  const segs = new Map<Route, Array<{ seg: string; c: Case | "other" }>>();
+  for (const r of routes) {
+    const list = staticSegments(r.path)
+      .filter((s) => !/\.\w+$/.test(s))
+      .map((seg) => ({ seg, c: caseOf(seg) ?? (/^[a-z0-9]+$/.test(seg) ? undefined : "other") }))
+      .filter((x): x is { seg: string; c: Case | "other" } => !!x.c);
+    for (const x of list) if (x.c !== "other") counts[x.c]++;
+    segs.set(r, list);
+  }
+  const majority: Case = want === "auto" ? ((Object.entries(counts) as Array<[Case, number]>).sort((a, b) => b[1] - a[1] || (a[0] === "kebab" ? -1 : 1))[0]![1] > 0 ? (Object.entries(counts) as Array<[Case, number]>).sort((a, b) => b[1] - a[1])[0]![0] : "kebab") : (want as Case);
+  const fix = (s: string) => {
+    const words = s.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[-_ ]/).map((w) => w.toLowerCase());
+    return majority === "kebab" ? words.join("-") : majority === "snake" ? words.join("_") : words[0] + words.slice(1).map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+  };
+  for (const [r, list] of segs) {
+    const bad = list.filter((x) => x.c !== majority);
+    if (bad.length) emit("route-path-case", r, `${where(r)}: segment "${bad[0]!.seg}" is not ${majority}-case like the rest of the catalog`, `rename it to "${fix(bad[0]!.seg)}"`);
+  }
+}
+
+const VERSION = /^\/(?:api\/)?v\d+(?:\.\d+)?(?:\/|$)|\/v\d+(?:\/|$)/;
+function versionPrefix(routes: Route[], policy: string, emit: Emit): void {
+  const api = routes.filter((r) => !HEALTHY.test(r.path) && !r.path.startsWith("/admin"));
+  const versioned = api.filter((r) => VERSION.test(r.path));
+  const flagUnversioned = policy === "required" || (policy === "consistent" && versioned.length * 2 > api.length);
+  if (flagUnversioned) {
+    for (const r of api.filter((x) => !VERSION.test(x.path))) emit("route-version-prefix", r, `${where(r)} has no version prefix while ${versioned.length} of ${api.length} routes of ${r.service} do`, "serve it under the same /v1 prefix as its siblings");
+  } else if (policy === "forbidden") {
+    for (const r of versioned) emit("route-version-prefix", r, `${where(r)} carries a version in its path`, "version through a header or media type, as the policy requires");
+  }
+}
+
+function trailingSlash(routes: Route[], style: string, emit: Emit): void {
+  const relevant = routes.filter((r) => r.path !== "/" && !r.path.endsWith("{rest}") && !r.path.endsWith("{path}"));
+  const slashed = relevant.filter((r) => r.path.endsWith("/"));
+  const plain = relevant.filter((r) => !r.path.endsWith("/"));
+  let bad: Route[] = [];
+  if (style === "never") bad = slashed;
+  else if (style === "always") bad = plain;
+  else if (slashed.length && plain.length) bad = slashed.length <= plain.length ? slashed : plain;
+  const other = bad === slashed ? `${plain.length} others do not` : `${slashed.length} others do`;
+  for (const r of bad) emit("route-trailing-slash", r, `${where(r)} ${r.path.endsWith("/") ? "ends" : "does not end"} with "/" while ${other}`, bad === slashed ? `drop the trailing slash: ${r.path.replace(/\/$/, "")}` : `add a trailing slash: ${r.path}/`);
+}
+
+function verbs(routes: Route[], list: string[], emit: Emit): void {
+  const set = new Set(list.map((v) => v.toLowerCase()));
+  for (const r of routes) {
+    for (const seg of staticSegments(r.path)) {
+      const first = seg.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[-_ .]/)[0]!.toLowerCase();
+      if (set.has(first)) {
+        emit("route-verb-in-path", r, `${where(r)}: "${seg}" is a verb; the HTTP method already says what happens`, `e.g. ${r.method === "POST" && first === "create" ? `POST ${r.path.slice(0, r.path.lastIndexOf("/" + seg))}/` : `${r.method} on the resource itself`}`);
+        break;
+      }
+    }
+  }
+}
+
+function duplicates(routes: Route[], emit: Emit): void {
+  const seen = new Map<string, Route>();
+  for (const r of routes) {
+    if (r.method === "ANY") continue;
+    const key = `${r.method} ${r.path}`;
+    const first = seen.get(key);
+    if (first) emit("route-duplicate", r, `${key} is declared twice in ${r.service} (first at ${first.file}:${first.line})`, "remove one; only the first one declared is reachable");
+    else seen.set(key, r);
+  }
+}
+
+function matchesSegments(pattern: string[], target: string[]): boolean {
+  return pattern.length === target.length && pattern.every((s, i) => s === target[i] || (/^\{\w+\}$/.test(s) && target[i] !== "" && !/^\{\w+\}$/.test(target[i]!)));
+}
+
+function shadowing(routes: Route[], emit: Emit): void {
+  const ordered = routes.filter((r) => FIRST_MATCH.has(r.framework));
+  for (let j = 0; j < ordered.length; j++) {
+    const later = ordered[j]!;
+    for (let i = 0; i < j; i++) {
+      const earlier = ordered[i]!;
+      if (earlier.method !== later.method && earlier.method !== "ANY") continue;
+      if (earlier.path === later.path || !earlier.path.includes("{")) continue;
+      if (matchesSegments(earlier.path.split("/"), later.path.split("/"))) {
+        emit("route-shadowed", later, `${where(later)} is shadowed by ${where(earlier)} declared before it (${earlier.file}:${earlier.line})`, `declare ${later.path} before ${earlier.path}`);
+        break;
+      }
+    }
+  }
+}
+
+function health(svc: string, resolved: Route[], all: Route[], ctx: RuleContext, emit: Emit): void {
+  if (all.length === 0) return;
+  const paths = ctx.health(svc);
+  const have = new Set(resolved.map((r) => r.path.replace(/\/$/, "") || "/"));
+  const missing = [paths.live, paths.ready, paths.health].filter((p) => !have.has(p.replace(/\/$/, "") || "/"));
+  if (missing.length === 0) return;
+  const legacy = resolved.find((r) => /^\/(healthz|health|livez|readyz|ping|status)\/?$/.test(r.path));
+  const anchor = resolved[0] ?? all[0]!;
+  emit("route-health-missing", { service: svc, file: anchor.file, line: anchor.line }, `${svc} has no ${missing.join(", ")} route${missing.length > 1 ? "s" : ""}${legacy ? ` (only ${legacy.path})` : ""}`, "fks scaffold health adds them");
+}
+
+function overlap(routes: Route[], emit: Emit): void {
+  const owners = new Map<string, Route[]>();
+  for (const r of routes) {
+    if (r.method === "ANY" || HEALTHY.test(r.path)) continue;
+    const key = `${r.method} ${r.path}`;
+    owners.set(key, [...(owners.get(key) ?? []), r]);
+  }
+  for (const [key, rs] of owners) {
+    const services = [...new Set(rs.map((r) => r.service))];
+    if (services.length < 2) continue;
+    for (const r of rs.filter((x, i) => rs.findIndex((y) => y.service === x.service) === i)) {
+      emit("route-overlap", r, `${key} is served by ${services.join(" and ")}`, `keep it in one service (gateway routing needs one owner); the others: ${rs.filter((x) => x.service !== r.service).map((x) => `${x.service} ${x.file}:${x.line}`).join(", ")}`);
+    }
+  }
+}
+
+function nearOverlap(routes: Route[], emit: Emit): void {
+  const byShape = new Map<string, Route[]>();
+  for (const r of routes) {
+    if (r.method === "ANY") continue;
+    const key = `${r.method} ${shapeOf(r.path).replace(/\/$/, "")}`;
+    byShape.set(key, [...(byShape.get(key) ?? []), r]);
+  }
+  for (const rs of byShape.values()) {
+    const distinct = [...new Map(rs.map((r) => [r.path, r])).values()];
+    if (distinct.length < 2) continue;
+    const [a, ...rest] = distinct;
+    for (const b of rest) {
+      const why = shapeOf(a!.path) === shapeOf(b.path) ? `parameter names differ (${paramsOf(a!.path).join(", ")} vs ${paramsOf(b.path).join(", ")})` : "only a trailing slash differs";
+      emit("route-near-overlap", b, `${where(b)} (${b.service}) and ${where(a!)} (${a!.service}) are the same route: ${why}`, "use one spelling for both");
+    }
+  }
+}
