@@ -47,7 +47,10 @@ export function methodsArg(v: PyValue | undefined, text?: string): string[] | un
 export function handlerName(v: PyValue | undefined, text?: string): string {
   if (!v) return text ?? "?";
   if (v.k === "fn" || v.k === "cls") return v.name;
-  if (v.k === "x" && v.tag === "as_view") return (v.data as { name: string }).name;
+  if (v.k === "x" && v.tag === "as_view") {
+    const view = v.data as PyValue;
+    return view.k === "cls" ? view.name : view.k === "ext" ? tail(view.q) : (text ?? "?");
+  }
   if (v.k === "x" && v.tag === "view-fn") return (v.data as { fn: { name: string } }).fn.name;
   return text ?? describe(v);
 }

@@ -89,10 +89,9 @@ export function entriesOf(c: Container): Entry[] {
 export function joinPath(style: JoinStyle, prefix: PathExpr, path: PathExpr): PathExpr {
   if (prefix.length === 0) return path;
   if (style === "flask") {
-    const p = trimEnd(prefix);
-    const r = trimStart(path);
-    if (isEmpty(r)) return prefix;
-    return [...p, { s: "/" }, ...r];
+    // Werkzeug: an empty rule is the prefix itself; any other rule is joined with one "/".
+    if (isEmpty(path)) return prefix;
+    return [...trimEnd(prefix), { s: "/" }, ...trimStart(path)];
   }
   if (style === "axum") {
     if (isLiteral(path, "/") || isEmpty(path)) return prefix;

@@ -85,7 +85,12 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
     const ev = new AxumEvaluator(index, crateDir);
     const mains = index.fns.filter((fn) => fn.name === "main" || /(^|::|\.)serve\(/.test(fn.node.text()));
     for (const fn of mains) ev.run(fn);
-    for (const fn of index.fns) if (fn.returnsRouter && !ev.evaluated.has(fn.node.id())) ev.run(fn);
+    // Router builders nobody calls first (entry points of a library crate), then any left over.
+    const builders = index.fns.filter((fn) => fn.returnsRouter);
+    const calledByOthers = (fn: (typeof builders)[number]) =>
+      index.fns.some((other) => other !== fn && new RegExp(`\\b${fn.name}\\s*\\(`).test(other.node.text()));
+    for (const fn of builders) if (!calledByOthers(fn) && !ev.evaluated.has(fn.node.id())) ev.run(fn);
+    for (const fn of builders) if (!ev.evaluated.has(fn.node.id())) ev.run(fn);
   });
   return { routes: flattenAll(containers), diagnostics, parsed };
 }

@@ -146,7 +146,10 @@ function drfContainer(v: Extract<PyValue, { k: "x" }>, cx: Interpreter): Contain
 function viewMethods(v: PyValue | undefined, cx: Interpreter): string[] {
   if (v?.k === "x" && v.tag === "view-fn") return (v.data as { methods: string[] }).methods;
   if (v?.k === "x" && v.tag === "as_view") {
-    const m = classMethods(cx, v.data as Extract<PyValue, { k: "cls" }>, GENERIC_METHODS);
+    const view = v.data as PyValue;
+    if (view.k === "ext") return GENERIC_METHODS[tail(view.q)] ?? ["ANY"];
+    if (view.k !== "cls") return ["ANY"];
+    const m = classMethods(cx, view, GENERIC_METHODS);
     return m.length === 0 || m.includes("ANY") ? ["ANY"] : order(m);
   }
   return ["ANY"];

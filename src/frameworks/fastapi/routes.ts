@@ -8,7 +8,8 @@ interface Decorator { container: Container; methods: string[]; path: PyCall; }
 
 /**
  * FastAPI: FastAPI()/APIRouter(prefix=), method decorators, api_route, add_api_route,
- * include_router (which copies the router's routes at the moment it is called) and mount.
+ * include_router and mount. Since FastAPI 0.16x an included router stays live (routes added
+ * after include_router count), which is what the flattening assumes; older releases copied.
  */
 export const fastapiRoutes: PyKnowledge = {
   construct(q, call, cx) {
@@ -57,7 +58,6 @@ export const fastapiRoutes: PyKnowledge = {
         child,
         unresolved: child ? undefined : r.text,
         prefix: p.v ? pathArg(p.v, p.text) : [],
-        snapshot: child?.entries.length,
         file: call.file,
         line: call.line,
       });

@@ -56,7 +56,7 @@ export const flaskRoutes: PyKnowledge = {
 };
 
 function viewMethods(v: PyValue | undefined, cx: Parameters<NonNullable<PyKnowledge["method"]>>[3]): string[] {
-  if (v?.k === "x" && v.tag === "as_view") {
+  if (v?.k === "x" && v.tag === "as_view" && (v.data as PyValue).k === "cls") {
     const cls = v.data as Extract<PyValue, { k: "cls" }>;
     const fromAttr = cx.classAttr(cls, "methods");
     const listed = methodsArg(fromAttr);

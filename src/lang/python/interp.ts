@@ -679,7 +679,7 @@ export class Interpreter {
 
   private callMethod(self: PyValue, name: string, call: PyCall): PyValue | undefined {
     // Django and Flask class-based views: the view keeps its class so methods stay knowable.
-    if (self.k === "cls" && name === "as_view") return { k: "x", tag: "as_view", data: self };
+    if ((self.k === "cls" || self.k === "ext") && name === "as_view") return { k: "x", tag: "as_view", data: self };
     if (self.k === "x") {
       for (const k of this.opts.knowledge) {
         const v = k.method?.(self, name, call, this);
@@ -731,6 +731,11 @@ export class Interpreter {
             return "";
           });
           return ok ? { k: "str", v } : undefined;
+        }
+        case "split":
+        case "rsplit": {
+          const sep = a0 ?? " ";
+          return { k: "seq", items: self.v.split(sep).filter((x) => a0 !== undefined || x !== "").map((v) => ({ k: "str", v }) as PyValue) };
         }
         case "join": {
           const parts = call.args[0] ? this.iterate(call.args[0]) : undefined;

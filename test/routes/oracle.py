@@ -1,0 +1,149 @@
+"""Runtime oracle: import a fixture app and print its real route table as JSON.
+
+usage: python oracle.py <kind> <fixture-dir> <target>
+  kind   fastapi | starlette | flask | django
+  target module:attr of the app (fastapi, starlette, flask) or the settings module (django)
+
+Prints [[METHOD, path], ...] with parameters spelled {name}, HEAD/OPTIONS dropped
+where the framework adds them by itself, and DRF's format-suffix routes left out.
+"""
+import importlib
+import json
+import os
+import re
+import sys
+
+kind, root, target = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, root)
+os.chdir(root)
+
+PARAM = re.compile(r"<(?:[A-Za-z_]\w*:)?([A-Za-z_]\w*)>")
+BRACE = re.compile(r"\{\*?([A-Za-z_]\w*)(?::[^}]*)?\}")
+
+
+def norm(path):
+    return BRACE.sub(r"{\1}", PARAM.sub(r"{\1}", path))
+
+
+def load(spec):
+    mod, _, attr = spec.partition(":")
+    obj = importlib.import_module(mod)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+        if callable(obj) and part.startswith("create"):
+            obj = obj()
+    return obj
+
+
+def starlette_routes(routes, prefix, out):
+    from starlette.routing import Mount, Route
+
+    for r in routes:
+        if hasattr(r, "effective_route_contexts"):
+            # FastAPI >= 0.16x keeps included routers live; their contexts carry the full paths.
+            for ctx in r.effective_route_contexts():
+                if ctx.starlette_route is not None:
+                    starlette_routes([ctx.starlette_route], prefix, out)
+                    continue
+                methods = set(ctx.methods or ["ANY"])
+                for m in sorted(methods):
+                    out.append([m, prefix + ctx.path])
+            continue
+        if isinstance(r, Mount):
+            sub = getattr(r, "routes", None)
+            if sub:
+                starlette_routes(sub, prefix + r.path, out)
+            else:
+                out.append(["ANY", prefix + r.path + "/{path}"])
+        elif isinstance(r, Route):
+            if r.path in ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"):
+                continue
+            methods = r.methods
+            if methods is None:
+                cls = r.endpoint
+                methods = [m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(cls, m)] or ["ANY"]
+            methods = set(methods)
+            if "GET" in methods and type(r).__name__ != "APIRoute":
+                methods.discard("HEAD")
+            for m in sorted(methods):
+                out.append([m, prefix + r.path])
+
+
+def flask_routes(app):
+    out = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        methods = set(rule.methods) - {"OPTIONS"}
+        if "GET" in methods:
+            methods.discard("HEAD")
+        for m in sorted(methods):
+            out.append([m, rule.rule])
+    return out
+
+
+def regex_text(rx):
+    s = re.sub(r"^\^", "", rx)
+    s = re.sub(r"\$$", "", s)
+    s = re.sub(r"\\Z$", "", s)
+    s = re.sub(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)", r"{\1}", s)
+    s = re.sub(r"\\([./-])", r"\1", s)
+    s = re.sub(r"/\?$", "/", s)
+    return s
+
+
+def django_routes():
+    os.environ["DJANGO_SETTINGS_MODULE"] = target
+    import django
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.resolvers import RegexPattern
+
+    django.setup()
+    out = []
+
+    def piece(p):
+        return regex_text(str(p.pattern)) if isinstance(p.pattern, RegexPattern) else str(p.pattern)
+
+    def view_methods(cb):
+        actions = getattr(cb, "actions", None)
+        if actions:
+            return sorted(m.upper() for m in actions if m not in ("head", "options"))
+        cls = getattr(cb, "view_class", None) or getattr(cb, "cls", None)
+        if cls is not None:
+            if getattr(cls, "__name__", "") == "APIRootView":
+                return ["GET"]
+            ms = [m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(cls, m)]
+            if cls.__name__ == "RedirectView":
+                return ["ANY"]
+            return ms or ["ANY"]
+        return ["ANY"]
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if getattr(p, "app_name", None) == "admin":
+                    out.append(["ANY", "/" + prefix + piece(p)])
+                    continue
+                walk(p.url_patterns, prefix + piece(p))
+            elif isinstance(p, URLPattern):
+                if "format" in str(p.pattern):
+                    continue
+                for m in view_methods(p.callback):
+                    out.append([m, "/" + prefix + piece(p)])
+
+    walk(get_resolver().url_patterns, "")
+    return out
+
+
+if kind in ("fastapi", "starlette"):
+    app = load(target)
+    routes = []
+    starlette_routes(app.routes, "", routes)
+elif kind == "flask":
+    routes = flask_routes(load(target))
+elif kind == "django":
+    routes = django_routes()
+else:
+    raise SystemExit(f"unknown kind {kind}")
+
+print(json.dumps(sorted([m, norm(p)] for m, p in routes)))

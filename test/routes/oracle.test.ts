@@ -1,0 +1,44 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { venvPython } from "./python.js";
+import { cases, pair, staticRoutes } from "./helpers.js";
+
+/**
+ * The runtime oracle: each Python fixture app is imported by its framework and its real
+ * route table dumped (test/routes/oracle.py); the static catalog must list the same routes.
+ */
+let python: string | undefined;
+let why = "";
+try {
+  python = venvPython();
+} catch (e) {
+  why = (e as Error).message;
+}
+
+const PY = cases().filter((c) => ["fastapi", "starlette", "flask", "django"].includes(c.kind));
+
+describe("static catalog equals the runtime route table", () => {
+  if (!python) {
+    it.skip(`Python oracle skipped: ${why}`, () => {});
+    console.warn(`[routes oracle] skipped: ${why}`);
+    return;
+  }
+  it("has Python fixtures for every framework", () => {
+    expect(new Set(PY.map((c) => c.kind))).toEqual(new Set(["fastapi", "starlette", "flask", "django"]));
+  });
+  for (const c of PY) {
+    it(`${c.name} (${c.kind})`, async () => {
+      const script = path.join(import.meta.dirname, "oracle.py");
+      expect(existsSync(script)).toBe(true);
+      const res = spawnSync(python!, [script, c.kind, c.dir, c.target!], { encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+      expect(res.status, res.stderr).toBe(0);
+      const real = (JSON.parse(res.stdout) as Array<[string, string]>).map(([method, p]) => `${method} ${p}`).sort();
+      const { routes } = await staticRoutes(c.dir);
+      const unresolved = routes.filter((r) => r.unresolved);
+      expect(unresolved, "no route of an oracle fixture may stay unresolved").toEqual([]);
+      expect(routes.map(pair).sort()).toEqual(real);
+    });
+  }
+});
