@@ -175,10 +175,15 @@ export function httpRequest(
   url: string,
   opts: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<HttpResult> {
+  const method = opts.method ?? "GET";
+  const headers: Record<string, string | number> = { ...opts.headers };
+  // Always a Content-Length: simple servers (Django's runserver) do not read chunked bodies.
+  if (opts.body !== undefined) headers["content-length"] = Buffer.byteLength(opts.body);
+  else if (method !== "GET" && method !== "HEAD") headers["content-length"] = 0;
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: opts.method ?? "GET", headers: opts.headers, timeout: opts.timeoutMs ?? 5000 },
+      { method, headers, timeout: opts.timeoutMs ?? 5000 },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -190,8 +195,7 @@ export function httpRequest(
     );
     req.on("timeout", () => req.destroy(new Error(`timeout after ${opts.timeoutMs ?? 5000}ms: ${url}`)));
     req.on("error", reject);
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
+    req.end(opts.body);
   });
 }
 
