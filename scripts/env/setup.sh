@@ -199,7 +199,13 @@ setup_docker() {
       sleep 0.5
     done
     if ! engine_answers; then
-      engine_fail "dockerd did not answer on $DOCKER_SOCK within 30s"
+      local last
+      last="$(grep -v '^\s*$' "$DOCKER_DIR/dockerd.log" 2>/dev/null | tail -n 1 | cut -c1-300 || true)"
+      if [ -f "$DOCKER_DIR/started-by-setup.pid" ] && ! kill -0 "$(cat "$DOCKER_DIR/started-by-setup.pid")" 2>/dev/null; then
+        engine_fail "dockerd exited: ${last:-no log output}"
+      else
+        engine_fail "dockerd did not answer on $DOCKER_SOCK within 30s: ${last:-no log output}"
+      fi
       return 0
     fi
     DOCKER_STATE="started"
