@@ -64,7 +64,7 @@ export function register(program: Command): void {
       const watchSeconds = f.watch === undefined || f.watch === false ? undefined : f.watch === true ? 5 : duration(f.watch, "--watch", "s") / 1000;
       const traceDownstreamPort = f.traceDownstream !== undefined ? int(f.traceDownstream, "--trace-downstream", 1, 65535) : undefined;
       const waitMs = f.wait ? duration(f.waitTimeout, "--wait-timeout", "ms") : undefined;
-      const loaded = config(g);
+      const loaded = await config(g);
       const { ping } = await import("../features/ping/index.js");
       const report = await import("../report/ping.js");
       const live = format === "table" && process.stdout.isTTY === true && !process.env.CI ? liveTable(g, report) : undefined;
