@@ -1,4 +1,4 @@
-import { BrokenCircuitError, ExponentialBackoff, handleType, retry, type CircuitBreakerPolicy } from "cockatiel";
+import { BrokenCircuitError, ExponentialBackoff, type CircuitBreakerPolicy, type IBackoff } from "cockatiel";
 import type { EndpointAssertion } from "../../config/ping.js";
 import type { HttpClient, HttpResult } from "../../io/http.js";
 import { evaluate, type Verdict } from "./evaluate.js";
@@ -33,6 +33,8 @@ export async function probeEndpoint(
   target: Target,
   ep: Target["endpoints"][number],
   breaker: CircuitBreakerPolicy,
+  /** Aborted when the breaker opens, so retries waiting out their backoff stop at once. */
+  broken?: AbortSignal,
 ): Promise<EndpointResult & { traceState?: Trace }> {
   const url = joinUrl(target.baseUrl, ep.path);
   const assertion: EndpointAssertion | undefined = ep.key === "url" ? undefined : target.assertions[ep.key];
@@ -62,17 +64,28 @@ export async function probeEndpoint(
     return last;
   };
 
-  const policy = retry(handleType(AttemptFailed), {
-    maxAttempts: ctx.retries,
-    // cockatiel's default generator adds decorrelated jitter to the exponential steps.
-    backoff: new ExponentialBackoff({ initialDelay: ctx.backoff.initialMs, maxDelay: ctx.backoff.maxMs }),
-  });
+  // cockatiel's default generator adds decorrelated jitter to the exponential steps. The loop
+  // is ours because the wait between attempts must end the moment the breaker opens.
+  const factory = new ExponentialBackoff({ initialDelay: ctx.backoff.initialMs, maxDelay: ctx.backoff.maxMs });
+  let backoff: IBackoff<unknown> | undefined;
   let shortCircuited = false;
-  try {
-    await policy.execute(() => breaker.execute(attempt));
-  } catch (e) {
-    if (e instanceof BrokenCircuitError) shortCircuited = true;
-    else if (!(e instanceof AttemptFailed)) throw e;
+  for (let retry = 0; ; retry++) {
+    try {
+      await breaker.execute(attempt);
+      break;
+    } catch (e) {
+      if (e instanceof BrokenCircuitError) {
+        shortCircuited = true;
+        break;
+      }
+      if (!(e instanceof AttemptFailed)) throw e;
+    }
+    if (retry >= ctx.retries) break;
+    backoff = backoff ? backoff.next(undefined) : factory.next();
+    if (!(await pause(backoff.duration, broken))) {
+      shortCircuited = true;
+      break;
+    }
   }
   const v: Verdict = last ?? { status: "open", level: "fail", message: "not probed: the service's circuit breaker is open", checks: [], assertions: [], retry: false };
   const message = shortCircuited && last ? `${v.message} (breaker open: remaining attempts skipped)` : v.message;
@@ -117,6 +130,21 @@ async function follow(ctx: ProbeContext, url: string, headers: Record<string, st
     }
     cur = next;
   }
+}
+
+/** Resolves false when the signal cut the wait short. */
+function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(ok);
+    };
+    const onAbort = () => done(false);
+    const t = setTimeout(() => done(true), ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 export function joinUrl(base: string, p: string): string {
