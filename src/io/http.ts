@@ -57,6 +57,11 @@ export interface HttpClientOptions {
   insecure?: boolean;
 }
 
+/** Starts loading undici without using it, so callers can overlap the load with other work. */
+export async function preload(): Promise<void> {
+  await import("undici");
+}
+
 /** One keep-alive agent per run; undici is loaded here only, on first use. */
 export async function createHttpClient(o: HttpClientOptions): Promise<HttpClient> {
   const { Agent } = await import("undici");

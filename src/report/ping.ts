@@ -34,8 +34,9 @@ function table(rows: Array<{ target: Pick<Target, "service" | "endpoints">; endp
   const body = rows.map((r) => {
     const cells = keys.map((k) => {
       if (!r.target.endpoints.some((e) => e.key === k)) return c.dim("—");
-      const e = r.endpoints.find((x) => x.endpoint === k);
-      return e ? endpointCell(e, c) : c.dim("…");
+      const es = r.endpoints.filter((x) => x.endpoint === k);
+      const pending = r.target.endpoints.filter((e) => e.key === k).length - es.length;
+      return [...es.map((e) => endpointCell(e, c)), ...Array<string>(pending).fill(c.dim("…"))].join(" ");
     });
     const d = r.done;
     const lat = d?.latency.p50 !== undefined ? `${ms(d.latency.p50)}/${ms(d.latency.max!)}` : d ? c.dim("—") : c.dim("…");

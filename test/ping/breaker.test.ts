@@ -36,7 +36,8 @@ describe("circuit breaker per service", () => {
     // 9 attempts would be 3 deadlines one after another; the breaker stops after the first wave.
     expect(s.endpoints.reduce((n, e) => n + e.attempts, 0)).toBe(3);
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT);
-    expect(elapsed).toBeLessThan(TIMEOUT * 1.25);
+    // Well under two deadlines even on a loaded CI machine; the next test shows the 3× it would cost without.
+    expect(elapsed).toBeLessThan(TIMEOUT * 1.5);
   });
 
   it("without the breaker (threshold above the attempts) the same service costs three deadlines", async () => {

@@ -18,7 +18,7 @@ function envFile(): Record<string, string> {
 }
 
 export function dockerHost(): { host?: string; reason?: string } {
-  const env = { ...envFile(), ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}) };
+  const env: Record<string, string | undefined> = { ...envFile(), ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}) };
   if (env.DOCKER_HOST) {
     const sock = env.DOCKER_HOST.replace(/^unix:\/\//, "");
     if (env.DOCKER_HOST.startsWith("unix://") && !existsSync(sock)) return { reason: `Docker socket ${sock} is gone — run bash scripts/env/setup.sh` };
