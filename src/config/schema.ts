@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pingSettingsSchema, servicePingSchema } from "./ping.js";
 
 /**
  * The one fks.yaml schema. Every feature adds its section here so that users get one
@@ -38,6 +39,7 @@ export const serviceSchema = z
       })
       .strict()
       .optional(),
+    ping: servicePingSchema.optional().describe("How fks ping probes this service, with per-endpoint assertions."),
   })
   .strict();
 
@@ -52,6 +54,7 @@ export const configSchema = z
     services: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "service names are letters, digits, '-', '_' or '.'"), serviceSchema)
       .default({}),
+    ping: pingSettingsSchema.optional().describe("Defaults for fks ping: timeout, retries, threshold, token variable."),
   })
   .strict();
 
