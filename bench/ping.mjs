@@ -1,4 +1,3 @@
-/* global process, console, performance */
 // fks ping at scale: 200 endpoints on 127.0.0.1, 20 of them blackholes, timeout 1 s, 3 attempts.
 // Prints (1) the whole wall time as a ratio of one endpoint's deadline (goal ≤ 1.25) and
 // (2) the per-probe cost against a raw undici request to the same endpoints (goal ≤ 1.1×).
