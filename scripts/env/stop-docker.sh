@@ -45,6 +45,13 @@ if kill -0 "$PID" 2>/dev/null; then
   echo "stop-docker: dockerd $PID did not stop in 30s; sending SIGKILL" >&2
   kill -KILL "$PID" 2>/dev/null || true
 fi
+# dockerd leaves its network namespace bind-mounted under the exec root.
+if [ -d "$DOCKER_DIR/exec/netns" ]; then
+  for ns in "$DOCKER_DIR"/exec/netns/*; do
+    [ -e "$ns" ] || continue
+    if grep -qsF " $ns " /proc/mounts; then umount "$ns" 2>/dev/null || umount -l "$ns" 2>/dev/null || true; fi
+  done
+fi
 rm -f "$PID_FILE" "$DOCKER_DIR/started-by-setup.pid" "$DOCKER_DIR/docker.sock"
 mark_env_stopped
 echo "stop-docker: stopped dockerd $PID"
