@@ -51,7 +51,7 @@ Rules and their severities: the rules: section of fks.yaml (fks init writes one)
     .action(act(async (paths: string[], flags: RoutesFlags, cmd: Command) => {
       const g = globals(cmd);
       const format = formatOf(g, FORMATS, "table");
-      const loaded = config(g);
+      const loaded = await config(g);
       const { readText, writeFileAtomic, existsSync } = await import("../io/fs.js");
       const routes = await import("../features/routes/index.js");
       const previous = flags.diff ? await readPrevious(path.resolve(g.cwd, flags.diff), flags.diff, readText, existsSync) : undefined;
