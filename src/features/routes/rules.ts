@@ -124,7 +124,8 @@ function versionPrefix(routes: Route[], policy: string, emit: Emit): void {
 }
 
 function trailingSlash(routes: Route[], style: string, emit: Emit): void {
-  const relevant = routes.filter((r) => r.path !== "/" && !r.path.endsWith("{rest}") && !r.path.endsWith("{path}"));
+  // Files (`/report.csv`), catch-alls and health probes are not collection or item paths.
+  const relevant = routes.filter((r) => r.path !== "/" && !/\.\w+$|\{(rest|path)\}$/.test(r.path) && !HEALTHY.test(r.path) && !/^\/healthz\/?$/.test(r.path));
   const slashed = relevant.filter((r) => r.path.endsWith("/"));
   const plain = relevant.filter((r) => !r.path.endsWith("/"));
   let bad: Route[] = [];
