@@ -43,12 +43,14 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     if (!isDirectory(r)) throw new FksError(`path not found or not a folder: ${opts.paths?.[i] ?? r}`, { hint: "pass the folders that hold your services" });
   });
   const rel = (f: string) => path.relative(opts.cwd, f) || ".";
-  const services = await findServices(opts, roots);
   opts.onProgress?.({ phase: "walk" });
-  const { files, skipped } = await walk([...roots, ...services.map((s) => s.dir).filter((d) => !roots.some((r) => d === r || d.startsWith(r + path.sep)))], {
-    accept: (n) => n.endsWith(".py") || n.endsWith(".rs"),
-    maxBytes: MAX_BYTES,
-  });
+  // Discovery and the source walk both wait on the disk: run them side by side.
+  const accept = (n: string) => n.endsWith(".py") || n.endsWith(".rs");
+  const [services, walked] = await Promise.all([findServices(opts, roots), walk(roots, { accept, maxBytes: MAX_BYTES })]);
+  const outside = services.map((s) => s.dir).filter((d) => !roots.some((r) => d === r || d.startsWith(r + path.sep)));
+  const more = outside.length ? await walk(outside, { accept, maxBytes: MAX_BYTES }) : { files: [], skipped: [] };
+  const files = [...walked.files, ...more.files];
+  const skipped = [...walked.skipped, ...more.skipped];
   const diagnostics: Finding[] = skipped.map((s) => ({ rule: "routes/skipped", severity: "note", message: `skipped: ${s.reason}`, file: rel(s.file) }));
   const texts = new Map<string, string>();
   const readable: string[] = [];

@@ -165,17 +165,18 @@ function matchesSegments(pattern: string[], target: string[]): boolean {
 }
 
 function shadowing(routes: Route[], emit: Emit): void {
-  const ordered = routes.filter((r) => FIRST_MATCH.has(r.framework));
-  for (let j = 0; j < ordered.length; j++) {
-    const later = ordered[j]!;
-    for (let i = 0; i < j; i++) {
-      const earlier = ordered[i]!;
-      if (earlier.method !== later.method && earlier.method !== "ANY") continue;
-      if (earlier.path === later.path || !earlier.path.includes("{")) continue;
-      if (matchesSegments(earlier.path.split("/"), later.path.split("/"))) {
-        emit("route-shadowed", later, `${where(later)} is shadowed by ${where(earlier)} declared before it (${earlier.file}:${earlier.line})`, `declare ${later.path} before ${earlier.path}`);
-        break;
-      }
+  // Only routes with a parameter can shadow, and only routes with as many segments:
+  // bucket the earlier parameter routes by method and length instead of comparing all pairs.
+  const earlier = new Map<string, Array<{ r: Route; segs: string[] }>>();
+  for (const later of routes.filter((r) => FIRST_MATCH.has(r.framework))) {
+    const segs = later.path.split("/");
+    const hit = [...(earlier.get(`${later.method} ${segs.length}`) ?? []), ...(earlier.get(`ANY ${segs.length}`) ?? [])].find(
+      (e) => e.r.path !== later.path && matchesSegments(e.segs, segs),
+    );
+    if (hit) emit("route-shadowed", later, `${where(later)} is shadowed by ${where(hit.r)} declared before it (${hit.r.file}:${hit.r.line})`, `declare ${later.path} before ${hit.r.path}`);
+    if (later.path.includes("{")) {
+      const key = `${later.method} ${segs.length}`;
+      earlier.set(key, [...(earlier.get(key) ?? []), { r: later, segs }]);
     }
   }
 }
