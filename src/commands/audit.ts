@@ -46,7 +46,11 @@ Examples:
   fks audit routes --baseline .fks-routes-baseline.json --update-baseline
 
 Silence one finding with a comment on the route's line: # fks-ignore: route-verb-in-path
-Rules and their severities: the rules: section of fks.yaml (fks init writes one).`,
+Rules and their severities: the rules: section of fks.yaml, e.g.
+  rules:
+    route-shadowed: warning
+    route-path-case: { case: snake }
+    route-health-missing: off`,
     )
     .action(act(async (paths: string[], flags: RoutesFlags, cmd: Command) => {
       const g = globals(cmd);

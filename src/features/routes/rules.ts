@@ -95,7 +95,8 @@ function pathCase(routes: Route[], want: string, emit: Emit): void {
   for (const r of routes) {
     const list = staticSegments(r.path)
       .filter((s) => !/\.\w+$/.test(s))
-      .map((seg) => ({ seg, c: caseOf(seg) ?? (/^[a-z0-9]+$/.test(seg) ? undefined : "other") }))
+      // Mixed styles ("Order_History", "ORDERS") count as wrong; punctuation-only segments ("-") as nothing.
+      .map((seg) => ({ seg, c: caseOf(seg) ?? (/[A-Za-z]/.test(seg) && !/^[a-z0-9]+$/.test(seg) ? "other" : undefined) }))
       .filter((x): x is { seg: string; c: Case | "other" } => !!x.c);
     for (const x of list) if (x.c !== "other") counts[x.c]++;
     segs.set(r, list);

@@ -22,8 +22,8 @@ export async function astGrep(): Promise<ParseFn> {
 
 /** First syntax error of a tree as a 1-based line, or undefined when the file parsed cleanly. */
 export function firstSyntaxError(root: SgNode): { line: number; text: string } | undefined {
+  if (!root.find({ rule: { kind: "ERROR" } })) return undefined;
   const all = root.findAll({ rule: { kind: "ERROR" } });
-  if (all.length === 0) return undefined;
   // An outer ERROR can swallow the whole file; the innermost one points at the real spot.
   const inside = (a: SgNode, b: SgNode) => a !== b && a.range().start.index >= b.range().start.index && a.range().end.index <= b.range().end.index;
   const innermost = all.filter((e) => !all.some((o) => inside(o, e)));
