@@ -5,4 +5,5 @@ export const actix: FrameworkAdapter = {
   language: "rust",
   priority: 30,
   detect: (facts) => (facts.language === "rust" ? firstEvidence(facts, ["actix-web"], ["actix_web"]) : undefined),
+  routes: { language: "rust", load: async () => [(await import("./actix/routes.js")).actixRoutes] },
 };

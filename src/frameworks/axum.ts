@@ -5,6 +5,5 @@ export const axum: FrameworkAdapter = {
   language: "rust",
   priority: 30,
   detect: (facts) => (facts.language === "rust" ? firstEvidence(facts, ["axum"], ["axum"]) : undefined),
-  // The axum evaluator is driven directly by route extraction (src/frameworks/axum/routes.ts).
-  routes: { language: "rust", load: async () => [(await import("./axum/routes.js")).AxumEvaluator] },
+  routes: { language: "rust", load: async () => [(await import("./axum/routes.js")).axumRoutes] },
 };

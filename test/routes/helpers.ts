@@ -10,7 +10,7 @@ export const fixturesDir = path.join(repoRoot, "test", "fixtures", "routes");
 export interface Case {
   name: string;
   dir: string;
-  kind: "fastapi" | "starlette" | "flask" | "django" | "axum" | "static";
+  kind: "fastapi" | "starlette" | "flask" | "django" | "axum" | "actix" | "static";
   target?: string;
   expect?: Array<{ method: string; path?: string; unresolved?: boolean; expression?: string }>;
   diagnostic?: { file: string; rule: string };

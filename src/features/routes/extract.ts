@@ -4,7 +4,7 @@ import { firstSyntaxError } from "../../lang/python/ast-grep.js";
 import { Interpreter, type PyKnowledge } from "../../lang/python/interp.js";
 import { indexFile, type RustIndex } from "../../lang/rust/items.js";
 import { FRAMEWORKS } from "../../frameworks/index.js";
-import { AxumEvaluator } from "../../frameworks/axum/routes.js";
+import { RustEvaluator, type RustKnowledge } from "../../lang/rust/eval.js";
 import { urlconfOf } from "../../frameworks/django/routes.js";
 import { collectContainers, entriesOf, flatten, type Container, type FlatRoute } from "../../frameworks/route-graph.js";
 
@@ -63,11 +63,20 @@ export async function extractPython(files: string[], root: string, read: (f: str
   };
 }
 
-const RS_ROUTEISH = /Router|\.route\(|\.nest\(|\.merge\(/;
+const RS_ROUTEISH = /Router|\.route\(|\.nest\(|\.merge\(|App::new|HttpServer|#\[(get|post|put|patch|delete|route)\(|web::/;
 
-/** Routes of one service's Rust files (axum). */
+async function rustKnowledge(): Promise<RustKnowledge[]> {
+  const out: RustKnowledge[] = [];
+  for (const fw of FRAMEWORKS) {
+    if (fw.routes?.language === "rust") out.push(...((await fw.routes.load()) as RustKnowledge[]));
+  }
+  return out;
+}
+
+/** Routes of one service's Rust files (axum, actix-web). */
 export async function extractRust(files: string[], crateDir: string, read: (f: string) => string): Promise<ExtractResult> {
   const parse = await astGrep();
+  const knowledge = await rustKnowledge();
   const index: RustIndex = { fns: [], consts: new Map() };
   const diagnostics: ExtractDiagnostic[] = [];
   let parsed = 0;
@@ -82,11 +91,11 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
     indexFile(root, f, index);
   }
   const { containers } = collectContainers(() => {
-    const ev = new AxumEvaluator(index, crateDir);
-    const mains = index.fns.filter((fn) => fn.name === "main" || /(^|::|\.)serve\(/.test(fn.node.text()));
+    const ev = new RustEvaluator(index, crateDir, knowledge);
+    const mains = index.fns.filter((fn) => fn.name === "main" || /(^|::|\.)serve\(|HttpServer::new/.test(fn.node.text()));
     for (const fn of mains) ev.run(fn);
     // Router builders nobody calls first (entry points of a library crate), then any left over.
-    const builders = index.fns.filter((fn) => fn.returnsRouter);
+    const builders = index.fns.filter((fn) => fn.returnsRouter || /App::new\(/.test(fn.node.text()));
     const calledByOthers = (fn: (typeof builders)[number]) =>
       index.fns.some((other) => other !== fn && new RegExp(`\\b${fn.name}\\s*\\(`).test(other.node.text()));
     for (const fn of builders) if (!calledByOthers(fn) && !ev.evaluated.has(fn.node.id())) ev.run(fn);

@@ -1,0 +1,103 @@
+import type { RValue, RustCall, RustEvaluator, RustKnowledge } from "../../lang/rust/eval.js";
+import type { RustFn } from "../../lang/rust/items.js";
+import { newContainer, type Container, type Entry } from "../route-graph.js";
+
+const VERBS = new Set(["get", "post", "put", "patch", "delete", "head", "options", "trace", "connect"]);
+
+interface Resource { path: { s: string } | { u: string }; routes: Array<{ method: string; handler: string }>; line: number; file: string }
+type MethodRoute = { method: string; handler: string };
+
+const container = (c: Container): RValue => ({ k: "x", tag: "actix-scope", data: c });
+
+/** `#[get("/x")]` / `#[route("/x", method = "GET", method = "POST")]` on a handler function. */
+export function attributeRoutes(fn: RustFn): Array<{ methods: string[]; path: string; line: number }> {
+  const out: Array<{ methods: string[]; path: string; line: number }> = [];
+  for (let prev = fn.node.prev(); prev && (prev.kind() === "attribute_item" || String(prev.kind()).endsWith("comment")); prev = prev.prev()) {
+    const attr = prev.children().find((c) => c.kind() === "attribute");
+    const name = attr?.children()[0]?.text().split("::").pop();
+    const tree = attr?.children().find((c) => c.kind() === "token_tree");
+    const strings = tree?.children().filter((c) => c.kind() === "string_literal").map((s) => s.children().find((x) => x.kind() === "string_content")?.text() ?? "") ?? [];
+    if (!name || strings.length === 0) continue;
+    if (VERBS.has(name)) out.push({ methods: [name.toUpperCase()], path: strings[0]!, line: prev.range().start.line + 1 });
+    else if (name === "route") out.push({ methods: strings.slice(1).map((m) => m.toUpperCase()), path: strings[0]!, line: prev.range().start.line + 1 });
+  }
+  return out;
+}
+
+function serviceEntries(v: RValue, call: RustCall): Entry[] {
+  if (v.k === "fnref") {
+    return attributeRoutes(v.fn).map((a) => ({ t: "route", methods: a.methods.length ? a.methods : ["ANY"], path: [{ s: a.path }], handler: v.fn.name, file: v.fn.file, line: a.line }));
+  }
+  if (v.k === "x" && v.tag === "actix-scope") {
+    const c = v.data as Container;
+    c.included = true;
+    return [{ t: "include", child: c, prefix: [], file: call.fn.file, line: call.line }];
+  }
+  if (v.k === "x" && v.tag === "actix-resource") {
+    const r = v.data as Resource;
+    const routes = r.routes.length ? r.routes : [{ method: "ANY", handler: "?" }];
+    return routes.map((m) => ({ t: "route", methods: [m.method], path: [r.path], handler: m.handler, file: r.file, line: r.line }));
+  }
+  return [{ t: "include", unresolved: call.args[0]?.text() ?? "?", prefix: [], file: call.fn.file, line: call.line }];
+}
+
+/**
+ * actix-web: App::new() and web::scope() with service/route/configure, web::resource()
+ * with route/to, attribute macros on handlers, and the App built in HttpServer::new's closure.
+ */
+export const actixRoutes: RustKnowledge = {
+  call(call, ev) {
+    const { name, args } = call;
+    const last = name.split("::").pop()!;
+    if (/(^|::)App::new$/.test(name)) return container(newContainer({ framework: "actix", kind: "app", join: "concat", name: "App::new()", file: call.fn.file, line: call.line, prefix: [] }));
+    if (/(^|::)HttpServer::new$/.test(name)) {
+      const f = args[0] ? ev.eval(args[0], call.env, call.fn) : undefined;
+      if (f?.k === "closure") ev.callClosure(f);
+      else if (f?.k === "fnref") ev.run(f.fn);
+      return { k: "unk", text: call.text };
+    }
+    if (/(^|::)(web::)?scope$/.test(name) && (name.includes("web::") || name === "scope")) {
+      return container(newContainer({ framework: "actix", kind: "router", join: "concat", name: "web::scope", file: call.fn.file, line: call.line, prefix: [ev.pathArg(args[0], call.env, call.fn)] }));
+    }
+    if (/(^|::)web::resource$/.test(name) || name === "resource") {
+      return { k: "x", tag: "actix-resource", data: { path: ev.pathArg(args[0], call.env, call.fn), routes: [], line: call.line, file: call.fn.file } satisfies Resource };
+    }
+    if (/(^|::)web::(get|post|put|patch|delete|head|trace)$/.test(name) || (name === `web::${last}` && last === "route")) {
+      return { k: "x", tag: "actix-route", data: { method: last === "route" ? "ANY" : last.toUpperCase(), handler: "?" } satisfies MethodRoute };
+    }
+    return undefined;
+  },
+  method(recv, name, call, ev) {
+    if (recv.k !== "x") return undefined;
+    const arg = (i: number) => (call.args[i] ? ev.eval(call.args[i]!, call.env, call.fn) : ({ k: "unk", text: "?" } as RValue));
+    if (recv.tag === "actix-route") {
+      const r = recv.data as MethodRoute;
+      if (name === "to") return { k: "x", tag: "actix-route", data: { ...r, handler: call.args[0]?.text() ?? "?" } };
+      if (name === "method") return { k: "x", tag: "actix-route", data: { ...r, method: call.args[0]?.text().split("::").pop()!.toUpperCase() ?? "ANY" } };
+      return recv;
+    }
+    if (recv.tag === "actix-resource") {
+      const r = recv.data as Resource;
+      if (name === "route") {
+        const m = arg(0);
+        if (m.k === "x" && m.tag === "actix-route") r.routes.push(m.data as MethodRoute);
+      } else if (name === "to") r.routes.push({ method: "ANY", handler: call.args[0]?.text() ?? "?" });
+      else if (VERBS.has(name)) r.routes.push({ method: name.toUpperCase(), handler: call.args[0]?.text() ?? "?" });
+      return recv;
+    }
+    if (recv.tag !== "actix-scope") return undefined;
+    const c = recv.data as Container;
+    if (name === "service") c.entries.push(...serviceEntries(arg(0), call));
+    else if (name === "route") {
+      const m = arg(1);
+      const mr = m.k === "x" && m.tag === "actix-route" ? (m.data as MethodRoute) : { method: "ANY", handler: call.args[1]?.text() ?? "?" };
+      c.entries.push({ t: "route", methods: [mr.method], path: [ev.pathArg(call.args[0], call.env, call.fn)], handler: mr.handler, file: call.fn.file, line: call.line });
+    } else if (name === "configure") {
+      // cfg functions receive a ServiceConfig; what they register lands in this scope.
+      const f = arg(0);
+      if (f.k === "fnref") ev.run(f.fn, [recv]);
+      else if (f.k === "closure") ev.callClosure(f, [recv]);
+    }
+    return recv;
+  },
+};
