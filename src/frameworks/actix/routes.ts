@@ -1,4 +1,4 @@
-import type { RValue, RustCall, RustEvaluator, RustKnowledge } from "../../lang/rust/eval.js";
+import type { RValue, RustCall, RustKnowledge } from "../../lang/rust/eval.js";
 import type { RustFn } from "../../lang/rust/items.js";
 import { newContainer, type Container, type Entry } from "../route-graph.js";
 
