@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { contractsSchema } from "./contracts.js";
 
 /**
  * The one fks.yaml schema. Every feature adds its section here so that users get one
@@ -52,6 +53,7 @@ export const configSchema = z
     services: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "service names are letters, digits, '-', '_' or '.'"), serviceSchema)
       .default({}),
+    contracts: contractsSchema,
   })
   .strict();
 
