@@ -69,7 +69,7 @@ function stringValue(s: SgNode): string {
 }
 
 function dotted(n: SgNode): string {
-  return n.text().replace(/\s+/g, "");
+  return n.text().replace(/\\\r?\n/g, "").replace(/\s+/g, "");
 }
 
 function readName(n: SgNode): PyImportName | undefined {

@@ -42,9 +42,15 @@ export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => 
     const parts = f.rel.replace(/\.pyi?$/, "").split("/");
     const isPackage = parts[parts.length - 1] === "__init__";
     if (isPackage) parts.pop();
-    // Walk up while the folder is a package.
+    // The outermost package folder above the file starts its name; namespace folders between
+    // packages (no __init__.py) stay part of it.
     let start = Math.max(0, parts.length - 1);
-    while (start > 0 && hasInit(parts.slice(0, start).join("/"))) start--;
+    for (let i = 0; i < parts.length - (isPackage ? 0 : 1); i++) {
+      if (hasInit(parts.slice(0, i + 1).join("/"))) {
+        start = i;
+        break;
+      }
+    }
     // A scan root that is itself a package keeps its own name in front.
     const head = start === 0 && prefix.length > 0 ? prefix : [];
     let id = [...head, ...parts.slice(start)].join(".");

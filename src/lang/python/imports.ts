@@ -82,7 +82,6 @@ function isIdent(c: number): boolean {
 }
 
 export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan {
-  const n = src.length;
   const imports: PyImport[] = [];
   const importTries: number[][] = [];
   const callStrings: PyStringRef[] = [];
@@ -95,11 +94,9 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   const tryAtIndent = new Map<number, number>();
   let tryCount = 0;
 
-  let pos = 0;
-  let line = 1;
+  // Hot-loop state lives in locals no closure captures, so V8 keeps it in registers.
   let loc = 0;
-  let depth = 0;
-  // Current statement.
+  // Current statement (shared with the helpers below; touched once per statement).
   let stmtStart = 0;
   let stmtLine = 1;
   let stmtIndent = 0;
@@ -107,30 +104,18 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   let collecting = false; // import or header: keep its text
   let header = false;
   let collectStrings = false;
-  let atLineStart = true;
-  let lastLocLine = 0;
-
-  const countLoc = () => {
-    if (lastLocLine !== line) {
-      loc++;
-      lastLocLine = line;
-    }
-  };
+  let strLines = 0;
 
   const finishStatement = (end: number) => {
-    if (collecting) handleStatement(src.slice(stmtStart, end), false);
+    if (collecting) handleStatement(src.slice(stmtStart, end));
     collecting = false;
     header = false;
     collectStrings = false;
     stmtWord = "";
   };
 
-  /** Handles an import, or the header part of a compound statement (up to its colon). */
-  const handleStatement = (text: string, isHeader: boolean) => {
-    if (isHeader) {
-      openBlock(text);
-      return;
-    }
+  /** Handles an import statement's text. */
+  const handleStatement = (text: string) => {
     if (stmtWord !== "import" && stmtWord !== "from") return;
     const clean = text.replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/[()\r\n]/g, " ").trim();
     const imp = parseImport(clean, stmtLine);
@@ -153,25 +138,25 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     importTries.push(tries);
   };
 
-  const openBlock = (text: string) => {
-    const head = text.replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/\s+/g, " ").trim();
+  /** Opens the block of a compound statement whose header ends at `colon`. */
+  const openBlock = (colon: number) => {
     let kind: BlockKind = "other";
     let tryId = -1;
     const word = stmtWord;
-    if (word === "def" || (word === "async" && /^async\s+def\b/.test(head))) kind = "def";
+    const head = () => src.slice(stmtStart, colon).replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/\s+/g, " ").trim();
+    if (word === "def") kind = "def";
     else if (word === "class") kind = "class";
-    else if (word === "if") {
-      const cond = head.slice(2).trim();
-      if (/^\(?\s*(?:typing\.|t\.|_typing\.)?TYPE_CHECKING\s*\)?$/.test(cond)) {
-        kind = "typecheck";
-      }
+    else if (word === "async") {
+      if (/^async\s+def\b/.test(head())) kind = "def";
+    } else if (word === "if") {
+      if (src.slice(stmtStart, colon).includes("TYPE_CHECKING") && /^\(?\s*(?:typing\.|t\.|_typing\.)?TYPE_CHECKING\s*\)?$/.test(head().slice(2).trim())) kind = "typecheck";
     } else if (word === "try") {
       tryId = tryCount++;
       kind = "try";
       tryAtIndent.set(stmtIndent, tryId);
     } else if (word === "except") {
       const id = tryAtIndent.get(stmtIndent);
-      if (id !== undefined && /\b(?:ImportError|ModuleNotFoundError)\b/.test(head)) {
+      if (id !== undefined && src.slice(stmtStart, colon).includes("Error") && /\b(?:ImportError|ModuleNotFoundError)\b/.test(head())) {
         importTry.add(id);
         kind = "except-import";
       }
@@ -179,28 +164,36 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     stack.push({ indent: stmtIndent, kind, tryId });
   };
 
-  const beginStatement = (indent: number, virtual: boolean) => {
+  const beginStatement = (p: number, ln: number, indent: number, virtual: boolean) => {
     if (!virtual) {
       while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
       stmtIndent = indent;
     }
-    stmtStart = pos;
-    stmtLine = line;
-    let e = pos;
-    while (e < n && isIdent(src.charCodeAt(e))) e++;
-    stmtWord = src.slice(pos, e);
-    header = HEADERS.has(stmtWord) && !(e < n && src.charCodeAt(e) === C.EQ);
-    collecting = header || stmtWord === "import" || stmtWord === "from";
+    stmtStart = p;
+    stmtLine = ln;
+    let e = p;
+    const len = src.length;
+    while (e < len && isIdent(src.charCodeAt(e))) e++;
+    stmtWord = src.slice(p, e);
+    header = HEADERS.has(stmtWord) && !(e < len && src.charCodeAt(e) === C.EQ);
+    collecting = stmtWord === "import" || stmtWord === "from";
     collectStrings = !!assignments && !virtual && stack.length === 0 && assignments.has(stmtWord);
   };
 
+  const s = src;
+  const n = s.length;
+  let pos = 0;
+  let line = 1;
+  let depth = 0;
+  let atLineStart = true;
+  let lastLocLine = 0;
   while (pos < n) {
     if (atLineStart) {
       // Measure indentation of a new logical line; blank and comment-only lines do not count.
       let col = 0;
       let c = 0;
       while (pos < n) {
-        c = src.charCodeAt(pos);
+        c = s.charCodeAt(pos);
         if (c === C.SPACE) col++;
         else if (c === C.TAB) col = (col & ~7) + 8;
         else if (c === C.FF) col = 0;
@@ -209,34 +202,34 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
       }
       if (pos >= n) break;
       if (c === C.LF || c === C.CR) {
-        if (c === C.CR && src.charCodeAt(pos + 1) === C.LF) pos++;
+        if (c === C.CR && s.charCodeAt(pos + 1) === C.LF) pos++;
         pos++;
         line++;
         continue;
       }
       if (c === C.HASH) {
-        while (pos < n && src.charCodeAt(pos) !== C.LF) pos++;
+        while (pos < n && s.charCodeAt(pos) !== C.LF) pos++;
         continue;
       }
-      if (c === C.BSL && (src.charCodeAt(pos + 1) === C.LF || src.charCodeAt(pos + 1) === C.CR)) {
-        pos += src.charCodeAt(pos + 1) === C.CR && src.charCodeAt(pos + 2) === C.LF ? 3 : 2;
+      if (c === C.BSL && (s.charCodeAt(pos + 1) === C.LF || s.charCodeAt(pos + 1) === C.CR)) {
+        pos += s.charCodeAt(pos + 1) === C.CR && s.charCodeAt(pos + 2) === C.LF ? 3 : 2;
         line++;
         continue;
       }
       atLineStart = false;
-      beginStatement(col, false);
-      countLoc();
+      beginStatement(pos, line, col, false);
+      if (lastLocLine !== line) { loc++; lastLocLine = line; }
     }
     // Skip uninteresting characters fast.
-    let c = src.charCodeAt(pos);
+    let c = s.charCodeAt(pos);
     while (c < 128 ? SPECIAL[c] === 0 : true) {
       if (++pos >= n) break;
-      c = src.charCodeAt(pos);
+      c = s.charCodeAt(pos);
     }
     if (pos >= n) break;
     switch (c) {
       case C.HASH:
-        while (pos < n && src.charCodeAt(pos) !== C.LF) pos++;
+        while (pos < n && s.charCodeAt(pos) !== C.LF) pos++;
         break;
       case C.LF:
         if (depth === 0) {
@@ -245,17 +238,15 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
         }
         pos++;
         line++;
-        if (!atLineStart && src.charCodeAt(pos) !== C.LF) countLoc();
+        if (!atLineStart && s.charCodeAt(pos) !== C.LF && lastLocLine !== line) { loc++; lastLocLine = line; }
         break;
       case C.BSL:
-        if (src.charCodeAt(pos + 1) === C.LF) {
+        if (s.charCodeAt(pos + 1) === C.LF) {
           pos += 2;
           line++;
-          countLoc();
-        } else if (src.charCodeAt(pos + 1) === C.CR && src.charCodeAt(pos + 2) === C.LF) {
+        } else if (s.charCodeAt(pos + 1) === C.CR && s.charCodeAt(pos + 2) === C.LF) {
           pos += 3;
           line++;
-          countLoc();
         } else pos++;
         break;
       case C.LPAR: case C.LBRK: case C.LBRC:
@@ -271,25 +262,27 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
         if (depth === 0) {
           finishStatement(pos);
           pos++;
-          while (pos < n && (src.charCodeAt(pos) === C.SPACE || src.charCodeAt(pos) === C.TAB)) pos++;
-          const d = src.charCodeAt(pos);
-          if (pos < n && d !== C.LF && d !== C.CR && d !== C.HASH) beginStatement(stmtIndent, true);
+          while (pos < n && (s.charCodeAt(pos) === C.SPACE || s.charCodeAt(pos) === C.TAB)) pos++;
+          const d = s.charCodeAt(pos);
+          if (pos < n && d !== C.LF && d !== C.CR && d !== C.HASH) beginStatement(pos, line, 0, true);
         } else pos++;
         break;
       case C.COLON:
-        if (depth === 0 && header && src.charCodeAt(pos + 1) !== C.EQ) {
-          handleStatement(src.slice(stmtStart, pos), true);
+        if (depth === 0 && header && s.charCodeAt(pos + 1) !== C.EQ) {
+          openBlock(pos);
           collecting = false;
           header = false;
           pos++;
-          while (pos < n && (src.charCodeAt(pos) === C.SPACE || src.charCodeAt(pos) === C.TAB)) pos++;
-          const d = src.charCodeAt(pos);
+          while (pos < n && (s.charCodeAt(pos) === C.SPACE || s.charCodeAt(pos) === C.TAB)) pos++;
+          const d = s.charCodeAt(pos);
           // A body on the header's own line lives inside the block just opened.
-          if (pos < n && d !== C.LF && d !== C.CR && d !== C.HASH) beginStatement(stmtIndent, true);
+          if (pos < n && d !== C.LF && d !== C.CR && d !== C.HASH) beginStatement(pos, line, 0, true);
         } else pos++;
         break;
       case C.SQ: case C.DQ:
-        pos = skipString(pos, c);
+        strLines = 0;
+        pos = skipString(pos, c, line);
+        line += strLines;
         break;
       default:
         pos++;
@@ -304,7 +297,8 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   return { imports, callStrings, assignStrings, errors, loc };
 
   /** Returns the position after the string that starts with the quote at `q`. */
-  function skipString(q: number, quote: number): number {
+  function skipString(q: number, quote: number, startLine: number): number {
+    const n = src.length;
     // Prefix letters (r, b, f, u in any case and order, at most two) decide raw/f-string.
     let p = q - 1;
     let fstr = false;
@@ -315,7 +309,6 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
       p--;
     }
     if (p >= 0 && p < q - 1 && isIdent(src.charCodeAt(p))) fstr = false; // e.g. `elif"...` is not a prefix
-    const startLine = line;
     const triple = src.charCodeAt(q + 1) === quote && src.charCodeAt(q + 2) === quote;
     let i = q + (triple ? 3 : 1);
     const bodyStart = i;
@@ -323,7 +316,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     while (i < n) {
       const ch = src.charCodeAt(i);
       if (ch === C.BSL) {
-        if (src.charCodeAt(i + 1) === C.LF) line++;
+        if (src.charCodeAt(i + 1) === C.LF) strLines++;
         i += 2;
         continue;
       }
@@ -332,7 +325,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
           errors.push({ line: startLine, message: "unterminated string literal" });
           return i;
         }
-        line++;
+        strLines++;
         i++;
         continue;
       }
@@ -346,7 +339,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
         if (ch === C.RBRC && braces > 0) { braces--; i++; continue; }
         if (braces > 0 && (ch === C.SQ || ch === C.DQ)) {
           // Python 3.12 lets replacement fields hold strings, even with the same quote.
-          i = skipString(i, ch);
+          i = skipString(i, ch, startLine + strLines);
           continue;
         }
       }
