@@ -13,7 +13,7 @@ export default tseslint.config(
   },
   { files: ["test/**", "bench/**", "scripts/**", "bin/**"], rules: { "no-console": "off" } },
   {
-    files: ["bin/**", "scripts/**/*.js", "bench/**/*.js"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    files: ["bin/**", "scripts/**/*.js", "bench/**/*.js", "bench/**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
   },
 );

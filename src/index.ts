@@ -7,3 +7,4 @@ export { configSchema, type FksConfig, type ServiceConfig } from "./config/schem
 export { configJsonSchema } from "./config/json-schema.js";
 export { FksError, ConfigError, EXIT_OK, EXIT_FINDINGS, EXIT_USAGE } from "./errors.js";
 export type * from "./model.js";
+export { ping, type PingOptions, type PingResult, type ServiceResult, type EndpointResult } from "./features/ping/index.js";

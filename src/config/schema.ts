@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pingSettingsSchema, servicePingSchema } from "./ping.js";
 import { contractsSchema } from "./contracts.js";
 
 /**
@@ -39,6 +40,7 @@ export const serviceSchema = z
       })
       .strict()
       .optional(),
+    ping: servicePingSchema.optional().describe("How fks ping probes this service, with per-endpoint assertions."),
   })
   .strict();
 
@@ -53,6 +55,7 @@ export const configSchema = z
     services: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "service names are letters, digits, '-', '_' or '.'"), serviceSchema)
       .default({}),
+    ping: pingSettingsSchema.optional().describe("Defaults for fks ping: timeout, retries, threshold, token variable."),
     contracts: contractsSchema,
   })
   .strict();

@@ -1,0 +1,114 @@
+import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from "cockatiel";
+import type { ContainerInfo } from "../../io/docker.js";
+import type { CaptureServer, HttpClient } from "../../io/http.js";
+import { atLeast, worst } from "./health.js";
+import { probeEndpoint, type ProbeContext } from "./probe.js";
+import { downstreamVerdict } from "./trace.js";
+import type { DockerState, EndpointResult, Level, ServiceResult, ServiceStatus, Target } from "./types.js";
+
+export interface RoundOptions {
+  http: HttpClient;
+  timeoutMs: number;
+  retries: number;
+  threshold: number;
+  concurrency: number;
+  maxBodyBytes: number;
+  token?: string;
+  trace: boolean;
+  capture?: CaptureServer;
+  backoff: { initialMs: number; maxMs: number };
+  containers?: ContainerInfo[];
+  onEndpoint?: (r: EndpointResult) => void;
+  onService?: (r: ServiceResult) => void;
+}
+
+/**
+ * One pass over every target. All endpoints of all services start at once (bounded by
+ * concurrency), so a dead service costs one deadline: its endpoints fail together, its
+ * breaker opens, and the retries that follow are short-circuited instead of waiting again.
+ */
+export async function runRound(targets: Target[], o: RoundOptions): Promise<ServiceResult[]> {
+  const ctx: ProbeContext = {
+    http: o.http,
+    timeoutMs: o.timeoutMs,
+    retries: o.retries,
+    maxBodyBytes: o.maxBodyBytes,
+    token: o.token,
+    trace: o.trace,
+    slot: limiter(o.concurrency),
+    backoff: o.backoff,
+  };
+  return Promise.all(
+    targets.map(async (t) => {
+      // Open for the rest of the round: a dead service is not worth a second look until the next one.
+      const breaker = circuitBreaker(handleAll, { halfOpenAfter: 24 * 3600_000, breaker: new ConsecutiveBreaker(o.threshold) });
+      const broken = new AbortController();
+      breaker.onBreak(() => broken.abort());
+      const endpoints = await Promise.all(
+        t.endpoints.map(async (ep) => {
+          const { traceState, ...r } = await probeEndpoint(ctx, t, ep, breaker, broken.signal);
+          if (traceState && o.capture && r.trace) {
+            r.trace.downstream = downstreamVerdict(traceState, o.capture.requests);
+            if (r.trace.downstream !== "propagated" && r.level !== "fail" && r.status !== "missing") {
+              r.status = "untraced";
+              r.level = "fail";
+              r.message = r.trace.downstream === "missing" ? "no downstream call carried the trace-id" : "downstream call kept the caller's parent-id (no new span)";
+            }
+          }
+          o.onEndpoint?.(r);
+          return r;
+        }),
+      );
+      const res = serviceResult(t, endpoints, o.containers, breaker.state === CircuitState.Open);
+      o.onService?.(res);
+      return res;
+    }),
+  );
+}
+
+export function serviceResult(t: Target, endpoints: EndpointResult[], containers?: ContainerInfo[], open = false): ServiceResult {
+  const lat = endpoints.flatMap((e) => e.latencies).sort((a, b) => a - b);
+  const answered = endpoints.filter((e) => !(e.status === "missing" && e.level === "pass"));
+  let level: Level = worst(answered.map((e) => e.level)) ?? "fail";
+  const docker = dockerState(t.container, containers);
+  // A container Docker itself calls unhealthy is at least degraded, whatever HTTP said.
+  if (docker && level === "pass" && (docker.health === "unhealthy" || docker.state !== "running")) level = "warn";
+  const status: ServiceStatus = level === "pass" ? "healthy" : level === "warn" ? "degraded" : "unhealthy";
+  return {
+    service: t.service,
+    baseUrl: t.baseUrl,
+    origin: t.origin,
+    status,
+    endpoints,
+    latency: lat.length ? { p50: lat[Math.floor((lat.length - 1) / 2)], max: lat[lat.length - 1] } : {},
+    breaker: open || endpoints.some((e) => e.breaker === "open") ? "open" : "closed",
+    docker,
+  };
+}
+
+function dockerState(name: string | undefined, containers: ContainerInfo[] | undefined): DockerState | undefined {
+  if (!name || !containers) return undefined;
+  const c = containers.find((x) => x.name === name || x.id.startsWith(name));
+  if (!c) return { container: name, state: "absent", health: "none", status: "no such container" };
+  return { container: c.name, state: c.state, health: c.health, status: c.status };
+}
+
+export function failing(s: ServiceResult, failOn: Level): boolean {
+  const level: Level = s.status === "healthy" ? "pass" : s.status === "degraded" ? "warn" : "fail";
+  return atLeast(level, failOn) && level !== "pass";
+}
+
+function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async (fn) => {
+    if (active >= n) await new Promise<void>((r) => queue.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}

@@ -1,0 +1,157 @@
+import type { FksConfig } from "../../config/schema.js";
+import type { EndpointKey } from "../../config/ping.js";
+import { FksError } from "../../errors.js";
+import type { ContainerInfo } from "../../io/docker.js";
+import type { ServiceRecord } from "../../model.js";
+import { infraKindOfImage } from "../discover/infra.js";
+import type { Target } from "./types.js";
+
+const KEYS: EndpointKey[] = ["live", "ready", "health"];
+
+export interface TargetInput {
+  config?: FksConfig;
+  /** Services from discovery (configured ones included), when discovery ran. */
+  discovered?: ServiceRecord[];
+  containers?: ContainerInfo[];
+  names: string[];
+  all: boolean;
+  urls: string[];
+  /** e.g. http://{name}.svc:{port} for services that have a port but no URL. */
+  baseUrlTemplate?: string;
+}
+
+export interface TargetPlan {
+  targets: Target[];
+  notes: string[];
+}
+
+/** Turns fks.yaml, discovery, containers and --url into the list of things to probe. */
+export function planTargets(i: TargetInput): TargetPlan {
+  const notes: string[] = [];
+  const cfg = i.config?.services ?? {};
+  const records = new Map<string, ServiceRecord>((i.discovered ?? []).map((r) => [r.name, r]));
+  for (const [name, s] of Object.entries(cfg)) {
+    if (!records.has(name)) {
+      records.set(name, { name, baseUrl: s.baseUrl, port: s.port, health: { live: "/live", ready: "/ready", health: "/health", ...s.health }, healthInCode: [], dependsOn: [], sources: {}, configured: true });
+    }
+  }
+  const unknown = i.names.filter((n) => !records.has(n));
+  if (unknown.length) {
+    const known = [...records.keys()].sort();
+    throw new FksError(`unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, {
+      hint: known.length ? `known services: ${known.join(", ")}` : "list services in fks.yaml, or ping a URL with --url",
+    });
+  }
+  const chosen = i.names.length ? i.names : i.all ? [...records.keys()] : i.urls.length ? [] : Object.keys(cfg);
+  const targets: Target[] = [];
+  const claimed = new Set<string>();
+  for (const name of chosen.sort()) {
+    const r = records.get(name)!;
+    const sp = cfg[name]?.ping;
+    if (sp?.skip && !i.names.includes(name)) {
+      notes.push(`${name}: skipped (ping.skip in fks.yaml)`);
+      continue;
+    }
+    const container = matchContainer(name, r, sp?.container, i.containers ?? []);
+    if (container) claimed.add(container.id);
+    const url = urlFor(r, cfg[name]?.baseUrl, i.baseUrlTemplate, container);
+    if (!url) {
+      notes.push(`${name}: no URL to probe — set services.${name}.baseUrl in fks.yaml, publish a port in compose, or pass --base-url`);
+      continue;
+    }
+    const keys = sp?.endpoints ?? KEYS;
+    targets.push({
+      service: name,
+      baseUrl: url.url,
+      origin: url.origin,
+      endpoints: keys.map((k) => ({ key: k, path: r.health[k] })),
+      explicit: !!sp?.endpoints || !!cfg[name]?.health,
+      container: container?.name ?? sp?.container,
+      assertions: sp?.assert ?? {},
+    });
+  }
+  if (i.all) {
+    // Running containers with published ports that no service claims are services too.
+    for (const c of i.containers ?? []) {
+      if (claimed.has(c.id) || c.state !== "running" || infraKindOfImage(c.image)) continue;
+      const port = c.ports.find((p) => p.host);
+      if (!port?.host) continue;
+      const name = c.composeService ?? c.name;
+      if (targets.some((t) => t.service === name)) continue;
+      targets.push({
+        service: name,
+        baseUrl: `http://${hostOf(port.ip)}:${port.host}`,
+        origin: `container ${c.name}`,
+        endpoints: KEYS.map((k) => ({ key: k, path: `/${k}` })),
+        explicit: false,
+        container: c.name,
+        assertions: {},
+      });
+    }
+  }
+  // URLs on one origin are one service: they share a breaker, so a dead host costs one deadline.
+  for (const raw of i.urls) {
+    const t = urlTarget(raw);
+    const same = targets.find((x) => x.origin === "--url" && x.baseUrl === t.baseUrl);
+    if (!same) targets.push(t);
+    else for (const ep of t.endpoints) if (!same.endpoints.some((e) => e.path === ep.path)) same.endpoints.push(ep);
+  }
+  return { targets, notes };
+}
+
+function urlTarget(raw: string): Target {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new FksError(`--url ${raw} is not a URL`, { hint: "write it in full, e.g. --url http://127.0.0.1:8000/health" });
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") {
+    throw new FksError(`--url ${raw} must be http or https`, { hint: "fks ping speaks HTTP; for TCP checks use your orchestrator's probes" });
+  }
+  const bare = u.pathname === "/" && !u.search;
+  return {
+    service: u.host,
+    baseUrl: u.origin,
+    origin: "--url",
+    // A bare origin means "the usual endpoints"; a path means exactly that URL.
+    endpoints: bare ? KEYS.map((k) => ({ key: k, path: `/${k}` })) : [{ key: "url", path: u.pathname + u.search }],
+    explicit: !bare,
+    assertions: {},
+  };
+}
+
+function urlFor(r: ServiceRecord, configured: string | undefined, template: string | undefined, c: ContainerInfo | undefined): { url: string; origin: string } | undefined {
+  if (configured) return { url: configured, origin: "fks.yaml" };
+  if (r.baseUrl) return { url: r.baseUrl, origin: r.compose ? "compose" : "discovery" };
+  const published = c?.ports.find((p) => p.host);
+  if (c && published?.host) return { url: `http://${hostOf(published.ip)}:${published.host}`, origin: `container ${c.name}` };
+  if (template) {
+    const k8sSvc = r.k8s?.services[0];
+    const port = k8sSvc?.ports[0] ?? r.port;
+    if (template.includes("{port}") && !port) return undefined;
+    const url = template.replaceAll("{name}", k8sSvc?.name ?? r.name).replaceAll("{service}", r.name).replaceAll("{port}", String(port ?? ""));
+    return { url, origin: r.k8s ? "k8s + --base-url" : "--base-url" };
+  }
+  return undefined;
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[_.\s]+/g, "-");
+
+/** The container of a service: pinned in fks.yaml, by compose label, or by name (project-service-1 too). */
+export function matchContainer(name: string, r: ServiceRecord | undefined, pinned: string | undefined, containers: ContainerInfo[]): ContainerInfo | undefined {
+  if (pinned) return containers.find((c) => c.name === pinned || c.id.startsWith(pinned));
+  const composeName = r?.compose?.service ?? name;
+  const byLabel = containers.filter((c) => c.composeService === composeName);
+  if (byLabel.length) return byLabel.find((c) => c.state === "running") ?? byLabel[0];
+  const n = norm(name);
+  return containers.find((c) => norm(c.name) === n) ?? containers.find((c) => new RegExp(`^[a-z0-9-]+-${escape(n)}-\\d+$`).test(norm(c.name)));
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function hostOf(ip: string | undefined): string {
+  return !ip || ip === "0.0.0.0" || ip === "::" ? "127.0.0.1" : ip.includes(":") ? `[${ip}]` : ip;
+}

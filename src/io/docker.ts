@@ -1,0 +1,85 @@
+/**
+ * Containers as the Docker engine sees them: state, health and published ports.
+ * dockerode is loaded lazily, and an engine that does not answer quickly is
+ * reported as unavailable instead of stalling a health check run.
+ */
+import type Docker from "dockerode";
+
+export type DockerHealth = "healthy" | "unhealthy" | "starting" | "none";
+
+export interface ContainerInfo {
+  id: string;
+  /** Name without the leading slash. */
+  name: string;
+  image: string;
+  /** created, running, paused, restarting, exited, dead … */
+  state: string;
+  health: DockerHealth;
+  /** Docker's own one-line status, e.g. "Up 3 minutes (healthy)". */
+  status: string;
+  ports: Array<{ container: number; host?: number; ip?: string }>;
+  /** The compose service this container belongs to, from its labels. */
+  composeService?: string;
+  composeProject?: string;
+  networkMode?: string;
+}
+
+export type ContainerListing = { ok: true; containers: ContainerInfo[] } | { ok: false; reason: string };
+
+/** Lists all containers, stopped ones included (a stopped container is news for a health check). */
+export async function listContainers(opts: { timeoutMs?: number } = {}): Promise<ContainerListing> {
+  let docker: Docker;
+  try {
+    const { default: Dockerode } = await import("dockerode");
+    docker = new Dockerode();
+  } catch (e) {
+    return { ok: false, reason: `cannot load the Docker client: ${(e as Error).message}` };
+  }
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const list = await Promise.race([docker.listContainers({ all: true }), deadline]);
+    return { ok: true, containers: list.map(toInfo) };
+  } catch (e) {
+    const where = process.env.DOCKER_HOST ?? "/var/run/docker.sock";
+    return { ok: false, reason: `Docker engine at ${where} unavailable: ${(e as Error).message}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function toInfo(c: Docker.ContainerInfo): ContainerInfo {
+  const labels = c.Labels ?? {};
+  const seen = new Set<string>();
+  const ports: ContainerInfo["ports"] = [];
+  for (const p of c.Ports ?? []) {
+    if (p.Type !== "tcp") continue;
+    const key = `${p.PrivatePort}:${p.PublicPort ?? ""}`;
+    // IPv4 and IPv6 bindings of the same port are one port for us.
+    if (seen.has(key)) continue;
+    seen.add(key);
+    ports.push({ container: p.PrivatePort, host: p.PublicPort || undefined, ip: p.IP || undefined });
+  }
+  return {
+    id: c.Id,
+    name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ""),
+    image: c.Image,
+    state: c.State,
+    health: healthOf(c.Status ?? ""),
+    status: c.Status ?? c.State,
+    ports,
+    composeService: labels["com.docker.compose.service"],
+    composeProject: labels["com.docker.compose.project"],
+    networkMode: c.HostConfig?.NetworkMode,
+  };
+}
+
+function healthOf(status: string): DockerHealth {
+  if (/\(healthy\)/.test(status)) return "healthy";
+  if (/\(unhealthy\)/.test(status)) return "unhealthy";
+  if (/\(health: starting\)/.test(status)) return "starting";
+  return "none";
+}
