@@ -70,7 +70,7 @@ Examples:
       if (flags.check) {
         const { FINDING_FORMATS, renderFindings, reaches } = await import("../report/findings.js");
         const format = formatOf(g, FINDING_FORMATS, "table");
-        const loaded = config(g);
+        const loaded = await config(g);
         const contracts = loaded.config.contracts ?? [];
         if (contracts.length === 0) throw new FksError("no contracts to check", { hint: "add a contracts: section to fks.yaml (layers, forbidden, independence)" });
         const result = await splitPlan({ ...opts, graphOnly: true });

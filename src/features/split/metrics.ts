@@ -25,7 +25,7 @@ export function collapse(modules: SplitModule[], edges: SplitEdge[], unitOf: (id
     let u = row.get(b);
     if (!u) row.set(b, (u = { from: a, to: b, weight: 0, sites: [] }));
     u.weight += e.weight;
-    u.sites.push(...e.sites);
+    for (const site of e.sites) u.sites.push(a === e.from ? site : { ...site, from: e.from, to: e.to });
   }
   return { nodes, out };
 }

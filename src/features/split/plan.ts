@@ -7,7 +7,10 @@ import type { Breaker, Candidate, PlanStep } from "./types.js";
  */
 export function buildPlan(breakers: Breaker[], candidates: Candidate[]): PlanStep[] {
   const steps: PlanStep[] = [];
-  for (const b of breakers) {
+  // A cycle inside one candidate does not block the split; only breakers that cross candidates are steps.
+  const home = new Map(candidates.flatMap((c) => c.modules.map((m) => [m, c.name] as const)));
+  const crosses = (b: Breaker) => b.sites.some((s) => s.from !== undefined && home.get(s.from) !== home.get(s.to ?? ""));
+  for (const b of breakers.filter((x) => candidates.length < 2 || crosses(x))) {
     steps.push({
       order: 0,
       action: "break-cycle",
@@ -17,6 +20,9 @@ export function buildPlan(breakers: Breaker[], candidates: Candidate[]): PlanSte
       details: b.sites.map((s) => `${s.file}:${s.line}${s.names.length ? ` (${s.names.join(", ")})` : ""}: move the code or invert the import`),
     });
   }
+  // Lone modules nothing imports and that import nothing local (scripts, manage.py) need no step.
+  const loose = candidates.filter((c) => c.modules.length === 1 && c.internalEdges === 0 && c.crossingEdges === 0);
+  candidates = candidates.filter((c) => !loose.includes(c));
   if (candidates.length > 1) {
     const remaining = new Map(candidates.map((c) => [c.name, c]));
     const done = new Set<string>();
@@ -42,7 +48,8 @@ export function buildPlan(breakers: Breaker[], candidates: Candidate[]): PlanSte
       });
     }
     const core = [...remaining.values()][0]!;
-    steps.push({ order: 0, action: "keep", title: `keep ${core.name} as the core (${core.modules.length} modules)`, cost: 0, unblocks: [], details: [] });
+    const details = loose.length ? [`stand-alone modules that go wherever they fit: ${loose.map((c) => c.modules[0]).join(", ")}`] : [];
+    steps.push({ order: 0, action: "keep", title: `keep ${core.name} as the core (${core.modules.length} modules)`, cost: 0, unblocks: [], details });
   }
   steps.forEach((s, i) => (s.order = i + 1));
   return steps;

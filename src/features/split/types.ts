@@ -22,6 +22,9 @@ export interface ImportSite {
   /** Names imported across this edge (for the interface a cut would need). */
   names: string[];
   kind: EdgeKind;
+  /** Importing and imported module, on edges between packages. */
+  from?: string;
+  to?: string;
 }
 
 export interface SplitEdge {

@@ -16,7 +16,7 @@ export function dsmSvg(r: SplitResult): string {
   const idx = new Map(order.map((m, i) => [m.id, i]));
   const cell = Math.max(3, Math.min(16, Math.floor(900 / Math.max(1, n))));
   const showLabels = cell >= 8;
-  const label = showLabels ? Math.min(260, 8 + Math.max(...order.map((m) => m.id.length)) * 6.2) : 12;
+  const label = showLabels ? Math.min(260, 12 + Math.max(...order.map((m) => m.id.length)) * (cell - 4) * 0.62) : 12;
   const size = n * cell;
   const breakerPkgs = new Set(r.breakers.map((b) => `${b.from}\u0000${b.to}`));
   const parts: string[] = [];
