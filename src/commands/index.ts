@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { register as init } from "./init.js";
+import { register as scaffold } from "./scaffold.js";
 import { register as services } from "./services.js";
 
 /** Every command, in the order `fks --help` lists them. */
-export const COMMANDS: Array<(program: Command) => void> = [init, services];
+export const COMMANDS: Array<(program: Command) => void> = [init, services, scaffold];
