@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { FksError } from "../errors.js";
-import { loadConfig, type LoadedConfig } from "../config/load.js";
+import type { LoadedConfig } from "../config/load.js";
 
 export interface GlobalOptions {
   config?: string;
@@ -17,7 +17,9 @@ export function globals(cmd: Command): GlobalOptions {
   return { config: o.config, cwd: path.resolve(o.cwd ?? process.cwd()), format: o.format, color, verbose: !!o.verbose };
 }
 
-export function config(g: GlobalOptions): LoadedConfig {
+/** Loads fks.yaml; zod and yaml load here, not at start-up, so --help stays fast. */
+export async function config(g: GlobalOptions): Promise<LoadedConfig> {
+  const { loadConfig } = await import("../config/load.js");
   return loadConfig({ cwd: g.cwd, configPath: g.config, env: process.env });
 }
 

@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .action(act(async (paths: string[], _opts: unknown, cmd: Command) => {
       const g = globals(cmd);
       const format = formatOf(g, ["table", "json"] as const, "table");
-      const loaded = config(g);
+      const loaded = await config(g);
       const { discover } = await import("../features/discover/index.js");
       const spin = await progress(g, "discovering services");
       const result = await discover({ paths, cwd: g.cwd, config: loaded.config, configDir: loaded.dir, onProgress: (e) => spin.update(`${e.phase} ${e.files ?? ""}`) }).finally(() => spin.stop());

@@ -54,7 +54,7 @@ export function loadConfig(opts: LoadOptions): LoadedConfig {
     raw = (plain ?? {}) as Record<string, unknown>;
   }
   const envSources = applyEnv(raw, opts.env ?? {});
-  const result = configSchema.safeParse(raw);
+  const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const issues: ConfigIssue[] = result.error.issues.flatMap((issue) => {
       const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];

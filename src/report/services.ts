@@ -14,6 +14,9 @@ export function servicesJson(result: DiscoverResult): string {
 export function servicesTable(result: DiscoverResult, style: Style): string {
   const c = colorsFor(style);
   const missing = c.dim("—");
+  // One root: show paths relative to it, so the column stays readable.
+  const root = result.roots.length === 1 && result.roots[0] !== "." ? result.roots[0]! : undefined;
+  const prefix = root ? root.replace(/\/$/, "") + "/" : "";
   const rows = result.services.map((s) => [
     s.name,
     [s.language, s.framework].filter(Boolean).join("/") || missing,
@@ -22,9 +25,10 @@ export function servicesTable(result: DiscoverResult, style: Style): string {
     dockerCell(s, c) || missing,
     composeCell(s, c) || missing,
     probesCell(s) || missing,
-    where(s),
+    where(s, prefix),
   ]);
   let out = renderTable(["service", "language", "port", "health in code", "Dockerfile HEALTHCHECK", "compose healthcheck", "k8s probes", "found in"], rows, style);
+  if (root) out += c.dim(`(files relative to ${root})`) + "\n";
   if (result.dependencies.length) {
     out += `\ndependencies: ${result.dependencies.map((d) => (d.kind === "other" || d.kind === d.name ? d.name : `${d.name} (${d.kind})`)).join(", ")}\n`;
   }
@@ -61,10 +65,10 @@ function probesCell(s: ServiceRecord): string {
   return [one("L", p.liveness), one("R", p.readiness), one("S", p.startup)].join(" ");
 }
 
-function where(s: ServiceRecord): string {
+function where(s: ServiceRecord, prefix: string): string {
   const files = new Set<string>();
   for (const field of ["compose", "k8s", "dockerfile", "framework"]) {
-    for (const w of s.sources[field] ?? []) files.add(w);
+    for (const w of s.sources[field] ?? []) files.add(prefix && w.startsWith(prefix) ? w.slice(prefix.length) : w);
   }
   if (s.configured) files.add("fks.yaml");
   return [...files].join(" ");

@@ -1,7 +1,6 @@
 import path from "node:path";
-import { isMap } from "yaml";
 import type { ComposeInfo } from "../../model.js";
-import { nodeAt, parseYaml, toPlain } from "../../lang/yaml/parse.js";
+import { keyLine, nodeAt, parseYaml, toPlain } from "../../lang/yaml/parse.js";
 
 export const COMPOSE_NAME = /^(docker-)?compose(\.[\w-]+)*\.ya?ml$/;
 
@@ -19,11 +18,11 @@ export function parseCompose(text: string, file: string, abs: string): ComposeIn
   for (const [name, raw] of Object.entries(services)) {
     const svc = (raw ?? {}) as Obj;
     const line = lineOf(nodeAt(doc, ["services", name])) ?? 1;
-    const keyLine = lineOfKey(doc, ["services", name], lineOf) ?? line;
+    const at = keyLine(doc, ["services", name], lineOf) ?? line;
     const info: ComposeInfo = {
       file,
       service: name,
-      line: keyLine,
+      line: at,
       image: typeof svc.image === "string" ? svc.image : undefined,
       ports: parsePorts(svc.ports),
       dependsOn: parseDependsOn(svc.depends_on),
@@ -38,7 +37,7 @@ export function parseCompose(text: string, file: string, abs: string): ComposeIn
     if (hc && typeof hc === "object") {
       const test = Array.isArray(hc.test) ? hc.test.map(String) : hc.test === undefined ? [] : [String(hc.test)];
       info.healthcheck = {
-        line: lineOfKey(doc, ["services", name, "healthcheck"], lineOf) ?? keyLine,
+        line: keyLine(doc, ["services", name, "healthcheck"], lineOf) ?? at,
         test: test[0] === "CMD" || test[0] === "CMD-SHELL" ? test.slice(1).join(" ") : test.join(" "),
         disabled: hc.disable === true || test[0] === "NONE",
         interval: typeof hc.interval === "string" ? hc.interval : undefined,
@@ -50,14 +49,6 @@ export function parseCompose(text: string, file: string, abs: string): ComposeIn
   return out;
 }
 
-function lineOfKey(doc: Parameters<typeof nodeAt>[0], p: string[], lineOf: (n: unknown) => number | undefined): number | undefined {
-  const parent = nodeAt(doc, p.slice(0, -1));
-  if (isMap(parent)) {
-    const pair = parent.items.find((it) => String((it.key as { value?: unknown })?.value) === p[p.length - 1]);
-    if (pair) return lineOf(pair.key);
-  }
-  return lineOf(nodeAt(doc, p));
-}
 
 function parsePorts(v: unknown): ComposeInfo["ports"] {
   if (!Array.isArray(v)) return [];

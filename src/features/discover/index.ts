@@ -73,7 +73,9 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
       return fn();
     } catch (e) {
       if (!(e instanceof FksError)) throw e;
-      diagnostics.push({ rule: "discover/parse-error", severity: "error", message: e.message, file: rel(file), line: e.line, hint: e.hint });
+      // The location lives in file/line; keep the message itself free of it.
+      const message = e.message.replace(/^\S+?:(\d+:)?\s*/, "");
+      diagnostics.push({ rule: "discover/parse-error", severity: "error", message, file: rel(file), line: e.line, hint: e.hint });
       return undefined;
     }
   };

@@ -1,6 +1,6 @@
 
 import type { K8sInfo, Probe } from "../../model.js";
-import { nodeAt, parseYaml, toPlain } from "../../lang/yaml/parse.js";
+import { keyLine, parseYaml, toPlain } from "../../lang/yaml/parse.js";
 
 type Obj = Record<string, unknown>;
 
@@ -31,14 +31,14 @@ export function parseK8s(text: string, file: string): K8sInfo[] {
       const kind = String(o.kind ?? "");
       const meta = (o.metadata ?? {}) as Obj;
       const name = String(meta.name ?? "");
-      const line = lineOf(nodeAt(doc, [...base, "metadata", "name"])) ?? lineOf(doc.contents) ?? 1;
+      const line = keyLine(doc, [...base, "metadata", "name"], lineOf) ?? lineOf(doc.contents) ?? 1;
       if (WORKLOAD_KINDS.has(kind)) {
         const tpl = (((o.spec ?? {}) as Obj).template ?? {}) as Obj;
         const labels = (((tpl.metadata ?? {}) as Obj).labels ?? {}) as Obj;
         const containers = ((((tpl.spec ?? {}) as Obj).containers ?? []) as Obj[]) ?? [];
         containers.forEach((c, ci) => {
           const cPath = [...base, "spec", "template", "spec", "containers", ci];
-          const probe = (key: string): Probe | undefined => readProbe(c[key], lineOf(nodeAt(doc, [...cPath, key])) ?? line);
+          const probe = (key: string): Probe | undefined => readProbe(c[key], keyLine(doc, [...cPath, key], lineOf) ?? line);
           workloads.push({
             file,
             kind,

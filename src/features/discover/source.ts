@@ -120,15 +120,28 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
     });
   } else if (name === "pyproject.toml" || name === "Pipfile" || name === "setup.py" || name === "setup.cfg") {
     let section = "";
+    let inList = false;
     lines.forEach((l, i) => {
-      const header = /^\s*\[([^\]]+)\]/.exec(l);
-      if (header) section = header[1]!;
-      // PEP 621 arrays and setup.py lists hold "name>=1.0" strings; Poetry and Pipfile use keys.
-      for (const m of l.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ][^"']*)?["']/g)) {
-        if (/depend|require|packages/i.test(section + l) || name === "setup.py") add(m[1]!, i + 1);
+      const header = /^\s*\[([^\]]+)\]\s*$/.exec(l);
+      if (header) {
+        section = header[1]!;
+        inList = false;
+        return;
+      }
+      // PEP 621 / setup.py lists hold "name>=1.0" strings; Poetry, Pipfile and setup.cfg use keys or bare lines.
+      const opens = /\b(dependencies|requires|install_requires|optional-dependencies|dev)\b\s*[=:]\s*\[/.test(l);
+      if (opens || inList || name === "setup.py") {
+        for (const m of l.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ][^"']*)?["']/g)) add(m[1]!, i + 1);
+        if (opens) inList = !/\]/.test(l.slice(l.indexOf("[") + 1));
+        else if (/\]/.test(l)) inList = false;
+        return;
       }
       const key = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=/.exec(l);
       if (key && /dependencies|packages/i.test(section) && key[1] !== "python") add(key[1]!, i + 1);
+      if (name === "setup.cfg" && /options/.test(section)) {
+        const bare = /^\s+([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[<>=!~;[]|$)/.exec(l);
+        if (bare) add(bare[1]!, i + 1);
+      }
     });
   } else if (name === "Cargo.toml") {
     let section = "";

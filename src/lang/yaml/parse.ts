@@ -73,6 +73,17 @@ export function nodeAt(doc: Document.Parsed, path: ReadonlyArray<PropertyKey>): 
   return (node as Node) ?? (last as Node);
 }
 
+/** Line of the key that holds the value at `path` (the value itself may start on the next line). */
+export function keyLine(doc: Document.Parsed, p: ReadonlyArray<PropertyKey>, lineOf: (n: unknown) => number | undefined): number | undefined {
+  const parent = nodeAt(doc, p.slice(0, -1));
+  if (isMap(parent)) {
+    const last = p[p.length - 1];
+    const pair = parent.items.find((it) => (isScalar(it.key) ? it.key.value : it.key) === last);
+    if (pair) return lineOf(pair.key);
+  }
+  return lineOf(nodeAt(doc, p));
+}
+
 function firstLine(s: string): string {
   return s.split("\n")[0]!.trim();
 }

@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# Prepare the real engines the test suite runs against. Idempotent: a second
+# run only checks that everything is still there (a few seconds).
+#
+#   1. Python venv with test/requirements.txt   -> $FKS_CACHE/pyenv
+#   2. cargo build of examples/platform/execution -> $FKS_CACHE/cargo-target
+#   3. Docker engine (docker.io, vfs, no bridge) -> $FKS_CACHE/docker/docker.sock
+#      plus the local base image fks-test/busybox:1
+#   4. Chromium for HTML report tests
+#
+# Results are written to $FKS_CACHE/env.sh (export K='V' lines), which tests
+# read directly. A missing Docker engine or Chromium does not fail the script;
+# the env file then carries FKS_DOCKER_UNAVAILABLE / FKS_CHROMIUM_UNAVAILABLE
+# with the reason, and the tests that need them skip and print it.
+#
+# Usage: bash scripts/env/setup.sh [--no-docker] [--no-chromium]
+set -euo pipefail
+
+FKS_CACHE="${FKS_CACHE:-$HOME/.cache/fks}"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+REQUIREMENTS="$REPO_ROOT/test/requirements.txt"
+CRATE_DIR="$REPO_ROOT/examples/platform/execution"
+VENV="$FKS_CACHE/pyenv"
+CARGO_TARGET="$FKS_CACHE/cargo-target"
+DOCKER_DIR="$FKS_CACHE/docker"
+DOCKER_SOCK="$DOCKER_DIR/docker.sock"
+BASE_IMAGE="fks-test/busybox:1"
+ENV_FILE="$FKS_CACHE/env.sh"
+
+WANT_DOCKER=1
+WANT_CHROMIUM=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-docker) WANT_DOCKER=0 ;;
+    --no-chromium) WANT_CHROMIUM=0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+mkdir -p "$FKS_CACHE"
+# Several worktrees or test workers may call this at once: serialise.
+# (Long-running children such as dockerd must not inherit fd 9: they get 9>&-.)
+LOCK_FILE="$FKS_CACHE/.setup.lock"
+exec 9>"$LOCK_FILE"
+if command -v flock >/dev/null 2>&1 && ! flock -w 900 9; then
+  echo "[fks-env] another setup.sh has held $LOCK_FILE for 15 min; giving up (holders: $(fuser "$LOCK_FILE" 2>/dev/null || echo unknown))" >&2
+  exit 1
+fi
+
+log() { printf '[fks-env] %s\n' "$*" >&2; }
+now() { date +%s; }
+START=$(now)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
+
+# ---------------------------------------------------------------- apt helper
+APT_UPDATED=0
+APT_LOG="$FKS_CACHE/apt.log"
+apt_get() { DEBIAN_FRONTEND=noninteractive $SUDO apt-get -q "$@" >>"$APT_LOG" 2>&1; }
+apt_install() {
+  # apt_install PKG... : install the packages; runs apt-get update at most once.
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "apt-get not available; cannot install $*"
+    return 1
+  fi
+  if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
+    log "not root and no sudo; cannot install $*"
+    return 1
+  fi
+  local lists
+  lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1 || true)
+  if [ "$APT_UPDATED" -eq 0 ] && [ -z "$lists" ]; then
+    log "apt-get update"
+    apt_get update && APT_UPDATED=1
+  fi
+  log "apt-get install $* (log: $APT_LOG)"
+  if ! apt_get install -y --no-install-recommends "$@"; then
+    if [ "$APT_UPDATED" -eq 0 ]; then
+      log "install failed with current package lists; apt-get update and retry"
+      apt_get update && APT_UPDATED=1
+      apt_get install -y --no-install-recommends "$@" || { tail -n 20 "$APT_LOG" >&2; return 1; }
+    else
+      tail -n 20 "$APT_LOG" >&2
+      return 1
+    fi
+  fi
+}
+
+# ---------------------------------------------------------------- 1. Python
+sha_of() { sha256sum "$1" | cut -d' ' -f1; }
+REQ_HASH="$(sha_of "$REQUIREMENTS")"
+HASH_FILE="$VENV/.requirements.sha256"
+if [ -x "$VENV/bin/python" ] && [ -f "$HASH_FILE" ] && [ "$(cat "$HASH_FILE")" = "$REQ_HASH" ] \
+   && "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
+  PY_STATE="cached"
+else
+  T0=$(now)
+  log "creating Python venv at $VENV"
+  rm -f "$HASH_FILE"
+  python3 -m venv --clear "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQUIREMENTS" >&2
+  echo "$REQ_HASH" >"$HASH_FILE"
+  PY_STATE="installed in $(( $(now) - T0 ))s"
+fi
+FKS_PYTHON="$VENV/bin/python"
+
+# ---------------------------------------------------------------- 2. Rust
+T0=$(now)
+export CARGO_TARGET_DIR="$CARGO_TARGET"
+if ! cargo fetch --locked --manifest-path "$CRATE_DIR/Cargo.toml" -q >&2 2>/dev/null; then
+  # Offline cache may be incomplete or the lock file stale: fetch normally.
+  cargo fetch --manifest-path "$CRATE_DIR/Cargo.toml" >&2
+fi
+cargo build --offline --manifest-path "$CRATE_DIR/Cargo.toml" -q >&2
+EXECUTION_BIN="$CARGO_TARGET/debug/execution"
+[ -x "$EXECUTION_BIN" ] || { log "cargo build did not produce $EXECUTION_BIN"; exit 1; }
+RUST_STATE="built in $(( $(now) - T0 ))s"
+
+# ---------------------------------------------------------------- 3. Docker
+DOCKER_HOST_VALUE=""
+DOCKER_REASON=""
+DOCKER_STATE=""
+
+docker_cli() { docker -H "unix://$DOCKER_SOCK" "$@"; }
+engine_answers() { [ -S "$DOCKER_SOCK" ] && timeout 5 docker -H "unix://$DOCKER_SOCK" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+engine_fail() {
+  DOCKER_REASON="$1"
+  log "Docker engine unavailable: $1"
+  if [ -f "$DOCKER_DIR/dockerd.log" ]; then
+    log "last 20 lines of $DOCKER_DIR/dockerd.log:"
+    tail -n 20 "$DOCKER_DIR/dockerd.log" >&2 || true
+  fi
+}
+
+import_base_image() {
+  if docker_cli image inspect "$BASE_IMAGE" >/dev/null 2>&1; then return 0; fi
+  local bb root
+  bb="$(command -v busybox || true)"
+  [ -n "$bb" ] || { log "busybox not found"; return 1; }
+  if ! "$bb" --list >/dev/null 2>&1 || ldd "$bb" >/dev/null 2>&1; then
+    # a dynamically linked busybox would not run in an empty root file system
+    [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 && bb=/bin/busybox
+  fi
+  root="$(mktemp -d)"
+  mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/www" "$root/root" "$root/proc" "$root/sys" "$root/dev"
+  chmod 1777 "$root/tmp"
+  cp "$bb" "$root/bin/busybox"
+  local applet
+  for applet in $("$bb" --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  echo '<h1>fks-test busybox</h1>' >"$root/www/index.html"
+  tar -C "$root" -cf - . | docker_cli import \
+      --change 'ENV PATH=/bin' --change 'CMD ["sh"]' - "$BASE_IMAGE" >/dev/null
+  rm -rf "$root"
+  log "imported $BASE_IMAGE"
+}
+
+setup_docker() {
+  if ! command -v dockerd >/dev/null 2>&1 || ! command -v busybox >/dev/null 2>&1 \
+     || ! command -v docker >/dev/null 2>&1; then
+    local pkgs=()
+    command -v dockerd >/dev/null 2>&1 || pkgs+=(docker.io)
+    command -v docker >/dev/null 2>&1 || pkgs+=(docker.io)
+    command -v busybox >/dev/null 2>&1 || pkgs+=(busybox-static)
+    # shellcheck disable=SC2046
+    apt_install $(printf '%s\n' "${pkgs[@]}" | sort -u) \
+      || { engine_fail "could not install ${pkgs[*]} with apt-get"; return 0; }
+  fi
+  mkdir -p "$DOCKER_DIR"
+  if engine_answers; then
+    DOCKER_STATE="running"
+  else
+    if [ "$(id -u)" -ne 0 ]; then engine_fail "dockerd needs root (running as $(id -un))"; return 0; fi
+    # a stale pid file / socket from a crashed engine
+    if [ -f "$DOCKER_DIR/dockerd.pid" ] && kill -0 "$(cat "$DOCKER_DIR/dockerd.pid")" 2>/dev/null; then
+      log "dockerd $(cat "$DOCKER_DIR/dockerd.pid") is alive but not answering; waiting"
+    else
+      rm -f "$DOCKER_SOCK" "$DOCKER_DIR/dockerd.pid"
+      log "starting dockerd (log: $DOCKER_DIR/dockerd.log)"
+      setsid nohup dockerd \
+        --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
+        --data-root="$DOCKER_DIR/data" --exec-root="$DOCKER_DIR/exec" \
+        --pidfile="$DOCKER_DIR/dockerd.pid" --host="unix://$DOCKER_SOCK" \
+        >"$DOCKER_DIR/dockerd.log" 2>&1 </dev/null 9>&- &
+      echo "$!" >"$DOCKER_DIR/started-by-setup.pid"
+    fi
+    local i
+    for i in $(seq 1 60); do
+      engine_answers && break
+      if [ -f "$DOCKER_DIR/started-by-setup.pid" ] && ! kill -0 "$(cat "$DOCKER_DIR/started-by-setup.pid")" 2>/dev/null; then
+        break
+      fi
+      sleep 0.5
+    done
+    if ! engine_answers; then
+      engine_fail "dockerd did not answer on $DOCKER_SOCK within 30s"
+      return 0
+    fi
+    DOCKER_STATE="started"
+  fi
+  if ! import_base_image; then
+    engine_fail "could not import base image $BASE_IMAGE"
+    return 0
+  fi
+  DOCKER_HOST_VALUE="unix://$DOCKER_SOCK"
+}
+
+if [ "$WANT_DOCKER" -eq 1 ]; then
+  T0=$(now)
+  setup_docker
+  [ -n "$DOCKER_STATE" ] && DOCKER_STATE="$DOCKER_STATE in $(( $(now) - T0 ))s"
+else
+  DOCKER_REASON="skipped by --no-docker"
+fi
+
+# ---------------------------------------------------------------- 4. Chromium
+CHROMIUM=""
+CHROMIUM_REASON=""
+find_chromium() { command -v chromium || command -v chromium-browser || true; }
+if [ "$WANT_CHROMIUM" -eq 1 ]; then
+  CHROMIUM="$(find_chromium)"
+  if [ -z "$CHROMIUM" ]; then
+    apt_install chromium || true
+    CHROMIUM="$(find_chromium)"
+  fi
+  if [ -z "$CHROMIUM" ]; then
+    CHROMIUM_REASON="chromium could not be installed with apt-get"
+    log "$CHROMIUM_REASON"
+  elif ! timeout 30 "$CHROMIUM" --headless --no-sandbox --disable-gpu --version >/dev/null 2>&1; then
+    CHROMIUM_REASON="$CHROMIUM is installed but does not start"
+    log "$CHROMIUM_REASON"
+    CHROMIUM=""
+  fi
+else
+  CHROMIUM_REASON="skipped by --no-chromium"
+fi
+
+# ---------------------------------------------------------------- env file
+q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
+{
+  echo "# written by scripts/env/setup.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ); source it or parse the export lines"
+  echo "export FKS_CACHE=$(q "$FKS_CACHE")"
+  echo "export FKS_PYTHON=$(q "$FKS_PYTHON")"
+  echo "export FKS_CARGO_TARGET=$(q "$CARGO_TARGET")"
+  echo "export FKS_EXECUTION_BIN=$(q "$EXECUTION_BIN")"
+  if [ -n "$DOCKER_HOST_VALUE" ]; then
+    echo "export DOCKER_HOST=$(q "$DOCKER_HOST_VALUE")"
+    echo "export FKS_DOCKER_BASE_IMAGE=$(q "$BASE_IMAGE")"
+  else
+    echo "export FKS_DOCKER_UNAVAILABLE=$(q "$DOCKER_REASON")"
+  fi
+  if [ -n "$CHROMIUM" ]; then
+    echo "export FKS_CHROMIUM=$(q "$CHROMIUM")"
+  else
+    echo "export FKS_CHROMIUM_UNAVAILABLE=$(q "$CHROMIUM_REASON")"
+  fi
+} >"$TMP_ENV"
+mv -f "$TMP_ENV" "$ENV_FILE"
+
+if [ -n "$DOCKER_HOST_VALUE" ]; then DOCKER_SUMMARY="$DOCKER_STATE at $DOCKER_HOST_VALUE"
+else DOCKER_SUMMARY="UNAVAILABLE ($DOCKER_REASON)"; fi
+printf 'fks env ready in %ss: python %s; rust %s; docker %s; chromium %s; env: %s\n' \
+  "$(( $(now) - START ))" "$PY_STATE" "$RUST_STATE" "$DOCKER_SUMMARY" \
+  "${CHROMIUM:-UNAVAILABLE ($CHROMIUM_REASON)}" "$ENV_FILE"
