@@ -36,7 +36,7 @@ Formats with --check: table, json, sarif, junit, github.`,
     .action(act(async (paths: string[], opts: { service?: string; dryRun?: boolean; force?: boolean; check?: boolean; failOn: Severity; tokenEnv: string; rate: number; interval: number }, cmd: Command) => {
       const g = globals(cmd);
       const format = formatOf(g, ["table", "json", "sarif", "junit", "github"] as const, "table");
-      const loaded = config(g);
+      const loaded = await config(g);
       const { scaffoldHealth } = await import("../features/scaffold/index.js");
       const spin = await progress(g, "planning health scaffolding");
       const res = await scaffoldHealth({

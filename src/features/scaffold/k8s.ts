@@ -107,6 +107,8 @@ function planContainer(doc: Document, c: YAMLMap, text: string, file: string, in
       changed = ensure(doc, probe, "failureThreshold", w.failure) || changed;
     }
     if (cur.timeoutSeconds === undefined) changed = ensure(doc, probe, "timeoutSeconds", s.timing.timeout) || changed;
+    // Written out even where it equals the default, so readers see the 3-failure rule.
+    if (cur.failureThreshold === undefined) changed = ensure(doc, probe, "failureThreshold", w.failure) || changed;
   }
   const lifecycle = existing.lifecycle as Obj | undefined;
   if (!lifecycle?.preStop) {
