@@ -8,7 +8,10 @@ import { progress } from "./progress.js";
 const require = createRequire(import.meta.url);
 
 export function register(program: Command): void {
-  const scaffold = program.command("scaffold").description("generate standard pieces into existing services");
+  const scaffold = program
+    .command("scaffold")
+    .description("generate standard pieces into existing services")
+    .addHelpText("after", "\nExamples:\n  fks scaffold health --check examples/platform\n  fks scaffold health examples/platform --dry-run");
   scaffold
     .command("health")
     .description("add /live, /ready and /health endpoints, Dockerfile HEALTHCHECKs, compose healthchecks and Kubernetes probes")

@@ -60,7 +60,7 @@ describe("scaffolded FastAPI service (api) under uvicorn", () => {
     const wrong = await httpRequest(`${base}/health`, { headers: { Authorization: "Bearer nope" } });
     expect(JSON.parse(wrong.body)).toEqual({ status: "fail" });
 
-    for (const headers of [{ Authorization: `Bearer ${TOKEN}` }, { "X-Health-Token": TOKEN }]) {
+    for (const headers of [{ Authorization: `Bearer ${TOKEN}` }, { "X-Health-Token": TOKEN }] as Array<Record<string, string>>) {
       const full = await httpRequest(`${base}/health`, { headers });
       const body = json(full.body);
       expect(body.checks!["postgres:responseTime"]![0]!.output).toBe("OperationalError");
