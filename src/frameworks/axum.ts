@@ -1,3 +1,4 @@
+import { axumHealth } from "./health/axum.js";
 import { firstEvidence, type FrameworkAdapter } from "./types.js";
 
 export const axum: FrameworkAdapter = {
@@ -5,4 +6,5 @@ export const axum: FrameworkAdapter = {
   language: "rust",
   priority: 30,
   detect: (facts) => (facts.language === "rust" ? firstEvidence(facts, ["axum"], ["axum"]) : undefined),
+  health: axumHealth,
 };
