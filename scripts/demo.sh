@@ -11,3 +11,18 @@ step() { printf '\n\033[1m$ fks %s\033[0m\n' "$*"; }
 
 step services examples/platform
 fks services examples/platform
+
+step scaffold health --check examples/platform
+fks scaffold health --check examples/platform || true
+
+# Scaffolding edits files: show it on a scratch copy, never on the bundled example.
+tmp=.cache/demo
+rm -rf "$tmp" && mkdir -p "$tmp"
+cp -r examples/platform "$tmp/platform"
+step scaffold health --force "(on a copy)"
+fks scaffold health "$tmp/platform" --force
+step scaffold health --check "(the copy, after scaffolding)"
+fks scaffold health --check "$tmp/platform" || true
+
+step split-plan examples/platform/web
+fks split-plan examples/platform/web

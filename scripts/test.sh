@@ -14,4 +14,13 @@ npm run --silent schema
 npm run --silent typecheck
 npm run --silent lint
 npm run --silent depcruise
-npx vitest run "$@"
+mkdir -p .cache
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json "$@" || status=$?
+# One plain closing line that any CI log reader understands.
+node -e '
+const r = JSON.parse(require("fs").readFileSync(".cache/vitest-results.json", "utf8"));
+const skipped = r.numPendingTests + r.numTodoTests;
+console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+' || true
+exit "$status"

@@ -24,6 +24,10 @@ Examples:
   fks init examples/platform --dry-run          write fks.yaml from what fks finds
   fks services examples/platform                what runs where, with health facts
   fks services ../api ../web --format json      several repos, machine-readable
+  fks scaffold health --check examples/platform what is missing or broken, for CI
+  fks scaffold health examples/platform --dry-run   add health endpoints and probes (diffs)
+  fks split-plan examples/platform/web          where to cut a monolith, with a plan
+  fks ping --all --format junit                 probe every service's health endpoints
 
 Exit codes: 0 ok · 1 findings or unhealthy · 2 usage, config or internal error.`,
   );

@@ -1,6 +1,8 @@
 /** The fks library: one function per command, each returning a plain result. */
 export { discover, type DiscoverOptions, type DiscoverResult } from "./features/discover/index.js";
+export { scaffoldHealth, type ScaffoldHealthOptions, type ScaffoldHealthResult } from "./features/scaffold/index.js";
 export { init, type InitOptions, type InitResult } from "./features/init/index.js";
+export { splitPlan, type SplitOptions, type SplitResult } from "./features/split/index.js";
 export { loadConfig, type LoadedConfig } from "./config/load.js";
 export { configSchema, type FksConfig, type ServiceConfig } from "./config/schema.js";
 export { configJsonSchema } from "./config/json-schema.js";

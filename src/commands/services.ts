@@ -17,7 +17,8 @@ export function register(program: Command): void {
       const spin = await progress(g, "discovering services");
       const result = await discover({ paths, cwd: g.cwd, config: loaded.config, configDir: loaded.dir, onProgress: (e) => spin.update(`${e.phase} ${e.files ?? ""}`) }).finally(() => spin.stop());
       const report = await import("../report/services.js");
-      write(format === "json" ? report.servicesJson(result) : report.servicesTable(result, g));
+      if (format === "json") write(report.servicesJson(result));
+      else if (result.services.length > 0) write(report.servicesTable(result, g));
       if (result.services.length === 0) {
         warn(`no services found in ${result.roots.join(", ")} — point fks at the folders that hold your services, or list them in fks.yaml`);
         return EXIT_USAGE;

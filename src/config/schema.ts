@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pingSettingsSchema, servicePingSchema } from "./ping.js";
+import { contractsSchema } from "./contracts.js";
 import { routeRulesSchema } from "./routes.js";
 
 /**
@@ -56,6 +57,7 @@ export const configSchema = z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "service names are letters, digits, '-', '_' or '.'"), serviceSchema)
       .default({}),
     ping: pingSettingsSchema.optional().describe("Defaults for fks ping: timeout, retries, threshold, token variable."),
+    contracts: contractsSchema,
     rules: routeRulesSchema.optional(),
   })
   .strict();

@@ -1,3 +1,4 @@
+import { axumHealth } from "./health/axum.js";
 import { firstEvidence, type FrameworkAdapter } from "./types.js";
 
 export const axum: FrameworkAdapter = {
@@ -5,5 +6,6 @@ export const axum: FrameworkAdapter = {
   language: "rust",
   priority: 30,
   detect: (facts) => (facts.language === "rust" ? firstEvidence(facts, ["axum"], ["axum"]) : undefined),
+  health: axumHealth,
   routes: { language: "rust", load: async () => [(await import("./axum/routes.js")).axumRoutes] },
 };

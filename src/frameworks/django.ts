@@ -1,3 +1,4 @@
+import { djangoHealth } from "./health/django.js";
 import { firstEvidence, type FrameworkAdapter } from "./types.js";
 
 export const django: FrameworkAdapter = {
@@ -7,5 +8,6 @@ export const django: FrameworkAdapter = {
   priority: 40,
   detect: (facts) =>
     facts.language === "python" ? (facts.markers.get("manage.py") ?? firstEvidence(facts, ["django", "djangorestframework"], ["django"])) : undefined,
+  health: djangoHealth,
   routes: { language: "python", load: async () => [(await import("./django/routes.js")).djangoRoutes] },
 };

@@ -1,3 +1,4 @@
+import { fastapiHealth } from "./health/fastapi.js";
 import { firstEvidence, type FrameworkAdapter } from "./types.js";
 
 export const fastapi: FrameworkAdapter = {
@@ -5,5 +6,6 @@ export const fastapi: FrameworkAdapter = {
   language: "python",
   priority: 30,
   detect: (facts) => (facts.language === "python" ? firstEvidence(facts, ["fastapi"], ["fastapi"]) : undefined),
+  health: fastapiHealth,
   routes: { language: "python", load: async () => [(await import("./fastapi/routes.js")).fastapiRoutes] },
 };

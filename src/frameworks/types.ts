@@ -1,4 +1,5 @@
 import type { Source } from "../model.js";
+import type { HealthAdapter } from "./health/types.js";
 
 /** What discovery learned about one project folder, for adapters to recognise their framework. */
 export interface ProjectFacts {
@@ -23,6 +24,8 @@ export interface FrameworkAdapter {
   priority: number;
   /** Evidence that the project uses this framework, or undefined. */
   detect(facts: ProjectFacts): Source | undefined;
+  /** How to add /live, /ready and /health to a project of this framework (fks scaffold health). */
+  health?: HealthAdapter;
   /** Route extraction: the framework's knowledge, loaded lazily because it pulls in parsers. */
   routes?: RouteCapability;
 }

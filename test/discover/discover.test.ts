@@ -115,6 +115,17 @@ describe("discovery from compose, Dockerfiles and source", () => {
     expect(r.services.find((s) => s.name === "old")!.dependsOn).toEqual(["redis"]);
   });
 
+  it("does not take a framework's own repository for a service of that framework", async () => {
+    const dir = tempTree({
+      "pyproject.toml": '[project]\nname = "FastAPI"\ndependencies = ["starlette"]\n',
+      "fastapi/applications.py": "from fastapi import routing\n",
+      "docs_src/app.py": "from fastapi import FastAPI\n",
+      "examples/shop/requirements.txt": "fastapi\n",
+    });
+    const r = await run(dir);
+    expect(r.services.map((s) => `${s.name}:${s.framework}`)).toEqual(["shop:fastapi"]);
+  });
+
   it("reports unparsable files with file:line and still reads the rest", async () => {
     const dir = tree();
     const bad = tempTree({

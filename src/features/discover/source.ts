@@ -88,7 +88,9 @@ function analyzeOne(dir: string, files: string[], read: (f: string) => string, r
   project.language = language;
   project.languageSource = languageSource ?? firstOf(facts.imports);
   const fw = detectFramework(facts);
-  if (fw) {
+  // The framework's own repository imports itself everywhere; it is a library, not a service.
+  const own = ownPackageName(files, read);
+  if (fw && !(own && facts.deps.has(own) === false && fw.adapter.id === own.replace(/-web$/, ""))) {
     project.framework = fw.adapter.id;
     project.frameworkSource = fw.source;
   }
@@ -101,6 +103,24 @@ function analyzeOne(dir: string, files: string[], read: (f: string) => string, r
     }
   }
   return project;
+}
+
+/** The package name a pyproject.toml, Cargo.toml or package.json declares for the project itself. */
+function ownPackageName(files: string[], read: (f: string) => string): string | undefined {
+  for (const f of files) {
+    const base = path.basename(f);
+    if (base === "pyproject.toml" || base === "Cargo.toml") {
+      const m = /^\s*\[(?:project|package|tool\.poetry)\][^[]*?^\s*name\s*=\s*["']([^"']+)["']/ms.exec(read(f));
+      if (m) return m[1]!.toLowerCase();
+    } else if (base === "package.json") {
+      try {
+        return String((JSON.parse(read(f)) as { name?: string }).name ?? "").toLowerCase() || undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
 }
 
 function firstOf(m: Map<string, Source>): Source | undefined {

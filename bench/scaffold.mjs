@@ -1,0 +1,40 @@
+// Scaffold health (dry run: the full plan, nothing written) and --check over 50 generated services, against only reading their files.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { generatePlatform } from "./gen-platform.mjs";
+import { scaffoldHealth } from "../dist/features/scaffold/index.js";
+import { walk } from "../dist/io/walk.js";
+
+const n = Number(process.env.SERVICES ?? 50);
+const dir = mkdtempSync(path.join(tmpdir(), "fks-bench-scaffold-"));
+generatePlatform(dir, n);
+
+const time = async (fn, runs = 5) => {
+  const ts = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    ts.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return ts.sort((a, b) => a - b)[Math.floor(runs / 2)];
+};
+
+const { files } = await walk([dir]);
+const readAll = await time(async () => {
+  const { files: fs } = await walk([dir]);
+  for (const f of fs) readFileSync(f, "utf8");
+});
+let edits = 0;
+let findings = 0;
+const plan = await time(async () => {
+  edits = (await scaffoldHealth({ cwd: dir, dryRun: true })).edits.length;
+});
+const check = await time(async () => {
+  findings = (await scaffoldHealth({ cwd: dir, check: true })).findings.length;
+});
+console.log(`${n} services, ${files.length} files: ${edits} planned edits, ${findings} findings`);
+console.log(`walk+read only          ${readAll.toFixed(1)} ms`);
+console.log(`scaffold health (plan)  ${plan.toFixed(1)} ms  ratio ${(plan / readAll).toFixed(1)}x`);
+console.log(`scaffold health --check ${check.toFixed(1)} ms  ratio ${(check / readAll).toFixed(1)}x`);
+rmSync(dir, { recursive: true, force: true });

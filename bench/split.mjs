@@ -1,0 +1,129 @@
+// Benchmark for `fks split-plan`: a generated 1,000-module Python tree (about 6.7 MB), whole-process
+// time of the CLI with the import scanner, warm cache, and a full tree-sitter parse of the same
+// files in the same run as the baseline. Run `npm run build` first.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = path.join(here, "..", "bin", "fks.js");
+const MODULES = Number(process.env.BENCH_MODULES ?? 1000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+/** Deterministic pseudo-random numbers so every run measures the same tree. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function generateTree(dir, modules = MODULES) {
+  const r = rng(7);
+  const pkgs = 20, subs = 5;
+  const names = [];
+  for (let i = 0; i < modules; i++) {
+    const p = i % pkgs, s = Math.floor(i / pkgs) % subs;
+    names.push(`mono.pkg${p}.sub${s}.mod${i}`);
+  }
+  const write = (rel, text) => {
+    const f = path.join(dir, rel);
+    mkdirSync(path.dirname(f), { recursive: true });
+    writeFileSync(f, text);
+  };
+  write("mono/__init__.py", "");
+  for (let p = 0; p < pkgs; p++) {
+    write(`mono/pkg${p}/__init__.py`, `from .sub0.mod${p} import Thing${p}\n`);
+    for (let s = 0; s < subs; s++) write(`mono/pkg${p}/sub${s}/__init__.py`, "");
+  }
+  let bytes = 0;
+  names.forEach((name, i) => {
+    const pkg = i % pkgs;
+    const imports = [];
+    for (let k = 0; k < 6; k++) {
+      // Mostly inside the own package, sometimes across.
+      const j = r() < 0.8 ? pkg + pkgs * Math.floor(r() * (modules / pkgs)) : Math.floor(r() * modules);
+      if (j < modules && j !== i) imports.push(names[j]);
+    }
+    const lines = [`"""Module ${name}.\n\nimport not_an_import  # inside a docstring\n"""`, "from __future__ import annotations", "import os", "import json", "from typing import TYPE_CHECKING"];
+    for (const m of imports) lines.push(r() < 0.5 ? `import ${m}` : `from ${m.split(".").slice(0, -1).join(".")} import ${m.split(".").pop()} as m${Math.floor(r() * 1000)}`);
+    lines.push("try:\n    import ujson as fastjson\nexcept ImportError:\n    fastjson = json", "if TYPE_CHECKING:\n    from collections.abc import Sequence");
+    for (let c = 0; c < 3; c++) {
+      lines.push(`\n\nclass Thing${c === 0 ? i % pkgs : `${i}_${c}`}:\n    """A class with a ${"long ".repeat(5)}docstring."""\n\n    label = f"thing-{${c}}" + 'import x'\n`);
+      for (let f = 0; f < 4; f++) {
+        lines.push(`    def method_${f}(self, value: int = ${f}, *args, **kwargs) -> dict[str, int]:\n        # comment with import words: from a import b\n        data = {"key": value, 'other': [1, 2, 3], "nested": (value, "s")}\n        if value > ${f}:\n            return {k: v for k, v in data.items() if isinstance(v, int)}\n        text = """multi\n        line from x import y\n        """\n        return dict(value=value + len(text), total=sum([value, ${f}]))\n`);
+      }
+    }
+    lines.push(`\n\ndef helper():\n    from ${imports[0] ?? "os"} import *  # noqa\n    return 1\n`);
+    const text = lines.join("\n") + "\n";
+    bytes += text.length;
+    write(`${name.split(".").join("/")}.py`, text);
+  });
+  return bytes;
+}
+
+function run(args) {
+  const t = process.hrtime.bigint();
+  const p = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, FKS_CACHE: cacheDir } });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (p.status !== 0) throw new Error(`fks ${args.join(" ")} failed: ${p.stderr}`);
+  return { ms, stdout: p.stdout };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function measure(label, args, runs = RUNS) {
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(run(args).ms);
+  const m = median(times);
+  console.log(`${label.padEnd(48)} ${m.toFixed(0).padStart(6)} ms (median of ${runs})`);
+  return m;
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "fks-bench-split-"));
+const cacheDir = path.join(tmp, "cache");
+try {
+  const tree = path.join(tmp, "tree");
+  const bytes = generateTree(tree);
+  console.log(`generated ${MODULES} modules, ${(bytes / 1e6).toFixed(1)} MB of Python in ${tree}`);
+  const node = measure("node startup alone (floor)", ["--version"]);
+  const scanner = measure("fks split-plan (scanner, no cache)", ["split-plan", tree, "--no-cache"]);
+  run(["split-plan", tree]); // fill the cache
+  const warm = measure("fks split-plan (scanner, warm cache)", ["split-plan", tree]);
+  const ts = measure("fks split-plan --parser tree-sitter (baseline)", ["split-plan", tree, "--no-cache", "--parser", "tree-sitter"], 3);
+  // Same edges either way: the scanner is only worth having if it is exactly as correct.
+  const a = JSON.parse(run(["split-plan", tree, "--no-cache", "--format", "json"]).stdout).graph.edges.length;
+  const b = JSON.parse(run(["split-plan", tree, "--no-cache", "--format", "json", "--parser", "tree-sitter"]).stdout).graph.edges.length;
+  console.log(`edges: scanner ${a}, tree-sitter ${b}${a === b ? " (same)" : " (DIFFERENT)"}`);
+  // In-process: the scanner alone against the tree-sitter extraction alone, same files.
+  const { scanPythonImports } = await import("../dist/lang/python/imports.js");
+  const tsx = await import("../dist/features/split/python-treesitter.js");
+  await tsx.ready();
+  const files = [];
+  const walk = (d) => { for (const e of (await_readdir(d))) { const f = path.join(d, e.name); if (e.isDirectory()) walk(f); else if (f.endsWith(".py")) files.push(readFileSync(f, "utf8")); } };
+  walk(tree);
+  let t = performance.now();
+  for (const f of files) scanPythonImports(f);
+  const scanMs = performance.now() - t;
+  t = performance.now();
+  for (const f of files) tsx.treeSitterPythonImports(f);
+  const tsMs = performance.now() - t;
+  console.log(`in-process over ${files.length} files: scanner ${scanMs.toFixed(0)} ms, tree-sitter ${tsMs.toFixed(0)} ms`);
+  console.log(`ratio whole process: scanner/tree-sitter = ${(scanner / ts).toFixed(2)} (warm cache ${(warm / ts).toFixed(2)}); node floor ${node.toFixed(0)} ms`);
+  console.log(`ratio in-process: scanner/tree-sitter = ${(scanMs / tsMs).toFixed(3)}`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+import { readdirSync } from "node:fs";
+function await_readdir(d) {
+  return readdirSync(d, { withFileTypes: true });
+}

@@ -1,0 +1,73 @@
+import { createRequire } from "node:module";
+import { Option, type Command } from "commander";
+import { EXIT_FINDINGS, EXIT_OK, FksError } from "../errors.js";
+import type { Severity } from "../model.js";
+import { act, config, formatOf, globals, warn, write } from "./context.js";
+import { progress } from "./progress.js";
+
+const require = createRequire(import.meta.url);
+
+export function register(program: Command): void {
+  const scaffold = program
+    .command("scaffold")
+    .description("generate standard pieces into existing services")
+    .addHelpText("after", "\nExamples:\n  fks scaffold health --check examples/platform\n  fks scaffold health examples/platform --dry-run");
+  scaffold
+    .command("health")
+    .description("add /live, /ready and /health endpoints, Dockerfile HEALTHCHECKs, compose healthchecks and Kubernetes probes")
+    .argument("[paths...]", "folders or repositories to scan (default: roots in fks.yaml, else the current folder)")
+    .option("-s, --service <name>", "only this service")
+    .option("--dry-run", "print unified diffs and write nothing")
+    .option("--force", "also replace broken existing HEALTHCHECKs, compose healthchecks and non-HTTP probes")
+    .option("--check", "write nothing; report what is missing or broken (for CI)")
+    .addOption(new Option("--fail-on <severity>", "with --check: exit 1 on findings at or above").choices(["error", "warning", "note"]).default("error"))
+    .option("--token-env <name>", "env var holding the token that unlocks /health details", "FKS_HEALTH_TOKEN")
+    .option("--rate <n>", "/health requests per second per client", (v) => positive(v, "--rate"), 10)
+    .option("--interval <seconds>", "HEALTHCHECK interval, 10–30", (v) => positive(v, "--interval"), 15)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  fks scaffold health --check examples/platform          what is missing or broken (exit 1 on errors)
+  fks scaffold health examples/platform --dry-run        the edits as unified diffs
+  fks scaffold health examples/platform                  write them (atomic; a second run changes nothing)
+  fks scaffold health examples/platform --force          also replace broken existing healthchecks
+  fks scaffold health --check --format sarif > health.sarif
+
+Formats with --check: table, json, sarif, junit, github.`,
+    )
+    .action(act(async (paths: string[], opts: { service?: string; dryRun?: boolean; force?: boolean; check?: boolean; failOn: Severity; tokenEnv: string; rate: number; interval: number }, cmd: Command) => {
+      const g = globals(cmd);
+      const format = formatOf(g, ["table", "json", "sarif", "junit", "github"] as const, "table");
+      const loaded = await config(g);
+      const { scaffoldHealth } = await import("../features/scaffold/index.js");
+      const spin = await progress(g, "planning health scaffolding");
+      const res = await scaffoldHealth({
+        cwd: g.cwd, paths, config: loaded.config, configDir: loaded.dir, service: opts.service, force: opts.force, dryRun: opts.dryRun, check: opts.check,
+        tokenEnv: opts.tokenEnv, ratePerSecond: opts.rate, timing: { interval: opts.interval }, onProgress: (t) => spin.update(t),
+      }).finally(() => spin.stop());
+      const findings = await import("../report/findings.js");
+      const { version } = require("../../package.json") as { version: string };
+      const render = (list: typeof res.findings) =>
+        findings.renderFindings(list, format, { color: g.color, tool: { name: "fks scaffold health", version, rules: res.rules.map((r) => ({ id: r.id, description: r.description, matches: r.matches })) }, suite: "fks scaffold health", extra: { services: res.services } });
+      if (opts.check) {
+        write(render(res.findings));
+        return findings.reaches(res.findings, opts.failOn) ? EXIT_FINDINGS : EXIT_OK;
+      }
+      const report = await import("../report/scaffold.js");
+      if (format === "json") write(JSON.stringify({ edits: res.edits, findings: res.findings, written: res.written }, null, 2) + "\n");
+      else if (opts.dryRun) write(report.editsDiff(res.edits));
+      else warn(report.editsSummary(res.edits, false));
+      if (res.findings.length && format !== "json") {
+        warn(findings.findingsTable(res.findings, { color: g.color }));
+        if (res.findings.some((f) => f.hint?.includes("--force"))) warn("broken healthchecks were kept — run again with --force to replace them");
+      }
+      return res.findings.some((f) => f.rule === "health/unparsable") ? 2 : EXIT_OK;
+    }));
+}
+
+function positive(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new FksError(`${flag} must be a positive number (got "${v}")`, { hint: `e.g. ${flag} 10` });
+  return n;
+}

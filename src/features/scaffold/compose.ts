@@ -1,0 +1,122 @@
+import { isMap, isSeq, type YAMLMap } from "yaml";
+import { editYaml } from "../../lang/yaml/edit.js";
+import { brokenBecause } from "./image.js";
+import type { DockerfilePlan } from "./dockerfile.js";
+import { RULES } from "./rules.js";
+import type { PlanFinding, PlanParts, ScaffoldSettings, ServicePlanInput } from "./types.js";
+import { ensure, getMap, lineOf } from "./yaml-util.js";
+
+export interface ComposeEntry {
+  input: ServicePlanInput;
+  docker?: DockerfilePlan;
+}
+
+/** Healthcheck blocks and `condition: service_healthy` for the app services of one compose file. */
+export function planCompose(abs: string, text: string, display: string, entries: Map<string, ComposeEntry>, s: ScaffoldSettings): PlanParts {
+  const findings: PlanFinding[] = [];
+  const t = s.timing;
+  const after = editYaml(text, (docs) => {
+    const doc = docs[0];
+    const services = doc ? getMap(doc.contents, "services") : undefined;
+    if (!doc || !services) return false;
+    let changed = false;
+    const willBeHealthy = new Set<string>();
+    for (const pair of services.items) {
+      const name = String((pair.key as { value?: unknown })?.value ?? pair.key);
+      const svc = isMap(pair.value) ? (pair.value as YAMLMap) : undefined;
+      if (!svc) continue;
+      const entry = entries.get(name);
+      const hc = svc.get("healthcheck", true);
+      const line = lineOf(text, pair.key) ?? 1;
+      if (!entry) {
+        if (isMap(hc)) willBeHealthy.add(name);
+        continue;
+      }
+      const svcName = entry.input.record.name;
+      const command = entry.docker?.command;
+      if (isMap(hc)) {
+        const testNode = hc.get("test", true) as { toJSON?: () => unknown } | undefined;
+        const test = testNode?.toJSON ? testNode.toJSON() : (hc.get("test") as unknown);
+        const arr = Array.isArray(test) ? test.map(String) : typeof test === "string" ? ["CMD-SHELL", test] : [];
+        if (arr[0] === "NONE" || hc.get("disable") === true) continue;
+        const why = entry.docker?.facts ? brokenBecause(JSON.stringify(arr), entry.docker.facts) : undefined;
+        const hcLine = lineOf(text, hc) ?? line;
+        if (why) {
+          const fix = s.force && !!command;
+          findings.push({ rule: RULES.composeBroken.id, severity: RULES.composeBroken.severity, file: display, line: hcLine, service: svcName, fixed: fix, message: `compose healthcheck can never pass: ${why}`, hint: s.force ? undefined : "run fks scaffold health --force to replace it" });
+          if (fix) {
+            const test = doc.createNode(["CMD", ...command!]);
+            (test as unknown as { flow: boolean }).flow = true;
+            hc.set("test", test);
+            changed = true;
+            changed = ensure(doc, hc, "retries", t.retries) || changed;
+            willBeHealthy.add(name);
+          }
+        } else {
+          willBeHealthy.add(name);
+          const interval = seconds(String(hc.get("interval") ?? "30s"));
+          const retries = Number(hc.get("retries") ?? 3);
+          if (interval < 10 || interval > 30 || retries !== 3) {
+            findings.push({ rule: RULES.timing.id, severity: RULES.timing.severity, file: display, line: hcLine, service: svcName, fixed: false, message: `compose healthcheck interval ${interval}s, retries ${retries}`, hint: "use an interval of 10–30 s and retries: 3" });
+          }
+        }
+        continue;
+      }
+      if (!entry.docker?.healthyBefore) {
+        findings.push({ rule: RULES.composeMissing.id, severity: RULES.composeMissing.severity, file: display, line, service: svcName, fixed: !!command, message: "no healthcheck, and the image has none", hint: command ? undefined : "fks does not know an HTTP client in this image: add a healthcheck by hand" });
+      }
+      if (command) {
+        const block = doc.createNode({ test: ["CMD", ...command], interval: `${t.interval}s`, timeout: `${t.timeout}s`, start_period: `${t.startPeriod}s`, retries: t.retries }) as YAMLMap;
+        // One line, like the compose docs write it.
+        (block.get("test", true) as unknown as { flow: boolean }).flow = true;
+        svc.set("healthcheck", block);
+        changed = true;
+        willBeHealthy.add(name);
+      } else if (entry.docker?.healthy) willBeHealthy.add(name);
+    }
+    // depends_on: wait for dependencies that can report health.
+    for (const [name, entry] of entries) {
+      const svc = getMap(services, name);
+      const dep = svc?.get("depends_on", true);
+      if (!svc || !dep) continue;
+      const line = lineOf(text, dep) ?? 1;
+      if (isSeq(dep)) {
+        const names = dep.items.map((i) => String((i as { value?: unknown }).value ?? i));
+        const map = doc.createNode(Object.fromEntries(names.map((n) => [n, { condition: willBeHealthy.has(n) ? "service_healthy" : "service_started" }]))) as YAMLMap;
+        map.commentBefore = dep.commentBefore;
+        map.comment = dep.comment;
+        svc.set("depends_on", map);
+        changed = true;
+        if (names.some((n) => willBeHealthy.has(n))) findings.push(dependsFinding(display, line, entry, names.filter((n) => willBeHealthy.has(n))));
+      } else if (isMap(dep)) {
+        const waiting: string[] = [];
+        for (const p of dep.items) {
+          const target = String((p.key as { value?: unknown })?.value ?? p.key);
+          const cond = isMap(p.value) ? String(p.value.get("condition") ?? "service_started") : "service_started";
+          if (cond === "service_started" && willBeHealthy.has(target)) {
+            if (isMap(p.value)) ensure(doc, p.value, "condition", "service_healthy");
+            else p.value = doc.createNode({ condition: "service_healthy" });
+            waiting.push(target);
+            changed = true;
+          }
+        }
+        if (waiting.length) findings.push(dependsFinding(display, line, entry, waiting));
+      }
+    }
+    return changed;
+  });
+  return { edits: after === text ? [] : [{ file: abs, before: text, after, reason: "add healthchecks and wait for healthy dependencies" }], findings };
+}
+
+function dependsFinding(file: string, line: number, entry: ComposeEntry, names: string[]): PlanFinding {
+  return { rule: RULES.composeDepends.id, severity: RULES.composeDepends.severity, file, line, service: entry.input.record.name, fixed: true, message: `depends_on does not wait for ${names.join(", ")} to be healthy` };
+}
+
+function seconds(v: string): number {
+  let total = 0;
+  for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|us|ns|h|m|s)/g)) {
+    const n = Number(m[1]);
+    total += m[2] === "h" ? n * 3600 : m[2] === "m" ? n * 60 : m[2] === "s" ? n : m[2] === "ms" ? n / 1000 : 0;
+  }
+  return total;
+}

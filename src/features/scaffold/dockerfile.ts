@@ -1,0 +1,101 @@
+import path from "node:path";
+import { parseDockerfile } from "../../lang/dockerfile/parse.js";
+import { RULES } from "./rules.js";
+import { brokenBecause, imageFacts, probeCommand, type ImageFacts } from "./image.js";
+import type { PlanParts, ScaffoldSettings, ServicePlanInput, Timing } from "./types.js";
+
+export interface DockerfilePlan extends PlanParts {
+  /** The probe command the final image can run (also used for compose). */
+  command?: string[];
+  facts?: ImageFacts;
+  /** True when the final image will carry a working HEALTHCHECK after the plan. */
+  healthy: boolean;
+  /** True when the image already had a working HEALTHCHECK before the plan. */
+  healthyBefore: boolean;
+}
+
+export function healthUrl(port: number | undefined, p: string): string {
+  return `http://127.0.0.1:${port ?? 8000}${p}`;
+}
+
+/** HEALTHCHECK in the final stage that works in that image; broken ones replaced only with force. */
+export function planDockerfile(input: ServicePlanInput, abs: string, text: string, display: string, s: ScaffoldSettings): DockerfilePlan {
+  const parse = parseDockerfile(text, display);
+  const facts = imageFacts(parse);
+  const svc = input.record.name;
+  const out: DockerfilePlan = { edits: [], findings: [], facts, healthy: false, healthyBefore: false };
+  const command = probeCommand(facts, healthUrl(input.record.port, input.paths.ready), input.selfCheck);
+  out.command = command;
+  const finalHc = parse.info.healthchecks.find((h) => h.inFinalStage);
+  const builderHc = parse.info.healthchecks.find((h) => !h.inFinalStage);
+  const lines = text.split(/\r?\n/);
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const newLines = command ? healthcheckLines(command, s.timing) : undefined;
+  const cannot = command ? undefined : `fks does not know an HTTP client in ${facts.image || "this image"}`;
+
+  if (finalHc?.none) {
+    out.findings.push({ rule: RULES.dockerMissing.id, severity: "note", message: "HEALTHCHECK NONE: health checks are switched off on purpose", file: display, line: finalHc.line, service: svc, fixed: false });
+    return out;
+  }
+  if (finalHc) {
+    const why = brokenBecause(finalHc.command, facts);
+    timingFindings(finalHc.line, lines[finalHc.line - 1] ?? "", display, svc, out);
+    if (!why) {
+      out.healthy = true;
+      out.healthyBefore = true;
+      return out;
+    }
+    const fixable = s.force && !!newLines;
+    out.findings.push({
+      rule: RULES.dockerBroken.id, severity: RULES.dockerBroken.severity, file: display, line: finalHc.line, service: svc, fixed: fixable,
+      message: `HEALTHCHECK can never pass: ${why}`,
+      hint: cannot ?? (s.force ? undefined : "run fks scaffold health --force to replace it"),
+    });
+    if (fixable) {
+      const end = continuationEnd(lines, finalHc.line - 1);
+      lines.splice(finalHc.line - 1, end - finalHc.line + 2, ...newLines!);
+      out.edits.push({ file: abs, before: text, after: lines.join(eol), reason: "replace the broken HEALTHCHECK" });
+      out.healthy = true;
+    }
+    return out;
+  }
+  if (builderHc) {
+    out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: "HEALTHCHECK is in a build stage only; the final image has none", hint: cannot ?? "fks adds one to the final stage" });
+  } else {
+    out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: add a HEALTHCHECK by hand` : undefined });
+  }
+  if (!newLines) return out;
+  // Before the final stage's CMD/ENTRYPOINT, where readers look for it; else at the end.
+  const finalStage = parse.info.stages.length - 1;
+  const anchor = parse.instructions.find((i) => i.stage === finalStage && (i.keyword === "CMD" || i.keyword === "ENTRYPOINT"));
+  let at = anchor ? anchor.line - 1 : lines.length;
+  // Keep a comment block that introduces CMD attached to it.
+  while (anchor && at > 0 && /^\s*#/.test(lines[at - 1]!)) at--;
+  if (!anchor) while (at > 0 && lines[at - 1] === "") at--;
+  lines.splice(at, 0, ...newLines);
+  out.edits.push({ file: abs, before: text, after: lines.join(eol), reason: `add a HEALTHCHECK that runs ${path.basename(command![0]!)}` });
+  out.healthy = true;
+  return out;
+}
+
+function healthcheckLines(command: string[], t: Timing): string[] {
+  return [
+    `HEALTHCHECK --interval=${t.interval}s --timeout=${t.timeout}s --start-period=${t.startPeriod}s --retries=${t.retries} \\`,
+    `  CMD ${JSON.stringify(command).replace(/","/g, '", "')}`,
+  ];
+}
+
+function continuationEnd(lines: string[], start: number): number {
+  let i = start;
+  while (i < lines.length - 1 && /\\\s*$/.test(lines[i]!)) i++;
+  return i;
+}
+
+function timingFindings(line: number, text: string, file: string, service: string, out: PlanParts): void {
+  const interval = /--interval=(\d+)(ms|s|m)?/.exec(text);
+  const seconds = interval ? Number(interval[1]) * (interval[2] === "m" ? 60 : interval[2] === "ms" ? 0.001 : 1) : 30;
+  const retries = Number(/--retries=(\d+)/.exec(text)?.[1] ?? 3);
+  if (seconds < 10 || seconds > 30 || retries !== 3) {
+    out.findings.push({ rule: RULES.timing.id, severity: RULES.timing.severity, file, line, service, fixed: false, message: `HEALTHCHECK interval ${seconds}s, retries ${retries}`, hint: "use an interval of 10–30 s and --retries=3" });
+  }
+}

@@ -1,0 +1,184 @@
+import path from "node:path";
+import type { FileEdit, Finding } from "../../model.js";
+import type { FksConfig } from "../../config/schema.js";
+import { FksError } from "../../errors.js";
+import { frameworkById } from "../../frameworks/index.js";
+import type { HealthCodePlan } from "../../frameworks/health/types.js";
+import { readTextSync, writeFileAtomic } from "../../io/fs.js";
+import { walk } from "../../io/walk.js";
+import { parseYaml } from "../../lang/yaml/parse.js";
+import { discover } from "../discover/index.js";
+import { dependencyChecks } from "./checks.js";
+import { planCompose, type ComposeEntry } from "./compose.js";
+import { declaredDeps } from "./deps.js";
+import { planDockerfile, type DockerfilePlan } from "./dockerfile.js";
+import { planK8s } from "./k8s.js";
+import { RULES, RULE_LIST, type HealthRule } from "./rules.js";
+import type { PlanFinding, ScaffoldSettings, ServicePlanInput, Timing } from "./types.js";
+
+export interface ScaffoldHealthOptions {
+  cwd: string;
+  paths?: string[];
+  config?: FksConfig;
+  configDir?: string;
+  /** Only this service (by name). */
+  service?: string;
+  /** Replace broken existing healthchecks and non-HTTP probes. */
+  force?: boolean;
+  /** Plan and report, write nothing. */
+  dryRun?: boolean;
+  /** Report findings (what is missing or broken) instead of writing. */
+  check?: boolean;
+  tokenEnv?: string;
+  ratePerSecond?: number;
+  timing?: Partial<Timing>;
+  onProgress?: (text: string) => void;
+}
+
+export interface ScaffoldHealthResult {
+  /** Planned edits with paths relative to cwd; written unless dryRun or check. */
+  edits: FileEdit[];
+  /** With check: every finding. Otherwise: what the edits leave unfixed. */
+  findings: Finding[];
+  written: boolean;
+  services: string[];
+  rules: HealthRule[];
+}
+
+const DEFAULT_TIMING: Timing = { interval: 15, timeout: 3, startPeriod: 10, retries: 3 };
+
+/** Plans (and unless dryRun/check, writes) health endpoints, HEALTHCHECKs, compose healthchecks and k8s probes. */
+export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<ScaffoldHealthResult> {
+  const timing = { ...DEFAULT_TIMING, ...opts.timing };
+  if (timing.interval < 10 || timing.interval > 30) throw new FksError(`interval ${timing.interval}s is outside 10–30 s`, { hint: "pass --interval between 10 and 30" });
+  const s: ScaffoldSettings = { force: !!opts.force, tokenEnv: opts.tokenEnv ?? "FKS_HEALTH_TOKEN", ratePerSecond: opts.ratePerSecond ?? 10, timing };
+  opts.onProgress?.("discovering services");
+  const found = await discover({ paths: opts.paths, cwd: opts.cwd, config: opts.config, configDir: opts.configDir });
+  let records = found.services.filter((r) => r.framework || r.dockerfile || r.compose || r.k8s);
+  if (opts.service) {
+    records = records.filter((r) => r.name === opts.service);
+    if (!records.length) throw new FksError(`no service named "${opts.service}"`, { hint: `known services: ${found.services.map((r) => r.name).join(", ") || "none"}` });
+  }
+  const abs = (f: string) => path.resolve(opts.cwd, f);
+  const rel = (f: string) => path.relative(opts.cwd, f) || f;
+  const cache = new Map<string, string>();
+  const read = (f: string) => {
+    let t = cache.get(f);
+    if (t === undefined) cache.set(f, (t = readTextSync(f)));
+    return t;
+  };
+  const findings: PlanFinding[] = [];
+  const failed = new Set<string>();
+  const unparsable = (e: unknown, service: string, file?: string) => {
+    if (!(e instanceof FksError)) throw e;
+    failed.add(service);
+    findings.push({ rule: RULES.unparsable.id, severity: "error", message: e.message.replace(/^\S+:\d+ /, ""), file: e.file ? rel(abs(e.file)) : file, line: e.line, service, hint: e.hint, fixed: false });
+  };
+
+  // 1. Manifests that do not parse stop every service they describe.
+  for (const r of records) {
+    for (const f of [r.compose?.file, r.k8s?.file]) {
+      if (!f) continue;
+      try {
+        parseYaml(read(abs(f)), f, { multi: true });
+      } catch (e) {
+        unparsable(e, r.name, f);
+      }
+    }
+  }
+
+  // 2. Code and Dockerfile, per service.
+  const inputs = new Map<string, { input: ServicePlanInput; code?: HealthCodePlan; docker?: DockerfilePlan }>();
+  const serviceEdits = new Map<string, FileEdit[]>();
+  for (const r of records) {
+    if (failed.has(r.name)) continue;
+    opts.onProgress?.(`planning ${r.name}`);
+    const dir = r.path ? abs(r.path) : undefined;
+    const adapter = r.framework ? frameworkById(r.framework)?.health : undefined;
+    const input: ServicePlanInput = { record: r, dir, paths: r.health, checks: [], served: new Set(r.healthInCode.map((h) => h.path)) };
+    const edits: FileEdit[] = [];
+    try {
+      let code: HealthCodePlan | undefined;
+      if (adapter && dir) {
+        const { files } = await walk([dir], { accept: (n) => /\.(py|rs)$/.test(n) || /^(requirements[\w.-]*\.txt|pyproject\.toml|Pipfile|setup\.py|Cargo\.toml|manage\.py)$/.test(n) });
+        input.checks = dependencyChecks(r, found.services, found.dependencies);
+        code = await adapter.plan({
+          service: r.name, dir, files, read, deps: declaredDeps(files, read), paths: r.health, checks: input.checks,
+          tokenEnv: s.tokenEnv, ratePerSecond: s.ratePerSecond, port: r.port, version: versionOf(files, read),
+        });
+        input.selfCheck = code.selfCheck;
+        const missing = [r.health.live, r.health.ready, r.health.health].filter((p) => !input.served.has(p));
+        if (code.edits.length && missing.length) {
+          findings.push({ rule: RULES.endpoints.id, severity: RULES.endpoints.severity, service: r.name, file: r.path, fixed: true, message: `${r.framework} service does not serve ${missing.join(", ")}` });
+        }
+        for (const n of code.notes) findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, message: n.message, file: n.file ? rel(n.file) : undefined, line: n.line, hint: n.hint, fixed: false });
+        if (code.module) for (const p of [r.health.live, r.health.ready, r.health.health]) input.served.add(p);
+        edits.push(...code.edits);
+      } else if (r.framework) {
+        findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.path, message: `fks cannot scaffold health endpoints for ${r.framework} yet`, hint: "add /live, /ready and /health by hand", fixed: false });
+      }
+      let docker: DockerfilePlan | undefined;
+      if (r.dockerfile) {
+        const file = abs(r.dockerfile.file);
+        docker = planDockerfile(input, file, read(file), r.dockerfile.file, s);
+        findings.push(...docker.findings);
+        edits.push(...docker.edits);
+      }
+      inputs.set(r.name, { input, code, docker });
+      serviceEdits.set(r.name, edits);
+    } catch (e) {
+      unparsable(e, r.name, r.path);
+    }
+  }
+
+  // 3. Compose files and Kubernetes manifests, for the services that planned cleanly.
+  const ok = [...inputs.values()].filter((i) => !failed.has(i.input.record.name));
+  const shared: FileEdit[] = [];
+  const byCompose = new Map<string, Map<string, ComposeEntry>>();
+  for (const i of ok) {
+    const c = i.input.record.compose;
+    if (!c) continue;
+    const m = byCompose.get(c.file) ?? new Map<string, ComposeEntry>();
+    m.set(c.service, { input: i.input, docker: i.docker });
+    byCompose.set(c.file, m);
+  }
+  for (const [file, entries] of byCompose) {
+    const parts = planCompose(abs(file), read(abs(file)), file, entries, s);
+    findings.push(...parts.findings);
+    shared.push(...parts.edits);
+  }
+  const byK8s = new Map<string, ServicePlanInput[]>();
+  for (const i of ok) if (i.input.record.k8s) byK8s.set(i.input.record.k8s.file, [...(byK8s.get(i.input.record.k8s.file) ?? []), i.input]);
+  for (const [file, list] of byK8s) {
+    try {
+      const parts = await planK8s(abs(file), read(abs(file)), file, list, s);
+      findings.push(...parts.findings);
+      shared.push(...parts.edits);
+    } catch (e) {
+      for (const i of list) unparsable(e, i.record.name, file);
+    }
+  }
+
+  const edits = [...[...serviceEdits].filter(([n]) => !failed.has(n)).flatMap(([, e]) => e), ...shared];
+  const write = !opts.check && !opts.dryRun;
+  if (write) for (const e of edits) await writeFileAtomic(e.file, e.after);
+  const shown = opts.check ? findings : findings.filter((f) => !f.fixed);
+  return {
+    edits: edits.map((e) => ({ ...e, file: rel(e.file) })),
+    findings: shown.map(({ fixed: _fixed, ...f }) => f),
+    written: write && edits.length > 0,
+    services: records.map((r) => r.name),
+    rules: RULE_LIST,
+  };
+}
+
+function versionOf(files: string[], read: (f: string) => string): string | undefined {
+  for (const f of files) {
+    const text = read(f);
+    const m = path.basename(f) === "Cargo.toml" ? /^version\s*=\s*"([^"]+)"/m.exec(text) : /FastAPI\([^)]*\bversion\s*=\s*["']([^"']+)["']/.exec(text);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+export { RULE_LIST, type HealthRule };

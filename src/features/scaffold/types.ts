@@ -1,0 +1,37 @@
+import type { FileEdit, Finding, HealthPaths, ServiceRecord } from "../../model.js";
+import type { DependencyCheck } from "../../frameworks/health/types.js";
+
+/** A finding plus whether the planned edits fix it. */
+export interface PlanFinding extends Finding {
+  fixed: boolean;
+}
+
+export interface Timing {
+  interval: number;
+  timeout: number;
+  startPeriod: number;
+  retries: number;
+}
+
+export interface ScaffoldSettings {
+  force: boolean;
+  tokenEnv: string;
+  ratePerSecond: number;
+  timing: Timing;
+}
+
+/** What the planners know about one service, after its code plan. */
+export interface ServicePlanInput {
+  record: ServiceRecord;
+  dir?: string;
+  paths: HealthPaths;
+  checks: DependencyCheck[];
+  /** Paths the code serves after the plan (the generated ones plus what was already there). */
+  served: Set<string>;
+  selfCheck?: (binaryPath: string) => string[];
+}
+
+export interface PlanParts {
+  edits: FileEdit[];
+  findings: PlanFinding[];
+}

@@ -1,0 +1,144 @@
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { isFile, readTextSync } from "../../io/fs.js";
+import { walk } from "../../io/walk.js";
+import { scanPythonImports, type PyScan } from "../../lang/python/imports.js";
+import { cacheDirFor, contentHash, openScanCache } from "./cache.js";
+import { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, relPosix, resolvePython, type PyFile } from "./python.js";
+import { buildRust } from "./rust.js";
+import { buildTypescript } from "./typescript.js";
+import type { ImportGraph, ImportSite, SplitEdge, SplitModule, SplitNote } from "./types.js";
+
+export interface GraphOptions {
+  root: string;
+  includeTypeOnly?: boolean;
+  /** Files above this size are skipped with a note (generated code, vendored bundles). */
+  maxFileBytes?: number;
+  /** Folder for the content-hash cache; false turns it off. */
+  cacheDir?: string | false;
+  env?: Record<string, string | undefined>;
+  /** Parse Python with tree-sitter instead of the import scanner (slower; for checking). */
+  parser?: "scanner" | "tree-sitter";
+  exclude?: RegExp[];
+}
+
+const PY = /\.pyi?$/;
+const TS = /\.(?:[cm]?[jt]sx?)$/;
+const RS = /\.rs$/;
+
+export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph> {
+  const t0 = performance.now();
+  const root = path.resolve(opts.root);
+  const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
+  const { files, skipped } = await walk([root], {
+    maxBytes,
+    accept: (name) => (PY.test(name) || TS.test(name) || RS.test(name)) && !name.endsWith(".d.ts") && !name.endsWith(".min.js"),
+  });
+  const notes: SplitNote[] = skipped.map((s) => ({ file: relPosix(root, s.file), message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" }));
+  const exclude = opts.exclude ?? [];
+  const keep = (rel: string) => !exclude.some((r) => r.test(rel));
+  const pyFiles: string[] = [];
+  const tsFiles: string[] = [];
+  const rsFiles: string[] = [];
+  for (const f of files) {
+    if (!keep(relPosix(root, f))) continue;
+    if (PY.test(f)) {
+      // A stub next to its module describes the same module.
+      if (f.endsWith(".pyi") && files.includes(f.slice(0, -1))) continue;
+      pyFiles.push(f);
+    } else if (RS.test(f)) rsFiles.push(f);
+    else tsFiles.push(f);
+  }
+
+  const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDirFor(opts.env ?? {}));
+  const cache = openScanCache<PyScan>(cacheDir, root, isPyScan);
+  let bytes = 0;
+  const modules: SplitModule[] = [];
+  const siteList: Array<{ from: string; to: string; site: ImportSite }> = [];
+
+  if (pyFiles.length > 0) {
+    const scanned: PyFile[] = [];
+    const useTreeSitter = opts.parser === "tree-sitter";
+    const ts = useTreeSitter ? await import("./python-treesitter.js") : undefined;
+    await ts?.ready();
+    for (const file of pyFiles) {
+      const rel = relPosix(root, file);
+      const text = readTextSync(file);
+      bytes += text.length;
+      let scan: PyScan | undefined;
+      if (ts) scan = ts.treeSitterPythonImports(text, { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
+      else {
+        const hash = contentHash(text);
+        scan = cache.get(rel, hash);
+        if (!scan) {
+          scan = scanPythonImports(text, { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
+          cache.set(rel, hash, scan);
+        }
+      }
+      if (scan.errors.length > 0) {
+        for (const e of scan.errors) notes.push({ file: rel, line: e.line, message: `syntax error: ${e.message}; imports of this file left out`, kind: "syntax-error" });
+        scan = { ...scan, imports: [], callStrings: [], assignStrings: [] };
+      }
+      scanned.push({ file, rel, scan });
+    }
+    const initDirs = new Set(scanned.filter((f) => /(^|\/)__init__\.pyi?$/.test(f.rel)).map((f) => f.rel.replace(/\/?__init__\.pyi?$/, "")));
+    const prefix: string[] = [];
+    for (let dir = root; initDirs.has("") && prefix.length < 10; ) {
+      prefix.unshift(path.basename(dir));
+      dir = path.dirname(dir);
+      if (!isPackageDir(dir)) break;
+    }
+    const named = namePythonModules(scanned, (d) => initDirs.has(d), prefix);
+    const resolved = resolvePython(scanned, named, !!opts.includeTypeOnly);
+    for (const m of named) {
+      modules.push({ id: m.id, file: m.rel, language: "python", segments: m.id.split("."), loc: m.loc, thirdParty: [...(resolved.thirdParty.get(m.id) ?? [])].sort() });
+    }
+    siteList.push(...resolved.sites);
+    notes.push(...resolved.notes);
+  }
+  if (tsFiles.length > 0) {
+    const r = buildTypescript(root, tsFiles, !!opts.includeTypeOnly);
+    bytes += r.bytes;
+    modules.push(...r.modules);
+    siteList.push(...r.sites);
+    notes.push(...r.notes);
+  }
+  if (rsFiles.length > 0) {
+    const r = buildRust(root, rsFiles);
+    bytes += r.bytes;
+    modules.push(...r.modules);
+    siteList.push(...r.sites);
+    notes.push(...r.notes);
+  }
+  await cache.save();
+
+  const edges = new Map<string, SplitEdge>();
+  for (const { from, to, site } of siteList) {
+    const key = `${from}\u0000${to}`;
+    let e = edges.get(key);
+    if (!e) edges.set(key, (e = { from, to, weight: 0, sites: [] }));
+    const same = e.sites.find((s) => s.line === site.line && s.file === site.file);
+    if (same) {
+      for (const n of site.names) if (!same.names.includes(n)) same.names.push(n);
+      continue;
+    }
+    e.sites.push(site);
+    e.weight++;
+  }
+  return {
+    root,
+    modules,
+    edges: [...edges.values()],
+    notes,
+    stats: { files: pyFiles.length + tsFiles.length + rsFiles.length, bytes, cached: cache.hits, scanMs: Math.round(performance.now() - t0) },
+  };
+}
+
+function isPackageDir(dir: string): boolean {
+  return isFile(path.join(dir, "__init__.py"));
+}
+
+function isPyScan(v: unknown): v is PyScan {
+  const s = v as PyScan;
+  return !!s && Array.isArray(s.imports) && Array.isArray(s.errors) && Array.isArray(s.callStrings) && Array.isArray(s.assignStrings) && typeof s.loc === "number";
+}

@@ -1,0 +1,84 @@
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { FksError } from "../../errors.js";
+import { isDirectory } from "../../io/fs.js";
+import { cycleBreakers } from "./breakers.js";
+import { buildImportGraph } from "./graph.js";
+import { collapse, cyclesOf, packageOf, stronglyConnected, unitMetrics } from "./metrics.js";
+import type { SplitResult } from "./types.js";
+
+export type * from "./types.js";
+
+export interface SplitOptions {
+  /** Folder to analyse. */
+  path: string;
+  cwd?: string;
+  /** Package depth for package metrics, cycles and breakers (default: the first depth with two packages). */
+  depth?: number;
+  /** Wanted number of modules after the split. */
+  target?: number;
+  includeTypeOnly?: boolean;
+  cacheDir?: string | false;
+  env?: Record<string, string | undefined>;
+  parser?: "scanner" | "tree-sitter";
+  maxFileBytes?: number;
+  /** Path patterns (relative, forward slashes) left out of the graph. */
+  exclude?: RegExp[];
+  /** Stop after graph and metrics (no clustering or plan): the fast path for --check. */
+  graphOnly?: boolean;
+}
+
+export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
+  const root = path.resolve(opts.cwd ?? process.cwd(), opts.path);
+  if (!isDirectory(root)) throw new FksError(`not a folder: ${opts.path}`, { hint: "pass the folder that holds the monolith's source, e.g. fks split-plan src/" });
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round((now - t) * 10) / 10;
+    t = now;
+  };
+  const graph = await buildImportGraph({ root, includeTypeOnly: opts.includeTypeOnly, cacheDir: opts.cacheDir, env: opts.env, parser: opts.parser, maxFileBytes: opts.maxFileBytes, exclude: opts.exclude });
+  lap("graph");
+  if (graph.modules.length === 0) {
+    throw new FksError(`no Python files in ${opts.path}`, { hint: graph.notes.find((n) => n.kind === "info")?.message ?? "point split-plan at the monolith's Python source folder" });
+  }
+  const depth = opts.depth ?? autoDepth(graph.modules);
+  const modById = new Map(graph.modules.map((m) => [m.id, m]));
+  const pkg = (id: string) => packageOf(modById.get(id)!, depth);
+  const moduleGraph = collapse(graph.modules, graph.edges, (id) => id);
+  const packageGraph = collapse(graph.modules, graph.edges, pkg);
+  const modules = unitMetrics(moduleGraph, graph.modules, (id) => id);
+  const packages = unitMetrics(packageGraph, graph.modules, pkg);
+  const cycles = { modules: cyclesOf(moduleGraph), packages: cyclesOf(packageGraph) };
+  const breakers = cycleBreakers(packageGraph, stronglyConnected(packageGraph));
+  lap("metrics");
+  const packageClusters = new Map(graph.modules.map((m) => [m.id, pkg(m.id)]));
+  const { partitionMetrics } = await import("./partition.js");
+  const packagePartition = partitionMetrics(graph.modules.map((m) => m.id), graph.edges, packageClusters, packageClusters);
+  const base: SplitResult = {
+    root, depth, graph, modules, packages, cycles, breakers, candidates: [], partition: packagePartition, packagePartition, plan: [], timings,
+  };
+  if (opts.graphOnly) return base;
+
+  const { clusterModules } = await import("./cluster.js");
+  const { describeCandidates } = await import("./candidates.js");
+  const { buildPlan } = await import("./plan.js");
+  const clusterOf = await clusterModules(graph.modules, graph.edges, { target: opts.target, packageOf: pkg });
+  const candidates = describeCandidates(graph.modules, graph.edges, clusterOf, pkg);
+  const named = new Map(candidates.flatMap((c) => c.modules.map((m) => [m, c.name] as const)));
+  const partition = partitionMetrics(graph.modules.map((m) => m.id), graph.edges, named, packageClusters);
+  lap("clusters");
+  const plan = buildPlan(breakers, candidates);
+  lap("plan");
+  return { ...base, candidates, partition, plan };
+}
+
+/** The shallowest depth at which the code falls into at least two packages. */
+function autoDepth(modules: Array<{ segments: string[] }>): number {
+  for (let d = 1; d <= 6; d++) {
+    const pk = new Set(modules.map((m) => packageOf(m, d)));
+    if (pk.size >= 2) return d;
+  }
+  return 1;
+}

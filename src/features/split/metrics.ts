@@ -1,0 +1,131 @@
+import type { Cycle, ModuleMetrics, SplitEdge, SplitModule } from "./types.js";
+
+/** A weighted directed graph over units (modules or packages) with the import sites behind each edge. */
+export interface UnitGraph {
+  nodes: string[];
+  /** from → to → edge */
+  out: Map<string, Map<string, SplitEdge>>;
+}
+
+/** The package of a module at a depth: its first `depth` segments, but never the module itself unless it is top-level. */
+export function packageOf(m: Pick<SplitModule, "segments">, depth: number): string {
+  const n = Math.min(depth, Math.max(1, m.segments.length - 1));
+  return m.segments.slice(0, n).join(".");
+}
+
+/** Collapses module edges onto units; edges inside a unit disappear. */
+export function collapse(modules: SplitModule[], edges: SplitEdge[], unitOf: (id: string) => string): UnitGraph {
+  const nodes = [...new Set(modules.map((m) => unitOf(m.id)))].sort();
+  const out = new Map<string, Map<string, SplitEdge>>();
+  for (const n of nodes) out.set(n, new Map());
+  for (const e of edges) {
+    const a = unitOf(e.from), b = unitOf(e.to);
+    if (a === b) continue;
+    const row = out.get(a)!;
+    let u = row.get(b);
+    if (!u) row.set(b, (u = { from: a, to: b, weight: 0, sites: [] }));
+    u.weight += e.weight;
+    for (const site of e.sites) u.sites.push(a === e.from ? site : { ...site, from: e.from, to: e.to });
+  }
+  return { nodes, out };
+}
+
+export function unitMetrics(g: UnitGraph, modules: SplitModule[], unitOf: (id: string) => string): ModuleMetrics[] {
+  const loc = new Map<string, number>();
+  const count = new Map<string, number>();
+  for (const m of modules) {
+    const u = unitOf(m.id);
+    loc.set(u, (loc.get(u) ?? 0) + m.loc);
+    count.set(u, (count.get(u) ?? 0) + 1);
+  }
+  const fanIn = new Map<string, number>();
+  const ca = new Map<string, number>();
+  for (const [, row] of g.out) {
+    for (const [to, e] of row) {
+      fanIn.set(to, (fanIn.get(to) ?? 0) + e.weight);
+      ca.set(to, (ca.get(to) ?? 0) + 1);
+    }
+  }
+  return g.nodes.map((id) => {
+    const row = g.out.get(id)!;
+    let fanOut = 0;
+    for (const e of row.values()) fanOut += e.weight;
+    const ce = row.size;
+    const a = ca.get(id) ?? 0;
+    return {
+      id,
+      loc: loc.get(id) ?? 0,
+      modules: count.get(id) ?? 0,
+      fanIn: fanIn.get(id) ?? 0,
+      fanOut,
+      ca: a,
+      ce,
+      instability: a + ce === 0 ? 0 : round(ce / (a + ce)),
+    };
+  });
+}
+
+/** Tarjan's strongly connected components, iterative so deep graphs cannot overflow the stack. */
+export function stronglyConnected(g: UnitGraph): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let next = 0;
+  for (const start of g.nodes) {
+    if (index.has(start)) continue;
+    const work: Array<{ v: string; it: Iterator<string> }> = [];
+    const push = (v: string) => {
+      index.set(v, next);
+      low.set(v, next++);
+      stack.push(v);
+      onStack.add(v);
+      work.push({ v, it: g.out.get(v)!.keys() });
+    };
+    push(start);
+    while (work.length > 0) {
+      const top = work[work.length - 1]!;
+      const r = top.it.next();
+      if (!r.done) {
+        const w = r.value;
+        if (!index.has(w)) push(w);
+        else if (onStack.has(w)) low.set(top.v, Math.min(low.get(top.v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1]!.v;
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.v)!));
+      }
+      if (low.get(top.v) === index.get(top.v)) {
+        const comp: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+        } while (w !== top.v);
+        out.push(comp.sort());
+      }
+    }
+  }
+  return out;
+}
+
+export function cyclesOf(g: UnitGraph): Cycle[] {
+  return stronglyConnected(g)
+    .filter((c) => c.length > 1)
+    .map((members) => {
+      const set = new Set(members);
+      let edges = 0;
+      for (const m of members) for (const to of g.out.get(m)!.keys()) if (set.has(to)) edges++;
+      return { members, size: members.length, edges };
+    })
+    .sort((a, b) => b.size - a.size || a.members[0]!.localeCompare(b.members[0]!));
+}
+
+export function round(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

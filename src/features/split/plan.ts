@@ -1,0 +1,60 @@
+import type { Breaker, Candidate, PlanStep } from "./types.js";
+
+/**
+ * Orders the work: first the cheapest cycle breakers (each one unblocks the packages it separates),
+ * then candidates leaf-first (a candidate whose dependencies are already out can leave next), and
+ * the last, most depended-on remainder stays as the core.
+ */
+export function buildPlan(breakers: Breaker[], candidates: Candidate[]): PlanStep[] {
+  const steps: PlanStep[] = [];
+  // A cycle inside one candidate does not block the split; only breakers that cross candidates are steps.
+  const home = new Map(candidates.flatMap((c) => c.modules.map((m) => [m, c.name] as const)));
+  const crosses = (b: Breaker) => b.sites.some((s) => s.from !== undefined && home.get(s.from) !== home.get(s.to ?? ""));
+  for (const b of breakers.filter((x) => candidates.length < 2 || crosses(x))) {
+    steps.push({
+      order: 0,
+      action: "break-cycle",
+      title: `break ${b.from} → ${b.to}`,
+      cost: b.cost,
+      unblocks: [`${b.from} and ${b.to} no longer in one cycle of ${b.cycleSize}`],
+      details: b.sites.map((s) => `${s.file}:${s.line}${s.names.length ? ` (${s.names.join(", ")})` : ""}: move the code or invert the import`),
+    });
+  }
+  // Lone modules nothing imports and that import nothing local (scripts, manage.py) need no step.
+  const loose = candidates.filter((c) => c.modules.length === 1 && c.internalEdges === 0 && c.crossingEdges === 0);
+  candidates = candidates.filter((c) => !loose.includes(c));
+  if (candidates.length > 1) {
+    const remaining = new Map(candidates.map((c) => [c.name, c]));
+    const done = new Set<string>();
+    while (remaining.size > 1) {
+      // Leaves first: fewest dependencies still in place; then the cheapest cut.
+      const next = [...remaining.values()].sort(
+        (a, b) => pending(a, done) - pending(b, done) || a.crossingEdges - b.crossingEdges || a.name.localeCompare(b.name),
+      )[0]!;
+      remaining.delete(next.name);
+      done.add(next.name);
+      const unblocks = [...remaining.values()].filter((c) => c.dependsOn.includes(next.name) && pending(c, done) === 0).map((c) => c.name);
+      steps.push({
+        order: 0,
+        action: "extract",
+        title: `extract ${next.name} (${next.modules.length} modules, ${next.loc} lines)`,
+        cost: next.crossingEdges,
+        unblocks,
+        details: [
+          `interface: ${next.interface.length} symbols${next.interface.length ? ` (${next.interface.slice(0, 8).join(", ")}${next.interface.length > 8 ? ", …" : ""})` : ""}`,
+          next.dependsOn.length ? `depends on: ${next.dependsOn.join(", ")}` : "depends on no other candidate",
+          next.thirdParty.length ? `carries: ${next.thirdParty.join(", ")}` : "carries no third-party packages",
+        ],
+      });
+    }
+    const core = [...remaining.values()][0]!;
+    const details = loose.length ? [`stand-alone modules that go wherever they fit: ${loose.map((c) => c.modules[0]).join(", ")}`] : [];
+    steps.push({ order: 0, action: "keep", title: `keep ${core.name} as the core (${core.modules.length} modules)`, cost: 0, unblocks: [], details });
+  }
+  steps.forEach((s, i) => (s.order = i + 1));
+  return steps;
+}
+
+function pending(c: Candidate, done: Set<string>): number {
+  return c.dependsOn.filter((d) => !done.has(d)).length;
+}

@@ -1,0 +1,241 @@
+import path from "node:path";
+import type { PyImport, PyScan } from "../../lang/python/imports.js";
+import { PY_STDLIB } from "./stdlib.js";
+import type { EdgeKind, ImportSite, SplitNote } from "./types.js";
+
+/** One scanned Python file, before resolution. */
+export interface PyFile {
+  file: string;
+  /** Path relative to the scan root, with forward slashes. */
+  rel: string;
+  scan: PyScan;
+}
+
+export interface PyModuleInfo {
+  id: string;
+  file: string;
+  rel: string;
+  isPackage: boolean;
+  loc: number;
+}
+
+export interface ResolvedPython {
+  modules: PyModuleInfo[];
+  /** from → to → sites */
+  sites: Array<{ from: string; to: string; site: ImportSite }>;
+  thirdParty: Map<string, Set<string>>;
+  notes: SplitNote[];
+}
+
+export const DJANGO_CALLEES: ReadonlySet<string> = new Set(["include", "ForeignKey", "OneToOneField", "ManyToManyField"]);
+export const DJANGO_ASSIGNMENTS: ReadonlySet<string> = new Set(["INSTALLED_APPS"]);
+
+/**
+ * Names every file as Python would import it. The package root of a file is the first folder
+ * up its chain of `__init__.py` files; folders above it (up to the scan root) give alias names so
+ * namespace packages and src layouts resolve too.
+ */
+export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => boolean, prefix: string[] = []): PyModuleInfo[] {
+  const mods: PyModuleInfo[] = [];
+  const taken = new Set<string>();
+  for (const f of files) {
+    const parts = f.rel.replace(/\.pyi?$/, "").split("/");
+    const isPackage = parts[parts.length - 1] === "__init__";
+    if (isPackage) parts.pop();
+    // The outermost package folder above the file starts its name; namespace folders between
+    // packages (no __init__.py) stay part of it.
+    let start = Math.max(0, parts.length - 1);
+    for (let i = 0; i < parts.length - (isPackage ? 0 : 1); i++) {
+      if (hasInit(parts.slice(0, i + 1).join("/"))) {
+        start = i;
+        break;
+      }
+    }
+    // A scan root that is itself a package keeps its own name in front.
+    const head = start === 0 && prefix.length > 0 ? prefix : [];
+    let id = [...head, ...parts.slice(start)].join(".");
+    if (!id || taken.has(id)) id = [...prefix, ...parts].join(".") || "__init__";
+    taken.add(id);
+    mods.push({ id, file: f.file, rel: f.rel, isPackage, loc: f.scan.loc });
+  }
+  return mods;
+}
+
+export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeTypeOnly: boolean): ResolvedPython {
+  const byName = new Map<string, PyModuleInfo>();
+  for (const m of mods) byName.set(m.id, m);
+  // Aliases: longer names through the folders above the package root (namespace packages, src layouts).
+  for (const m of mods) {
+    const parts = m.rel.replace(/\.pyi?$/, "").split("/");
+    if (m.isPackage) parts.pop();
+    for (let i = 0; i < parts.length; i++) {
+      const alias = parts.slice(i).join(".");
+      if (alias && !byName.has(alias)) byName.set(alias, m);
+    }
+  }
+  const localTop = new Set<string>();
+  for (const k of byName.keys()) localTop.add(k.split(".")[0]!);
+
+  const fileOf = new Map(files.map((f) => [f.file, f]));
+  const sites: ResolvedPython["sites"] = [];
+  const thirdParty = new Map<string, Set<string>>();
+  const notes: SplitNote[] = [];
+
+  // Re-exports: for a package `__init__`, which module defines each name it imports at module level.
+  const reexports = new Map<string, Map<string, string>>();
+  const reexportsOf = (m: PyModuleInfo): Map<string, string> => {
+    let r = reexports.get(m.id);
+    if (r) return r;
+    r = new Map();
+    reexports.set(m.id, r);
+    const scan = fileOf.get(m.file)?.scan;
+    for (const imp of scan?.imports ?? []) {
+      if (imp.kind !== "from" || imp.lazy || imp.typeOnly) continue;
+      const base = absoluteBase(imp, m);
+      if (base === undefined) continue;
+      for (const nm of imp.names) {
+        if (nm.name === "*") continue;
+        const sub = byName.get(base ? `${base}.${nm.name}` : nm.name);
+        const target = sub ?? byName.get(base);
+        if (target && target !== m) r.set(nm.asname ?? nm.name, target.id);
+      }
+    }
+    return r;
+  };
+  const follow = (target: PyModuleInfo, name: string): PyModuleInfo => {
+    let cur = target;
+    for (let hop = 0; hop < 8 && cur.isPackage; hop++) {
+      const next = reexportsOf(cur).get(name);
+      const nm = next ? byName.get(next) : undefined;
+      if (!nm || nm === cur) break;
+      cur = nm;
+    }
+    return cur;
+  };
+  const longestPrefix = (dotted: string): PyModuleInfo | undefined => {
+    let s = dotted;
+    for (;;) {
+      const m = byName.get(s);
+      if (m) return m;
+      const i = s.lastIndexOf(".");
+      if (i < 0) return undefined;
+      s = s.slice(0, i);
+    }
+  };
+
+  for (const m of mods) {
+    const f = fileOf.get(m.file)!;
+    const tp = new Set<string>();
+    thirdParty.set(m.id, tp);
+    const add = (to: PyModuleInfo, line: number, names: string[], kind: EdgeKind) => {
+      if (to.id === m.id) return;
+      sites.push({ from: m.id, to: to.id, site: { file: m.rel, line, names, kind } });
+    };
+    const external = (dotted: string, line: number) => {
+      const top = dotted.split(".")[0]!;
+      if (!top || PY_STDLIB.has(top)) return;
+      if (localTop.has(top)) {
+        notes.push({ file: m.rel, line, message: `cannot resolve "${dotted}" inside the project`, kind: "unresolved" });
+        return;
+      }
+      tp.add(top);
+    };
+    for (const imp of f.scan.imports) {
+      if (imp.typeOnly && !includeTypeOnly) continue;
+      const kind: EdgeKind = imp.typeOnly ? "type-only" : imp.lazy ? "lazy" : imp.optional ? "optional" : "import";
+      if (imp.kind === "import") {
+        for (const nm of imp.names) {
+          const target = longestPrefix(nm.name);
+          if (target) add(target, imp.line, [], kind);
+          else external(nm.name, imp.line);
+        }
+        continue;
+      }
+      const base = absoluteBase(imp, m);
+      if (base === undefined) {
+        notes.push({ file: m.rel, line: imp.line, message: `relative import goes above the top-level package`, kind: "unresolved" });
+        continue;
+      }
+      if (imp.level === 0 && !byName.has(base) && !longestPrefix(base)) {
+        external(base, imp.line);
+        continue;
+      }
+      const baseMod = byName.get(base) ?? longestPrefix(base);
+      for (const nm of imp.names) {
+        if (nm.name === "*") {
+          if (baseMod) add(baseMod, imp.line, ["*"], kind);
+          continue;
+        }
+        const sub = byName.get(base ? `${base}.${nm.name}` : nm.name);
+        if (sub) add(sub, imp.line, [], kind);
+        else if (baseMod) add(follow(baseMod, nm.name), imp.line, [nm.name], kind);
+        else notes.push({ file: m.rel, line: imp.line, message: `cannot resolve "${".".repeat(imp.level)}${imp.module}"`, kind: "unresolved" });
+      }
+    }
+    djangoEdges(f.scan, m, byName, longestPrefix, add, tp);
+  }
+  return { modules: mods, sites, thirdParty, notes };
+}
+
+/** The absolute dotted module a `from` import names, or undefined when it climbs above the root. */
+function absoluteBase(imp: PyImport, m: PyModuleInfo): string | undefined {
+  if (imp.level === 0) return imp.module;
+  const pkg = m.id.split(".");
+  if (!m.isPackage) pkg.pop();
+  const up = imp.level - 1;
+  if (up > pkg.length) return undefined;
+  const parts = pkg.slice(0, pkg.length - up);
+  if (imp.module) parts.push(imp.module);
+  return parts.join(".");
+}
+
+/** INSTALLED_APPS entries, include("app.urls") and string model references become edges too. */
+function djangoEdges(
+  scan: PyScan,
+  m: PyModuleInfo,
+  byName: Map<string, PyModuleInfo>,
+  longestPrefix: (d: string) => PyModuleInfo | undefined,
+  add: (to: PyModuleInfo, line: number, names: string[], kind: EdgeKind) => void,
+  tp: Set<string>,
+): void {
+  for (const s of scan.assignStrings) {
+    const target = byName.get(s.value) ?? longestPrefix(s.value);
+    if (target) add(target, s.line, [], "framework");
+    else if (/^[A-Za-z_][\w.]*$/.test(s.value) && !s.value.startsWith("django.")) tp.add(s.value.split(".")[0]!);
+  }
+  for (const s of scan.callStrings) {
+    const last = s.callee.slice(s.callee.lastIndexOf(".") + 1);
+    if (last === "include") {
+      const target = byName.get(s.value);
+      if (target) add(target, s.line, [], "framework");
+      continue;
+    }
+    // ForeignKey("app_label.Model"): the app's models module.
+    const dot = s.value.indexOf(".");
+    if (dot <= 0) continue;
+    const label = s.value.slice(0, dot);
+    const model = s.value.slice(dot + 1);
+    const target = appModels(label, byName);
+    if (target) add(target, s.line, [model], "framework");
+  }
+}
+
+const appCache = new WeakMap<Map<string, PyModuleInfo>, Map<string, PyModuleInfo | null>>();
+function appModels(label: string, byName: Map<string, PyModuleInfo>): PyModuleInfo | undefined {
+  let cache = appCache.get(byName);
+  if (!cache) appCache.set(byName, (cache = new Map()));
+  const hit = cache.get(label);
+  if (hit !== undefined) return hit ?? undefined;
+  let found: PyModuleInfo | undefined;
+  for (const [name, mod] of byName) {
+    if (name === `${label}.models` || name.endsWith(`.${label}.models`)) {
+      if (!found || mod.id.length < found.id.length) found = mod;
+    }
+  }
+  cache.set(label, found ?? null);
+  return found;
+}
+
+export function relPosix(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join("/");
+}

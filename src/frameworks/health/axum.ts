@@ -1,0 +1,128 @@
+import path from "node:path";
+import { existsSync } from "../../io/fs.js";
+import { mainBodyLine, modInsertLine, parseRust, routerChains } from "../../lang/rust/edit.js";
+import { insertAfterLine } from "../../lang/python/edit.js";
+import { lineEnding } from "./edits.js";
+import { fill, GENERATED_MARK, template } from "./template.js";
+import type { DependencyCheck, HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
+
+const SIGNAL_FN = `
+/// Sets the shutdown flag on SIGTERM, alongside the server's own graceful shutdown.
+fn watch_sigterm() {
+    #[cfg(unix)]
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        handle.spawn(async {
+            if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                term.recv().await;
+                mark_shutting_down();
+            }
+        });
+    }
+}
+`;
+const NO_SIGNAL_FN = `
+/// tokio's "signal" feature is off in this crate: call mark_shutting_down() from your shutdown path.
+fn watch_sigterm() {}
+`;
+
+/** axum 0.8: src/health.rs, \`mod health;\`, \`.merge(health::router())\` in the app's Router chain, and a \`healthcheck\` subcommand. */
+export const axumHealth: HealthAdapter = {
+  async plan(ctx) {
+    const plan: HealthCodePlan = { edits: [], notes: [], selfCheck: (bin) => [bin, "healthcheck"] };
+    const rootFile = ["src/main.rs", "src/lib.rs"].map((f) => path.join(ctx.dir, f)).find((f) => existsSync(f));
+    if (!rootFile) {
+      plan.notes.push({ message: "no src/main.rs or src/lib.rs", hint: "point fks at the crate folder" });
+      return plan;
+    }
+    const modFile = path.join(path.dirname(rootFile), "health.rs");
+    plan.module = modFile;
+    if (existsSync(modFile) && !ctx.read(modFile).includes(GENERATED_MARK)) {
+      plan.notes.push({ message: "src/health.rs exists and was not written by fks; leaving the crate alone", file: modFile, hint: "rename it, or add the endpoints to it by hand" });
+      return plan;
+    }
+    if (!existsSync(modFile)) plan.edits.push({ file: modFile, before: null, after: rustModule(ctx), reason: `add ${ctx.paths.live}, ${ctx.paths.ready} and ${ctx.paths.health}` });
+
+    const rootText = ctx.read(rootFile);
+    let rootAfter = rootText;
+    const rootParsed = await parseRust(rootText, rootFile);
+    const wired = ctx.files.some((f) => f.endsWith(".rs") && /\bhealth::router\s*(::<[^>]*>)?\s*\(/.test(ctx.read(f)));
+    if (!wired) {
+      // The app's Router chain: the biggest one, in the crate root when it has one.
+      const rsFiles = [rootFile, ...ctx.files.filter((f) => f.endsWith(".rs") && f !== rootFile && f !== modFile && /Router::new\(\)/.test(ctx.read(f)))];
+      let done = false;
+      for (const file of rsFiles) {
+        const text = file === rootFile ? rootText : ctx.read(file);
+        const chain = routerChains(file === rootFile ? rootParsed : await parseRust(text, file))[0];
+        if (!chain) continue;
+        const call = `.merge(${file === rootFile ? "" : "crate::"}health::router())`;
+        const eol = lineEnding(text);
+        const lines = text.split(/\r?\n/);
+        const line = lines[chain.endLine - 1]!;
+        lines[chain.endLine - 1] = chain.multiline
+          ? `${line.slice(0, chain.endColumn)}${eol}${chain.indent}${call}${line.slice(chain.endColumn)}`
+          : `${line.slice(0, chain.endColumn)}${call}${line.slice(chain.endColumn)}`;
+        const after = lines.join(eol);
+        if (file === rootFile) rootAfter = after;
+        else plan.edits.push({ file, before: text, after, reason: "merge the health router into the app's Router" });
+        done = true;
+        break;
+      }
+      if (!done) plan.notes.push({ message: "no `Router::new()` chain found", file: rootFile, hint: "add `.merge(health::router())` to your Router by hand" });
+    }
+    // Line-based inserts below the chain edit keep earlier line numbers valid: do the lower one first.
+    if (!/^\s*(pub(\([^)]*\))?\s+)?mod\s+health\s*;/m.test(rootAfter)) {
+      const main = path.basename(rootFile) === "main.rs" && !/"healthcheck"/.test(rootAfter) ? mainBodyLine(await parseRust(rootAfter, rootFile)) : undefined;
+      if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent));
+      rootAfter = insertAfterLine(rootAfter, modInsertLine(await parseRust(rootAfter, rootFile)), ["mod health;"]);
+    } else if (path.basename(rootFile) === "main.rs" && !/"healthcheck"/.test(rootAfter)) {
+      const main = mainBodyLine(rootParsed);
+      if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent));
+    }
+    if (rootAfter !== rootText) plan.edits.push({ file: rootFile, before: rootText, after: rootAfter, reason: "declare the health module, merge its router and add the `healthcheck` subcommand" });
+    return plan;
+  },
+};
+
+function healthcheckLines(indent: string): string[] {
+  return [
+    `${indent}// \`<binary> healthcheck\` probes the running server: the HEALTHCHECK of images without a shell.`,
+    `${indent}if std::env::args().nth(1).as_deref() == Some("healthcheck") {`,
+    `${indent}    std::process::exit(health::run_cli());`,
+    `${indent}}`,
+  ];
+}
+
+function rustCheck(c: DependencyCheck): { def: string; entry: string } {
+  const fn = `check_${c.name.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase()}`;
+  const body =
+    c.kind === "redis" ? `redis_ping(${JSON.stringify(c.env)})`
+    : c.kind === "http" ? `http_check(${JSON.stringify(c.env)}, ${JSON.stringify(c.path ?? "/live")})`
+    : `tcp_check(${JSON.stringify(c.env)}, 5432)`;
+  const measure = c.kind === "postgres" || c.kind === "database" ? "connections" : "responseTime";
+  return {
+    def: `fn ${fn}() -> Result<(), CheckError> {\n    ${body}\n}\n`,
+    entry: `    Check { name: ${JSON.stringify(`${c.name}:${measure}`)}, component_type: "${c.kind === "http" ? "component" : "datastore"}", critical: ${c.critical}, run: ${fn} },`,
+  };
+}
+
+export function rustModule(ctx: HealthContext): string {
+  const checks = ctx.checks.map(rustCheck);
+  const cargo = ctx.files.find((f) => path.basename(f) === "Cargo.toml");
+  const tokioLine = cargo ? (/^\s*tokio\s*=.*$/m.exec(ctx.read(cargo))?.[0] ?? "") : "";
+  const signal = /"(signal|full)"/.test(tokioLine);
+  const main = ctx.files.find((f) => f.endsWith(path.join("src", "main.rs")));
+  const portEnv = (main && /env::var\("(\w*PORT\w*)"\)/.exec(ctx.read(main))?.[1]) ?? "PORT";
+  return fill(template("axum/health.rs"), {
+    SERVICE: ctx.service,
+    TOKEN_ENV: ctx.tokenEnv,
+    PORT_ENV: portEnv,
+    PORT: ctx.port ?? 8080,
+    RATE: Number.isInteger(ctx.ratePerSecond) ? `${ctx.ratePerSecond}.0` : String(ctx.ratePerSecond),
+    CHECK_LIST: checks.map((c) => c.entry).join("\n"),
+    CHECK_DEFS: (checks.length ? "\n" + checks.map((c) => c.def).join("\n") : "") + (signal ? SIGNAL_FN : NO_SIGNAL_FN),
+    SIGNAL_HOOK: "    watch_sigterm();\n",
+    LIVE: ctx.paths.live,
+    READY: ctx.paths.ready,
+    HEALTH: ctx.paths.health,
+  });
+}

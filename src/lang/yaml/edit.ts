@@ -1,0 +1,39 @@
+import { diffArrays } from "diff";
+import { parseAllDocuments, type Document } from "yaml";
+
+// Whitespace is what the printer normalises (aligned comments, "[ a ]" vs "[a]"), so it is ignored when matching.
+const squash = (s: string) => s.replace(/\s+/g, "");
+
+/**
+ * Edits YAML through the Document API (comments and key order survive), then keeps every
+ * line the edit did not touch exactly as the author wrote it: lines of the printed result that
+ * match an original line (ignoring whitespace) are replaced by that original line.
+ */
+export function editYaml(original: string, edit: (docs: Document.Parsed[]) => boolean): string {
+  const docs = parseAllDocuments(original) as Document.Parsed[];
+  const print = () => docs.map((d) => d.toString({ lineWidth: 0 })).join("");
+  const before = print();
+  if (!edit(docs)) return original;
+  const after = print();
+  if (after === before) return original;
+  const eol = original.includes("\r\n") ? "\r\n" : "\n";
+  const oldLines = original.split(/\r?\n/);
+  const newLines = after.split(/\r?\n/);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  for (const part of diffArrays(oldLines.map(squash), newLines.map(squash))) {
+    const n = part.count ?? part.value.length;
+    if (part.added) {
+      out.push(...newLines.slice(j, j + n));
+      j += n;
+    } else if (part.removed) {
+      i += n;
+    } else {
+      out.push(...oldLines.slice(i, i + n));
+      i += n;
+      j += n;
+    }
+  }
+  return out.join(eol);
+}
