@@ -19,7 +19,10 @@ interface RoutesFlags {
 }
 
 export function register(program: Command): void {
-  const audit = program.command("audit").description("audit the services: routes (more audits to come)");
+  const audit = program
+    .command("audit")
+    .description("audit the services: routes (more audits to come)")
+    .addHelpText("after", "\nExamples:\n  fks audit routes examples/platform\n  fks audit routes --format sarif > routes.sarif");
   audit
     .command("routes")
     .description("static catalog of every HTTP route (FastAPI, Starlette, Flask, Django/DRF, axum), API style rules, contracts and a breaking-change diff")
