@@ -56,6 +56,7 @@ class Return {
  * that keeps its source text so callers can report it.
  */
 export class Interpreter {
+  /** Loaded modules by absolute file path. */
   readonly modules = new Map<string, PyModule>();
   readonly diagnostics: Diagnostic[] = [];
   /** Functions whose body ran at least once (app factories called at import time). */
@@ -72,7 +73,7 @@ export class Interpreter {
 
   /** Loads a file as a module (once), under the dotted name Python would give it. */
   loadFile(file: string): PyModule | undefined {
-    const existing = [...this.modules.values()].find((m) => m.file === file);
+    const existing = this.modules.get(file);
     if (existing) return existing;
     const name = this.moduleNameOf(file);
     return this.loadModule(name, file);
@@ -170,7 +171,7 @@ export class Interpreter {
   }
 
   private loadFileName(file: string): string {
-    return [...this.modules.values()].find((m) => m.file === file)?.name ?? this.moduleNameOf(file);
+    return this.modules.get(file)?.name ?? this.moduleNameOf(file);
   }
 
   // ------------------------------------------------------------------ scopes
