@@ -16,7 +16,7 @@ function fks(args: string[], cwd = repoRoot) {
   return { code: res.status, out: res.stdout, err: res.stderr };
 }
 
-interface J { routes: Array<{ service: string; method: string; path: string; unresolved?: boolean; file: string; line: number }>; findings: Array<{ rule: string; severity: string; service?: string; message: string; file?: string; line?: number }> }
+interface J { routes: Array<{ service: string; method: string; path: string; unresolved?: boolean; file: string; line: number; via?: Array<{ prefix: string; file: string; line: number }> }>; findings: Array<{ rule: string; severity: string; service?: string; message: string; file?: string; line?: number }> }
 const json = (): J => JSON.parse(fks(["audit", "routes", platform, "--format", "json"]).out) as J;
 
 describe("fks audit routes examples/platform", () => {
@@ -47,6 +47,14 @@ describe("fks audit routes examples/platform", () => {
     const out = spawnSync(python, [path.join(repoRoot, "test", "routes", "oracle.py"), kind, path.join(platform, dir), target], { encoding: "utf8" });
     expect(out.status, out.stderr).toBe(0);
     expect(of(svc)).toEqual((JSON.parse(out.stdout) as string[][]).map(([m, p]) => `${m} ${p}`).sort());
+  });
+
+  it("records the prefixes that built a route, with where they were applied", () => {
+    const r = res.routes.find((x) => x.service === "api" && x.path === "/api/v1/orders/{order_id}/fills")!;
+    expect(r.via!.map((v) => `${v.prefix} ${v.file}:${v.line}`)).toEqual([
+      "/api/v1 examples/platform/api/app/main.py:12",
+      "/orders examples/platform/api/app/api/__init__.py:8",
+    ]);
   });
 
   it("flags the planted inconsistencies (examples/platform/README.md, Routes 1-7)", () => {
