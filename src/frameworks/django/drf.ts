@@ -41,15 +41,18 @@ export function drfRoutes(data: unknown, cx: Interpreter): Entry[] {
     const at = (path: PathExpr, methods: string[], handler: string, line = reg.line) => {
       if (methods.length) out.push({ t: "route", methods, path, handler, file: reg.file, line });
     };
-    const mapped = (table: Array<[string, string]>) => table.filter(([a]) => actions.has(a)).map(([, m]) => m);
+    // One route per action, so each method names the viewset method that serves it.
+    const each = (path: PathExpr, table: Array<[string, string]>) => {
+      for (const [action, method] of table) if (actions.has(action)) at(path, [method], `${name}.${action}`);
+    };
     if (vs?.k !== "cls") {
       at([...prefix, { s: r.slash }], ["ANY"], name);
       at([...prefix, { s: `/{${lookup}}${r.slash}` }], ["ANY"], name);
       continue;
     }
-    at([...prefix, { s: r.slash }], mapped(LIST), `${name}.list`);
+    each([...prefix, { s: r.slash }], LIST);
     for (const e of extra.filter((x) => !x.detail)) at([...prefix, { s: `/${e.urlPath}${r.slash}` }], e.methods, `${name}.${e.name}`, e.line);
-    at([...prefix, { s: `/{${lookup}}${r.slash}` }], mapped(DETAIL), `${name}.retrieve`);
+    each([...prefix, { s: `/{${lookup}}${r.slash}` }], DETAIL);
     for (const e of extra.filter((x) => x.detail)) at([...prefix, { s: `/{${lookup}}/${e.urlPath}${r.slash}` }], e.methods, `${name}.${e.name}`, e.line);
   }
   return out;
