@@ -12,6 +12,9 @@ step() { printf '\n\033[1m$ fks %s\033[0m\n' "$*"; }
 step services examples/platform
 fks services examples/platform
 
+step audit routes examples/platform
+fks audit routes examples/platform || true
+
 step scaffold health --check examples/platform
 fks scaffold health --check examples/platform || true
 

@@ -24,6 +24,7 @@ Examples:
   fks init examples/platform --dry-run          write fks.yaml from what fks finds
   fks services examples/platform                what runs where, with health facts
   fks services ../api ../web --format json      several repos, machine-readable
+  fks audit routes examples/platform            every HTTP route, API style findings
   fks scaffold health --check examples/platform what is missing or broken, for CI
   fks scaffold health examples/platform --dry-run   add health endpoints and probes (diffs)
   fks split-plan examples/platform/web          where to cut a monolith, with a plan

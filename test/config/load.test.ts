@@ -62,3 +62,16 @@ describe("fks.yaml loading", () => {
     expect(() => loadConfig({ cwd, configPath: "nope.yaml" })).toThrow(/config file not found: nope\.yaml/);
   });
 });
+
+describe("README's fks.yaml reference", () => {
+  it("is a valid configuration", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { ROOT } = await import("../helpers.js");
+    const readme = readFileSync(`${ROOT}/README.md`, "utf8");
+    const block = /```yaml\n(version: 1\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, "README has a yaml block starting with version: 1").toBeTruthy();
+    const { config } = load(block!);
+    expect(Object.keys(config.services)).toEqual(["api"]);
+    expect(config.services.api?.health).toEqual({ live: "/live", ready: "/ready", health: "/health" });
+  });
+});
