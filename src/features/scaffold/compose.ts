@@ -1,4 +1,4 @@
-import { isMap, isSeq, type YAMLMap } from "yaml";
+import { isMap, isSeq, type Document, type YAMLMap } from "yaml";
 import { editYaml } from "../../lang/yaml/edit.js";
 import { brokenBecause } from "./image.js";
 import type { DockerfilePlan } from "./dockerfile.js";
@@ -12,7 +12,7 @@ export interface ComposeEntry {
 }
 
 /** Healthcheck blocks and `condition: service_healthy` for the app services of one compose file. */
-export function planCompose(abs: string, text: string, display: string, entries: Map<string, ComposeEntry>, s: ScaffoldSettings): PlanParts {
+export function planCompose(abs: string, text: string, display: string, entries: Map<string, ComposeEntry>, s: ScaffoldSettings, parsed?: Document.Parsed[]): PlanParts {
   const findings: PlanFinding[] = [];
   const t = s.timing;
   const after = editYaml(text, (docs) => {
@@ -104,7 +104,7 @@ export function planCompose(abs: string, text: string, display: string, entries:
       }
     }
     return changed;
-  });
+  }, parsed);
   return { edits: after === text ? [] : [{ file: abs, before: text, after, reason: "add healthchecks and wait for healthy dependencies" }], findings };
 }
 

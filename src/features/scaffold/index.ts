@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Document } from "yaml";
 import type { FileEdit, Finding } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
 import { FksError } from "../../errors.js";
@@ -75,17 +76,26 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     findings.push({ rule: RULES.unparsable.id, severity: "error", message: e.message.replace(/^\S+:\d+ /, ""), file: e.file ? rel(abs(e.file)) : file, line: e.line, service, hint: e.hint, fixed: false });
   };
 
-  // 1. Manifests that do not parse stop every service they describe.
+  // 1. Manifests that do not parse stop every service they describe. Each file is parsed once;
+  // the planners edit these documents.
+  const manifests = new Map<string, Document.Parsed[] | FksError>();
   for (const r of records) {
     for (const f of [r.compose?.file, r.k8s?.file]) {
       if (!f) continue;
-      try {
-        parseYaml(read(abs(f)), f, { multi: true });
-      } catch (e) {
-        unparsable(e, r.name, f);
+      let parsed = manifests.get(f);
+      if (!parsed) {
+        try {
+          parsed = parseYaml(read(abs(f)), f, { multi: true }).docs;
+        } catch (e) {
+          if (!(e instanceof FksError)) throw e;
+          parsed = e;
+        }
+        manifests.set(f, parsed);
       }
+      if (parsed instanceof FksError) unparsable(parsed, r.name, f);
     }
   }
+  const docsOf = (f: string) => manifests.get(f) as Document.Parsed[];
 
   // 2. Code and Dockerfile, per service.
   const inputs = new Map<string, { input: ServicePlanInput; code?: HealthCodePlan; docker?: DockerfilePlan }>();
@@ -143,7 +153,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     byCompose.set(c.file, m);
   }
   for (const [file, entries] of byCompose) {
-    const parts = planCompose(abs(file), read(abs(file)), file, entries, s);
+    const parts = planCompose(abs(file), read(abs(file)), file, entries, s, docsOf(file));
     findings.push(...parts.findings);
     shared.push(...parts.edits);
   }
@@ -151,7 +161,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
   for (const i of ok) if (i.input.record.k8s) byK8s.set(i.input.record.k8s.file, [...(byK8s.get(i.input.record.k8s.file) ?? []), i.input]);
   for (const [file, list] of byK8s) {
     try {
-      const parts = await planK8s(abs(file), read(abs(file)), file, list, s);
+      const parts = await planK8s(abs(file), read(abs(file)), file, list, s, docsOf(file));
       findings.push(...parts.findings);
       shared.push(...parts.edits);
     } catch (e) {

@@ -11,7 +11,7 @@ const HEALTHISH = /^\/(health|healthz|healthcheck|live|livez|liveness|ready|read
 type Obj = Record<string, unknown>;
 
 /** Startup, liveness and readiness probes plus a preStop sleep for the workloads of one manifest file. */
-export async function planK8s(abs: string, text: string, display: string, inputs: ServicePlanInput[], s: ScaffoldSettings): Promise<PlanParts> {
+export async function planK8s(abs: string, text: string, display: string, inputs: ServicePlanInput[], s: ScaffoldSettings, parsed?: Document.Parsed[]): Promise<PlanParts> {
   const findings: PlanFinding[] = [];
   const touched: Array<{ before: Obj; doc: Document }> = [];
   const after = editYaml(text, (docs) => {
@@ -40,7 +40,7 @@ export async function planK8s(abs: string, text: string, display: string, inputs
       touched.push({ before, doc });
     }
     return changed;
-  });
+  }, parsed);
   if (after !== text) await validate(touched, display);
   return { edits: after === text ? [] : [{ file: abs, before: text, after, reason: "add startup, liveness and readiness probes and a preStop sleep" }], findings };
 }
