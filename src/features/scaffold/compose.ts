@@ -56,8 +56,8 @@ export function planCompose(abs: string, text: string, display: string, entries:
           willBeHealthy.add(name);
           const interval = seconds(String(hc.get("interval") ?? "30s"));
           const retries = Number(hc.get("retries") ?? 3);
-          if (interval < 10 || interval > 30 || retries !== 3) {
-            findings.push({ rule: RULES.timing.id, severity: RULES.timing.severity, file: display, line: hcLine, service: svcName, fixed: false, message: `compose healthcheck interval ${interval}s, retries ${retries}`, hint: "use an interval of 10–30 s and retries: 3" });
+          if (interval < 10 || interval > 30 || retries !== t.retries) {
+            findings.push({ rule: RULES.timing.id, severity: RULES.timing.severity, file: display, line: hcLine, service: svcName, fixed: false, message: `compose healthcheck interval ${interval}s, retries ${retries}`, hint: `use an interval of 10–30 s and retries: ${t.retries}` });
           }
         }
         continue;

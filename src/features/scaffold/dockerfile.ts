@@ -39,7 +39,7 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
   }
   if (finalHc) {
     const why = brokenBecause(finalHc.command, facts);
-    timingFindings(finalHc.line, lines[finalHc.line - 1] ?? "", display, svc, out);
+    timingFindings(finalHc.line, lines[finalHc.line - 1] ?? "", display, svc, out, s.timing.retries);
     if (!why) {
       out.healthy = true;
       out.healthyBefore = true;
@@ -91,11 +91,11 @@ function continuationEnd(lines: string[], start: number): number {
   return i;
 }
 
-function timingFindings(line: number, text: string, file: string, service: string, out: PlanParts): void {
+function timingFindings(line: number, text: string, file: string, service: string, out: PlanParts, want: number): void {
   const interval = /--interval=(\d+)(ms|s|m)?/.exec(text);
   const seconds = interval ? Number(interval[1]) * (interval[2] === "m" ? 60 : interval[2] === "ms" ? 0.001 : 1) : 30;
   const retries = Number(/--retries=(\d+)/.exec(text)?.[1] ?? 3);
-  if (seconds < 10 || seconds > 30 || retries !== 3) {
-    out.findings.push({ rule: RULES.timing.id, severity: RULES.timing.severity, file, line, service, fixed: false, message: `HEALTHCHECK interval ${seconds}s, retries ${retries}`, hint: "use an interval of 10–30 s and --retries=3" });
+  if (seconds < 10 || seconds > 30 || retries !== want) {
+    out.findings.push({ rule: RULES.timing.id, severity: RULES.timing.severity, file, line, service, fixed: false, message: `HEALTHCHECK interval ${seconds}s, retries ${retries}`, hint: `use an interval of 10–30 s and --retries=${want}` });
   }
 }

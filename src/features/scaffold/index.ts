@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Document } from "yaml";
 import type { FileEdit, Finding } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
+import { scaffoldHealthSettings, type ScaffoldHealthSettings } from "../../config/scaffold.js";
 import { FksError } from "../../errors.js";
 import { frameworkById } from "../../frameworks/index.js";
 import type { HealthCodePlan } from "../../frameworks/health/types.js";
@@ -30,6 +31,7 @@ export interface ScaffoldHealthOptions {
   dryRun?: boolean;
   /** Report findings (what is missing or broken) instead of writing. */
   check?: boolean;
+  /** Overrides of fks.yaml `scaffold.health` (flags); unset ones come from the file, then the defaults. */
   tokenEnv?: string;
   ratePerSecond?: number;
   timing?: Partial<Timing>;
@@ -44,15 +46,15 @@ export interface ScaffoldHealthResult {
   written: boolean;
   services: string[];
   rules: HealthRule[];
+  /** The settings used: defaults < fks.yaml scaffold.health < options. */
+  settings: ScaffoldHealthSettings;
 }
-
-const DEFAULT_TIMING: Timing = { interval: 15, timeout: 3, startPeriod: 10, retries: 3 };
 
 /** Plans (and unless dryRun/check, writes) health endpoints, HEALTHCHECKs, compose healthchecks and k8s probes. */
 export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<ScaffoldHealthResult> {
-  const timing = { ...DEFAULT_TIMING, ...opts.timing };
-  if (timing.interval < 10 || timing.interval > 30) throw new FksError(`interval ${timing.interval}s is outside 10–30 s`, { hint: "pass --interval between 10 and 30" });
-  const s: ScaffoldSettings = { force: !!opts.force, tokenEnv: opts.tokenEnv ?? "FKS_HEALTH_TOKEN", ratePerSecond: opts.ratePerSecond ?? 10, timing };
+  const settings = resolveSettings(opts);
+  const timing: Timing = { interval: settings.interval, timeout: settings.timeout, startPeriod: settings.startPeriod, retries: settings.failureThreshold };
+  const s: ScaffoldSettings = { force: !!opts.force, tokenEnv: settings.tokenEnv, ratePerSecond: settings.rate, timing };
   opts.onProgress?.("discovering services");
   const found = await discover({ paths: opts.paths, cwd: opts.cwd, config: opts.config, configDir: opts.configDir });
   let records = found.services.filter((r) => r.framework || r.dockerfile || r.compose || r.k8s);
@@ -179,7 +181,24 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     written: write && edits.length > 0,
     services: records.map((r) => r.name),
     rules: RULE_LIST,
+    settings,
   };
+}
+
+const FLAG: Record<string, string> = { tokenEnv: "--token-env", rate: "--rate", interval: "--interval", timeout: "--timeout", startPeriod: "--start-period", failureThreshold: "--failure-threshold" };
+
+/** fks.yaml's scaffold.health (already validated with file:line by the loader) under the options; a bad option is one line with its flag. */
+function resolveSettings(opts: ScaffoldHealthOptions): ScaffoldHealthSettings {
+  const over = { tokenEnv: opts.tokenEnv, rate: opts.ratePerSecond, interval: opts.timing?.interval, timeout: opts.timing?.timeout, startPeriod: opts.timing?.startPeriod, failureThreshold: opts.timing?.retries };
+  try {
+    return scaffoldHealthSettings(opts.config?.scaffold?.health, over);
+  } catch (e) {
+    const issue = (e as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues?.[0];
+    if (!issue) throw e;
+    const key = String(issue.path[0]);
+    const given = (over as Record<string, unknown>)[key];
+    throw new FksError(`${FLAG[key] ?? key} ${String(given)}: ${issue.message.replace(/^Too (big|small): expected number to be /, "must be ")}`, { hint: `see fks scaffold health --help; the fks.yaml setting is scaffold.health.${key}` });
+  }
 }
 
 function versionOf(files: string[], read: (f: string) => string): string | undefined {
