@@ -64,7 +64,11 @@ describe("fks scaffold health on examples/platform", () => {
       const compose0 = readFileSync(path.join(dir, "docker-compose.yml"), "utf8");
       expect(fks(["scaffold", "health", dir]).code).toBe(0);
       const compose = readFileSync(path.join(dir, "docker-compose.yml"), "utf8");
-      for (const line of compose0.split("\n").filter((l) => l.includes("#") && !l.includes("depends_on"))) expect(compose).toContain(line);
+      // Comments stay where they were, except those the edit made false: "no healthcheck" and the plain list's "starts before" note.
+      const stale = /no healthcheck|starts before/; // without --force the broken check and its comment stay
+      for (const line of compose0.split("\n").filter((l) => l.includes("#") && !stale.test(l))) expect(compose).toContain(line);
+      for (const line of compose0.split("\n").filter((l) => stale.test(l))) expect(compose).not.toContain(line);
+      expect(compose).toMatch(/^ {4}depends_on:\n {6}postgres:\n/m);
       const api = parseAllDocuments(compose)[0]!.toJS().services.api;
       expect(api.depends_on.postgres.condition).toBe("service_healthy");
       expect(api.healthcheck.retries).toBe(3);

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parseDockerfile } from "../../lang/dockerfile/parse.js";
 import { RULES } from "./rules.js";
+import { MISSING_NOTE } from "./stale-comments.js";
 import { brokenBecause, imageFacts, probeCommand, type ImageFacts } from "./image.js";
 import type { PlanParts, ScaffoldSettings, ServicePlanInput, Timing } from "./types.js";
 
@@ -72,6 +73,13 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
   // Keep a comment block that introduces CMD attached to it.
   while (anchor && at > 0 && /^\s*#/.test(lines[at - 1]!)) at--;
   if (!anchor) while (at > 0 && lines[at - 1] === "") at--;
+  // "# No HEALTHCHECK yet." in the final stage is false once it has one: the HEALTHCHECK takes its place.
+  const finalFrom = (parse.info.stages.at(-1)?.line ?? 1) - 1;
+  for (let i = lines.length - 1; i > finalFrom; i--) {
+    if (!/^\s*#/.test(lines[i]!) || !MISSING_NOTE.test(lines[i]!)) continue;
+    lines.splice(i, 1);
+    if (i < at) at--;
+  }
   lines.splice(at, 0, ...newLines);
   out.edits.push({ file: abs, before: text, after: lines.join(eol), reason: `add a HEALTHCHECK that runs ${path.basename(command![0]!)}` });
   out.healthy = true;

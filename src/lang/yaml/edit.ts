@@ -16,7 +16,8 @@ export function editYaml(original: string, edit: (docs: Document.Parsed[]) => bo
   // No "before" print to compare with: `edit` must return true only when it changed a node
   // (printing is the other costly part, and the diff below keeps untouched lines anyway).
   if (!edit(docs)) return original;
-  const after = docs.map((d) => d.toString({ lineWidth: 0 })).join("");
+  // "[a, b]" rather than "[ a, b ]": how people write flow lists (compose `test:` lines).
+  const after = docs.map((d) => d.toString({ lineWidth: 0, flowCollectionPadding: false })).join("");
   const eol = original.includes("\r\n") ? "\r\n" : "\n";
   const oldLines = original.split(/\r?\n/);
   const newLines = after.split(/\r?\n/);
