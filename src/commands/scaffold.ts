@@ -67,7 +67,8 @@ Formats with --check: table, json, sarif, junit, github.`,
       else warn(report.editsSummary(res.edits, false));
       if (res.findings.length && format !== "json") {
         warn(findings.findingsTable(res.findings, { color: g.color }));
-        if (res.findings.some((f) => f.hint?.includes("--force"))) warn("broken healthchecks were kept — run again with --force to replace them");
+        const kept = res.keptBroken;
+        if (kept) warn(`${kept.count} broken healthcheck${kept.count === 1 ? " was" : "s were"} kept (${kept.services.join(", ")}): run \`${kept.command}\` to replace ${kept.count === 1 ? "it" : "them"}`);
       }
       return res.findings.some((f) => f.rule === "health/unparsable") ? 2 : EXIT_OK;
     }));

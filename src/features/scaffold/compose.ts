@@ -45,7 +45,7 @@ export function planCompose(abs: string, text: string, display: string, entries:
         const hcLine = lineOf(text, hc) ?? line;
         if (why) {
           const fix = s.force && !!command;
-          findings.push({ rule: RULES.composeBroken.id, severity: RULES.composeBroken.severity, file: display, line: hcLine, service: svcName, fixed: fix, message: `compose healthcheck can never pass: ${why}`, hint: s.force ? undefined : "run fks scaffold health --force to replace it" });
+          findings.push({ rule: RULES.composeBroken.id, severity: RULES.composeBroken.severity, file: display, line: hcLine, service: svcName, fixed: fix, needsForce: !s.force && !!command, message: `compose healthcheck can never pass: ${why}`, hint: command ? undefined : "fks does not know an HTTP client in this image: replace it by hand" });
           if (fix) {
             const testPair = hc.items.find((p) => keyOf(p) === "test");
             if (testPair && isScalar(testPair.key)) {

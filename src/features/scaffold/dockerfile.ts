@@ -48,9 +48,9 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
     }
     const fixable = s.force && !!newLines;
     out.findings.push({
-      rule: RULES.dockerBroken.id, severity: RULES.dockerBroken.severity, file: display, line: finalHc.line, service: svc, fixed: fixable,
+      rule: RULES.dockerBroken.id, severity: RULES.dockerBroken.severity, file: display, line: finalHc.line, service: svc, fixed: fixable, needsForce: !s.force && !!newLines,
       message: `HEALTHCHECK can never pass: ${why}`,
-      hint: cannot ?? (s.force ? undefined : "run fks scaffold health --force to replace it"),
+      hint: cannot,
     });
     if (fixable) {
       const end = continuationEnd(lines, finalHc.line - 1);
@@ -61,7 +61,7 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
     return out;
   }
   if (builderHc) {
-    out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: "HEALTHCHECK is in a build stage only; the final image has none", hint: cannot ?? "fks adds one to the final stage" });
+    out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: "HEALTHCHECK is in a build stage only; the final image has none", hint: cannot });
   } else {
     out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: add a HEALTHCHECK by hand` : undefined });
   }

@@ -48,6 +48,8 @@ export interface ScaffoldHealthResult {
   rules: HealthRule[];
   /** The settings used: defaults < fks.yaml scaffold.health < options. */
   settings: ScaffoldHealthSettings;
+  /** Broken existing healthchecks left alone (no force), and the command that replaces them. */
+  keptBroken?: { count: number; services: string[]; command: string };
 }
 
 /** Plans (and unless dryRun/check, writes) health endpoints, HEALTHCHECKs, compose healthchecks and k8s probes. */
@@ -175,14 +177,31 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
   const write = !opts.check && !opts.dryRun;
   if (write) for (const e of edits) await writeFileAtomic(e.file, e.after);
   const shown = opts.check ? findings : findings.filter((f) => !f.fixed);
+  // Every hint names the exact command that fixes the finding: the same paths (and --service) as this run.
+  // Not --service <the broken one>: other services' depends_on only wait for it in a run that sees them too.
+  const command = (force?: boolean) => fixCommand(opts.paths, opts.service, force);
+  const withHints = shown.map(({ fixed, needsForce, ...f }) => {
+    if (needsForce) return { ...f, hint: `run \`${command(true)}\` to replace it (without --force fks keeps existing healthchecks)` };
+    if (opts.check && fixed) return { ...f, hint: [f.hint, `run \`${command()}\``].filter(Boolean).join("; ") };
+    return f;
+  });
+  const broken = shown.filter((f) => f.needsForce);
+  const brokenServices = [...new Set(broken.map((f) => f.service ?? ""))].filter(Boolean).sort();
   return {
     edits: edits.map((e) => ({ ...e, file: rel(e.file) })),
-    findings: shown.map(({ fixed: _fixed, ...f }) => f),
+    findings: withHints,
     written: write && edits.length > 0,
     services: records.map((r) => r.name),
     rules: RULE_LIST,
     settings,
+    keptBroken: broken.length ? { count: broken.length, services: brokenServices, command: command(true) } : undefined,
   };
+}
+
+/** `fks scaffold health <paths> [--service x] [--force]`, quoted for a POSIX shell. */
+function fixCommand(paths: string[] | undefined, service: string | undefined, force: boolean | undefined): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  return ["fks", "scaffold", "health", ...(paths ?? []).map(quote), ...(service ? ["--service", quote(service)] : []), ...(force ? ["--force"] : [])].join(" ");
 }
 
 const FLAG: Record<string, string> = { tokenEnv: "--token-env", rate: "--rate", interval: "--interval", timeout: "--timeout", startPeriod: "--start-period", failureThreshold: "--failure-threshold" };
