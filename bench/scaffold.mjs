@@ -5,12 +5,13 @@ import path from "node:path";
 import { generatePlatform } from "./gen-platform.mjs";
 import { scaffoldHealth } from "../dist/features/scaffold/index.js";
 import { walk } from "../dist/io/walk.js";
+import { discover } from "../dist/features/discover/index.js";
 
 const n = Number(process.env.SERVICES ?? 50);
 const dir = mkdtempSync(path.join(tmpdir(), "fks-bench-scaffold-"));
 generatePlatform(dir, n);
 
-const time = async (fn, runs = 5) => {
+const time = async (fn, runs = 7) => {
   const ts = [];
   for (let i = 0; i < runs; i++) {
     const t = process.hrtime.bigint();
@@ -25,6 +26,10 @@ const readAll = await time(async () => {
   const { files: fs } = await walk([dir]);
   for (const f of fs) readFileSync(f, "utf8");
 });
+// Discovery is the first step of both runs: shown so the scaffolder's own share is visible.
+const disc = await time(async () => {
+  await discover({ cwd: dir, paths: [dir] });
+});
 let edits = 0;
 let findings = 0;
 const plan = await time(async () => {
@@ -35,6 +40,7 @@ const check = await time(async () => {
 });
 console.log(`${n} services, ${files.length} files: ${edits} planned edits, ${findings} findings`);
 console.log(`walk+read only          ${readAll.toFixed(1)} ms`);
+console.log(`discover only           ${disc.toFixed(1)} ms  ratio ${(disc / readAll).toFixed(1)}x`);
 console.log(`scaffold health (plan)  ${plan.toFixed(1)} ms  ratio ${(plan / readAll).toFixed(1)}x`);
 console.log(`scaffold health --check ${check.toFixed(1)} ms  ratio ${(check / readAll).toFixed(1)}x`);
 rmSync(dir, { recursive: true, force: true });

@@ -7,13 +7,15 @@
 #   3. Docker engine (docker.io, vfs, no bridge) -> $FKS_CACHE/docker/docker.sock
 #      plus the local base image fks-test/busybox:1
 #   4. Chromium for HTML report tests
+#   5. Redis and PostgreSQL servers on 127.0.0.1 (Debian packages redis-server,
+#      postgresql) for health checks against real dependencies
 #
 # Results are written to $FKS_CACHE/env.sh (export K='V' lines), which tests
 # read directly. A missing Docker engine or Chromium does not fail the script;
 # the env file then carries FKS_DOCKER_UNAVAILABLE / FKS_CHROMIUM_UNAVAILABLE
 # with the reason, and the tests that need them skip and print it.
 #
-# Usage: bash scripts/env/setup.sh [--no-docker] [--no-chromium]
+# Usage: bash scripts/env/setup.sh [--no-docker] [--no-chromium] [--no-datastores]
 set -euo pipefail
 
 FKS_CACHE="${FKS_CACHE:-$HOME/.cache/fks}"
@@ -29,11 +31,13 @@ ENV_FILE="$FKS_CACHE/env.sh"
 
 WANT_DOCKER=1
 WANT_CHROMIUM=1
+WANT_DATASTORES=1
 for arg in "$@"; do
   case "$arg" in
     --no-docker) WANT_DOCKER=0 ;;
     --no-chromium) WANT_CHROMIUM=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --no-datastores) WANT_DATASTORES=0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -247,6 +251,112 @@ else
   CHROMIUM_REASON="skipped by --no-chromium"
 fi
 
+# ---------------------------------------------------------------- 5. Redis and PostgreSQL
+# Started once and reused: fixed high ports (FKS_REDIS_PORT / FKS_POSTGRES_PORT, else a free
+# port when the fixed one is taken by something else), data under $FKS_CACHE. A failure never
+# fails the script; env.sh then carries FKS_REDIS_UNAVAILABLE / FKS_POSTGRES_UNAVAILABLE.
+DS_DIR="$FKS_CACHE/datastores"
+REDIS_URL_VALUE=""; REDIS_REASON=""; REDIS_STATE=""; REDIS_SERVER=""
+POSTGRES_URL_VALUE=""; POSTGRES_REASON=""; POSTGRES_STATE=""
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pick_port() {
+  # pick_port WANTED: the wanted port when free, else any free one.
+  if ! port_in_use "$1"; then echo "$1"; return; fi
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+redis_answers() { [ -n "$1" ] && [ "$(timeout 3 redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = "PONG" ]; }
+
+setup_redis() {
+  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    # policy-rc.d keeps the package's own service from starting on 6379.
+    apt_install redis-server || { REDIS_REASON="could not install redis-server with apt-get"; return 0; }
+  fi
+  REDIS_SERVER="$(command -v redis-server)"
+  mkdir -p "$DS_DIR/redis"
+  local port
+  port="$(cat "$DS_DIR/redis.port" 2>/dev/null || true)"
+  if redis_answers "$port"; then REDIS_STATE="running"; REDIS_URL_VALUE="redis://127.0.0.1:$port/0"; return 0; fi
+  port="$(pick_port "${FKS_REDIS_PORT:-46379}")"
+  "$REDIS_SERVER" --bind 127.0.0.1 --port "$port" --daemonize yes --pidfile "$DS_DIR/redis.pid" \
+    --dir "$DS_DIR/redis" --logfile "$DS_DIR/redis.log" --save "" --appendonly no 9>&- \
+    || { REDIS_REASON="redis-server did not start: $(tail -n 1 "$DS_DIR/redis.log" 2>/dev/null)"; return 0; }
+  local i
+  for i in $(seq 1 50); do redis_answers "$port" && break; sleep 0.1; done
+  if ! redis_answers "$port"; then REDIS_REASON="redis-server did not answer on 127.0.0.1:$port: $(tail -n 1 "$DS_DIR/redis.log" 2>/dev/null)"; return 0; fi
+  echo "$port" >"$DS_DIR/redis.port"
+  REDIS_STATE="started"
+  REDIS_URL_VALUE="redis://127.0.0.1:$port/0"
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+setup_postgres() {
+  local bin
+  bin="$(pg_bin)"
+  if [ -z "$bin" ]; then
+    apt_install postgresql || { POSTGRES_REASON="could not install postgresql with apt-get"; return 0; }
+    bin="$(pg_bin)"
+    [ -n "$bin" ] || { POSTGRES_REASON="postgresql installed but no /usr/lib/postgresql/*/bin"; return 0; }
+  fi
+  # PostgreSQL refuses to run as root: as root it runs as the package's postgres user, whose
+  # data folder must be reachable by it ($FKS_CACHE under /root is not).
+  local as=() data="$DS_DIR/postgres"
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || { POSTGRES_REASON="running as root and there is no postgres user"; return 0; }
+    as=(runuser -u postgres --)
+    mkdir -p "$data"
+    chown postgres: "$data" 2>/dev/null || true
+    if ! runuser -u postgres -- test -w "$data" 2>/dev/null; then
+      rmdir "$data" 2>/dev/null || true
+      data="/var/tmp/fks-postgres-$(printf '%s' "$FKS_CACHE" | sha256sum | cut -c1-12)"
+    fi
+  fi
+  mkdir -p "$data"
+  [ ${#as[@]} -eq 0 ] || chown postgres: "$data"
+  chmod 700 "$data"
+  echo "$data" >"$DS_DIR/postgres.dir"
+  local pgdata="$data/data" port
+  port="$(cat "$DS_DIR/postgres.port" 2>/dev/null || true)"
+  local url_for="postgresql://fks:fks@127.0.0.1"
+  if [ -n "$port" ] && "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" 2>/dev/null; then
+    POSTGRES_STATE="running"; POSTGRES_URL_VALUE="$url_for:$port/postgres"; return 0
+  fi
+  if [ ! -f "$pgdata/PG_VERSION" ]; then
+    rm -rf "$pgdata"
+    printf 'fks\n' >"$data/pwfile"
+    [ ${#as[@]} -eq 0 ] || chown postgres: "$data/pwfile"
+    "${as[@]}" "$bin/initdb" -D "$pgdata" -U fks --pwfile="$data/pwfile" --auth-local=trust --auth-host=scram-sha-256 \
+      --no-sync -E UTF8 --locale=C >"$data/initdb.log" 2>&1 \
+      || { POSTGRES_REASON="initdb failed: $(tail -n 1 "$data/initdb.log")"; return 0; }
+  fi
+  port="$(pick_port "${FKS_POSTGRES_PORT:-45432}")"
+  "${as[@]}" "$bin/pg_ctl" -D "$pgdata" -l "$data/postgres.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=50" \
+    start >/dev/null 2>&1 9>&- \
+    || { POSTGRES_REASON="postgres did not start: $(tail -n 1 "$data/postgres.log" 2>/dev/null)"; return 0; }
+  echo "$port" >"$DS_DIR/postgres.port"
+  echo "$bin" >"$DS_DIR/postgres.bin"
+  POSTGRES_STATE="started"
+  POSTGRES_URL_VALUE="$url_for:$port/postgres"
+}
+
+if [ "$WANT_DATASTORES" -eq 1 ]; then
+  mkdir -p "$DS_DIR"
+  T0=$(now)
+  setup_redis
+  [ -z "$REDIS_REASON" ] || log "Redis unavailable: $REDIS_REASON"
+  [ -n "$REDIS_STATE" ] && REDIS_STATE="$REDIS_STATE in $(( $(now) - T0 ))s"
+  T0=$(now)
+  setup_postgres
+  [ -z "$POSTGRES_REASON" ] || log "PostgreSQL unavailable: $POSTGRES_REASON"
+  [ -n "$POSTGRES_STATE" ] && POSTGRES_STATE="$POSTGRES_STATE in $(( $(now) - T0 ))s"
+else
+  REDIS_REASON="skipped by --no-datastores"
+  POSTGRES_REASON="skipped by --no-datastores"
+fi
+
 # ---------------------------------------------------------------- env file
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
@@ -267,11 +377,25 @@ TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
   else
     echo "export FKS_CHROMIUM_UNAVAILABLE=$(q "$CHROMIUM_REASON")"
   fi
+  if [ -n "$REDIS_URL_VALUE" ]; then
+    echo "export FKS_REDIS_URL=$(q "$REDIS_URL_VALUE")"
+    echo "export FKS_REDIS_SERVER=$(q "$REDIS_SERVER")"
+  else
+    echo "export FKS_REDIS_UNAVAILABLE=$(q "$REDIS_REASON")"
+  fi
+  if [ -n "$POSTGRES_URL_VALUE" ]; then
+    echo "export FKS_POSTGRES_URL=$(q "$POSTGRES_URL_VALUE")"
+  else
+    echo "export FKS_POSTGRES_UNAVAILABLE=$(q "$POSTGRES_REASON")"
+  fi
 } >"$TMP_ENV"
 mv -f "$TMP_ENV" "$ENV_FILE"
 
 if [ -n "$DOCKER_HOST_VALUE" ]; then DOCKER_SUMMARY="$DOCKER_STATE at $DOCKER_HOST_VALUE"
 else DOCKER_SUMMARY="UNAVAILABLE ($DOCKER_REASON)"; fi
-printf 'fks env ready in %ss: python %s; rust %s; docker %s; chromium %s; env: %s\n' \
+printf 'fks env ready in %ss: python %s; rust %s; docker %s; chromium %s; redis %s; postgres %s; env: %s\n' \
   "$(( $(now) - START ))" "$PY_STATE" "$RUST_STATE" "$DOCKER_SUMMARY" \
-  "${CHROMIUM:-UNAVAILABLE ($CHROMIUM_REASON)}" "$ENV_FILE"
+  "${CHROMIUM:-UNAVAILABLE ($CHROMIUM_REASON)}" \
+  "${REDIS_URL_VALUE:+$REDIS_STATE at $REDIS_URL_VALUE}${REDIS_REASON:+UNAVAILABLE ($REDIS_REASON)}" \
+  "${POSTGRES_URL_VALUE:+$POSTGRES_STATE on ${POSTGRES_URL_VALUE##*@}}${POSTGRES_REASON:+UNAVAILABLE ($POSTGRES_REASON)}" \
+  "$ENV_FILE"

@@ -20,10 +20,14 @@ export function register(program: Command): void {
     .option("--dry-run", "print unified diffs and write nothing")
     .option("--force", "also replace broken existing HEALTHCHECKs, compose healthchecks and non-HTTP probes")
     .option("--check", "write nothing; report what is missing or broken (for CI)")
-    .addOption(new Option("--fail-on <severity>", "with --check: exit 1 on findings at or above").choices(["error", "warning", "note"]).default("error"))
-    .option("--token-env <name>", "env var holding the token that unlocks /health details", "FKS_HEALTH_TOKEN")
-    .option("--rate <n>", "/health requests per second per client", (v) => positive(v, "--rate"), 10)
-    .option("--interval <seconds>", "HEALTHCHECK interval, 10–30", (v) => positive(v, "--interval"), 15)
+    // No commander defaults: unset flags fall back to fks.yaml scaffold.health, then to the built-in defaults.
+    .addOption(new Option("--fail-on <severity>", "with --check: exit 1 on findings at or above (default: error)").choices(["error", "warning", "note"]))
+    .option("--token-env <name>", "env var holding the token that unlocks /health details (default: FKS_HEALTH_TOKEN)")
+    .option("--rate <n>", "/health requests per second per client (default: 10)", (v) => positive(v, "--rate"))
+    .option("--interval <seconds>", "HEALTHCHECK, compose and liveness interval, 10–30 (default: 15)", (v) => positive(v, "--interval"))
+    .option("--timeout <seconds>", "probe timeout (default: 3)", (v) => positive(v, "--timeout"))
+    .option("--start-period <seconds>", "HEALTHCHECK and compose start period (default: 10)", (v) => positive(v, "--start-period", true))
+    .option("--failure-threshold <n>", "failures before unhealthy; --check flags other values (default: 3)", (v) => positive(v, "--failure-threshold"))
     .addHelpText(
       "after",
       `
@@ -34,9 +38,11 @@ Examples:
   fks scaffold health examples/platform --force          also replace broken existing healthchecks
   fks scaffold health --check --format sarif > health.sarif
 
+Settings: defaults < fks.yaml (scaffold.health: tokenEnv, rate, interval, timeout, startPeriod,
+failureThreshold, failOn) < FKS_SCAFFOLD__HEALTH__<KEY> env < flags.
 Formats with --check: table, json, sarif, junit, github.`,
     )
-    .action(act(async (paths: string[], opts: { service?: string; dryRun?: boolean; force?: boolean; check?: boolean; failOn: Severity; tokenEnv: string; rate: number; interval: number }, cmd: Command) => {
+    .action(act(async (paths: string[], opts: { service?: string; dryRun?: boolean; force?: boolean; check?: boolean; failOn?: Severity; tokenEnv?: string; rate?: number; interval?: number; timeout?: number; startPeriod?: number; failureThreshold?: number }, cmd: Command) => {
       const g = globals(cmd);
       const format = formatOf(g, ["table", "json", "sarif", "junit", "github"] as const, "table");
       const loaded = await config(g);
@@ -44,7 +50,8 @@ Formats with --check: table, json, sarif, junit, github.`,
       const spin = await progress(g, "planning health scaffolding");
       const res = await scaffoldHealth({
         cwd: g.cwd, paths, config: loaded.config, configDir: loaded.dir, service: opts.service, force: opts.force, dryRun: opts.dryRun, check: opts.check,
-        tokenEnv: opts.tokenEnv, ratePerSecond: opts.rate, timing: { interval: opts.interval }, onProgress: (t) => spin.update(t),
+        tokenEnv: opts.tokenEnv, ratePerSecond: opts.rate, onProgress: (t) => spin.update(t),
+        timing: { interval: opts.interval, timeout: opts.timeout, startPeriod: opts.startPeriod, retries: opts.failureThreshold },
       }).finally(() => spin.stop());
       const findings = await import("../report/findings.js");
       const { version } = require("../../package.json") as { version: string };
@@ -52,7 +59,7 @@ Formats with --check: table, json, sarif, junit, github.`,
         findings.renderFindings(list, format, { color: g.color, tool: { name: "fks scaffold health", version, rules: res.rules.map((r) => ({ id: r.id, description: r.description, matches: r.matches })) }, suite: "fks scaffold health", extra: { services: res.services } });
       if (opts.check) {
         write(render(res.findings));
-        return findings.reaches(res.findings, opts.failOn) ? EXIT_FINDINGS : EXIT_OK;
+        return findings.reaches(res.findings, opts.failOn ?? res.settings.failOn) ? EXIT_FINDINGS : EXIT_OK;
       }
       const report = await import("../report/scaffold.js");
       if (format === "json") write(JSON.stringify({ edits: res.edits, findings: res.findings, written: res.written }, null, 2) + "\n");
@@ -60,14 +67,15 @@ Formats with --check: table, json, sarif, junit, github.`,
       else warn(report.editsSummary(res.edits, false));
       if (res.findings.length && format !== "json") {
         warn(findings.findingsTable(res.findings, { color: g.color }));
-        if (res.findings.some((f) => f.hint?.includes("--force"))) warn("broken healthchecks were kept — run again with --force to replace them");
+        const kept = res.keptBroken;
+        if (kept) warn(`${kept.count} broken healthcheck${kept.count === 1 ? " was" : "s were"} kept (${kept.services.join(", ")}): run \`${kept.command}\` to replace ${kept.count === 1 ? "it" : "them"}`);
       }
       return res.findings.some((f) => f.rule === "health/unparsable") ? 2 : EXIT_OK;
     }));
 }
 
-function positive(v: string, flag: string): number {
+function positive(v: string, flag: string, zero = false): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new FksError(`${flag} must be a positive number (got "${v}")`, { hint: `e.g. ${flag} 10` });
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zero)) throw new FksError(`${flag} must be a ${zero ? "non-negative" : "positive"} number (got "${v}")`, { hint: `e.g. ${flag} 10` });
   return n;
 }

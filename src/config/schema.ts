@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pingSettingsSchema, servicePingSchema } from "./ping.js";
 import { contractsSchema } from "./contracts.js";
 import { routeRulesSchema } from "./routes.js";
+import { scaffoldSettingsSchema } from "./scaffold.js";
 
 /**
  * The one fks.yaml schema. Every feature adds its section here so that users get one
@@ -59,6 +60,7 @@ export const configSchema = z
     ping: pingSettingsSchema.optional().describe("Defaults for fks ping: timeout, retries, threshold, token variable."),
     contracts: contractsSchema,
     rules: routeRulesSchema.optional(),
+    scaffold: scaffoldSettingsSchema.optional().describe("Defaults for fks scaffold: health endpoint security and probe timing."),
   })
   .strict();
 

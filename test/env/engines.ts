@@ -319,3 +319,53 @@ export async function startProcess(cmd: string, args: string[], opts: StartOptio
   }
   return started;
 }
+
+/** The Redis server setup.sh started (FKS_REDIS_URL), or why there is none. */
+export function redisAvailable(): Availability & { url?: string; server?: string } {
+  const env = engineEnv();
+  const url = process.env.FKS_REDIS_URL || env.FKS_REDIS_URL;
+  if (url) return { ok: true, url, server: env.FKS_REDIS_SERVER };
+  return { ok: false, reason: `Redis unavailable: ${env.FKS_REDIS_UNAVAILABLE || `FKS_REDIS_URL not set: ${SETUP_HINT}`}` };
+}
+
+/** The PostgreSQL server setup.sh started (FKS_POSTGRES_URL), or why there is none. */
+export function postgresAvailable(): Availability & { url?: string } {
+  const env = engineEnv();
+  const url = process.env.FKS_POSTGRES_URL || env.FKS_POSTGRES_URL;
+  if (url) return { ok: true, url };
+  return { ok: false, reason: `PostgreSQL unavailable: ${env.FKS_POSTGRES_UNAVAILABLE || `FKS_POSTGRES_URL not set: ${SETUP_HINT}`}` };
+}
+
+/** Sends PING over RESP and resolves true on +PONG; false on any error or after timeoutMs. */
+export function redisPing(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: "127.0.0.1", port });
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.on("error", () => done(false));
+    sock.on("connect", () => sock.write("PING\r\n"));
+    sock.on("data", (d: Buffer) => done(d.toString("utf8").startsWith("+PONG")));
+  });
+}
+
+/**
+ * A private redis-server (the binary setup.sh installed) on a free port, for tests that stop it;
+ * the shared one stays up for everyone else. Persistence is off.
+ */
+export async function startRedis(): Promise<StartedProcess & { url: string }> {
+  const avail = redisAvailable();
+  const server = avail.server || "redis-server";
+  const p = await startProcess(server, ["--port", "{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+  const deadline = Date.now() + 10_000;
+  while (!(await redisPing(p.port))) {
+    if (Date.now() > deadline || p.child.exitCode !== null) {
+      await p.stop();
+      throw new Error(`${server} did not answer PING on 127.0.0.1:${p.port}\n--- output ---\n${p.output().slice(-2000)}`);
+    }
+    await sleep(50);
+  }
+  return Object.assign(p, { url: `redis://127.0.0.1:${p.port}/0` });
+}

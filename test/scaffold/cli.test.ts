@@ -33,13 +33,21 @@ describe("fks scaffold health on examples/platform", () => {
       expect(dry.stdout).toContain("+    application.include_router(health_router)");
       expect(treeHash(dir)).toBe(hash);
 
+      // Every --check finding the plain run fixes names that run; the broken ones name the --force run for their service.
+      const hints = rulesOf(before.stdout) as Array<{ rule: string; service?: string; hint?: string }>;
+      expect(hints.find((f) => f.rule === "health/endpoints-missing")!.hint).toContain(`run \`fks scaffold health ${dir}\``);
+      const forceCmd = `fks scaffold health ${dir} --force`;
+      for (const f of hints.filter((h) => /broken$/.test(h.rule))) expect(f.hint).toContain(`\`${forceCmd}\``);
+
       const first = fks(["scaffold", "health", dir]);
       expect(first.code).toBe(0);
-      expect(first.stderr).toContain("--force");
+      expect(first.stderr).toContain(`2 broken healthchecks were kept (data): run \`${forceCmd}\` to replace them`);
       const middle = rulesOf(fks(["scaffold", "health", "--check", dir, "--format", "json"]).stdout);
       expect(middle.filter((f) => f.severity === "error").map((f) => f.rule).sort()).toEqual(["health/compose-healthcheck-broken", "health/dockerfile-healthcheck-broken"]);
 
-      expect(fks(["scaffold", "health", dir, "--force"]).code).toBe(0);
+      // Exactly the command the message names.
+      const named = /run `fks ([^`]+)`/.exec(first.stderr)![1]!.split(" ");
+      expect(fks(named).code).toBe(0);
       const after = fks(["scaffold", "health", "--check", dir, "--format", "json"]);
       expect(after.code).toBe(0);
       // The invalid name is a planted manifest error fks must not rewrite: still reported, with a hint.
@@ -64,7 +72,11 @@ describe("fks scaffold health on examples/platform", () => {
       const compose0 = readFileSync(path.join(dir, "docker-compose.yml"), "utf8");
       expect(fks(["scaffold", "health", dir]).code).toBe(0);
       const compose = readFileSync(path.join(dir, "docker-compose.yml"), "utf8");
-      for (const line of compose0.split("\n").filter((l) => l.includes("#") && !l.includes("depends_on"))) expect(compose).toContain(line);
+      // Comments stay where they were, except those the edit made false: "no healthcheck" and the plain list's "starts before" note.
+      const stale = /no healthcheck|starts before/; // without --force the broken check and its comment stay
+      for (const line of compose0.split("\n").filter((l) => l.includes("#") && !stale.test(l))) expect(compose).toContain(line);
+      for (const line of compose0.split("\n").filter((l) => stale.test(l))) expect(compose).not.toContain(line);
+      expect(compose).toMatch(/^ {4}depends_on:\n {6}postgres:\n/m);
       const api = parseAllDocuments(compose)[0]!.toJS().services.api;
       expect(api.depends_on.postgres.condition).toBe("service_healthy");
       expect(api.healthcheck.retries).toBe(3);

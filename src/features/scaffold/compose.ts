@@ -1,8 +1,10 @@
-import { isMap, isSeq, type YAMLMap } from "yaml";
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { editYaml } from "../../lang/yaml/edit.js";
 import { brokenBecause } from "./image.js";
 import type { DockerfilePlan } from "./dockerfile.js";
 import { RULES } from "./rules.js";
+import { brokenNote, MISSING_NOTE, withoutLines } from "./stale-comments.js";
+import { programOf } from "./image.js";
 import type { PlanFinding, PlanParts, ScaffoldSettings, ServicePlanInput } from "./types.js";
 import { ensure, getMap, lineOf } from "./yaml-util.js";
 
@@ -12,7 +14,7 @@ export interface ComposeEntry {
 }
 
 /** Healthcheck blocks and `condition: service_healthy` for the app services of one compose file. */
-export function planCompose(abs: string, text: string, display: string, entries: Map<string, ComposeEntry>, s: ScaffoldSettings): PlanParts {
+export function planCompose(abs: string, text: string, display: string, entries: Map<string, ComposeEntry>, s: ScaffoldSettings, parsed?: Document.Parsed[]): PlanParts {
   const findings: PlanFinding[] = [];
   const t = s.timing;
   const after = editYaml(text, (docs) => {
@@ -43,11 +45,19 @@ export function planCompose(abs: string, text: string, display: string, entries:
         const hcLine = lineOf(text, hc) ?? line;
         if (why) {
           const fix = s.force && !!command;
-          findings.push({ rule: RULES.composeBroken.id, severity: RULES.composeBroken.severity, file: display, line: hcLine, service: svcName, fixed: fix, message: `compose healthcheck can never pass: ${why}`, hint: s.force ? undefined : "run fks scaffold health --force to replace it" });
+          findings.push({ rule: RULES.composeBroken.id, severity: RULES.composeBroken.severity, file: display, line: hcLine, service: svcName, fixed: fix, needsForce: !s.force && !!command, message: `compose healthcheck can never pass: ${why}`, hint: command ? undefined : "fks does not know an HTTP client in this image: replace it by hand" });
           if (fix) {
-            const test = doc.createNode(["CMD", ...command!]);
-            (test as unknown as { flow: boolean }).flow = true;
-            hc.set("test", test);
+            const testPair = hc.items.find((p) => keyOf(p) === "test");
+            if (testPair && isScalar(testPair.key)) {
+              // The comment about the old command ("the image has no curl, so this never passes") is false now;
+              // above the first key yaml keeps it on the map.
+              const stale = brokenNote(programOf(JSON.stringify(arr)).program);
+              const onMap = hc.items[0] === testPair && !testPair.key.commentBefore;
+              const kept = withoutLines(onMap ? hc.commentBefore : testPair.key.commentBefore, stale);
+              if (onMap) hc.commentBefore = null;
+              testPair.key.commentBefore = [kept?.trimEnd(), ` fks scaffold health --force replaced a check that could never pass: ${why}`].filter(Boolean).join("\n");
+            }
+            hc.set("test", execList(doc, command!));
             changed = true;
             changed = ensure(doc, hc, "retries", t.retries) || changed;
             willBeHealthy.add(name);
@@ -56,8 +66,8 @@ export function planCompose(abs: string, text: string, display: string, entries:
           willBeHealthy.add(name);
           const interval = seconds(String(hc.get("interval") ?? "30s"));
           const retries = Number(hc.get("retries") ?? 3);
-          if (interval < 10 || interval > 30 || retries !== 3) {
-            findings.push({ rule: RULES.timing.id, severity: RULES.timing.severity, file: display, line: hcLine, service: svcName, fixed: false, message: `compose healthcheck interval ${interval}s, retries ${retries}`, hint: "use an interval of 10–30 s and retries: 3" });
+          if (interval < 10 || interval > 30 || retries !== t.retries) {
+            findings.push({ rule: RULES.timing.id, severity: RULES.timing.severity, file: display, line: hcLine, service: svcName, fixed: false, message: `compose healthcheck interval ${interval}s, retries ${retries}`, hint: `use an interval of 10–30 s and retries: ${t.retries}` });
           }
         }
         continue;
@@ -66,9 +76,8 @@ export function planCompose(abs: string, text: string, display: string, entries:
         findings.push({ rule: RULES.composeMissing.id, severity: RULES.composeMissing.severity, file: display, line, service: svcName, fixed: !!command, message: "no healthcheck, and the image has none", hint: command ? undefined : "fks does not know an HTTP client in this image: add a healthcheck by hand" });
       }
       if (command) {
-        const block = doc.createNode({ test: ["CMD", ...command], interval: `${t.interval}s`, timeout: `${t.timeout}s`, start_period: `${t.startPeriod}s`, retries: t.retries }) as YAMLMap;
-        // One line, like the compose docs write it.
-        (block.get("test", true) as unknown as { flow: boolean }).flow = true;
+        const block = doc.createNode({ test: execList(doc, command), interval: `${t.interval}s`, timeout: `${t.timeout}s`, start_period: `${t.startPeriod}s`, retries: t.retries }) as YAMLMap;
+        dropMissingNotes(svc);
         svc.set("healthcheck", block);
         changed = true;
         willBeHealthy.add(name);
@@ -83,9 +92,13 @@ export function planCompose(abs: string, text: string, display: string, entries:
       if (isSeq(dep)) {
         const names = dep.items.map((i) => String((i as { value?: unknown }).value ?? i));
         const map = doc.createNode(Object.fromEntries(names.map((n) => [n, { condition: willBeHealthy.has(n) ? "service_healthy" : "service_started" }]))) as YAMLMap;
-        map.commentBefore = dep.commentBefore;
         map.comment = dep.comment;
-        svc.set("depends_on", map);
+        const pair = svc.items.find((p) => keyOf(p) === "depends_on")!;
+        // `depends_on:   # note` parses as a comment before the list; on the key it stays on its line.
+        const note = withoutLines(dep.commentBefore, NOT_WAITING_NOTE);
+        if (isScalar(pair.key) && note && !pair.key.comment) pair.key.comment = note;
+        else map.commentBefore = note;
+        pair.value = map;
         changed = true;
         if (names.some((n) => willBeHealthy.has(n))) findings.push(dependsFinding(display, line, entry, names.filter((n) => willBeHealthy.has(n))));
       } else if (isMap(dep)) {
@@ -104,7 +117,7 @@ export function planCompose(abs: string, text: string, display: string, entries:
       }
     }
     return changed;
-  });
+  }, parsed);
   return { edits: after === text ? [] : [{ file: abs, before: text, after, reason: "add healthchecks and wait for healthy dependencies" }], findings };
 }
 
@@ -119,4 +132,33 @@ function seconds(v: string): number {
     total += m[2] === "h" ? n * 3600 : m[2] === "m" ? n * 60 : m[2] === "s" ? n : m[2] === "ms" ? n / 1000 : 0;
   }
   return total;
+}
+
+/** A note that the plain list does not wait for readiness: false once fks adds the conditions. */
+const NOT_WAITING_NOTE = /\b(starts? before|does ?n[o']?t wait|not wait|without waiting|before (its|the)? ?deps? (are )?ready)\b/i;
+
+function keyOf(p: Pair): string {
+  return String(isScalar(p.key) ? p.key.value : p.key);
+}
+
+/** `["CMD", "python", "-c", "…"]` on one line, each item double-quoted, as the compose docs write it. */
+function execList(doc: Document, command: string[]): YAMLSeq {
+  const seq = doc.createNode(["CMD", ...command]) as YAMLSeq;
+  seq.flow = true;
+  for (const item of seq.items) if (isScalar(item)) item.type = "QUOTE_DOUBLE";
+  return seq;
+}
+
+/** Removes comment lines under a service that say its healthcheck is missing. */
+function dropMissingNotes(node: unknown): void {
+  if (!node || typeof node !== "object") return;
+  if (isPair(node)) {
+    dropMissingNotes(node.key);
+    dropMissingNotes(node.value);
+    return;
+  }
+  const n = node as Node & { items?: unknown[] };
+  n.commentBefore = withoutLines(n.commentBefore, MISSING_NOTE) ?? null;
+  n.comment = withoutLines(n.comment, MISSING_NOTE) ?? null;
+  if (isMap(n) || isSeq(n)) for (const item of n.items) dropMissingNotes(item);
 }

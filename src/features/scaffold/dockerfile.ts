@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parseDockerfile } from "../../lang/dockerfile/parse.js";
 import { RULES } from "./rules.js";
+import { MISSING_NOTE } from "./stale-comments.js";
 import { brokenBecause, imageFacts, probeCommand, type ImageFacts } from "./image.js";
 import type { PlanParts, ScaffoldSettings, ServicePlanInput, Timing } from "./types.js";
 
@@ -39,7 +40,7 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
   }
   if (finalHc) {
     const why = brokenBecause(finalHc.command, facts);
-    timingFindings(finalHc.line, lines[finalHc.line - 1] ?? "", display, svc, out);
+    timingFindings(finalHc.line, lines[finalHc.line - 1] ?? "", display, svc, out, s.timing.retries);
     if (!why) {
       out.healthy = true;
       out.healthyBefore = true;
@@ -47,9 +48,9 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
     }
     const fixable = s.force && !!newLines;
     out.findings.push({
-      rule: RULES.dockerBroken.id, severity: RULES.dockerBroken.severity, file: display, line: finalHc.line, service: svc, fixed: fixable,
+      rule: RULES.dockerBroken.id, severity: RULES.dockerBroken.severity, file: display, line: finalHc.line, service: svc, fixed: fixable, needsForce: !s.force && !!newLines,
       message: `HEALTHCHECK can never pass: ${why}`,
-      hint: cannot ?? (s.force ? undefined : "run fks scaffold health --force to replace it"),
+      hint: cannot,
     });
     if (fixable) {
       const end = continuationEnd(lines, finalHc.line - 1);
@@ -60,7 +61,7 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
     return out;
   }
   if (builderHc) {
-    out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: "HEALTHCHECK is in a build stage only; the final image has none", hint: cannot ?? "fks adds one to the final stage" });
+    out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: "HEALTHCHECK is in a build stage only; the final image has none", hint: cannot });
   } else {
     out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: add a HEALTHCHECK by hand` : undefined });
   }
@@ -72,6 +73,13 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
   // Keep a comment block that introduces CMD attached to it.
   while (anchor && at > 0 && /^\s*#/.test(lines[at - 1]!)) at--;
   if (!anchor) while (at > 0 && lines[at - 1] === "") at--;
+  // "# No HEALTHCHECK yet." in the final stage is false once it has one: the HEALTHCHECK takes its place.
+  const finalFrom = (parse.info.stages.at(-1)?.line ?? 1) - 1;
+  for (let i = lines.length - 1; i > finalFrom; i--) {
+    if (!/^\s*#/.test(lines[i]!) || !MISSING_NOTE.test(lines[i]!)) continue;
+    lines.splice(i, 1);
+    if (i < at) at--;
+  }
   lines.splice(at, 0, ...newLines);
   out.edits.push({ file: abs, before: text, after: lines.join(eol), reason: `add a HEALTHCHECK that runs ${path.basename(command![0]!)}` });
   out.healthy = true;
@@ -91,11 +99,11 @@ function continuationEnd(lines: string[], start: number): number {
   return i;
 }
 
-function timingFindings(line: number, text: string, file: string, service: string, out: PlanParts): void {
+function timingFindings(line: number, text: string, file: string, service: string, out: PlanParts, want: number): void {
   const interval = /--interval=(\d+)(ms|s|m)?/.exec(text);
   const seconds = interval ? Number(interval[1]) * (interval[2] === "m" ? 60 : interval[2] === "ms" ? 0.001 : 1) : 30;
   const retries = Number(/--retries=(\d+)/.exec(text)?.[1] ?? 3);
-  if (seconds < 10 || seconds > 30 || retries !== 3) {
-    out.findings.push({ rule: RULES.timing.id, severity: RULES.timing.severity, file, line, service, fixed: false, message: `HEALTHCHECK interval ${seconds}s, retries ${retries}`, hint: "use an interval of 10–30 s and --retries=3" });
+  if (seconds < 10 || seconds > 30 || retries !== want) {
+    out.findings.push({ rule: RULES.timing.id, severity: RULES.timing.severity, file, line, service, fixed: false, message: `HEALTHCHECK interval ${seconds}s, retries ${retries}`, hint: `use an interval of 10–30 s and --retries=${want}` });
   }
 }

@@ -1,6 +1,8 @@
 import path from "node:path";
+import type { Document } from "yaml";
 import type { FileEdit, Finding } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
+import { scaffoldHealthSettings, type ScaffoldHealthSettings } from "../../config/scaffold.js";
 import { FksError } from "../../errors.js";
 import { frameworkById } from "../../frameworks/index.js";
 import type { HealthCodePlan } from "../../frameworks/health/types.js";
@@ -29,6 +31,7 @@ export interface ScaffoldHealthOptions {
   dryRun?: boolean;
   /** Report findings (what is missing or broken) instead of writing. */
   check?: boolean;
+  /** Overrides of fks.yaml `scaffold.health` (flags); unset ones come from the file, then the defaults. */
   tokenEnv?: string;
   ratePerSecond?: number;
   timing?: Partial<Timing>;
@@ -43,15 +46,17 @@ export interface ScaffoldHealthResult {
   written: boolean;
   services: string[];
   rules: HealthRule[];
+  /** The settings used: defaults < fks.yaml scaffold.health < options. */
+  settings: ScaffoldHealthSettings;
+  /** Broken existing healthchecks left alone (no force), and the command that replaces them. */
+  keptBroken?: { count: number; services: string[]; command: string };
 }
-
-const DEFAULT_TIMING: Timing = { interval: 15, timeout: 3, startPeriod: 10, retries: 3 };
 
 /** Plans (and unless dryRun/check, writes) health endpoints, HEALTHCHECKs, compose healthchecks and k8s probes. */
 export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<ScaffoldHealthResult> {
-  const timing = { ...DEFAULT_TIMING, ...opts.timing };
-  if (timing.interval < 10 || timing.interval > 30) throw new FksError(`interval ${timing.interval}s is outside 10–30 s`, { hint: "pass --interval between 10 and 30" });
-  const s: ScaffoldSettings = { force: !!opts.force, tokenEnv: opts.tokenEnv ?? "FKS_HEALTH_TOKEN", ratePerSecond: opts.ratePerSecond ?? 10, timing };
+  const settings = resolveSettings(opts);
+  const timing: Timing = { interval: settings.interval, timeout: settings.timeout, startPeriod: settings.startPeriod, retries: settings.failureThreshold };
+  const s: ScaffoldSettings = { force: !!opts.force, tokenEnv: settings.tokenEnv, ratePerSecond: settings.rate, timing };
   opts.onProgress?.("discovering services");
   const found = await discover({ paths: opts.paths, cwd: opts.cwd, config: opts.config, configDir: opts.configDir });
   let records = found.services.filter((r) => r.framework || r.dockerfile || r.compose || r.k8s);
@@ -75,17 +80,26 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     findings.push({ rule: RULES.unparsable.id, severity: "error", message: e.message.replace(/^\S+:\d+ /, ""), file: e.file ? rel(abs(e.file)) : file, line: e.line, service, hint: e.hint, fixed: false });
   };
 
-  // 1. Manifests that do not parse stop every service they describe.
+  // 1. Manifests that do not parse stop every service they describe. Each file is parsed once;
+  // the planners edit these documents.
+  const manifests = new Map<string, Document.Parsed[] | FksError>();
   for (const r of records) {
     for (const f of [r.compose?.file, r.k8s?.file]) {
       if (!f) continue;
-      try {
-        parseYaml(read(abs(f)), f, { multi: true });
-      } catch (e) {
-        unparsable(e, r.name, f);
+      let parsed = manifests.get(f);
+      if (!parsed) {
+        try {
+          parsed = parseYaml(read(abs(f)), f, { multi: true }).docs;
+        } catch (e) {
+          if (!(e instanceof FksError)) throw e;
+          parsed = e;
+        }
+        manifests.set(f, parsed);
       }
+      if (parsed instanceof FksError) unparsable(parsed, r.name, f);
     }
   }
+  const docsOf = (f: string) => manifests.get(f) as Document.Parsed[];
 
   // 2. Code and Dockerfile, per service.
   const inputs = new Map<string, { input: ServicePlanInput; code?: HealthCodePlan; docker?: DockerfilePlan }>();
@@ -143,7 +157,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     byCompose.set(c.file, m);
   }
   for (const [file, entries] of byCompose) {
-    const parts = planCompose(abs(file), read(abs(file)), file, entries, s);
+    const parts = planCompose(abs(file), read(abs(file)), file, entries, s, docsOf(file));
     findings.push(...parts.findings);
     shared.push(...parts.edits);
   }
@@ -151,7 +165,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
   for (const i of ok) if (i.input.record.k8s) byK8s.set(i.input.record.k8s.file, [...(byK8s.get(i.input.record.k8s.file) ?? []), i.input]);
   for (const [file, list] of byK8s) {
     try {
-      const parts = await planK8s(abs(file), read(abs(file)), file, list, s);
+      const parts = await planK8s(abs(file), read(abs(file)), file, list, s, docsOf(file));
       findings.push(...parts.findings);
       shared.push(...parts.edits);
     } catch (e) {
@@ -163,13 +177,47 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
   const write = !opts.check && !opts.dryRun;
   if (write) for (const e of edits) await writeFileAtomic(e.file, e.after);
   const shown = opts.check ? findings : findings.filter((f) => !f.fixed);
+  // Every hint names the exact command that fixes the finding: the same paths (and --service) as this run.
+  // Not --service <the broken one>: other services' depends_on only wait for it in a run that sees them too.
+  const command = (force?: boolean) => fixCommand(opts.paths, opts.service, force);
+  const withHints = shown.map(({ fixed, needsForce, ...f }) => {
+    if (needsForce) return { ...f, hint: `run \`${command(true)}\` to replace it (without --force fks keeps existing healthchecks)` };
+    if (opts.check && fixed) return { ...f, hint: [f.hint, `run \`${command()}\``].filter(Boolean).join("; ") };
+    return f;
+  });
+  const broken = shown.filter((f) => f.needsForce);
+  const brokenServices = [...new Set(broken.map((f) => f.service ?? ""))].filter(Boolean).sort();
   return {
     edits: edits.map((e) => ({ ...e, file: rel(e.file) })),
-    findings: shown.map(({ fixed: _fixed, ...f }) => f),
+    findings: withHints,
     written: write && edits.length > 0,
     services: records.map((r) => r.name),
     rules: RULE_LIST,
+    settings,
+    keptBroken: broken.length ? { count: broken.length, services: brokenServices, command: command(true) } : undefined,
   };
+}
+
+/** `fks scaffold health <paths> [--service x] [--force]`, quoted for a POSIX shell. */
+function fixCommand(paths: string[] | undefined, service: string | undefined, force: boolean | undefined): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  return ["fks", "scaffold", "health", ...(paths ?? []).map(quote), ...(service ? ["--service", quote(service)] : []), ...(force ? ["--force"] : [])].join(" ");
+}
+
+const FLAG: Record<string, string> = { tokenEnv: "--token-env", rate: "--rate", interval: "--interval", timeout: "--timeout", startPeriod: "--start-period", failureThreshold: "--failure-threshold" };
+
+/** fks.yaml's scaffold.health (already validated with file:line by the loader) under the options; a bad option is one line with its flag. */
+function resolveSettings(opts: ScaffoldHealthOptions): ScaffoldHealthSettings {
+  const over = { tokenEnv: opts.tokenEnv, rate: opts.ratePerSecond, interval: opts.timing?.interval, timeout: opts.timing?.timeout, startPeriod: opts.timing?.startPeriod, failureThreshold: opts.timing?.retries };
+  try {
+    return scaffoldHealthSettings(opts.config?.scaffold?.health, over);
+  } catch (e) {
+    const issue = (e as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues?.[0];
+    if (!issue) throw e;
+    const key = String(issue.path[0]);
+    const given = (over as Record<string, unknown>)[key];
+    throw new FksError(`${FLAG[key] ?? key} ${String(given)}: ${issue.message.replace(/^Too (big|small): expected number to be /, "must be ")}`, { hint: `see fks scaffold health --help; the fks.yaml setting is scaffold.health.${key}` });
+  }
 }
 
 function versionOf(files: string[], read: (f: string) => string): string | undefined {

@@ -11,7 +11,7 @@ const HEALTHISH = /^\/(health|healthz|healthcheck|live|livez|liveness|ready|read
 type Obj = Record<string, unknown>;
 
 /** Startup, liveness and readiness probes plus a preStop sleep for the workloads of one manifest file. */
-export async function planK8s(abs: string, text: string, display: string, inputs: ServicePlanInput[], s: ScaffoldSettings): Promise<PlanParts> {
+export async function planK8s(abs: string, text: string, display: string, inputs: ServicePlanInput[], s: ScaffoldSettings, parsed?: Document.Parsed[]): Promise<PlanParts> {
   const findings: PlanFinding[] = [];
   const touched: Array<{ before: Obj; doc: Document }> = [];
   const after = editYaml(text, (docs) => {
@@ -40,7 +40,7 @@ export async function planK8s(abs: string, text: string, display: string, inputs
       touched.push({ before, doc });
     }
     return changed;
-  });
+  }, parsed);
   if (after !== text) await validate(touched, display);
   return { edits: after === text ? [] : [{ file: abs, before: text, after, reason: "add startup, liveness and readiness probes and a preStop sleep" }], findings };
 }
@@ -55,7 +55,7 @@ function planContainer(doc: Document, c: YAMLMap, text: string, file: string, in
   const add = (f: Omit<PlanFinding, "file" | "service">) => findings.push({ ...f, file, service: svc });
   const want = {
     startupProbe: { path: input.paths.live, period: 10, failure: 30 },
-    livenessProbe: { path: input.paths.live, period: 15, failure: s.timing.retries },
+    livenessProbe: { path: input.paths.live, period: s.timing.interval, failure: s.timing.retries },
     readinessProbe: { path: input.paths.ready, period: 10, failure: s.timing.retries },
   } as const;
   const existing = c.toJSON() as Obj;
@@ -92,8 +92,8 @@ function planContainer(doc: Document, c: YAMLMap, text: string, file: string, in
     if (HEALTHISH.test(p) && !input.served.has(p.replace(/\/$/, "") || "/")) add({ rule: RULES.probePath.id, severity: RULES.probePath.severity, line, fixed: true, message: `${key} path ${p} is not served by the service's code` });
     const period = Number(cur.periodSeconds ?? 10);
     const failure = Number(cur.failureThreshold ?? 3);
-    const badTiming = period < 10 || period > 30 || (key !== "startupProbe" && failure !== 3);
-    if (badTiming) add({ rule: RULES.timing.id, severity: RULES.timing.severity, line, fixed: true, message: `${key} periodSeconds ${period}, failureThreshold ${failure}`, hint: "periodSeconds 10–30 and failureThreshold 3" });
+    const badTiming = period < 10 || period > 30 || (key !== "startupProbe" && failure !== s.timing.retries);
+    if (badTiming) add({ rule: RULES.timing.id, severity: RULES.timing.severity, line, fixed: true, message: `${key} periodSeconds ${period}, failureThreshold ${failure}`, hint: `periodSeconds 10–30 and failureThreshold ${s.timing.retries}` });
     const probe = node as unknown as YAMLMap;
     const httpNode = getMap(probe, "httpGet")!;
     changed = ensure(doc, httpNode, "path", w.path) || changed;

@@ -4,6 +4,8 @@ import type { DependencyCheck } from "../../frameworks/health/types.js";
 /** A finding plus whether the planned edits fix it. */
 export interface PlanFinding extends Finding {
   fixed: boolean;
+  /** A broken existing healthcheck fks would replace with --force (kept without it). */
+  needsForce?: boolean;
 }
 
 export interface Timing {

@@ -20,10 +20,26 @@ export function getMap(node: unknown, key: string): YAMLMap | undefined {
   return isMap(v) ? v : undefined;
 }
 
+let starts: { text: string; at: number[] } | undefined;
+
+/** 1-based line of a node's start; line starts are indexed once per text, so many lookups stay cheap. */
 export function lineOf(text: string, node: unknown): number | undefined {
   const range = (node as { range?: [number, number, number] } | undefined)?.range;
   if (!range) return undefined;
-  return text.slice(0, range[0]).split("\n").length;
+  if (starts?.text !== text) {
+    const at = [0];
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) at.push(i + 1);
+    starts = { text, at };
+  }
+  const at = starts.at;
+  let lo = 0;
+  let hi = at.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (at[mid]! <= range[0]) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
 
 export { isMap, isSeq, isScalar };

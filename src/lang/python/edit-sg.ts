@@ -25,3 +25,11 @@ export async function sgParse(lang: "python" | "rust", text: string): Promise<im
     return mod.parse(lang, text);
   }
 }
+
+/**
+ * First ERROR node or token tree-sitter inserted as "missing" (a zero-width leaf), in document order.
+ * One native query: walking the tree node by node from JavaScript costs a napi call per node.
+ */
+export function firstSyntaxError(root: import("@ast-grep/napi").SgRoot, rootKind: string): import("@ast-grep/napi").SgNode | null {
+  return root.root().find({ rule: { any: [{ kind: "ERROR" }, { all: [{ regex: "^$" }, { not: { kind: rootKind } }] }] } });
+}

@@ -1,28 +1,17 @@
 /** Small syntax queries the health scaffolder needs to insert lines into Python without reformatting. */
-import type { SgNode, SgRoot } from "@ast-grep/napi";
+import type { SgRoot } from "@ast-grep/napi";
 import { FksError } from "../../errors.js";
-import { sgParse } from "./edit-sg.js";
+import { firstSyntaxError, sgParse } from "./edit-sg.js";
 
 /** Parses Python; a syntax error becomes an FksError at file:line. */
 export async function parsePython(text: string, file: string): Promise<SgRoot> {
   const root = await sgParse("python", text);
-  const bad = root.root().find({ rule: { kind: "ERROR" } }) ?? firstMissing(root.root());
+  const bad = firstSyntaxError(root, "module");
   if (bad) {
     const line = bad.range().start.line + 1;
     throw new FksError(`${file}:${line} Python syntax error`, { file, line, hint: "fix the file (python -m py_compile shows the details) and run again; nothing was written for this service" });
   }
   return root;
-}
-
-function firstMissing(node: SgNode): SgNode | undefined {
-  // tree-sitter marks inserted tokens as "missing"; they carry no text.
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.kind() === "ERROR" || (n.isLeaf() && n.range().start.index === n.range().end.index && n.kind() !== "module")) return n;
-    stack.push(...n.children());
-  }
-  return undefined;
 }
 
 export interface AppCreation {

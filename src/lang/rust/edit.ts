@@ -1,20 +1,15 @@
 /** Small syntax queries the health scaffolder needs to insert lines into Rust without reformatting. */
-import type { SgNode, SgRoot } from "@ast-grep/napi";
+import type { SgRoot } from "@ast-grep/napi";
 import { FksError } from "../../errors.js";
-import { sgParse } from "../python/edit-sg.js";
+import { firstSyntaxError, sgParse } from "../python/edit-sg.js";
 
 /** Parses Rust; a syntax error becomes an FksError at file:line. */
 export async function parseRust(text: string, file: string): Promise<SgRoot> {
   const root = await sgParse("rust", text);
-  const stack: SgNode[] = [root.root()];
-  while (stack.length) {
-    const n = stack.pop()!;
-    const r = n.range();
-    if (n.kind() === "ERROR" || (n.isLeaf() && r.start.index === r.end.index && n.kind() !== "source_file")) {
-      const line = r.start.line + 1;
-      throw new FksError(`${file}:${line} Rust syntax error`, { file, line, hint: "fix the file (cargo check shows the details) and run again; nothing was written for this service" });
-    }
-    stack.push(...n.children());
+  const bad = firstSyntaxError(root, "source_file");
+  if (bad) {
+    const line = bad.range().start.line + 1;
+    throw new FksError(`${file}:${line} Rust syntax error`, { file, line, hint: "fix the file (cargo check shows the details) and run again; nothing was written for this service" });
   }
   return root;
 }

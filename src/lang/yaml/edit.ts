@@ -8,14 +8,16 @@ const squash = (s: string) => s.replace(/\s+/g, "");
  * Edits YAML through the Document API (comments and key order survive), then keeps every
  * line the edit did not touch exactly as the author wrote it: lines of the printed result that
  * match an original line (ignoring whitespace) are replaced by that original line.
+ * `edit` returns whether it changed anything.
  */
-export function editYaml(original: string, edit: (docs: Document.Parsed[]) => boolean): string {
-  const docs = parseAllDocuments(original) as Document.Parsed[];
-  const print = () => docs.map((d) => d.toString({ lineWidth: 0 })).join("");
-  const before = print();
+export function editYaml(original: string, edit: (docs: Document.Parsed[]) => boolean, parsed?: Document.Parsed[]): string {
+  // Callers that already parsed the text (to report syntax errors) hand their documents over: parsing is the costly part.
+  const docs = parsed ?? (parseAllDocuments(original) as Document.Parsed[]);
+  // No "before" print to compare with: `edit` must return true only when it changed a node
+  // (printing is the other costly part, and the diff below keeps untouched lines anyway).
   if (!edit(docs)) return original;
-  const after = print();
-  if (after === before) return original;
+  // "[a, b]" rather than "[ a, b ]": how people write flow lists (compose `test:` lines).
+  const after = docs.map((d) => d.toString({ lineWidth: 0, flowCollectionPadding: false })).join("");
   const eol = original.includes("\r\n") ? "\r\n" : "\n";
   const oldLines = original.split(/\r?\n/);
   const newLines = after.split(/\r?\n/);
@@ -35,5 +37,6 @@ export function editYaml(original: string, edit: (docs: Document.Parsed[]) => bo
       j += n;
     }
   }
-  return out.join(eol);
+  const result = out.join(eol);
+  return result === original ? original : result;
 }
