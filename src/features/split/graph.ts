@@ -32,7 +32,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
   const { files, skipped } = await walk([root], {
     maxBytes,
-    accept: (name) => (PY.test(name) || TS.test(name) || RS.test(name)) && !name.endsWith(".d.ts") && !name.endsWith(".min.js"),
+    accept: (name) => (PY.test(name) || TS.test(name) || RS.test(name)) && !/\.d\.[cm]?ts$/.test(name) && !name.endsWith(".min.js"),
   });
   const notes: SplitNote[] = skipped.map((s) => ({ file: relPosix(root, s.file), message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" }));
   const exclude = opts.exclude ?? [];

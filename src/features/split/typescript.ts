@@ -44,7 +44,7 @@ export function buildTypescript(root: string, files: string[], includeTypeOnly: 
     const rel = relPosix(root, f);
     const text = readTextSync(f);
     bytes += text.length;
-    const scan = scanTsImports(text);
+    const scan = scanTsImports(text, { jsx: !/\.[cm]?ts$/.test(f) });
     const tp = new Set<string>();
     for (const e of scan.errors) notes.push({ file: rel, line: e.line, message: e.message, kind: "syntax-error" });
     for (const line of scan.computed) notes.push({ file: rel, line, message: "import with a computed specifier cannot be followed", kind: "unresolved" });

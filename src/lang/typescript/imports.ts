@@ -29,7 +29,7 @@ export interface TsScan {
 
 const enum C {
   TAB = 9, LF = 10, CR = 13, SPACE = 32, DQ = 34, DOLLAR = 36, SQ = 39, LPAR = 40, RPAR = 41, STAR = 42,
-  COMMA = 44, DOT = 46, SLASH = 47, COLON = 58, SEMI = 59, EQ = 61, LBRK = 91, BSL = 92, RBRK = 93, BTICK = 96,
+  COMMA = 44, DOT = 46, SLASH = 47, COLON = 58, SEMI = 59, LT = 60, EQ = 61, GT = 62, LBRK = 91, BSL = 92, RBRK = 93, BTICK = 96,
   LBRC = 123, RBRC = 125,
 }
 
@@ -55,7 +55,12 @@ interface Tok {
   end: number;
 }
 
-export function scanTsImports(src: string): TsScan {
+export interface TsScanOptions {
+  /** JSX may appear (.tsx, .jsx, .js): text between tags is not code. */
+  jsx?: boolean;
+}
+
+export function scanTsImports(src: string, opts: TsScanOptions = {}): TsScan {
   const n = src.length;
   const imports: TsImport[] = [];
   const computed: number[] = [];
@@ -119,6 +124,16 @@ export function scanTsImports(src: string): TsScan {
         else if (d === C.LF) return { t: "p", v: "", start: p, end: e };
       }
       return { t: "str", v: v + src.slice(from, e), start: p, end: e + 1 };
+    }
+    if (c === C.BTICK) {
+      // A template without substitutions is a plain string to the compiler.
+      let e = p + 1;
+      for (; e < n; e++) {
+        const d = src.charCodeAt(e);
+        if (d === C.BSL) e++;
+        else if (d === C.BTICK) return { t: "str", v: src.slice(p + 1, e), start: p, end: e + 1 };
+        else if (d === C.DOLLAR && src.charCodeAt(e + 1) === C.LBRC) break;
+      }
     }
     return { t: "p", v: src[p]!, start: p, end: p + 1 };
   };
@@ -393,6 +408,23 @@ export function scanTsImports(src: string): TsScan {
       case C.LBRC:
         braces.push(0);
         break;
+      case C.LT:
+        if (opts.jsx && !prevWasValue) {
+          const d = src.charCodeAt(pos + 1);
+          if (isIdentStart(d) || d === C.GT) {
+            const end = skipJsx(pos);
+            if (end > 0) {
+              mark();
+              countLines(pos, end);
+              pos = end;
+              prevWasValue = true;
+              prevChar = 0;
+              prevWord = "";
+              continue;
+            }
+          }
+        }
+        break;
       case C.RBRC:
         if (braces.pop() === 1) {
           // End of a `${…}` substitution: back into the template text.
@@ -415,6 +447,76 @@ export function scanTsImports(src: string): TsScan {
     pos++;
   }
   return { imports, loc, computed, errors };
+
+  /**
+   * A JSX element from its `<` to after its end, or -1 when it is not one after all (a generic
+   * arrow function `<T,>(x) => x`, a comparison): the caller then reads it as code.
+   */
+  function skipJsx(p: number): number {
+    // Opening tag: name, attributes (strings, `{…}`), then `/>` or `>`.
+    let i = p + 1;
+    const nameStart = i;
+    while (i < n && (isIdent(src.charCodeAt(i)) || src.charCodeAt(i) === C.DOT || src.charCodeAt(i) === 45 || src.charCodeAt(i) === C.COLON)) i++;
+    const name = src.slice(nameStart, i);
+    for (;;) {
+      i = skipTrivia(i);
+      if (i >= n) return -1;
+      const c = src.charCodeAt(i);
+      if (c === C.SLASH && src.charCodeAt(i + 1) === C.GT) return i + 2;
+      if (c === C.GT) break;
+      if (c === C.SQ || c === C.DQ) {
+        const e = src.indexOf(src[i]!, i + 1);
+        if (e < 0) return -1;
+        i = e + 1;
+      } else if (c === C.LBRC) {
+        i = skipBalanced(i);
+        if (i < 0) return -1;
+      } else if (isIdent(c) || c === 45 || c === C.COLON || c === C.EQ) i++;
+      else return -1;
+    }
+    i++;
+    // Children: text, `{expression}`, nested elements, until the closing tag.
+    while (i < n) {
+      const c = src.charCodeAt(i);
+      if (c === C.LBRC) {
+        i = skipBalanced(i);
+        if (i < 0) return -1;
+      } else if (c === C.LT) {
+        if (src.charCodeAt(i + 1) === C.SLASH) {
+          const e = src.indexOf(">", i);
+          if (e < 0) return -1;
+          return src.slice(i + 2, e).trim() === name ? e + 1 : -1;
+        }
+        const e = skipJsx(i);
+        if (e < 0) return -1;
+        i = e;
+      } else i++;
+    }
+    return -1;
+  }
+
+  /** From a `{` to after its matching `}`, stepping over strings and templates; -1 if unbalanced. */
+  function skipBalanced(p: number): number {
+    let d = 0;
+    for (let i = p; i < n; i++) {
+      const c = src.charCodeAt(i);
+      if (c === C.LBRC) d++;
+      else if (c === C.RBRC) {
+        if (--d === 0) return i + 1;
+      } else if (c === C.SQ || c === C.DQ || c === C.BTICK) {
+        let j = i + 1;
+        while (j < n && src.charCodeAt(j) !== c) j += src.charCodeAt(j) === C.BSL ? 2 : 1;
+        i = j;
+      } else if (c === C.SLASH && src.charCodeAt(i + 1) === C.SLASH) {
+        while (i < n && src.charCodeAt(i) !== C.LF) i++;
+      } else if (c === C.SLASH && src.charCodeAt(i + 1) === C.STAR) {
+        const e = src.indexOf("*/", i + 2);
+        if (e < 0) return -1;
+        i = e + 1;
+      }
+    }
+    return -1;
+  }
 
   function skipQuoted(p: number, q: number): number {
     let i = p + 1;
