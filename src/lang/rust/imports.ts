@@ -256,6 +256,7 @@ export function scanRustImports(src: string): RsScan {
   let depth = 0;
   let pendingPath: string | undefined;
   let attrEnd = -1;
+  let macroEnd = -1;
   const names = () => scope.map((s) => s.name);
   const n = toks.length;
   const is = (i: number, v: string) => i >= 0 && i < n && toks[i]!.k === T.Punct && toks[i]!.v === v;
@@ -342,7 +343,18 @@ export function scanRustImports(src: string): RsScan {
     }
     if (t.k !== T.Ident) continue;
     const prevColons = is(i - 1, "::");
-    if (t.v === "mod" && !prevColons && id(i + 1) !== undefined) {
+    if (t.v === "macro_rules" && is(i + 1, "!") && id(i + 2) !== undefined && i > macroEnd) {
+      // A macro definition's body is a template, not items of this module: only its paths count.
+      let d = 0;
+      for (macroEnd = i + 3; macroEnd < n; macroEnd++) {
+        const v = toks[macroEnd]!;
+        if (v.k !== T.Punct) continue;
+        if (v.v === "{" || v.v === "(" || v.v === "[") d++;
+        else if ((v.v === "}" || v.v === ")" || v.v === "]") && --d === 0) break;
+      }
+    }
+    const inMacro = i < macroEnd;
+    if (t.v === "mod" && !inMacro && !prevColons && id(i + 1) !== undefined) {
       const name = id(i + 1)!;
       if (is(i + 2, ";") || is(i + 2, "{")) {
         const inline = is(i + 2, "{");
@@ -358,7 +370,7 @@ export function scanRustImports(src: string): RsScan {
         continue;
       }
     }
-    if (t.v === "use" && !prevColons && !is(i - 1, ".")) {
+    if (t.v === "use" && !inMacro && !prevColons && !is(i - 1, ".")) {
       const out: Array<{ path: string[]; alias?: string }> = [];
       const end = useTree(i + 1, [], out);
       if (is(end, ";")) {
@@ -368,7 +380,7 @@ export function scanRustImports(src: string): RsScan {
         continue;
       }
     }
-    if (t.v === "extern" && id(i + 1) === "crate" && id(i + 2) !== undefined) {
+    if (t.v === "extern" && !inMacro && id(i + 1) === "crate" && id(i + 2) !== undefined) {
       const name = id(i + 2)!;
       const alias = id(i + 3) === "as" ? id(i + 4) : undefined;
       externCrates.push(alias ? { line: t.line, name, alias } : { line: t.line, name });
@@ -376,7 +388,8 @@ export function scanRustImports(src: string): RsScan {
       continue;
     }
     // A qualified path starts at an identifier followed by `::` that does not itself follow `::`.
-    if (!prevColons && is(i + 1, "::") && id(i + 2) !== undefined && (PATH_HEAD_KEYWORDS.has(t.v) || !NOT_PATH_HEAD.has(t.v))) {
+    // `$name::x` in a macro body is a metavariable, not a path.
+    if (!prevColons && !is(i - 1, "$") && is(i + 1, "::") && id(i + 2) !== undefined && (PATH_HEAD_KEYWORDS.has(t.v) || !NOT_PATH_HEAD.has(t.v))) {
       const segs = [t.v];
       let j = i + 1;
       while (is(j, "::") && id(j + 1) !== undefined) {
