@@ -5,8 +5,6 @@ import { walkSync } from "../../io/walk.js";
 import { scanPythonImports, type PyScan } from "../../lang/python/imports.js";
 import { cacheDirFor, openScanCache, statKey } from "./cache.js";
 import { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, relPosix, resolvePython, type PyFile } from "./python.js";
-import { buildRust } from "./rust.js";
-import { buildTypescript } from "./typescript.js";
 import type { ImportGraph, ImportSite, SplitEdge, SplitModule, SplitNote } from "./types.js";
 
 export interface GraphOptions {
@@ -105,6 +103,8 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     notes.push(...resolved.notes);
   }
   if (tsFiles.length > 0) {
+    // Loaded only when there is such code: a Python monolith pays nothing for the other scanners.
+    const { buildTypescript } = await import("./typescript.js");
     const r = buildTypescript(root, tsFiles, !!opts.includeTypeOnly);
     bytes += r.bytes;
     modules.push(...r.modules);
@@ -112,6 +112,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     notes.push(...r.notes);
   }
   if (rsFiles.length > 0) {
+    const { buildRust } = await import("./rust.js");
     const r = buildRust(root, rsFiles);
     bytes += r.bytes;
     modules.push(...r.modules);
