@@ -15,6 +15,7 @@ interface SplitFlags {
   json?: string;
   html?: string;
   check?: boolean;
+  metricsOnly?: boolean;
   exclude?: string[];
   maxFileKb: string;
   dryRun?: boolean;
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .option("-o, --out <file>", "write the report (in --format) to a file instead of stdout")
     .option("--json <file>", "also write the JSON report to this file")
     .option("--html <file>", "also write the HTML report to this file")
+    .option("--metrics-only", "graph, metrics, cycles and breakers only: no clustering, candidates or plan (faster)")
     .option("--check", "check the `contracts:` of fks.yaml instead of planning; exit 1 on violations")
     .option("--dry-run", "say which files would be written, write nothing")
     .addHelpText("after", `
@@ -51,6 +53,7 @@ Examples:
   fks split-plan src/                              summary table and plan
   fks split-plan . --target 4 --html split.html    aim for four modules, write a picture
   fks split-plan . --format json -o split.json     everything, machine-readable
+  fks split-plan . --metrics-only --format json    coupling metrics and cycles, no clustering
   fks split-plan . --format dot | dot -Tsvg > g.svg
   fks split-plan . --check --format sarif          enforce contracts in CI`)
     .action(act(async (target: string, flags: SplitFlags, cmd: Command) => {
@@ -85,7 +88,7 @@ Examples:
       const { SPLIT_FORMATS } = await import("../report/split.js");
       const format = formatOf(g, SPLIT_FORMATS, "table");
       const spin = await progress(g, "reading imports");
-      const result = await splitPlan(opts).finally(() => spin.stop());
+      const result = await splitPlan({ ...opts, graphOnly: !!flags.metricsOnly }).finally(() => spin.stop());
       const extra: Array<{ file: string; content: string }> = [];
       if (flags.json) extra.push({ file: flags.json, content: await render(result, "json", g.color) });
       if (flags.html) extra.push({ file: flags.html, content: await render(result, "html", g.color) });

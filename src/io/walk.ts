@@ -12,11 +12,15 @@ export interface WalkOptions {
   maxBytes?: number;
   /** Only files whose name passes this test are returned. */
   accept?: (name: string) => boolean;
+  /** Also return size and modification time of each file (from the stat the walk makes anyway). */
+  stats?: boolean;
 }
 
 export interface WalkResult {
   files: string[];
   skipped: Array<{ file: string; reason: string }>;
+  /** With `stats`: one entry per file, in the same order. */
+  stats?: Array<{ size: number; mtimeMs: number }>;
 }
 
 /**
@@ -35,6 +39,7 @@ export function walkSync(roots: string[], opts: WalkOptions = {}): WalkResult {
   const seen = new Set<string>();
   const files: string[] = [];
   const skipped: WalkResult["skipped"] = [];
+  const stats: NonNullable<WalkResult["stats"]> | undefined = opts.stats ? [] : undefined;
   const maxBytes = opts.maxBytes ?? 2 * 1024 * 1024;
 
   const visit = (dir: string, real: string): void => {
@@ -68,9 +73,17 @@ export function walkSync(roots: string[], opts: WalkOptions = {}): WalkResult {
       if (isDir) {
         if (!SKIP_DIRS.has(ent.name) && !ent.name.endsWith(".egg-info")) subdirs.push([full, realChild]);
       } else if (isFile && (!opts.accept || opts.accept(ent.name))) {
-        const size = safeStat(full, true)?.size ?? 0;
+        const st = safeStat(full, true);
+        const size = st?.size ?? 0;
         if (size > maxBytes) skipped.push({ file: full, reason: `larger than ${maxBytes} bytes` });
-        else files.push(full);
+        else {
+          files.push(full);
+          if (stats) {
+            // A link's own times say nothing about the file it leads to.
+            const real = ent.isSymbolicLink() ? safeStat(full) : st;
+            stats.push({ size: real?.size ?? 0, mtimeMs: real?.mtimeMs ?? 0 });
+          }
+        }
       }
     }
     for (const [d, r] of subdirs) visit(d, r);
@@ -80,7 +93,7 @@ export function walkSync(roots: string[], opts: WalkOptions = {}): WalkResult {
     const real = safeRealpath(root);
     if (real) visit(root, real);
   }
-  return { files, skipped };
+  return stats ? { files, skipped, stats } : { files, skipped };
 }
 
 function safeRealpath(p: string): string | undefined {

@@ -4,11 +4,12 @@ import path from "node:path";
 import { isFile, readTextSync, writeFileAtomic } from "../../io/fs.js";
 
 /** Bump when a scanner's output shape or meaning changes, so old entries are ignored. */
-export const SCAN_CACHE_VERSION = 3;
+export const SCAN_CACHE_VERSION = 4;
 
 export interface ScanCache<T> {
-  get(rel: string, hash: string): T | undefined;
-  set(rel: string, hash: string, value: T): void;
+  /** `key` identifies the file's content: its size and modification time (see statKey). */
+  get(rel: string, key: string): T | undefined;
+  set(rel: string, key: string, value: T): void;
   save(): Promise<void>;
   hits: number;
 }
@@ -19,12 +20,17 @@ export function cacheDirFor(env: Record<string, string | undefined>): string {
   return path.join(base, "fks", "split");
 }
 
-export function contentHash(text: string): string {
-  return createHash("sha1").update(text).digest("base64url");
+/**
+ * Size and modification time stand in for the content: a cache hit then costs no read at all
+ * (hashing needs the read, which cost as much as the scan). An edit that keeps both the size and
+ * the nanosecond-resolution mtime is missed; `--no-cache` is the way out.
+ */
+export function statKey(st: { size: number; mtimeMs: number }): string {
+  return `${st.size}:${st.mtimeMs}`;
 }
 
 /**
- * One JSON file per scanned root, keyed by relative path and content hash. A damaged, foreign or
+ * One JSON file per scanned root, keyed by relative path and size+mtime. A damaged, foreign or
  * outdated file is ignored (never trusted, never fatal); writes are atomic.
  */
 export function openScanCache<T>(dir: string | undefined, root: string, validate: (v: unknown) => v is T): ScanCache<T> {

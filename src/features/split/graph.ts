@@ -1,12 +1,10 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { isFile, readTextSync } from "../../io/fs.js";
-import { walk } from "../../io/walk.js";
+import { walkSync } from "../../io/walk.js";
 import { scanPythonImports, type PyScan } from "../../lang/python/imports.js";
-import { cacheDirFor, contentHash, openScanCache } from "./cache.js";
+import { cacheDirFor, openScanCache, statKey } from "./cache.js";
 import { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, relPosix, resolvePython, type PyFile } from "./python.js";
-import { buildRust } from "./rust.js";
-import { buildTypescript } from "./typescript.js";
 import type { ImportGraph, ImportSite, SplitEdge, SplitModule, SplitNote } from "./types.js";
 
 export interface GraphOptions {
@@ -30,9 +28,10 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   const t0 = performance.now();
   const root = path.resolve(opts.root);
   const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
-  const { files, skipped } = await walk([root], {
+  const { files, skipped, stats } = walkSync([root], {
     maxBytes,
-    accept: (name) => (PY.test(name) || TS.test(name) || RS.test(name)) && !name.endsWith(".d.ts") && !name.endsWith(".min.js"),
+    stats: true,
+    accept: (name) => (PY.test(name) || TS.test(name) || RS.test(name)) && !/\.d\.[cm]?ts$/.test(name) && !name.endsWith(".min.js"),
   });
   const notes: SplitNote[] = skipped.map((s) => ({ file: relPosix(root, s.file), message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" }));
   const exclude = opts.exclude ?? [];
@@ -40,15 +39,18 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   const pyFiles: string[] = [];
   const tsFiles: string[] = [];
   const rsFiles: string[] = [];
-  for (const f of files) {
-    if (!keep(relPosix(root, f))) continue;
+  const statOf = new Map<string, { size: number; mtimeMs: number }>();
+  const all = new Set(files);
+  files.forEach((f, i) => {
+    if (exclude.length > 0 && !keep(relPosix(root, f))) return;
+    statOf.set(f, stats![i]!);
     if (PY.test(f)) {
       // A stub next to its module describes the same module.
-      if (f.endsWith(".pyi") && files.includes(f.slice(0, -1))) continue;
+      if (f.endsWith(".pyi") && all.has(f.slice(0, -1))) return;
       pyFiles.push(f);
     } else if (RS.test(f)) rsFiles.push(f);
     else tsFiles.push(f);
-  }
+  });
 
   const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDirFor(opts.env ?? {}));
   const cache = openScanCache<PyScan>(cacheDir, root, isPyScan);
@@ -61,18 +63,22 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     const useTreeSitter = opts.parser === "tree-sitter";
     const ts = useTreeSitter ? await import("./python-treesitter.js") : undefined;
     await ts?.ready();
+    const prefixLen = root.endsWith(path.sep) ? root.length : root.length + 1;
     for (const file of pyFiles) {
-      const rel = relPosix(root, file);
-      const text = readTextSync(file);
-      bytes += text.length;
+      const rel = path.sep === "/" ? file.slice(prefixLen) : relPosix(root, file);
       let scan: PyScan | undefined;
-      if (ts) scan = ts.treeSitterPythonImports(text, { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
-      else {
-        const hash = contentHash(text);
-        scan = cache.get(rel, hash);
+      if (ts) {
+        const text = readTextSync(file);
+        bytes += text.length;
+        scan = ts.treeSitterPythonImports(text, { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
+      } else {
+        const st = statOf.get(file)!;
+        const key = statKey(st);
+        scan = cache.get(rel, key);
+        bytes += st.size;
         if (!scan) {
-          scan = scanPythonImports(text, { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
-          cache.set(rel, hash, scan);
+          scan = scanPythonImports(readTextSync(file), { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
+          cache.set(rel, key, scan);
         }
       }
       if (scan.errors.length > 0) {
@@ -97,6 +103,8 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     notes.push(...resolved.notes);
   }
   if (tsFiles.length > 0) {
+    // Loaded only when there is such code: a Python monolith pays nothing for the other scanners.
+    const { buildTypescript } = await import("./typescript.js");
     const r = buildTypescript(root, tsFiles, !!opts.includeTypeOnly);
     bytes += r.bytes;
     modules.push(...r.modules);
@@ -104,6 +112,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     notes.push(...r.notes);
   }
   if (rsFiles.length > 0) {
+    const { buildRust } = await import("./rust.js");
     const r = buildRust(root, rsFiles);
     bytes += r.bytes;
     modules.push(...r.modules);

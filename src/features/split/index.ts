@@ -41,7 +41,7 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
   const graph = await buildImportGraph({ root, includeTypeOnly: opts.includeTypeOnly, cacheDir: opts.cacheDir, env: opts.env, parser: opts.parser, maxFileBytes: opts.maxFileBytes, exclude: opts.exclude });
   lap("graph");
   if (graph.modules.length === 0) {
-    throw new FksError(`no Python files in ${opts.path}`, { hint: graph.notes.find((n) => n.kind === "info")?.message ?? "point split-plan at the monolith's Python source folder" });
+    throw new FksError(`no Python, TypeScript/JavaScript or Rust files in ${opts.path}`, { hint: graph.notes.find((n) => n.kind === "info")?.message ?? "point split-plan at the monolith's source folder" });
   }
   const depth = opts.depth ?? autoDepth(graph.modules);
   const modById = new Map(graph.modules.map((m) => [m.id, m]));

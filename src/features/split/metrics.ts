@@ -18,14 +18,24 @@ export function collapse(modules: SplitModule[], edges: SplitEdge[], unitOf: (id
   const nodes = [...new Set(modules.map((m) => unitOf(m.id)))].sort();
   const out = new Map<string, Map<string, SplitEdge>>();
   for (const n of nodes) out.set(n, new Map());
+  // The first module edge behind a unit edge lends its site list; a second one copies it before
+  // adding (at module level, where units are modules, nothing is copied at all).
+  const borrowed = new Set<SplitEdge>();
   for (const e of edges) {
     const a = unitOf(e.from), b = unitOf(e.to);
     if (a === b) continue;
     const row = out.get(a)!;
-    let u = row.get(b);
-    if (!u) row.set(b, (u = { from: a, to: b, weight: 0, sites: [] }));
+    const u = row.get(b);
+    const sites = a === e.from ? e.sites : e.sites.map((site) => ({ ...site, from: e.from, to: e.to }));
+    if (!u) {
+      const fresh = { from: a, to: b, weight: e.weight, sites };
+      if (sites === e.sites) borrowed.add(fresh);
+      row.set(b, fresh);
+      continue;
+    }
+    if (borrowed.delete(u)) u.sites = [...u.sites];
     u.weight += e.weight;
-    for (const site of e.sites) u.sites.push(a === e.from ? site : { ...site, from: e.from, to: e.to });
+    for (const site of sites) u.sites.push(site);
   }
   return { nodes, out };
 }

@@ -8,12 +8,16 @@ import type { PyImport, PyImportName, PyScan, PyScanOptions } from "../../lang/p
 type Napi = typeof import("@ast-grep/napi");
 let napi: Napi | undefined;
 
-export async function ready(): Promise<void> {
-  if (napi) return;
+/** Loads tree-sitter with the Python and Rust grammars (the Rust one for the Rust scanner's tests). */
+export async function ready(): Promise<Napi> {
+  if (napi) return napi;
   const mod = await import("@ast-grep/napi");
   const python = (await import("@ast-grep/lang-python")).default;
-  mod.registerDynamicLanguage({ python } as unknown as Parameters<Napi["registerDynamicLanguage"]>[0]);
+  const rust = (await import("@ast-grep/lang-rust")).default;
+  // One call with every language: each call replaces the languages registered before it.
+  mod.registerDynamicLanguage({ python, rust } as unknown as Parameters<Napi["registerDynamicLanguage"]>[0]);
   napi = mod;
+  return mod;
 }
 
 const IMPORT_ERR = /\b(?:ImportError|ModuleNotFoundError)\b/;
