@@ -52,6 +52,8 @@ function elsOrder(g: UnitGraph, comp: string[], inComp: Set<string>): string[] {
     }
   }
   const s1: string[] = [], s2: string[] = [];
+  // Sorted once: the scans below visit units in name order so the result is deterministic.
+  const sorted = [...comp].sort();
   const remove = (v: string) => {
     alive.delete(v);
     for (const [b, e] of g.out.get(v)!) if (alive.has(b)) inW.set(b, inW.get(b)! - e.weight);
@@ -61,7 +63,7 @@ function elsOrder(g: UnitGraph, comp: string[], inComp: Set<string>): string[] {
     let changed = true;
     while (changed) {
       changed = false;
-      for (const v of [...alive].sort()) {
+      for (const v of sorted) {
         if (!alive.has(v)) continue;
         if (outW.get(v) === 0) { s2.unshift(v); remove(v); changed = true; }
         else if (inW.get(v) === 0) { s1.push(v); remove(v); changed = true; }
@@ -69,7 +71,8 @@ function elsOrder(g: UnitGraph, comp: string[], inComp: Set<string>): string[] {
     }
     if (alive.size === 0) break;
     let best = "", bestD = -Infinity;
-    for (const v of [...alive].sort()) {
+    for (const v of sorted) {
+      if (!alive.has(v)) continue;
       const d = outW.get(v)! - inW.get(v)!;
       if (d > bestD) { bestD = d; best = v; }
     }
