@@ -90,9 +90,9 @@ Examples:
       const spin = await progress(g, "reading imports");
       const result = await splitPlan({ ...opts, graphOnly: !!flags.metricsOnly }).finally(() => spin.stop());
       const extra: Array<{ file: string; content: string }> = [];
-      if (flags.json) extra.push({ file: flags.json, content: await render(result, "json", g.color) });
-      if (flags.html) extra.push({ file: flags.html, content: await render(result, "html", g.color) });
-      await emit(await render(result, format, g.color), flags, extra);
+      if (flags.json) extra.push({ file: flags.json, content: await render(result, "json", g) });
+      if (flags.html) extra.push({ file: flags.html, content: await render(result, "html", g) });
+      await emit(await render(result, format, g), flags, extra);
       if (format === "table" && result.graph.stats.files > 0 && g.verbose) {
         warn(`timings: ${Object.entries(result.timings).map(([k, v]) => `${k} ${v} ms`).join(", ")} (${result.graph.stats.cached}/${result.graph.stats.files} files from cache)`);
       }
@@ -100,14 +100,14 @@ Examples:
     }));
 }
 
-async function render(result: import("../features/split/types.js").SplitResult, format: string, color: boolean): Promise<string> {
+async function render(result: import("../features/split/types.js").SplitResult, format: string, g: { color: boolean; cwd: string }): Promise<string> {
   const report = await import("../report/split.js");
   switch (format) {
     case "json": return report.splitJson(result);
     case "dot": return report.splitDot(result);
     case "mermaid": return report.splitMermaid(result);
     case "html": return (await import("../report/split/html.js")).splitHtml(result);
-    default: return report.splitTable(result, { color });
+    default: return report.splitTable(result, { color: g.color, cwd: g.cwd });
   }
 }
 

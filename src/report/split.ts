@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { SplitResult } from "../features/split/types.js";
 import { colorsFor, json, renderTable, type Style } from "./table.js";
 
@@ -5,12 +6,12 @@ export const SPLIT_FORMATS = ["table", "json", "dot", "mermaid", "html"] as cons
 export type SplitFormat = (typeof SPLIT_FORMATS)[number];
 
 /** The terminal summary: packages, cycles, breakers, candidates, partition scores and the plan. */
-export function splitTable(r: SplitResult, style: Style, limit = 15): string {
+export function splitTable(r: SplitResult, style: Style & { cwd?: string }, limit = 15): string {
   const c = colorsFor(style);
   const out: string[] = [];
   const g = r.graph;
   const edges = g.edges.reduce((s, e) => s + e.weight, 0);
-  out.push(c.bold(`${g.modules.length} modules, ${g.edges.length} module dependencies (${edges} imports), ${g.stats.files} files in ${r.root}`));
+  out.push(c.bold(`${g.modules.length} modules, ${g.edges.length} module dependencies (${edges} imports), ${g.stats.files} files in ${style.cwd ? path.relative(style.cwd, r.root) || "." : r.root}`));
   out.push(c.dim(`packages at depth ${r.depth}: ${r.packages.length} · module cycles: ${r.cycles.modules.length} · package cycles: ${r.cycles.packages.length}`));
   out.push("");
   const pk = [...r.packages].sort((a, b) => b.fanIn + b.fanOut - (a.fanIn + a.fanOut) || a.id.localeCompare(b.id)).slice(0, limit);
