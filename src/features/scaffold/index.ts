@@ -1,4 +1,6 @@
 import path from "node:path";
+import { buildCatalog } from "../routes/catalog.js";
+import { servesFromCatalog } from "./served.js";
 import type { Document } from "yaml";
 import type { FileEdit, Finding } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
@@ -64,6 +66,12 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     records = records.filter((r) => r.name === opts.service);
     if (!records.length) throw new FksError(`no service named "${opts.service}"`, { hint: `known services: ${found.services.map((r) => r.name).join(", ") || "none"}` });
   }
+  // The route catalog knows which paths the code serves; a service it cannot read falls back to discovery's evidence.
+  opts.onProgress?.("reading routes");
+  const catalog = await buildCatalog({ paths: opts.paths, cwd: opts.cwd, config: opts.config, configDir: opts.configDir }).catch((e: unknown) => {
+    if (e instanceof FksError) return undefined;
+    throw e;
+  });
   const abs = (f: string) => path.resolve(opts.cwd, f);
   const rel = (f: string) => path.relative(opts.cwd, f) || f;
   const cache = new Map<string, string>();
@@ -110,6 +118,10 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     const dir = r.path ? abs(r.path) : undefined;
     const adapter = r.framework ? frameworkById(r.framework)?.health : undefined;
     const input: ServicePlanInput = { record: r, dir, paths: r.health, checks: [], served: new Set(r.healthInCode.map((h) => h.path)) };
+    if (catalog) {
+      input.serves = servesFromCatalog(catalog.routes.filter((x) => x.service === r.name));
+      for (const p of [r.health.live, r.health.ready, r.health.health]) if (input.serves(p)) input.served.add(p);
+    }
     const edits: FileEdit[] = [];
     try {
       let code: HealthCodePlan | undefined;

@@ -89,7 +89,12 @@ function planContainer(doc: Document, c: YAMLMap, text: string, file: string, in
     if (headers.some((h) => /authorization|token|api-key/i.test(h.name ?? ""))) add({ rule: RULES.probeAuth.id, severity: RULES.probeAuth.severity, line, fixed: true, message: `${key} sends credentials: probes must not need authentication` });
     if (!exposed(http.port)) add({ rule: RULES.probePort.id, severity: RULES.probePort.severity, line, fixed: exposed(port), message: `${key} port ${String(http.port)} is not a port of the container` });
     const p = String(http.path ?? "/");
-    if (HEALTHISH.test(p) && !input.served.has(p.replace(/\/$/, "") || "/")) add({ rule: RULES.probePath.id, severity: RULES.probePath.severity, line, fixed: true, message: `${key} path ${p} is not served by the service's code` });
+    const plain = p.replace(/\/$/, "") || "/";
+    const known = input.served.has(plain) || undefined;
+    // The route catalog knows every path; without it only health-like paths can be judged.
+    const served = known ?? input.serves?.(p) ?? (HEALTHISH.test(p) ? false : undefined);
+    const pathLine = lineOf(text, (getMap(node as unknown as YAMLMap, "httpGet") as YAMLMap | undefined)?.get("path", true)) ?? line;
+    if (served === false) add({ rule: RULES.probePath.id, severity: RULES.probePath.severity, line: pathLine, fixed: true, message: `${key} path ${p} is not served by the service's code` });
     const period = Number(cur.periodSeconds ?? 10);
     const failure = Number(cur.failureThreshold ?? 3);
     const badTiming = period < 10 || period > 30 || (key !== "startupProbe" && failure !== s.timing.retries);

@@ -30,6 +30,8 @@ export interface ServicePlanInput {
   checks: DependencyCheck[];
   /** Paths the code serves after the plan (the generated ones plus what was already there). */
   served: Set<string>;
+  /** What the route catalog says about a path (undefined when it cannot tell). */
+  serves?: (path: string) => boolean | undefined;
   selfCheck?: (binaryPath: string) => string[];
 }
 
