@@ -143,7 +143,8 @@ function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Ro
     const route: Route = {
       service,
       framework: r.framework,
-      method: method.toUpperCase(),
+      // An unresolved method stays as written: `<process.env.METHOD>` names a variable, not a verb.
+      method: method.startsWith("<") ? method : method.toUpperCase(),
       path: p,
       handler: r.handler,
       file: rel(r.file),

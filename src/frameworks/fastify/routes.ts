@@ -39,7 +39,7 @@ export const fastifyRoutes: JsKnowledge = {
       const methods = m?.k === "str" ? [m.v] : m?.k === "arr" ? m.items.map((i) => (i.k === "str" ? i.v : `<${i.k === "unk" ? i.text : "?"}>`)) : [`<${m?.k === "unk" ? m.text : "method"}>`];
       const url = o.props.get("url") ?? o.props.get("path");
       const path: PathExpr = url?.k === "str" ? [{ s: url.v }] : [{ u: url?.k === "unk" ? url.text : "url" }];
-      addRoute(c, methods.map((x) => x.toUpperCase()), path, handlerFromOpts(o), call);
+      addRoute(c, methods.map((x) => (x.startsWith("<") ? x : x.toUpperCase())), path, handlerFromOpts(o), call);
     } else if (name === "register" && args[0]) {
       register(c, recv, call, ev);
     }

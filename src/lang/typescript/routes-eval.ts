@@ -179,7 +179,8 @@ export class JsEvaluator {
 
   private hoist(block: SgNode, scope: Scope, mod: JsModule): void {
     for (const st of block.children()) {
-      const decl = st.kind() === "export_statement" ? st.field("declaration") : st;
+      // `export function f` has a declaration field; `export default function f` a plain child.
+      const decl = st.kind() === "export_statement" ? (st.field("declaration") ?? st.children().find((c) => c.kind() === "function_declaration")) : st;
       if (decl?.kind() === "function_declaration" || decl?.kind() === "generator_function_declaration") {
         const name = decl.field("name")?.text();
         if (name) scope.vars.set(name, { k: "fn", node: decl, scope, mod, calls: 0 });
@@ -292,7 +293,9 @@ export class JsEvaluator {
     if (decl) {
       this.statement(decl, scope, mod, true);
       const names = decl.kind() === "function_declaration" || decl.kind() === "class_declaration" ? [decl.field("name")?.text()] : decl.children().filter((d) => d.kind() === "variable_declarator").map((d) => d.field("name")?.text());
-      for (const n of names) if (n) mod.exports.set(n, scope.get(n) ?? unk(n, true));
+      const isDefault = st.children().some((c) => c.kind() === "default");
+      for (const n of names) if (n) mod.exports.set(isDefault ? "default" : n, scope.get(n) ?? unk(n, true));
+      if (isDefault && !names[0] && decl.kind() === "function_declaration") mod.exports.set("default", { k: "fn", node: decl, scope, mod, calls: 0 });
       return;
     }
     const value = st.field("value");
