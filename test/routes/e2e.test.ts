@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "./helpers.js";
-import { venvPython } from "./python.js";
+import { pythonBin } from "../env/engines.js";
 
 /** `fks audit routes` as users run it: the built CLI on the example platform. */
 const platform = path.join(repoRoot, "examples", "platform");
@@ -39,7 +39,7 @@ describe("fks audit routes examples/platform", () => {
   ])("%s equals the route table of the imported app", (svc, dir, target, kind) => {
     let python: string;
     try {
-      python = venvPython();
+      python = pythonBin();
     } catch (e) {
       console.warn(`[routes e2e] oracle skipped: ${(e as Error).message}`);
       return;
