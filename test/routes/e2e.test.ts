@@ -229,4 +229,14 @@ describe("bad input", () => {
     expect(notes.some((n) => n.startsWith("blob.py: skipped: binary"))).toBe(true);
     expect(notes.some((n) => n.startsWith("huge.py: skipped: larger than"))).toBe(true);
   });
+
+  it("shows the syntax error in the table as a warning at file:line, which --fail-on error does not fail", () => {
+    const r = fks(["audit", "routes", dir, "--fail-on", "error"]);
+    expect(r.code, r.err).toBe(0);
+    const row = r.out.split("\n").find((l) => l.includes("routes/parse-error"));
+    expect(row, r.out).toBeTruthy();
+    expect(row).toMatch(/^warning\b/);
+    expect(row).toMatch(/broken\.py:\d+/);
+    expect(row).toContain("syntax error");
+  });
 });
