@@ -104,7 +104,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
       diagnostics.push({
         rule: "routes/none-found",
         severity: "note",
-        message: `${g.svc.name} looks like a ${g.svc.framework} service but fks found no routes in it`,
+        message: `${g.svc.name} looks like ${g.svc.framework === "express" ? "an Express" : "a Fastify"} service but fks found no routes in it`,
         file: rel(g.svc.dir),
         service: g.svc.name,
         hint: "routes registered dynamically (autoload, loops over files, decorators) are not followed; check that the app's entry file is under this folder",
