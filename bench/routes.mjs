@@ -1,6 +1,7 @@
 // Benchmark of `fks audit routes` on a generated tree of 1,000 Python and 200 Rust files.
 // Prints whole-process wall time next to a baseline process that only reads the same files.
-// Run after `npm run build`: node bench/routes.mjs [--keep]
+// Two trees: typical (a fifth of the Python files are routers) and worst (every file declares routes).
+// Run after `npm run build`: node bench/routes.mjs [--typical|--worst] [--keep]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -8,7 +9,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const root = mkdtempSync(path.join(os.tmpdir(), "fks-bench-routes-"));
 const PY = 1000;
 const RS = 200;
 
@@ -17,37 +17,46 @@ function write(file, text) {
   writeFileSync(file, text);
 }
 
-// Python: one FastAPI service; every fifth module is a router, the rest models and helpers.
-const py = path.join(root, "pysvc");
-write(path.join(py, "requirements.txt"), "fastapi\n");
-write(path.join(py, "app", "__init__.py"), "");
-const routers = [];
-for (let i = 0; i < PY - 2; i++) {
-  const pkg = `pkg${i % 20}`;
-  const file = path.join(py, "app", pkg, `mod${i}.py`);
-  if (i < 20) write(path.join(py, "app", pkg, "__init__.py"), "");
-  if (i % 5 === 0) {
-    routers.push([pkg, `mod${i}`]);
-    write(file, `from fastapi import APIRouter, HTTPException\n\nfrom app.${pkg} import mod${i + 1} as helpers\n\nrouter = APIRouter(prefix="/r${i}")\n\n` +
-      Array.from({ length: 8 }, (_, k) => `@router.${["get", "post", "put", "delete"][k % 4]}("/items${k}/{item_id}")\nasync def handler_${k}(item_id: int) -> dict:\n    if item_id < 0:\n        raise HTTPException(status_code=404)\n    return {"id": item_id, "k": ${k}}\n\n`).join(""));
-  } else {
-    write(file, `"""Helpers and models."""\nimport dataclasses\nimport json\n\n\n@dataclasses.dataclass\nclass Model${i}:\n    id: int\n    name: str = "x"\n\n    def to_json(self) -> str:\n        return json.dumps(dataclasses.asdict(self))\n\n\n` +
-      Array.from({ length: 10 }, (_, k) => `def helper_${k}(value: int) -> int:\n    total = 0\n    for n in range(value):\n        total += n * ${k}\n    return total\n\n`).join(""));
+/**
+ * typical: every fifth Python module is a router (the rest models and helpers), every tenth Rust module.
+ * worst: every Python module imports fastapi and declares routes, every Rust module builds a router.
+ */
+function generate(scenario) {
+  const root = mkdtempSync(path.join(os.tmpdir(), `fks-bench-routes-${scenario}-`));
+  const pyEvery = scenario === "worst" ? 1 : 5;
+  const rsEvery = scenario === "worst" ? 1 : 10;
+  const py = path.join(root, "pysvc");
+  write(path.join(py, "requirements.txt"), "fastapi\n");
+  write(path.join(py, "app", "__init__.py"), "");
+  const routers = [];
+  for (let i = 0; i < PY - 2; i++) {
+    const pkg = `pkg${i % 20}`;
+    const file = path.join(py, "app", pkg, `mod${i}.py`);
+    if (i < 20) write(path.join(py, "app", pkg, "__init__.py"), "");
+    if (i % pyEvery === 0) {
+      routers.push([pkg, `mod${i}`]);
+      write(file, `from fastapi import APIRouter, HTTPException\n\nfrom app.${pkg} import mod${i + 1} as helpers\n\nrouter = APIRouter(prefix="/r${i}")\n\n` +
+        Array.from({ length: 8 }, (_, k) => `@router.${["get", "post", "put", "delete"][k % 4]}("/items${k}/{item_id}")\nasync def handler_${k}(item_id: int) -> dict:\n    if item_id < 0:\n        raise HTTPException(status_code=404)\n    return {"id": item_id, "k": ${k}}\n\n`).join(""));
+    } else {
+      write(file, `"""Helpers and models."""\nimport dataclasses\nimport json\n\n\n@dataclasses.dataclass\nclass Model${i}:\n    id: int\n    name: str = "x"\n\n    def to_json(self) -> str:\n        return json.dumps(dataclasses.asdict(self))\n\n\n` +
+        Array.from({ length: 10 }, (_, k) => `def helper_${k}(value: int) -> int:\n    total = 0\n    for n in range(value):\n        total += n * ${k}\n    return total\n\n`).join(""));
+    }
   }
-}
-write(path.join(py, "app", "main.py"), `from fastapi import FastAPI\n\n${routers.map(([p, m]) => `from app.${p} import ${m}`).join("\n")}\n\napp = FastAPI()\n${routers.map(([, m]) => `app.include_router(${m}.router, prefix="/api")`).join("\n")}\n`);
+  write(path.join(py, "app", "main.py"), `from fastapi import FastAPI\n\n${routers.map(([p, m]) => `from app.${p} import ${m}`).join("\n")}\n\napp = FastAPI()\n${routers.map(([, m]) => `app.include_router(${m}.router, prefix="/api")`).join("\n")}\n`);
 
-// Rust: one axum crate; every tenth module builds a router.
-const rs = path.join(root, "rssvc");
-write(path.join(rs, "Cargo.toml"), `[package]\nname = "bench"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\naxum = "0.8"\n`);
-const rmods = [];
-for (let i = 0; i < RS - 1; i++) {
-  rmods.push(`m${i}`);
-  write(path.join(rs, "src", `m${i}.rs`), i % 10 === 0
-    ? `use axum::{routing::get, Router};\n\nasync fn h() -> &'static str { "ok" }\n\npub fn router() -> Router {\n    Router::new()\n${Array.from({ length: 6 }, (_, k) => `        .route("/r${i}/items${k}/{id}", get(h).post(h))\n`).join("")}}\n`
-    : `pub struct S${i} { pub a: u32 }\n\nimpl S${i} {\n${Array.from({ length: 10 }, (_, k) => `    pub fn f${k}(&self, x: u32) -> u32 { let mut t = 0; for n in 0..x { t += n * ${k}; } t + self.a }\n`).join("")}}\n`);
+  const rs = path.join(root, "rssvc");
+  write(path.join(rs, "Cargo.toml"), `[package]\nname = "bench"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\naxum = "0.8"\n`);
+  const rmods = [];
+  for (let i = 0; i < RS - 1; i++) {
+    rmods.push(`m${i}`);
+    write(path.join(rs, "src", `m${i}.rs`), i % rsEvery === 0
+      ? `use axum::{routing::get, Router};\n\nasync fn h() -> &'static str { "ok" }\n\npub fn router() -> Router {\n    Router::new()\n${Array.from({ length: 6 }, (_, k) => `        .route("/r${i}/items${k}/{id}", get(h).post(h))\n`).join("")}}\n`
+      : `pub struct S${i} { pub a: u32 }\n\nimpl S${i} {\n${Array.from({ length: 10 }, (_, k) => `    pub fn f${k}(&self, x: u32) -> u32 { let mut t = 0; for n in 0..x { t += n * ${k}; } t + self.a }\n`).join("")}}\n`);
+  }
+  const rrouters = rmods.filter((_, i) => i % rsEvery === 0);
+  write(path.join(rs, "src", "main.rs"), `${rmods.map((m) => `mod ${m};`).join("\n")}\n\nuse axum::Router;\n\n#[tokio::main]\nasync fn main() {\n    let app = Router::new()${rrouters.map((m) => `\n        .merge(${m}::router())`).join("")};\n    let listener = tokio::net::TcpListener::bind("0.0.0.0:3000").await.unwrap();\n    axum::serve(listener, app).await.unwrap();\n}\n`);
+  return { root, expected: routers.length * 8 + rrouters.length * 12 };
 }
-write(path.join(rs, "src", "main.rs"), `${rmods.map((m) => `mod ${m};`).join("\n")}\n\nuse axum::Router;\n\n#[tokio::main]\nasync fn main() {\n    let app = Router::new()${rmods.filter((_, i) => i % 10 === 0).map((m) => `\n        .merge(${m}::router())`).join("")};\n    let listener = tokio::net::TcpListener::bind("0.0.0.0:3000").await.unwrap();\n    axum::serve(listener, app).await.unwrap();\n}\n`);
 
 const baselineScript = `
 const { readdirSync, readFileSync } = require("node:fs");
@@ -65,18 +74,24 @@ function time(cmd, args) {
 }
 
 const runs = 3;
-const base = [];
-const fks = [];
-let last;
-for (let i = 0; i < runs; i++) {
-  base.push(time(process.execPath, ["-e", baselineScript, root]).ms);
-  last = time(process.execPath, [path.join(repo, "bin", "fks.js"), "audit", "routes", root, "--format", "json", "--fail-on", "none"]);
-  fks.push(last.ms);
-}
-const result = JSON.parse(last.out);
 const best = (xs) => Math.min(...xs);
-console.log(`tree: ${PY} Python + ${RS} Rust files in ${root}`);
-console.log(`routes found: ${result.routes.length} (expected ${routers.length * 8 + Math.ceil((RS - 1) / 10) * 12}), files parsed: ${result.stats.parsed} of ${result.stats.files}`);
-console.log(`read-only baseline: ${best(base).toFixed(0)} ms (best of ${runs})`);
-console.log(`fks audit routes:   ${best(fks).toFixed(0)} ms (best of ${runs})  ratio ${(best(fks) / best(base)).toFixed(1)}x  goal: <= 1000 ms`);
-if (!process.argv.includes("--keep")) rmSync(root, { recursive: true, force: true });
+const load = os.loadavg().map((x) => x.toFixed(2)).join(" ");
+console.log(`machine: ${os.cpus().length} cores, load average ${load} (1/5/15 min)`);
+const scenarios = process.argv.includes("--worst") ? ["worst"] : process.argv.includes("--typical") ? ["typical"] : ["typical", "worst"];
+for (const scenario of scenarios) {
+  const { root, expected } = generate(scenario);
+  const base = [];
+  const fks = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    base.push(time(process.execPath, ["-e", baselineScript, root]).ms);
+    last = time(process.execPath, [path.join(repo, "bin", "fks.js"), "audit", "routes", root, "--format", "json", "--fail-on", "none"]);
+    fks.push(last.ms);
+  }
+  const result = JSON.parse(last.out);
+  console.log(`\n[${scenario}] tree: ${PY} Python + ${RS} Rust files in ${root}`);
+  console.log(`routes found: ${result.routes.length} (expected ${expected}), files parsed: ${result.stats.parsed} of ${result.stats.files}`);
+  console.log(`read-only baseline: ${best(base).toFixed(0)} ms (best of ${runs})`);
+  console.log(`fks audit routes:   ${best(fks).toFixed(0)} ms (best of ${runs})  ratio ${(best(fks) / best(base)).toFixed(1)}x  goal: <= 1000 ms`);
+  if (!process.argv.includes("--keep")) rmSync(root, { recursive: true, force: true });
+}

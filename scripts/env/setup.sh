@@ -357,6 +357,27 @@ else
   POSTGRES_REASON="skipped by --no-datastores"
 fi
 
+# ---------------------------------------------------------------- 6. Express/Fastify route oracle
+# The real express/fastify the route tests load fixture apps with: a test-only package
+# (test/fixtures/routes-node), not a dependency of fks. Failure only skips those tests.
+ORACLE_DIR="$REPO_ROOT/test/fixtures/routes-node"
+ORACLE_STAMP="$ORACLE_DIR/node_modules/.fks-lock.sha256"
+if [ -f "$ORACLE_DIR/package-lock.json" ]; then
+  ORACLE_HASH="$(sha_of "$ORACLE_DIR/package-lock.json")"
+  if [ -f "$ORACLE_STAMP" ] && [ "$(cat "$ORACLE_STAMP")" = "$ORACLE_HASH" ]; then
+    ORACLE_STATE="cached"
+  elif (cd "$ORACLE_DIR" && npm ci --no-audit --no-fund --loglevel=error --cache "$FKS_CACHE/npm" >&2); then
+    echo "$ORACLE_HASH" >"$ORACLE_STAMP"
+    ORACLE_STATE="installed"
+  else
+    ORACLE_STATE="UNAVAILABLE (npm ci failed in $ORACLE_DIR; the Express/Fastify oracle tests skip)"
+    log "$ORACLE_STATE"
+  fi
+else
+  ORACLE_STATE="UNAVAILABLE (no $ORACLE_DIR/package-lock.json)"
+fi
+log "route oracle node_modules: $ORACLE_STATE"
+
 # ---------------------------------------------------------------- env file
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"

@@ -5,4 +5,5 @@ export const express: FrameworkAdapter = {
   language: "javascript",
   priority: 20,
   detect: (facts) => (facts.language === "javascript" || facts.language === "typescript" ? firstEvidence(facts, ["express"], ["express"]) : undefined),
+  routes: { language: "javascript", load: async () => [(await import("./express/routes.js")).expressRoutes] },
 };

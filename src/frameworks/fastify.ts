@@ -5,4 +5,5 @@ export const fastify: FrameworkAdapter = {
   language: "javascript",
   priority: 25,
   detect: (facts) => (facts.language === "javascript" || facts.language === "typescript" ? firstEvidence(facts, ["fastify"], ["fastify"]) : undefined),
+  routes: { language: "javascript", load: async () => [(await import("./fastify/routes.js")).fastifyRoutes] },
 };

@@ -21,6 +21,8 @@ export interface RouteEntry {
   handler: string;
   file: string;
   line: number;
+  /** Fastify: a "/" route under a prefix also answers the bare prefix ("/v1" as well as "/v1/"). */
+  alsoBare?: boolean;
 }
 
 export interface IncludeEntry {
@@ -144,6 +146,7 @@ export function flatten(root: Container, orphanOf?: string): FlatRoute[] {
     const base = joinPath(c.join, outer, ownPrefix);
     for (const e of entries) {
       if (e.t === "route") {
+        if (e.alsoBare && !isEmpty(base)) out.push({ methods: e.methods, path: base, handler: e.handler, file: e.file, line: e.line, framework: c.framework, via, orphanOf });
         out.push({ methods: e.methods, path: joinPath(c.join, base, e.path), handler: e.handler, file: e.file, line: e.line, framework: c.framework, via, orphanOf });
       } else if (e.child) {
         const childPrefix = e.replacesChildPrefix ? [] : e.child.prefix;

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "./helpers.js";
-import { venvPython } from "./python.js";
+import { pythonBin } from "../env/engines.js";
 
 /** `fks audit routes` as users run it: the built CLI on the example platform. */
 const platform = path.join(repoRoot, "examples", "platform");
@@ -39,7 +39,7 @@ describe("fks audit routes examples/platform", () => {
   ])("%s equals the route table of the imported app", (svc, dir, target, kind) => {
     let python: string;
     try {
-      python = venvPython();
+      python = pythonBin();
     } catch (e) {
       console.warn(`[routes e2e] oracle skipped: ${(e as Error).message}`);
       return;
@@ -228,5 +228,15 @@ describe("bad input", () => {
     const notes = out.findings.filter((f) => f.rule === "routes/skipped").map((f) => `${path.basename(f.file ?? "")}: ${f.message}`);
     expect(notes.some((n) => n.startsWith("blob.py: skipped: binary"))).toBe(true);
     expect(notes.some((n) => n.startsWith("huge.py: skipped: larger than"))).toBe(true);
+  });
+
+  it("shows the syntax error in the table as a warning at file:line, which --fail-on error does not fail", () => {
+    const r = fks(["audit", "routes", dir, "--fail-on", "error"]);
+    expect(r.code, r.err).toBe(0);
+    const row = r.out.split("\n").find((l) => l.includes("routes/parse-error"));
+    expect(row, r.out).toBeTruthy();
+    expect(row).toMatch(/^warning\b/);
+    expect(row).toMatch(/broken\.py:\d+/);
+    expect(row).toContain("syntax error");
   });
 });

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { venvPython } from "./python.js";
+import { pythonBin } from "../env/engines.js";
 import { cases, pair, staticRoutes } from "./helpers.js";
 
 /**
@@ -12,7 +12,7 @@ import { cases, pair, staticRoutes } from "./helpers.js";
 let python: string | undefined;
 let why = "";
 try {
-  python = venvPython();
+  python = pythonBin();
 } catch (e) {
   why = (e as Error).message;
 }

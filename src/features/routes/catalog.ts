@@ -5,7 +5,8 @@ import { FksError } from "../../errors.js";
 import { isDirectory, readTextSync } from "../../io/fs.js";
 import { walk } from "../../io/walk.js";
 import type { FlatRoute } from "../../frameworks/route-graph.js";
-import { extractPython, extractRust } from "./extract.js";
+import { isJsSource } from "../../lang/typescript/routes-parse.js";
+import { extractJs, extractPython, extractRust } from "./extract.js";
 import { renderPath } from "./normalize.js";
 
 export interface CatalogOptions {
@@ -45,7 +46,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   const rel = (f: string) => path.relative(opts.cwd, f) || ".";
   opts.onProgress?.({ phase: "walk" });
   // Discovery and the source walk both wait on the disk: run them side by side.
-  const accept = (n: string) => n.endsWith(".py") || n.endsWith(".rs");
+  const accept = (n: string) => n.endsWith(".py") || n.endsWith(".rs") || isJsSource(n);
   const [services, walked] = await Promise.all([findServices(opts, roots), walk(roots, { accept, maxBytes: MAX_BYTES })]);
   const outside = services.map((s) => s.dir).filter((d) => !roots.some((r) => d === r || d.startsWith(r + path.sep)));
   const more = outside.length ? await walk(outside, { accept, maxBytes: MAX_BYTES }) : { files: [], skipped: [] };
@@ -74,7 +75,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
 
   // The deepest service folder owns a file; files outside every service belong to their scan root.
   const owners = [...services].sort((a, b) => b.dir.length - a.dir.length);
-  const groups = new Map<string, { svc: Catalog["services"][number]; py: string[]; rs: string[] }>();
+  const groups = new Map<string, { svc: Catalog["services"][number]; py: string[]; rs: string[]; js: string[] }>();
   for (const f of readable) {
     let svc = owners.find((s) => f === s.dir || f.startsWith(s.dir + path.sep));
     if (!svc) {
@@ -82,20 +83,32 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
       svc = { name: path.basename(root), dir: root };
       if (!services.some((s) => s.dir === root)) services.push(svc);
     }
-    const g = groups.get(svc.dir) ?? { svc, py: [], rs: [] };
-    (f.endsWith(".py") ? g.py : g.rs).push(f);
+    const g = groups.get(svc.dir) ?? { svc, py: [], rs: [], js: [] };
+    (f.endsWith(".py") ? g.py : f.endsWith(".rs") ? g.rs : g.js).push(f);
     groups.set(svc.dir, g);
   }
 
   const routes: Route[] = [];
   let parsed = 0;
   for (const g of groups.values()) {
-    for (const [lang, list] of [["python", g.py], ["rust", g.rs]] as const) {
+    const before = routes.length;
+    for (const [lang, list] of [["python", g.py], ["rust", g.rs], ["js", g.js]] as const) {
       if (list.length === 0) continue;
-      const res = lang === "python" ? await extractPython(list, g.svc.dir, read) : await extractRust(list, crateDirOf(list[0]!, g.svc.dir), read);
+      const res =
+        lang === "python" ? await extractPython(list, g.svc.dir, read) : lang === "rust" ? await extractRust(list, crateDirOf(list[0]!, g.svc.dir), read) : await extractJs(list, read);
       parsed += res.parsed;
       for (const d of res.diagnostics) diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
       for (const r of res.routes) routes.push(...toRoutes(r, g.svc.name, rel));
+    }
+    if (routes.length === before && (g.svc.framework === "express" || g.svc.framework === "fastify")) {
+      diagnostics.push({
+        rule: "routes/none-found",
+        severity: "note",
+        message: `${g.svc.name} looks like ${g.svc.framework === "express" ? "an Express" : "a Fastify"} service but fks found no routes in it`,
+        file: rel(g.svc.dir),
+        service: g.svc.name,
+        hint: "routes registered dynamically (autoload, loops over files, decorators) are not followed; check that the app's entry file is under this folder",
+      });
     }
   }
   return {
@@ -130,7 +143,8 @@ function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Ro
     const route: Route = {
       service,
       framework: r.framework,
-      method: method.toUpperCase(),
+      // An unresolved method stays as written: `<process.env.METHOD>` names a variable, not a verb.
+      method: method.startsWith("<") ? method : method.toUpperCase(),
       path: p,
       handler: r.handler,
       file: rel(r.file),

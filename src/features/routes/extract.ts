@@ -6,6 +6,8 @@ import { indexFile, type RustIndex } from "../../lang/rust/items.js";
 import { FRAMEWORKS } from "../../frameworks/index.js";
 import { RustEvaluator, type RustKnowledge } from "../../lang/rust/eval.js";
 import { urlconfOf } from "../../frameworks/django/routes.js";
+import { JsEvaluator, type JsKnowledge } from "../../lang/typescript/routes-eval.js";
+import { jsParser } from "../../lang/typescript/routes-parse.js";
 import { collectContainers, entriesOf, flatten, type Container, type FlatRoute } from "../../frameworks/route-graph.js";
 
 export interface ExtractDiagnostic {
@@ -102,6 +104,29 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
     for (const fn of builders) if (!ev.evaluated.has(fn.node.id())) ev.run(fn);
   });
   return { routes: flattenAll(containers), diagnostics, parsed };
+}
+
+/** Tokens without which a JavaScript/TypeScript file neither creates nor mounts a route. */
+const JS_ROUTEISH = /express|fastify|Router\(|\.(get|post|put|patch|delete|all|use|route|register)\(/;
+
+const JS_FRAMEWORK_IMPORT = /(?:require\(\s*|from\s+|import\(\s*)["'](?:express|fastify)["']/;
+
+/** Routes of one service's JavaScript and TypeScript files (Express, Fastify). */
+export async function extractJs(files: string[], read: (f: string) => string): Promise<ExtractResult> {
+  // Front-end bundles and Django static files are JavaScript too: only a service that loads a
+  // server framework is evaluated, and only from the files that mention route calls.
+  if (!files.some((f) => JS_FRAMEWORK_IMPORT.test(read(f)))) return { routes: [], diagnostics: [], parsed: 0 };
+  const parse = await jsParser();
+  const knowledge: JsKnowledge[] = [];
+  for (const fw of FRAMEWORKS) {
+    if (fw.routes?.language === "javascript" || fw.routes?.language === "typescript") knowledge.push(...((await fw.routes.load()) as JsKnowledge[]));
+  }
+  const ev = new JsEvaluator(new Set(files), read, parse, knowledge);
+  const { containers } = collectContainers(() => {
+    for (const f of files) if (!f.endsWith(".min.js") && JS_ROUTEISH.test(read(f))) ev.load(f);
+    ev.runUncalledFactories(/\b(express|fastify|Fastify)\s*\(/);
+  });
+  return { routes: flattenAll(containers), diagnostics: ev.diagnostics, parsed: ev.parsedFiles };
 }
 
 /**

@@ -73,7 +73,12 @@ export function checkRoutes(routes: Route[], config: RouteRulesConfig | undefine
 
 function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
-  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
   return m;
 }
 
@@ -161,23 +166,68 @@ function duplicates(routes: Route[], emit: Emit): void {
   }
 }
 
-function matchesSegments(pattern: string[], target: string[]): boolean {
-  return pattern.length === target.length && pattern.every((s, i) => s === target[i] || (/^\{\w+\}$/.test(s) && target[i] !== "" && !/^\{\w+\}$/.test(target[i]!)));
+const isParam = (s: string) => s.length > 2 && s.startsWith("{") && s.endsWith("}") && /^\{\w+\}$/.test(s);
+
+/**
+ * Earlier parameter routes as a tree of segments: a lookup follows the literal segment and every
+ * parameter at each position, so shadowing costs the path's length, not the catalog's size.
+ * A parameter swallows any non-empty literal segment; a parameter only matches the same parameter.
+ */
+interface SegNode {
+  lit: Map<string, SegNode>;
+  params: Map<string, SegNode>;
+  /** The first route declared with exactly this path, and its declaration order. */
+  first?: { r: Route; order: number };
+}
+const segNode = (): SegNode => ({ lit: new Map(), params: new Map() });
+
+function insert(root: SegNode, segs: string[], r: Route, order: number): void {
+  let n = root;
+  for (const s of segs) {
+    const map = isParam(s) ? n.params : n.lit;
+    let next = map.get(s);
+    if (!next) map.set(s, (next = segNode()));
+    n = next;
+  }
+  n.first ??= { r, order };
+}
+
+function earliestMatch(root: SegNode, segs: string[], path: string): { r: Route; order: number } | undefined {
+  let best: { r: Route; order: number } | undefined;
+  const walk = (n: SegNode, i: number) => {
+    if (i === segs.length) {
+      if (n.first && n.first.r.path !== path && (!best || n.first.order < best.order)) best = n.first;
+      return;
+    }
+    const s = segs[i]!;
+    if (isParam(s)) {
+      const p = n.params.get(s);
+      if (p) walk(p, i + 1);
+      return;
+    }
+    const l = n.lit.get(s);
+    if (l) walk(l, i + 1);
+    if (s !== "") for (const p of n.params.values()) walk(p, i + 1);
+  };
+  walk(root, 0);
+  return best;
 }
 
 function shadowing(routes: Route[], emit: Emit): void {
-  // Only routes with a parameter can shadow, and only routes with as many segments:
-  // bucket the earlier parameter routes by method and length instead of comparing all pairs.
-  const earlier = new Map<string, Array<{ r: Route; segs: string[] }>>();
+  // Only routes with a parameter can shadow; they are indexed by method as they are declared.
+  const earlier = new Map<string, SegNode>();
+  let order = 0;
   for (const later of routes.filter((r) => FIRST_MATCH.has(r.framework))) {
     const segs = later.path.split("/");
-    const hit = [...(earlier.get(`${later.method} ${segs.length}`) ?? []), ...(earlier.get(`ANY ${segs.length}`) ?? [])].find(
-      (e) => e.r.path !== later.path && matchesSegments(e.segs, segs),
-    );
+    const own = earlier.get(later.method);
+    const any = later.method === "ANY" ? undefined : earlier.get("ANY");
+    // The method's own routes are consulted before ANY routes, as the original order of checks did.
+    const hit = (own && earliestMatch(own, segs, later.path)) ?? (any && earliestMatch(any, segs, later.path));
     if (hit) emit("route-shadowed", later, `${where(later)} is shadowed by ${where(hit.r)} declared before it (${hit.r.file}:${hit.r.line})`, `declare ${later.path} before ${hit.r.path}`);
     if (later.path.includes("{")) {
-      const key = `${later.method} ${segs.length}`;
-      earlier.set(key, [...(earlier.get(key) ?? []), { r: later, segs }]);
+      let root = earlier.get(later.method);
+      if (!root) earlier.set(later.method, (root = segNode()));
+      insert(root, segs, later, order++);
     }
   }
 }
@@ -198,7 +248,9 @@ function overlap(routes: Route[], emit: Emit): void {
   for (const r of routes) {
     if (r.method === "ANY" || HEALTHY.test(r.path)) continue;
     const key = `${r.method} ${r.path}`;
-    owners.set(key, [...(owners.get(key) ?? []), r]);
+    const list = owners.get(key);
+    if (list) list.push(r);
+    else owners.set(key, [r]);
   }
   for (const [key, rs] of owners) {
     const services = [...new Set(rs.map((r) => r.service))];
@@ -214,7 +266,9 @@ function nearOverlap(routes: Route[], emit: Emit): void {
   for (const r of routes) {
     if (r.method === "ANY") continue;
     const key = `${r.method} ${shapeOf(r.path).replace(/\/$/, "")}`;
-    byShape.set(key, [...(byShape.get(key) ?? []), r]);
+    const list = byShape.get(key);
+    if (list) list.push(r);
+    else byShape.set(key, [r]);
   }
   for (const rs of byShape.values()) {
     const distinct = [...new Map(rs.map((r) => [r.path, r])).values()];

@@ -4,6 +4,9 @@ import { firstSyntaxError } from "./ast-grep.js";
 import { NONE, UNKNOWN, describe, type Binding, type PyModule, type PyValue, type Scope } from "./values.js";
 
 /** One call as the knowledge of a framework sees it. */
+/** A quoted literal without prefix (f, r, b), escapes or newlines: its value is its text. */
+const SIMPLE_STRING = /^(["'])([^"'\\\n]*)\1$/;
+
 export interface PyCall {
   args: PyValue[];
   kw: Map<string, PyValue>;
@@ -562,10 +565,14 @@ export class Interpreter {
   }
 
   private evalString(node: SgNode, scope: Scope): PyValue {
-    const start = node.children()[0]?.text() ?? "";
+    // Most strings are plain literals: one read of the text instead of a walk over the children.
+    const simple = SIMPLE_STRING.exec(node.text());
+    if (simple) return { k: "str", v: simple[2]! };
+    const children = node.children();
+    const start = children[0]?.text() ?? "";
     const raw = /r/i.test(start);
     let out = "";
-    for (const c of node.children()) {
+    for (const c of children) {
       const k = c.kind();
       if (k === "string_content") out += raw ? c.text() : unescape(c.text());
       else if (k === "escape_sequence") out += raw ? c.text() : unescape(c.text());
@@ -634,7 +641,19 @@ export class Interpreter {
   }
 
   private buildCall(node: SgNode, scope: Scope): PyCall {
-    const call: PyCall = { args: [], kw: new Map(), argText: [], kwText: new Map(), file: this.file, line: node.range().start.line + 1, text: node.text() };
+    // The call's text is needed only for messages and names: read from the tree on demand.
+    let text: string | undefined;
+    const call: PyCall = {
+      args: [],
+      kw: new Map(),
+      argText: [],
+      kwText: new Map(),
+      file: this.file,
+      line: node.range().start.line + 1,
+      get text() {
+        return (text ??= node.text());
+      },
+    };
     for (const a of node.field("arguments")?.children() ?? []) {
       if (!a.isNamed() || a.kind() === "comment") continue;
       if (a.kind() === "keyword_argument") {

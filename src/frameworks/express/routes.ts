@@ -1,0 +1,101 @@
+import type { SgNode } from "@ast-grep/napi";
+import type { JsCall, JsEvaluator, JsKnowledge, JsValue } from "../../lang/typescript/routes-eval.js";
+import { newContainer, type Container, type PathExpr } from "../route-graph.js";
+
+/** Methods that declare a route on an app, a router or a `route(path)` builder. */
+const METHODS = new Set(["get", "post", "put", "patch", "delete", "options", "head", "all", "trace", "search", "query"]);
+
+const value = (c: Container): JsValue => ({ k: "x", tag: "express", data: c });
+const methodOf = (m: string) => (m === "all" ? "ANY" : m.toUpperCase());
+
+/** Short name of a handler argument: the identifier, the named function, or "anonymous". */
+export function handlerName(node: SgNode | undefined): string {
+  if (!node) return "?";
+  const k = node.kind();
+  if (k === "arrow_function" || k === "function_expression" || k === "function") return node.field("name")?.text() ?? "anonymous";
+  const t = node.text().replace(/\s+/g, " ");
+  return t.length > 60 ? t.slice(0, 57) + "..." : t;
+}
+
+/** A path argument: one string, several (an array), or the unresolved expression. */
+export function pathsOf(node: SgNode | undefined, call: JsCall, ev: JsEvaluator): PathExpr[] {
+  if (!node) return [[]];
+  const v = ev.eval(node, call.scope, call.mod);
+  if (v.k === "str") return [[{ s: v.v }]];
+  if (v.k === "arr" && v.items.length && v.items.every((i) => i.k === "str")) return v.items.map((i) => [{ s: (i as { v: string }).v }]);
+  return [[{ u: node.text() }]];
+}
+
+function isPathLike(v: JsValue): boolean {
+  return v.k === "str" || (v.k === "arr" && v.items.length > 0 && v.items.every((i) => i.k === "str"));
+}
+
+/**
+ * Express 4/5: `express()`, `express.Router()` / `Router()`, `app.METHOD(path, ...handlers)`,
+ * `app.route(path).get(h).post(h2)`, and `app.use([prefix], ...routers)` at any depth.
+ */
+export const expressRoutes: JsKnowledge = {
+  pkgCall(pkg, call) {
+    if (pkg.name !== "express") return undefined;
+    const p = pkg.path.filter((x) => x !== "default" && x !== "*").join(".");
+    const file = call.mod.file;
+    if (p === "") return value(newContainer({ framework: "express", kind: "app", join: "axum", name: "express()", file, line: call.line, prefix: [] }));
+    if (p === "Router") return value(newContainer({ framework: "express", kind: "router", join: "axum", name: "Router()", file, line: call.line, prefix: [] }));
+    return undefined;
+  },
+  method(recv, name, call, ev) {
+    if (recv.k !== "x") return undefined;
+    if (recv.tag === "express-route") {
+      const r = recv.data as { c: Container; paths: PathExpr[] };
+      if (METHODS.has(name)) addRoutes(r.c, r.paths, name, call);
+      return recv;
+    }
+    if (recv.tag !== "express") return undefined;
+    const c = recv.data as Container;
+    if (name === "route") return { k: "x", tag: "express-route", data: { c, paths: pathsOf(call.args[0], call, ev) } };
+    if (name === "use") return use(c, recv, call, ev);
+    // `app.get("title")` reads a setting: a route needs a handler after the path.
+    if (METHODS.has(name) && call.args.length >= 2) addRoutes(c, pathsOf(call.args[0], call, ev), name, call);
+    return recv;
+  },
+};
+
+function addRoutes(c: Container, paths: PathExpr[], method: string, call: JsCall): void {
+  const handler = handlerName(call.args[call.args.length - 1]);
+  for (const path of paths) c.entries.push({ t: "route", methods: [methodOf(method)], path, handler, file: call.mod.file, line: call.line });
+}
+
+function use(c: Container, recv: JsValue, call: JsCall, ev: JsEvaluator): JsValue {
+  const args = call.args;
+  const first = args[0] ? ev.eval(args[0], call.scope, call.mod) : undefined;
+  const hasPath = !!first && (isPathLike(first) || (args.length > 1 && first.k === "unk" && !first.local && !/\(/.test(args[0]!.text()) && /path|prefix|url|base|route/i.test(args[0]!.text())));
+  // Express drops a mount path's trailing slash: use("/", r) and use("/api/", r) mount at "" and "/api".
+  const prefixes = (hasPath ? pathsOf(args[0], call, ev) : [[]]).map((p) => p.map((x) => ("s" in x ? { s: x.s.replace(/\/+$/, "") } : x)));
+  const rest = hasPath ? args.slice(1) : args;
+  const values: Array<{ v: JsValue; node: SgNode }> = [];
+  for (const a of rest) {
+    const v = ev.eval(a, call.scope, call.mod);
+    if (v.k === "arr") v.items.forEach((i) => values.push({ v: i, node: a }));
+    else values.push({ v, node: a });
+  }
+  for (const { v, node } of values) {
+    for (const prefix of prefixes) {
+      if (v.k === "x" && v.tag === "express") {
+        const child = v.data as Container;
+        child.included = true;
+        c.entries.push({ t: "include", child, prefix, file: call.mod.file, line: call.line });
+      } else if (v.k === "unk" && looksLikeRouter(node, v)) {
+        // A router fks could not follow (a missing module, a factory in a package): shown, not guessed.
+        c.entries.push({ t: "include", unresolved: node.text(), prefix, file: call.mod.file, line: call.line });
+      }
+    }
+  }
+  return recv;
+}
+
+/** Middleware (`cors()`, `express.json()`, `auth`) is not a router; names and local imports that look like one are. */
+function looksLikeRouter(node: SgNode, v: Extract<JsValue, { k: "unk" }>): boolean {
+  if (v.local) return true;
+  if (node.kind() === "call_expression") return /rout|api|controller/i.test(node.field("function")?.text() ?? "");
+  return !!v.local || /rout|api|controller/i.test(node.text());
+}

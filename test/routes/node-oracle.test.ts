@@ -1,0 +1,41 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { cases, pair, repoRoot, staticRoutes } from "./helpers.js";
+
+/**
+ * The runtime oracle for Express and Fastify: each fixture app is loaded with the real framework
+ * (test/fixtures/routes-node, installed by scripts/env/setup.sh, not a dependency of fks) and its
+ * route table dumped by test/routes/oracle-node.mjs; the static catalog must list the same routes.
+ */
+const modules = path.join(repoRoot, "test", "fixtures", "routes-node", "node_modules");
+const missing = ["express", "fastify"].filter((p) => !existsSync(path.join(modules, p, "package.json")));
+const why = missing.length ? `${missing.join(", ")} not installed in ${path.relative(repoRoot, modules)}: run \`bash scripts/env/setup.sh\`` : "";
+const JS = cases().filter((c) => c.kind === "express" || c.kind === "fastify");
+
+describe("static catalog equals the Express/Fastify runtime route table", () => {
+  it("has enough fixtures for both frameworks", () => {
+    expect(JS.filter((c) => c.kind === "express").length).toBeGreaterThanOrEqual(6);
+    expect(JS.filter((c) => c.kind === "fastify").length).toBeGreaterThanOrEqual(4);
+  });
+  if (why) {
+    it.skip(`Node oracle skipped: ${why}`, () => {});
+    console.warn(`[routes node oracle] skipped: ${why}`);
+    return;
+  }
+  for (const c of JS) {
+    it(`${c.name} (${c.kind})`, async () => {
+      const res = spawnSync(process.execPath, [path.join(import.meta.dirname, "oracle-node.mjs"), c.kind, c.dir, c.target!], {
+        encoding: "utf8",
+        env: { ...process.env, NODE_PATH: modules, FKS_ORACLE_NODE_MODULES: modules },
+      });
+      expect(res.status, res.stderr).toBe(0);
+      const real = (JSON.parse(res.stdout) as Array<[string, string]>).map(([method, p]) => `${method} ${p}`).sort();
+      expect(real.length, "the oracle found no routes: the fixture does not exercise anything").toBeGreaterThan(0);
+      const { routes } = await staticRoutes(c.dir);
+      expect(routes.filter((r) => r.unresolved), "no route of an oracle fixture may stay unresolved").toEqual([]);
+      expect(routes.map(pair).sort()).toEqual(real);
+    });
+  }
+});
