@@ -31,6 +31,8 @@ export interface Route {
   via: Array<{ prefix: string; file: string; line: number }>;
   unresolved?: boolean;
   expression?: string;
+  /** The application object the route belongs to (file:line); a folder of examples or tests holds many. */
+  app?: string;
 }
 
 /** A planned change to one file; applying is atomic, and --dry-run renders the same list as diffs. */

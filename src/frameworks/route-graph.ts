@@ -131,6 +131,8 @@ export interface FlatRoute {
   via: Array<{ prefix: PathExpr; file: string; line: number }>;
   /** Set when the route hangs off a container that no resolved app includes. */
   orphanOf?: string;
+  /** The application (or orphan router) the route was reached from, as file:line. */
+  app?: string;
   unresolvedInclude?: string;
 }
 
@@ -169,5 +171,7 @@ export function flatten(root: Container, orphanOf?: string): FlatRoute[] {
     stack.delete(c.id);
   };
   visit(root, [], root.prefix.length ? [{ prefix: root.prefix, file: root.file, line: root.line }] : [], root.prefix);
+  const app = `${root.file}:${root.line}`;
+  for (const r of out) r.app = app;
   return out;
 }

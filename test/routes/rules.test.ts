@@ -108,3 +108,21 @@ describe("nginx gateway", () => {
     expect(out).toContain("# conflict: /api/orders is served by a and b; routed to a");
   });
 });
+
+describe("duplicates and shadowing are judged per application", () => {
+  it("two apps in one folder may declare the same route; the same app may not", async () => {
+    const { tempTree } = await import("../helpers.js");
+    const { auditRoutes } = await import("../../src/features/routes/index.js");
+    const app = (extra = "") =>
+      `from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/items/{item_id}")\ndef one(item_id: int):\n    return {}\n\n@app.get("/items/latest")\ndef two():\n    return {}\n${extra}`;
+    const dir = tempTree({
+      "examples/first.py": app(),
+      "examples/second.py": app('\n@app.get("/items/latest")\ndef three():\n    return {}\n'),
+    });
+    const res = await auditRoutes({ cwd: dir, paths: ["examples"] });
+    const rules = (id: string) => res.findings.filter((f) => f.rule === id).map((f) => `${f.file}:${f.line}`);
+    expect(rules("route-duplicate")).toEqual(["examples/second.py:12"]);
+    expect(rules("route-shadowed").sort()).toEqual(["examples/first.py:8", "examples/second.py:8", "examples/second.py:12"].sort());
+    expect(new Set(res.routes.map((r) => r.app))).toEqual(new Set(["examples/first.py:2", "examples/second.py:2"]));
+  });
+});

@@ -126,7 +126,7 @@ async function findServices(opts: CatalogOptions, roots: string[]): Promise<Cata
   const { discover } = await import("../discover/index.js");
   const res = await discover({ paths: roots, cwd: opts.cwd, config: opts.config, configDir: opts.configDir });
   return res.services
-    .filter((s: ServiceRecord) => !!s.path && isDirectory(s.path))
+    .filter((s: ServiceRecord) => !!s.path && isDirectory(path.resolve(opts.cwd, s.path)))
     .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework, port: s.port }));
 }
 
@@ -151,6 +151,7 @@ function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Ro
       line: r.line,
       via: r.via.map((v) => ({ prefix: renderPath(v.prefix).path, file: rel(v.file), line: v.line })),
     };
+    if (r.app) route.app = rel(r.app.slice(0, r.app.lastIndexOf(":"))) + r.app.slice(r.app.lastIndexOf(":"));
     if (expression || method.startsWith("<")) {
       route.unresolved = true;
       route.expression = expression ?? method;

@@ -59,8 +59,12 @@ export function checkRoutes(routes: Route[], config: RouteRulesConfig | undefine
     versionPrefix(rs, opt<string>("route-version-prefix", "policy") ?? "consistent", emit);
     trailingSlash(rs, opt<string>("route-trailing-slash", "style") ?? "consistent", emit);
     verbs(rs, opt<string[]>("route-verb-in-path", "verbs") ?? DEFAULT_VERBS, emit);
-    duplicates(rs, emit);
-    shadowing(rs, emit);
+    // Duplicates and shadowing happen inside one application; a folder of many small apps
+    // (examples, tests) declares the same path in each of them legitimately.
+    for (const appRoutes of group(rs, (r) => r.app ?? "").values()) {
+      duplicates(appRoutes, emit);
+      shadowing(appRoutes, emit);
+    }
     health(svc, rs, routes.filter((r) => r.service === svc), ctx, emit);
   }
   overlap(resolved, emit);
