@@ -41,6 +41,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   const rsFiles: string[] = [];
   const statOf = new Map<string, { size: number; mtimeMs: number }>();
   const all = new Set(files);
+  const owned = projectOwnership();
   files.forEach((f, i) => {
     if (exclude.length > 0 && !keep(relPosix(root, f))) return;
     statOf.set(f, stats![i]!);
@@ -48,8 +49,9 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
       // A stub next to its module describes the same module.
       if (f.endsWith(".pyi") && all.has(f.slice(0, -1))) return;
       pyFiles.push(f);
-    } else if (RS.test(f)) rsFiles.push(f);
-    else tsFiles.push(f);
+    } else if (RS.test(f)) {
+      if (owned(f, RUST_MARKERS)) rsFiles.push(f);
+    } else if (owned(f, JS_MARKERS) && !VENDORED_JS.test(relPosix(root, f))) tsFiles.push(f);
   });
 
   const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDirFor(opts.env ?? {}));
@@ -150,4 +152,28 @@ function isPackageDir(dir: string): boolean {
 function isPyScan(v: unknown): v is PyScan {
   const s = v as PyScan;
   return !!s && Array.isArray(s.imports) && Array.isArray(s.errors) && Array.isArray(s.callStrings) && Array.isArray(s.assignStrings) && typeof s.loc === "number";
+}
+
+const JS_MARKERS = ["package.json", "tsconfig.json", "jsconfig.json", "deno.json"];
+const RUST_MARKERS = ["Cargo.toml"];
+/** Served assets and vendored copies: a Python app's static/admin/js is not part of any module graph. */
+const VENDORED_JS = /(^|\/)(static|staticfiles|templates|vendor|third_party|bower_components|public\/js)\//;
+
+/**
+ * JavaScript and Rust files count only inside a project of their language (a package.json or
+ * Cargo.toml at or above them), so scripts shipped as assets of a Python monolith stay out.
+ */
+function projectOwnership(): (file: string, markers: string[]) => boolean {
+  const memo = new Map<string, boolean>();
+  const has = (dir: string, markers: string[]): boolean => {
+    const key = `${markers[0]}\0${dir}`;
+    let v = memo.get(key);
+    if (v === undefined) {
+      const parent = path.dirname(dir);
+      v = markers.some((m) => isFile(path.join(dir, m))) || (parent !== dir && has(parent, markers));
+      memo.set(key, v);
+    }
+    return v;
+  };
+  return (file, markers) => has(path.dirname(file), markers);
 }

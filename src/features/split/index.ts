@@ -74,11 +74,21 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
   return { ...base, candidates, partition, plan };
 }
 
-/** The shallowest depth at which the code falls into at least two packages. */
+/**
+ * The shallowest depth at which the code falls into at least two packages and no package holds
+ * nearly everything (a lone stray module beside one huge package is no partition to measure).
+ */
 function autoDepth(modules: Array<{ segments: string[] }>): number {
+  let fallback: number | undefined;
   for (let d = 1; d <= 6; d++) {
-    const pk = new Set(modules.map((m) => packageOf(m, d)));
-    if (pk.size >= 2) return d;
+    const sizes = new Map<string, number>();
+    for (const m of modules) {
+      const p = packageOf(m, d);
+      sizes.set(p, (sizes.get(p) ?? 0) + 1);
+    }
+    if (sizes.size < 2) continue;
+    fallback ??= d;
+    if (Math.max(...sizes.values()) <= 0.8 * modules.length) return d;
   }
-  return 1;
+  return fallback ?? 1;
 }
