@@ -1,15 +1,13 @@
-import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { COMMANDS } from "./commands/index.js";
 import { ConfigError, EXIT_USAGE, FksError, formatConfigIssue } from "./errors.js";
+import { VERSION } from "./version.js";
 
-const require = createRequire(import.meta.url);
-const { version } = require("../package.json") as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command("fks")
     .description("Make a pile of microservices healthy, observable and well-cut.")
-    .version(version, "-V, --version")
+    .version(VERSION, "-V, --version")
     .option("-c, --config <file>", "fks.yaml to use (default: ./fks.yaml if present)")
     .option("-C, --cwd <dir>", "run as if started in this folder")
     .addOption(new Option("-f, --format <format>", "output format: table, json, … (each command lists its own)").env("FKS_FORMAT"))

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { Command, Option } from "commander";
 import type { Route } from "../model.js";
-import { EXIT_FINDINGS, EXIT_OK, FksError } from "../errors.js";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FksError } from "../errors.js";
+import { VERSION } from "../version.js";
 import { act, config, formatOf, globals, warn, write } from "./context.js";
 import { progress } from "./progress.js";
 
@@ -97,10 +98,13 @@ Rules and their severities: the rules: section of fks.yaml, e.g.
       else if (format === "json") write(report.routesJson(res));
       else {
         const { renderFindings } = await import("../report/findings.js");
-        const tool = { name: "fks", version: "0.1.0", rules: routes.ROUTE_RULES.map((r) => ({ id: r.id, description: `${r.description} (${r.matches})` })) };
+        const tool = { name: "fks", version: VERSION, rules: routes.ROUTE_RULES.map((r) => ({ id: r.id, description: `${r.description} (${r.matches})` })) };
         write(renderFindings(res.findings, format, { color: g.color, tool, suite: "fks audit routes", extra: {} }));
       }
-      if (res.routes.length === 0) warn(`no routes found in ${res.roots.map((r) => path.relative(g.cwd, r) || ".").join(", ")} — fks reads FastAPI, Starlette, Flask, Django/DRF, axum, actix-web, Express and Fastify code`);
+      if (res.routes.length === 0) {
+        warn(`no routes found in ${res.roots.map((r) => path.relative(g.cwd, r) || ".").join(", ")} — fks reads FastAPI, Starlette, Flask, Django/DRF, axum, actix-web, Express and Fastify code`);
+        if (res.services.length === 0) return EXIT_USAGE;
+      }
       return exitCode(flags.failOn, res);
     }));
 }

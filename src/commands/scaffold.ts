@@ -1,11 +1,10 @@
-import { createRequire } from "node:module";
 import { Option, type Command } from "commander";
 import { EXIT_FINDINGS, EXIT_OK, FksError } from "../errors.js";
+import { VERSION } from "../version.js";
 import type { Severity } from "../model.js";
 import { act, config, formatOf, globals, warn, write } from "./context.js";
 import { progress } from "./progress.js";
 
-const require = createRequire(import.meta.url);
 
 export function register(program: Command): void {
   const scaffold = program
@@ -54,9 +53,8 @@ Formats with --check: table, json, sarif, junit, github.`,
         timing: { interval: opts.interval, timeout: opts.timeout, startPeriod: opts.startPeriod, retries: opts.failureThreshold },
       }).finally(() => spin.stop());
       const findings = await import("../report/findings.js");
-      const { version } = require("../../package.json") as { version: string };
       const render = (list: typeof res.findings) =>
-        findings.renderFindings(list, format, { color: g.color, tool: { name: "fks scaffold health", version, rules: res.rules.map((r) => ({ id: r.id, description: r.description, matches: r.matches })) }, suite: "fks scaffold health", extra: { services: res.services } });
+        findings.renderFindings(list, format, { color: g.color, tool: { name: "fks scaffold health", version: VERSION, rules: res.rules.map((r) => ({ id: r.id, description: r.description, matches: r.matches })) }, suite: "fks scaffold health", extra: { services: res.services } });
       if (opts.check) {
         write(render(res.findings));
         return findings.reaches(res.findings, opts.failOn ?? res.settings.failOn) ? EXIT_FINDINGS : EXIT_OK;

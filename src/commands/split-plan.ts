@@ -1,7 +1,7 @@
 import path from "node:path";
-import { createRequire } from "node:module";
 import { Option, type Command } from "commander";
 import { EXIT_FINDINGS, EXIT_OK, FksError } from "../errors.js";
+import { VERSION } from "../version.js";
 import { act, config, formatOf, globals, warn, write } from "./context.js";
 import { progress } from "./progress.js";
 
@@ -80,9 +80,7 @@ Examples:
         const { checkContracts } = await import("../features/split/contracts.js");
         const display = (rel: string) => path.relative(g.cwd, path.join(result.root, rel)) || rel;
         const checked = checkContracts(result.graph, contracts, display);
-        const require = createRequire(import.meta.url);
-        const { version } = require("../../package.json") as { version: string };
-        await emit(renderFindings(checked.findings, format, { color: g.color, tool: { name: "fks", version }, suite: "split-plan contracts", extra: { contracts: checked.contracts } }), flags);
+        await emit(renderFindings(checked.findings, format, { color: g.color, tool: { name: "fks", version: VERSION }, suite: "split-plan contracts", extra: { contracts: checked.contracts } }), flags);
         return reaches(checked.findings, "error") ? EXIT_FINDINGS : EXIT_OK;
       }
       const { SPLIT_FORMATS } = await import("../report/split.js");

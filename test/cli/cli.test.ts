@@ -45,11 +45,15 @@ describe("fks CLI", () => {
     expect(p.stderr).toMatch(/path not found or not a folder: does\/not\/exist — /);
   });
 
-  it("exits 2 with a hint when a folder holds no services", () => {
+  it("every command exits 2 with a one-line hint when a folder holds nothing to work on", () => {
     const dir = tempTree({ "notes.txt": "nothing here\n" });
-    const r = fks(["services", "."], { cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/no services found/);
+    for (const args of [["services", "."], ["scaffold", "health", "--check", "."], ["scaffold", "health", "."], ["audit", "routes", "."], ["split-plan", "."], ["ping", "--all"]]) {
+      const r = fks(args, { cwd: dir });
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n").filter((l) => l.trim()), args.join(" ")).toHaveLength(1);
+      expect(r.stderr, args.join(" ")).toMatch(/ — /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 
   it("init writes a commented fks.yaml that loads back, refuses to overwrite, and --dry-run writes nothing", () => {

@@ -94,7 +94,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
       ev.dockerfiles.set(f, parsed.info);
     }
   }
-  ev.projects = analyzeProjects(files.filter((f) => isMarker(path.basename(f)) || isSourceFile(path.basename(f))), read, rel);
+  ev.projects = analyzeProjects(files.filter((f) => isMarker(path.basename(f)) || isSourceFile(path.basename(f))), read, rel, scanRoots);
 
   opts.onProgress?.({ phase: "merge", files: files.length });
   const { services, dependencies } = buildRecords(ev, { cwd: opts.cwd, base, config: opts.config, rel });

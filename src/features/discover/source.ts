@@ -38,8 +38,9 @@ export function isSourceFile(name: string): boolean {
  * Groups files into projects (the deepest folder with a marker owns a file) and reads
  * language, framework, infrastructure clients, a listening port and health routes from them.
  */
-export function analyzeProjects(files: string[], read: (f: string) => string, rel: (f: string) => string): SourceProject[] {
-  const projectDirs = new Set<string>();
+export function analyzeProjects(files: string[], read: (f: string) => string, rel: (f: string) => string, roots: string[] = []): SourceProject[] {
+  // A folder the user names is a project even without a manifest (a service inside a larger repo).
+  const projectDirs = new Set<string>(roots);
   for (const f of files) if (isMarker(path.basename(f))) projectDirs.add(path.dirname(f));
   const owner = (f: string): string | undefined => {
     for (let d = path.dirname(f); ; d = path.dirname(d)) {

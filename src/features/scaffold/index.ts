@@ -66,6 +66,9 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     records = records.filter((r) => r.name === opts.service);
     if (!records.length) throw new FksError(`no service named "${opts.service}"`, { hint: `known services: ${found.services.map((r) => r.name).join(", ") || "none"}` });
   }
+  if (!records.length) {
+    throw new FksError(`no services found in ${found.roots.join(", ")}`, { hint: "point fks at the folders that hold your services, or list them in fks.yaml" });
+  }
   // The route catalog knows which paths the code serves; a service it cannot read falls back to discovery's evidence.
   opts.onProgress?.("reading routes");
   const catalog = await buildCatalog({ paths: opts.paths, cwd: opts.cwd, config: opts.config, configDir: opts.configDir }).catch((e: unknown) => {
