@@ -9,7 +9,7 @@ export function guardFindings(guards: ProbeGuard[], service: string, rel: (f: st
     const what = g.kind === "rate" ? "rate-limits" : "authenticates";
     return {
       rule: rule.id,
-      severity: g.unsure ? "note" : rule.severity,
+      severity: g.unsure || g.avoided ? "note" : rule.severity,
       service,
       file: rel(g.file),
       line: g.line,

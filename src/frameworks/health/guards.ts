@@ -17,7 +17,7 @@ export interface ProbeGuard {
   unsure?: string;
 }
 
-const AUTH = /auth|jwt|token|oauth|bearer|login|session_?required|api_?key|permission|credential/i;
+const AUTH = /auth|validaterequestheader|jwt|token|oauth|bearer|login|session_?required|api_?key|permission|credential/i;
 const RATE = /rate_?limit|throttl|limiter|governor|slowapi/i;
 
 /** A guard's kind from its name, or undefined when the name says neither. */
