@@ -90,9 +90,13 @@ function probeViews(ctx: HealthContext, defs: PyDef[]): Array<{ path: string; de
   const out: Array<{ path: string; def: PyDef; urlLine: string; drf: boolean }> = [];
   for (const r of ctx.probeRoutes ?? []) {
     const name = /^[\w.]*?(\w+)(\.as_view)?$/.exec(r.handler.replace(/\(.*$/, ""))?.[1];
-    const def = defs.find((d) => d.name === name && d.file !== r.file) ?? defs.find((d) => d.name === name);
+    // The view the URLconf names: defined in it, else in a module it imports, else any of that name.
+    const named = defs.filter((d) => d.name === name);
+    const urls = ctx.read(r.file);
+    const stem = (f: string) => (path.basename(f) === "__init__.py" ? path.basename(path.dirname(f)) : path.basename(f, ".py"));
+    const def = named.find((d) => d.file === r.file) ?? named.find((d) => new RegExp(`\\b${stem(d.file)}\\b`).test(urls)) ?? named[0];
     if (!def) continue;
-    const urlLine = ctx.read(r.file).split(/\r?\n/)[r.line - 1] ?? "";
+    const urlLine = urls.split(/\r?\n/)[r.line - 1] ?? "";
     const drf = def.decorators.some((x) => /api_view/.test(x)) || /^class\s+\w+\s*\([^)]*(APIView|ViewSet|GenericAPIView)/m.test(def.text);
     out.push({ path: r.path, def, urlLine, drf });
   }
