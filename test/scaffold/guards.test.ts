@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { httpRequest, pythonBin, startProcess, type StartedProcess } from "../env/engines.js";
-import { fks, removeTree, ROOT } from "../helpers.js";
+import { fks, removeTree, ROOT, tempTree } from "../helpers.js";
 
 const FIXTURES = path.join(ROOT, "test/fixtures/scaffold");
 const made: string[] = [];
@@ -115,6 +115,22 @@ describe("FastAPI: app-wide dependency and auth middleware", () => {
     expect(by("Limiter(")!.hint).toContain("@limiter.exempt");
     expect(by("throttle")!.rule).toBe("health/probe-rate-limited");
     expect(by("throttle")!.message).toMatch(/rate-limits \/ready:/);
+  });
+});
+
+describe("FastAPI: dependencies on the routers a hand-written probe is served through", () => {
+  it("reports the APIRouter's and the include_router's dependencies at their lines (from the route catalog's prefix chain)", () => {
+    const dir = tempTree({
+      "svc/requirements.txt": "fastapi\n",
+      "svc/app/__init__.py": "",
+      "svc/app/security.py": "def verify_jwt():\n    return None\n",
+      "svc/app/probes.py": 'from fastapi import APIRouter, Depends\n\nfrom app.security import verify_jwt\n\nrouter = APIRouter(dependencies=[Depends(verify_jwt)])\n\n\n@router.get("/live")\ndef live():\n    return {"status": "pass"}\n',
+      "svc/app/main.py": 'from fastapi import Depends, FastAPI\n\nfrom app import probes\nfrom app.security import verify_jwt\n\napp = FastAPI()\napp.include_router(probes.router, dependencies=[Depends(verify_jwt)])\n',
+    });
+    made.push(dir);
+    const found = guards(check(path.join(dir, "svc")).findings);
+    expect(found.map((f) => [path.basename(f.file!), f.line, f.severity]).sort()).toEqual([["main.py", 7, "error"], ["probes.py", 5, "error"]]);
+    expect(found.every((f) => /verify_jwt authenticates \/live:/.test(f.message))).toBe(true);
   });
 });
 
