@@ -2,7 +2,7 @@ import path from "node:path";
 import { buildCatalog } from "../routes/catalog.js";
 import { servesFromCatalog } from "./served.js";
 import type { Document } from "yaml";
-import type { FileEdit, Finding } from "../../model.js";
+import type { FileEdit, Finding, Route } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
 import { scaffoldHealthSettings, type ScaffoldHealthSettings } from "../../config/scaffold.js";
 import { FksError } from "../../errors.js";
@@ -13,6 +13,7 @@ import { walk } from "../../io/walk.js";
 import { parseYaml } from "../../lang/yaml/parse.js";
 import { discover } from "../discover/index.js";
 import { dependencyChecks } from "./checks.js";
+import { guardFindings } from "./guards.js";
 import { planCompose, type ComposeEntry } from "./compose.js";
 import { declaredDeps } from "./deps.js";
 import { planDockerfile, type DockerfilePlan } from "./dockerfile.js";
@@ -121,7 +122,9 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     const dir = r.path ? abs(r.path) : undefined;
     const adapter = r.framework ? frameworkById(r.framework)?.health : undefined;
     const input: ServicePlanInput = { record: r, dir, paths: r.health, checks: [], served: new Set(r.healthInCode.map((h) => h.path)) };
+    let probeRoutes: Route[] | undefined;
     if (catalog) {
+      probeRoutes = catalog.routes.filter((x) => x.service === r.name && (x.path === r.health.live || x.path === r.health.ready)).map((x) => ({ ...x, file: abs(x.file), via: x.via.map((v) => ({ ...v, file: abs(v.file) })) }));
       input.serves = servesFromCatalog(catalog.routes.filter((x) => x.service === r.name));
       for (const p of [r.health.live, r.health.ready, r.health.health]) if (input.serves(p)) input.served.add(p);
     }
@@ -133,8 +136,9 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
         input.checks = dependencyChecks(r, found.services, found.dependencies);
         code = await adapter.plan({
           service: r.name, dir, files, read, deps: declaredDeps(files, read), paths: r.health, checks: input.checks,
-          tokenEnv: s.tokenEnv, ratePerSecond: s.ratePerSecond, port: r.port, version: versionOf(files, read),
+          tokenEnv: s.tokenEnv, ratePerSecond: s.ratePerSecond, port: r.port, version: versionOf(files, read), probeRoutes,
         });
+        findings.push(...guardFindings(code.guards ?? [], r.name, rel));
         input.selfCheck = code.selfCheck;
         const missing = [r.health.live, r.health.ready, r.health.health].filter((p) => !input.served.has(p));
         if (code.edits.length && missing.length) {

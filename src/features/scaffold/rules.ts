@@ -26,7 +26,8 @@ export const RULES = {
   probePath: { id: "health/k8s-probe-path-not-served", severity: "error", description: "probe path is not served by the service's code", matches: "new" },
   preStop: { id: "health/k8s-prestop-missing", severity: "warning", description: "no preStop sleep: the pod gets SIGTERM while still in the load balancer", matches: "new" },
   name: { id: "health/k8s-invalid-name", severity: "warning", description: "resource or container name is not a valid DNS-1123 name", matches: "new (the API server rejects it)" },
-  probeAuth: { id: "health/probe-auth", severity: "error", description: "authentication or rate limiting on a probe path", matches: "new" },
+  probeAuth: { id: "health/probe-auth", severity: "error", description: "authentication on a probe path (probe headers with credentials, or auth in the service's code that reaches /live or /ready)", matches: "new" },
+  probeRateLimited: { id: "health/probe-rate-limited", severity: "error", description: "rate limiting in the service's code that reaches /live or /ready", matches: "new" },
   unparsable: { id: "health/unparsable", severity: "error", description: "a file fks must read or change does not parse", matches: "new" },
   manual: { id: "health/manual-step", severity: "note", description: "something fks could not do for this service", matches: "new" },
 } as const satisfies Record<string, HealthRule>;

@@ -3,6 +3,7 @@ import { existsSync } from "../../io/fs.js";
 import { mainBodyLine, modInsertLine, parseRust, routerChains } from "../../lang/rust/edit.js";
 import { insertAfterLine } from "../../lang/python/edit.js";
 import { lineEnding } from "./edits.js";
+import { axumGuards } from "./guards-axum.js";
 import { fill, GENERATED_MARK, template } from "./template.js";
 import type { DependencyCheck, HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
 
@@ -46,6 +47,7 @@ export const axumHealth: HealthAdapter = {
     let rootAfter = rootText;
     const rootParsed = await parseRust(rootText, rootFile);
     const wired = ctx.files.some((f) => f.endsWith(".rs") && /\bhealth::router\s*(::<[^>]*>)?\s*\(/.test(ctx.read(f)));
+    let mergedInto: string | undefined;
     if (!wired) {
       // The app's Router chain: the biggest one, in the crate root when it has one.
       const rsFiles = [rootFile, ...ctx.files.filter((f) => f.endsWith(".rs") && f !== rootFile && f !== modFile && /Router::new\(\)/.test(ctx.read(f)))];
@@ -65,6 +67,7 @@ export const axumHealth: HealthAdapter = {
         if (file === rootFile) rootAfter = after;
         else plan.edits.push({ file, before: text, after, reason: "merge the health router into the app's Router" });
         done = true;
+        mergedInto = file;
         break;
       }
       if (!done) plan.notes.push({ message: "no `Router::new()` chain found", file: rootFile, hint: "add `.merge(health::router())` to your Router by hand" });
@@ -79,6 +82,11 @@ export const axumHealth: HealthAdapter = {
       if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent));
     }
     if (rootAfter !== rootText) plan.edits.push({ file: rootFile, before: rootText, after: rootAfter, reason: "declare the health module, merge its router and add the `healthcheck` subcommand" });
+    plan.guards = await axumGuards(ctx, mergedInto);
+    // Layers wrap only the routes added before them: the merge goes last in the chain, past any guard. Say so.
+    const passed = plan.guards.filter((g) => g.avoided).map((g) => g.what);
+    const merge = plan.edits.find((e) => e.file === mergedInto && e.before !== null);
+    if (merge && passed.length) merge.reason += `; the merge goes after ${passed.join(", ")}, so ${passed.length === 1 ? "it does" : "they do"} not wrap the probes`;
     return plan;
   },
 };

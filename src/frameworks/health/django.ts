@@ -3,50 +3,58 @@ import { existsSync } from "../../io/fs.js";
 import { findListAssignment, importInsertLine, insertAfterLine, parsePython } from "../../lang/python/edit.js";
 import { moduleFile } from "./edits.js";
 import { pythonModule } from "./python.js";
-import type { HealthAdapter, HealthCodePlan } from "./types.js";
+import { djangoGuards } from "./guards-django.js";
+import type { HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
 
 /** Django: a module with views and urlpatterns next to the root URLconf, included from it. */
 export const djangoHealth: HealthAdapter = {
   async plan(ctx) {
-    const plan: HealthCodePlan = { edits: [], notes: [] };
-    const urlconf = rootUrlconf(ctx.dir, ctx.files, ctx.read);
-    if (!urlconf) {
-      plan.notes.push({ message: "no ROOT_URLCONF found (looked for DJANGO_SETTINGS_MODULE in manage.py and settings files)", hint: "set services.<name>.path to the Django project folder" });
-      return plan;
-    }
-    const urlsFile = path.join(ctx.dir, ...urlconf.split(".")) + ".py";
-    if (!existsSync(urlsFile)) {
-      plan.notes.push({ message: `ROOT_URLCONF ${urlconf} has no file ${urlsFile}` });
-      return plan;
-    }
-    const pkg = urlconf.split(".").slice(0, -1).join(".");
-    const mod = moduleFile(path.dirname(urlsFile), "health.py", "fks_health.py", ctx.read);
-    const modName = `${pkg ? pkg + "." : ""}${path.basename(mod.file, ".py")}`;
-    plan.module = mod.file;
-    const text = ctx.read(urlsFile);
-    const root = await parsePython(text, urlsFile);
-    if (!mod.exists) {
-      const { text: body, skipped } = pythonModule("django", ctx, { URLCONF: urlconf, MODULE: modName });
-      plan.edits.push({ file: mod.file, before: null, after: body, reason: `add ${ctx.paths.live}, ${ctx.paths.ready} and ${ctx.paths.health}` });
-      for (const s of skipped) plan.notes.push({ message: `no known Python client for ${s.kind} "${s.name}"; its check was left out`, hint: "add the check to the generated module by hand" });
-    }
-    if (!text.includes(`include("${modName}")`) && !text.includes(`include('${modName}')`)) {
-      const list = findListAssignment(root, "urlpatterns");
-      const opensAlone = list && /\[\s*(#.*)?$/.test(text.split(/\r?\n/)[list.openLine - 1] ?? "");
-      if (!list || !opensAlone) {
-        plan.notes.push({ message: `${path.basename(urlsFile)}: no multi-line \`urlpatterns = [\` list to add the health URLs to`, file: urlsFile, hint: `add path("", include("${modName}")) to urlpatterns by hand` });
-        return plan;
-      }
-      // First in the list, so no catch-all pattern above can swallow the probes.
-      let after = insertAfterLine(text, list.openLine, [`${list.itemIndent}path("", include("${modName}")),`]);
-      const imports = [...text.matchAll(/^from\s+django\.urls\s+import\s+([^\n(]+)$/gm)].map((m) => m[1]!).join(",");
-      const need = ["include", "path"].filter((n) => !new RegExp(`\\b${n}\\b`).test(imports));
-      if (need.length) after = insertAfterLine(after, importInsertLine(root), [`from django.urls import ${need.join(", ")}`]);
-      plan.edits.push({ file: urlsFile, before: text, after, reason: "include the health URLs" });
-    }
+    const plan = await planCode(ctx);
+    const module = plan.module ? { file: plan.module, generating: plan.edits.some((e) => e.file === plan.module && e.before === null) } : undefined;
+    plan.guards = await djangoGuards(ctx, module);
     return plan;
   },
 };
+
+async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
+  const plan: HealthCodePlan = { edits: [], notes: [] };
+  const urlconf = rootUrlconf(ctx.dir, ctx.files, ctx.read);
+  if (!urlconf) {
+    plan.notes.push({ message: "no ROOT_URLCONF found (looked for DJANGO_SETTINGS_MODULE in manage.py and settings files)", hint: "set services.<name>.path to the Django project folder" });
+    return plan;
+  }
+  const urlsFile = path.join(ctx.dir, ...urlconf.split(".")) + ".py";
+  if (!existsSync(urlsFile)) {
+    plan.notes.push({ message: `ROOT_URLCONF ${urlconf} has no file ${urlsFile}` });
+    return plan;
+  }
+  const pkg = urlconf.split(".").slice(0, -1).join(".");
+  const mod = moduleFile(path.dirname(urlsFile), "health.py", "fks_health.py", ctx.read);
+  const modName = `${pkg ? pkg + "." : ""}${path.basename(mod.file, ".py")}`;
+  plan.module = mod.file;
+  const text = ctx.read(urlsFile);
+  const root = await parsePython(text, urlsFile);
+  if (!mod.exists) {
+    const { text: body, skipped } = pythonModule("django", ctx, { URLCONF: urlconf, MODULE: modName });
+    plan.edits.push({ file: mod.file, before: null, after: body, reason: `add ${ctx.paths.live}, ${ctx.paths.ready} and ${ctx.paths.health}` });
+    for (const s of skipped) plan.notes.push({ message: `no known Python client for ${s.kind} "${s.name}"; its check was left out`, hint: "add the check to the generated module by hand" });
+  }
+  if (!text.includes(`include("${modName}")`) && !text.includes(`include('${modName}')`)) {
+    const list = findListAssignment(root, "urlpatterns");
+    const opensAlone = list && /\[\s*(#.*)?$/.test(text.split(/\r?\n/)[list.openLine - 1] ?? "");
+    if (!list || !opensAlone) {
+      plan.notes.push({ message: `${path.basename(urlsFile)}: no multi-line \`urlpatterns = [\` list to add the health URLs to`, file: urlsFile, hint: `add path("", include("${modName}")) to urlpatterns by hand` });
+      return plan;
+    }
+    // First in the list, so no catch-all pattern above can swallow the probes.
+    let after = insertAfterLine(text, list.openLine, [`${list.itemIndent}path("", include("${modName}")),`]);
+    const imports = [...text.matchAll(/^from\s+django\.urls\s+import\s+([^\n(]+)$/gm)].map((m) => m[1]!).join(",");
+    const need = ["include", "path"].filter((n) => !new RegExp(`\\b${n}\\b`).test(imports));
+    if (need.length) after = insertAfterLine(after, importInsertLine(root), [`from django.urls import ${need.join(", ")}`]);
+    plan.edits.push({ file: urlsFile, before: text, after, reason: "include the health URLs" });
+  }
+  return plan;
+}
 
 /** ROOT_URLCONF from the settings module that manage.py names, else from any settings.py. */
 function rootUrlconf(dir: string, files: string[], read: (f: string) => string): string | undefined {

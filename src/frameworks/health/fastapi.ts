@@ -3,45 +3,57 @@ import { existsSync } from "../../io/fs.js";
 import { findCalls, importInsertLine, insertAfterLine, parsePython } from "../../lang/python/edit.js";
 import { moduleFile } from "./edits.js";
 import { pythonModule } from "./python.js";
-import type { HealthAdapter, HealthCodePlan } from "./types.js";
+import { fastapiGuards } from "./guards-fastapi.js";
+import { isTestFile } from "./guards-python.js";
+import type { HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
 
 const APP_CALL = /^(fastapi\.)?FastAPI$/;
 
 /** FastAPI: a health module with an APIRouter, included right after the app is created (inside the factory if any). */
 export const fastapiHealth: HealthAdapter = {
   async plan(ctx) {
-    const plan: HealthCodePlan = { edits: [], notes: [] };
-    const candidates = ctx.files.filter((f) => f.endsWith(".py") && !/(^|[\\/])tests?[\\/]|test_[^\\/]*\.py$/.test(f) && /\bFastAPI\s*\(/.test(ctx.read(f)));
-    // Prefer the conventional entry modules; otherwise the shallowest file.
-    candidates.sort((a, b) => rank(a) - rank(b) || a.split(path.sep).length - b.split(path.sep).length || a.localeCompare(b));
-    for (const file of candidates) {
-      const text = ctx.read(file);
-      const root = await parsePython(text, file);
-      const app = findCalls(root, APP_CALL)[0];
-      if (!app) continue;
-      const dir = path.dirname(file);
-      const mod = moduleFile(dir, "health.py", "fks_health.py", ctx.read);
-      const modName = path.basename(mod.file, ".py");
-      plan.module = mod.file;
-      if (!mod.exists) {
-        const { text: body, skipped } = pythonModule("fastapi", ctx);
-        plan.edits.push({ file: mod.file, before: null, after: body, reason: `add ${ctx.paths.live}, ${ctx.paths.ready} and ${ctx.paths.health}` });
-        for (const s of skipped) plan.notes.push({ message: `no known Python client for ${s.kind} "${s.name}" in the service's dependencies; its check was left out`, hint: "add the check to the generated module by hand" });
-      }
-      if (!new RegExp(`include_router\\(\\s*${modName}_router\\b`).test(text)) {
-        const pkg = existsSync(path.join(dir, "__init__.py"));
-        const importLine = pkg ? `from .${modName} import router as ${modName}_router` : `from ${modName} import router as ${modName}_router`;
-        let after = insertAfterLine(text, app.endLine, [`${app.indent}${app.variable}.include_router(${modName}_router)`]);
-        if (!text.includes(importLine)) after = insertAfterLine(after, importInsertLine(root), [importLine]);
-        const where = app.factory ? `in ${app.factory}()` : "after the app is created";
-        plan.edits.push({ file, before: text, after, reason: `include the health router ${where}` });
-      }
-      return plan;
-    }
-    plan.notes.push({ message: "no `FastAPI()` app found", hint: "point fks at the folder that holds the app, or set services.<name>.path in fks.yaml" });
+    const plan = await planCode(ctx);
+    plan.guards = await fastapiGuards(ctx);
+    // FastAPI cannot exempt a route from app-wide dependencies or middleware: say so where the edit is listed.
+    const reach = plan.guards.filter((g) => !g.unsure);
+    for (const e of plan.edits) if (e.before !== null && reach.length) e.reason += `; ${reach.map((g) => g.what).join(", ")} still reach the probes (see health/probe-${reach[0]!.kind === "rate" ? "rate-limited" : "auth"})`;
     return plan;
   },
 };
+
+async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
+  const plan: HealthCodePlan = { edits: [], notes: [] };
+  // Tests are judged below the service folder: a service may itself live under a tests/ folder.
+  const candidates = ctx.files.filter((f) => f.endsWith(".py") && !isTestFile(path.relative(ctx.dir, f)) && /\bFastAPI\s*\(/.test(ctx.read(f)));
+  // Prefer the conventional entry modules; otherwise the shallowest file.
+  candidates.sort((a, b) => rank(a) - rank(b) || a.split(path.sep).length - b.split(path.sep).length || a.localeCompare(b));
+  for (const file of candidates) {
+    const text = ctx.read(file);
+    const root = await parsePython(text, file);
+    const app = findCalls(root, APP_CALL)[0];
+    if (!app) continue;
+    const dir = path.dirname(file);
+    const mod = moduleFile(dir, "health.py", "fks_health.py", ctx.read);
+    const modName = path.basename(mod.file, ".py");
+    plan.module = mod.file;
+    if (!mod.exists) {
+      const { text: body, skipped } = pythonModule("fastapi", ctx);
+      plan.edits.push({ file: mod.file, before: null, after: body, reason: `add ${ctx.paths.live}, ${ctx.paths.ready} and ${ctx.paths.health}` });
+      for (const s of skipped) plan.notes.push({ message: `no known Python client for ${s.kind} "${s.name}" in the service's dependencies; its check was left out`, hint: "add the check to the generated module by hand" });
+    }
+    if (!new RegExp(`include_router\\(\\s*${modName}_router\\b`).test(text)) {
+      const pkg = existsSync(path.join(dir, "__init__.py"));
+      const importLine = pkg ? `from .${modName} import router as ${modName}_router` : `from ${modName} import router as ${modName}_router`;
+      let after = insertAfterLine(text, app.endLine, [`${app.indent}${app.variable}.include_router(${modName}_router)`]);
+      if (!text.includes(importLine)) after = insertAfterLine(after, importInsertLine(root), [importLine]);
+      const where = app.factory ? `in ${app.factory}()` : "after the app is created";
+      plan.edits.push({ file, before: text, after, reason: `include the health router ${where}` });
+    }
+    return plan;
+  }
+  plan.notes.push({ message: "no `FastAPI()` app found", hint: "point fks at the folder that holds the app, or set services.<name>.path in fks.yaml" });
+  return plan;
+}
 
 function rank(f: string): number {
   const base = path.basename(f);

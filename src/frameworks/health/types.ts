@@ -1,4 +1,5 @@
-import type { FileEdit, HealthPaths } from "../../model.js";
+import type { FileEdit, HealthPaths, Route } from "../../model.js";
+import type { ProbeGuard } from "./guards.js";
 
 /** A dependency the generated /ready endpoint checks. */
 export interface DependencyCheck {
@@ -29,6 +30,8 @@ export interface HealthContext {
   ratePerSecond: number;
   port?: number;
   version?: string;
+  /** Routes of the service already serving a probe path (route catalog), to see what guards them. */
+  probeRoutes?: Route[];
 }
 
 export interface HealthCodePlan {
@@ -40,6 +43,8 @@ export interface HealthCodePlan {
   selfCheck?: (binaryPath: string) => string[];
   /** Things the plan could not do, for --check and the summary. */
   notes: Array<{ message: string; file?: string; line?: number; hint?: string }>;
+  /** Authentication or rate limiting in the service's code that reaches (or would reach) the probes. */
+  guards?: ProbeGuard[];
 }
 
 /** A framework's knowledge of how to add /live, /ready and /health to a project. */

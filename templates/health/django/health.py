@@ -13,6 +13,12 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+try:  # Django 5.1+: LoginRequiredMiddleware must let the probes through.
+    from django.contrib.auth.decorators import login_not_required
+except ImportError:  # older Django has no LoginRequiredMiddleware to opt out of
+    def login_not_required(view):
+        return view
+
 
 def _respond(body: dict, status: int, extra: Optional[dict] = None) -> HttpResponse:
     response = HttpResponse(json.dumps(body), status=status, content_type=MEDIA_TYPE)
@@ -21,12 +27,14 @@ def _respond(body: dict, status: int, extra: Optional[dict] = None) -> HttpRespo
     return response
 
 
+@login_not_required
 @require_GET
 def live(request):
     install_shutdown_hook()
     return _respond(live_body(), 200)
 
 
+@login_not_required
 @require_GET
 def ready(request):
     install_shutdown_hook()
@@ -34,6 +42,7 @@ def ready(request):
     return _respond(ready_body(report), http_status(report))
 
 
+@login_not_required
 @require_GET
 def health(request):
     retry_after = rate_limit(request.META.get("REMOTE_ADDR", "unknown"))
