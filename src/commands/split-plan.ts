@@ -104,7 +104,7 @@ async function render(result: import("../features/split/types.js").SplitResult, 
     case "json": return report.splitJson(result);
     case "dot": return report.splitDot(result);
     case "mermaid": return report.splitMermaid(result);
-    case "html": return (await import("../report/split/html.js")).splitHtml(result);
+    case "html": return (await import("../report/split/html.js")).splitHtml(result, { cwd: g.cwd });
     default: return report.splitTable(result, { color: g.color, cwd: g.cwd });
   }
 }
