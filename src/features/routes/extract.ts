@@ -34,6 +34,8 @@ async function pythonKnowledge(): Promise<PyKnowledge[]> {
 /** Tokens without which a Python file cannot declare or mount a route (a cheap pre-filter before parsing). */
 const PY_ROUTEISH = /FastAPI|APIRouter|Flask|Blueprint|Starlette|urlpatterns|include_router|register_blueprint|add_api_route|add_url_rule|Router\(|Mount\(|Route\(|\.route\(|ROOT_URLCONF/;
 
+const APP_CALL = /\b(FastAPI|Flask|Starlette)\(/;
+
 /** Routes of one service's Python files. */
 export async function extractPython(files: string[], root: string, read: (f: string) => string): Promise<ExtractResult> {
   const parse = await astGrep();
@@ -44,8 +46,9 @@ export async function extractPython(files: string[], root: string, read: (f: str
     for (const f of candidates) interp.loadFile(f);
     // App factories nobody calls at import time (served with `uvicorn --factory`).
     for (const mod of [...interp.modules.values()]) {
+      if (!APP_CALL.test(read(mod.file))) continue;
       for (const b of mod.scope.vars.values()) {
-        if (b.k === "fn" && b.file === mod.file && !interp.called.has(b.node.id()) && /\b(FastAPI|Flask|Starlette)\(/.test(b.node.text())) interp.runUncalled(b);
+        if (b.k === "fn" && b.file === mod.file && !interp.called.has(b.node.id()) && APP_CALL.test(b.node.text())) interp.runUncalled(b);
       }
     }
     // Django: the ROOT_URLCONF named in settings is the project's root; every urls module is a conf.

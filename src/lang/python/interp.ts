@@ -2,6 +2,7 @@ import path from "node:path";
 import type { SgNode, SgRoot } from "./ast-grep.js";
 import { firstSyntaxError } from "./ast-grep.js";
 import { NONE, UNKNOWN, describe, type Binding, type PyModule, type PyValue, type Scope } from "./values.js";
+import { parseDecorated, parseSimpleCall, type Atom, type SimpleCall } from "./simple-call.js";
 
 /** One call as the knowledge of a framework sees it. */
 /** A quoted literal without prefix (f, r, b), escapes or newlines: its value is its text. */
@@ -46,6 +47,8 @@ export interface InterpreterOptions {
 }
 
 const MAX_DEPTH = 12;
+/** Calls longer than this are walked as a tree: their text would be re-read at every nesting level. */
+const MAX_SIMPLE = 400;
 const MAX_LOOP = 500;
 
 class Return {
@@ -301,22 +304,44 @@ export class Interpreter {
 
   private execImport(st: SgNode, scope: Scope): void {
     const file = this.file;
+    const simple = SIMPLE_IMPORT.exec(st.text());
+    if (simple) {
+      for (const item of simple[1]!.split(",")) {
+        const [name, alias] = item.trim().split(/\s+as\s+/) as [string, string | undefined];
+        this.bindImport(scope, name, alias, file);
+      }
+      return;
+    }
     for (const c of st.children()) {
       if (c.kind() === "dotted_name") {
-        const name = c.text();
-        const top = name.split(".")[0]!;
-        // `import a.b` binds `a`; loading a.b also makes it reachable as an attribute.
-        scope.vars.set(top, { k: "lazy", resolve: () => { if (name !== top) this.importModule(name, file); return this.importModule(top, file); } });
+        this.bindImport(scope, c.text(), undefined, file);
       } else if (c.kind() === "aliased_import") {
-        const name = c.field("name")!.text();
-        const alias = c.field("alias")!.text();
-        scope.vars.set(alias, { k: "lazy", resolve: () => this.importModule(name, file) });
+        this.bindImport(scope, c.field("name")!.text(), c.field("alias")!.text(), file);
       }
     }
   }
 
+  private bindImport(scope: Scope, name: string, alias: string | undefined, file: string): void {
+    if (alias) {
+      scope.vars.set(alias, { k: "lazy", resolve: () => this.importModule(name, file) });
+      return;
+    }
+    const top = name.split(".")[0]!;
+    // `import a.b` binds `a`; loading a.b also makes it reachable as an attribute.
+    scope.vars.set(top, { k: "lazy", resolve: () => { if (name !== top) this.importModule(name, file); return this.importModule(top, file); } });
+  }
+
   private execFromImport(st: SgNode, scope: Scope): void {
     const file = this.file;
+    const simple = SIMPLE_FROM_IMPORT.exec(st.text());
+    if (simple) {
+      const absolute = this.absoluteName(simple[1]!.length, simple[2] ?? "", file);
+      for (const item of simple[3]!.split(",")) {
+        const [name, alias] = item.trim().split(/\s+as\s+/) as [string, string | undefined];
+        this.bindFromImport(scope, absolute, name, alias ?? name, file);
+      }
+      return;
+    }
     const modNode = st.field("module_name");
     let level = 0;
     let modName = "";
@@ -336,18 +361,24 @@ export class Interpreter {
     for (const n of names) {
       const name = n.kind() === "aliased_import" ? n.field("name")!.text() : n.text();
       const alias = n.kind() === "aliased_import" ? n.field("alias")!.text() : name;
-      scope.vars.set(alias, {
-        k: "lazy",
-        resolve: () => {
-          const mod = this.importModule(absolute, file);
-          if (mod.k !== "mod") return { k: "ext", q: absolute ? `${absolute}.${name}` : name };
-          return this.getAttr(mod, name, `${absolute}.${name}`);
-        },
-      });
+      this.bindFromImport(scope, absolute, name, alias, file);
     }
   }
 
+  private bindFromImport(scope: Scope, absolute: string, name: string, alias: string, file: string): void {
+    scope.vars.set(alias, {
+      k: "lazy",
+      resolve: () => {
+        const mod = this.importModule(absolute, file);
+        if (mod.k !== "mod") return { k: "ext", q: absolute ? `${absolute}.${name}` : name };
+        return this.getAttr(mod, name, `${absolute}.${name}`);
+      },
+    });
+  }
+
   private execDecorated(st: SgNode, scope: Scope): void {
+    const fast = parseDecorated(st.text());
+    if (fast?.kind === "def") return this.execSimpleDecorated(st, fast, scope);
     const def = st.field("definition")!;
     const decorators = st.children().filter((c) => c.kind() === "decorator");
     let target: PyValue;
@@ -374,6 +405,27 @@ export class Interpreter {
       }
     }
     scope.vars.set(name, target.k === "x" || target.k === "fn" ? target : { k: "fn", name, node: def, scope, file: this.file });
+  }
+
+  /** A function whose decorators are all simple calls or names, read from the text (see simple-call.ts). */
+  private execSimpleDecorated(st: SgNode, fast: NonNullable<ReturnType<typeof parseDecorated>>, scope: Scope): void {
+    const def = st.field("definition")!;
+    const first = this.line;
+    let target: PyValue = { k: "fn", name: fast.name, node: def, scope, file: this.file };
+    for (const d of [...fast.decorators].reverse()) {
+      this.line = first + d.lineOffset;
+      const dec = d.call ? this.callSimple(d.call, d.text, this.line, scope) : this.evalName(d.name!, scope);
+      if (dec.k === "x" || dec.k === "ext") {
+        for (const k of this.opts.knowledge) {
+          const out: PyValue | undefined = k.decorate?.(dec, target, this);
+          if (out) {
+            target = out;
+            break;
+          }
+        }
+      }
+    }
+    scope.vars.set(fast.name, target.k === "x" || target.k === "fn" ? target : { k: "fn", name: fast.name, node: def, scope, file: this.file });
   }
 
   private execClass(def: SgNode, scope: Scope, decorators: SgNode[]): void {
@@ -640,20 +692,8 @@ export class Interpreter {
     return { k: "seq", items: out };
   }
 
-  private buildCall(node: SgNode, scope: Scope): PyCall {
-    // The call's text is needed only for messages and names: read from the tree on demand.
-    let text: string | undefined;
-    const call: PyCall = {
-      args: [],
-      kw: new Map(),
-      argText: [],
-      kwText: new Map(),
-      file: this.file,
-      line: node.range().start.line + 1,
-      get text() {
-        return (text ??= node.text());
-      },
-    };
+  private buildCall(node: SgNode, scope: Scope, text: string, line: number): PyCall {
+    const call: PyCall = { args: [], kw: new Map(), argText: [], kwText: new Map(), file: this.file, line, text };
     for (const a of node.field("arguments")?.children() ?? []) {
       if (!a.isNamed() || a.kind() === "comment") continue;
       if (a.kind() === "keyword_argument") {
@@ -680,21 +720,69 @@ export class Interpreter {
   }
 
   private evalCall(node: SgNode, scope: Scope): PyValue {
-    const fnNode = node.field("function")!;
     const line = node.range().start.line + 1;
+    const text = node.text();
+    const simple = text.length <= MAX_SIMPLE ? parseSimpleCall(text) : undefined;
+    if (simple) return this.callSimple(simple, text, line, scope);
+    const fnNode = node.field("function")!;
     if (fnNode.kind() === "attribute") {
       const self = this.eval(fnNode.field("object")!, scope);
       const name = fnNode.field("attribute")!.text();
-      const call = this.buildCall(node, scope);
+      const call = this.buildCall(node, scope, text, line);
       this.line = line;
       const v = this.callMethod(self, name, call);
       if (v) return v;
-      return this.callValue(this.getAttr(self, name, fnNode.text()), call, node.text());
+      return this.callValue(this.getAttr(self, name, fnNode.text()), call, text);
     }
     const callee = this.eval(fnNode, scope);
-    const call = this.buildCall(node, scope);
+    const call = this.buildCall(node, scope, text, line);
     this.line = line;
-    return this.callValue(callee, call, node.text());
+    return this.callValue(callee, call, text);
+  }
+
+  /** The same steps as evalCall, over a call read from its text. */
+  private callSimple(sc: SimpleCall, text: string, line: number, scope: Scope): PyValue {
+    const parts = sc.callee;
+    const self = parts.length > 1 ? this.evalName(parts.slice(0, -1), scope) : undefined;
+    const callee = self ? undefined : this.lookup(parts[0]!, scope);
+    const call: PyCall = { args: [], kw: new Map(), argText: [], kwText: new Map(), file: this.file, line, text };
+    for (const a of sc.args) {
+      const v = this.evalAtom(a.value, scope);
+      if (a.name) {
+        call.kw.set(a.name, v);
+        call.kwText.set(a.name, a.text);
+      } else {
+        call.args.push(v);
+        call.argText.push(a.text);
+      }
+    }
+    this.line = line;
+    if (!self) return this.callValue(callee!, call, text);
+    const name = parts[parts.length - 1]!;
+    const v = this.callMethod(self, name, call);
+    if (v) return v;
+    return this.callValue(this.getAttr(self, name, parts.join(".")), call, text);
+  }
+
+  private evalName(parts: string[], scope: Scope): PyValue {
+    let v = this.lookup(parts[0]!, scope);
+    for (let i = 1; i < parts.length; i++) v = this.getAttr(v, parts[i]!, parts.slice(0, i + 1).join("."));
+    return v;
+  }
+
+  private evalAtom(a: Atom, scope: Scope): PyValue {
+    switch (a.t) {
+      case "str":
+        return { k: "str", v: a.v };
+      case "num":
+        return { k: "num", v: a.v };
+      case "const":
+        return a.v === null ? NONE : { k: "bool", v: a.v };
+      case "name":
+        return this.evalName(a.parts, scope);
+      case "list":
+        return { k: "seq", items: a.items.map((x) => this.evalAtom(x, scope)) };
+    }
   }
 
   private callMethod(self: PyValue, name: string, call: PyCall): PyValue | undefined {
@@ -903,6 +991,13 @@ export class Interpreter {
     return describe(v);
   }
 }
+
+/** Imports on one line without parentheses, comments or continuations, read from their text. */
+const ID = "[A-Za-z_][A-Za-z0-9_]*";
+const DOTTED = `${ID}(?:\\.${ID})*`;
+const ITEM = (name: string) => `${name}(?:[ \\t]+as[ \\t]+${ID})?`;
+const SIMPLE_IMPORT = new RegExp(`^import[ \\t]+(${ITEM(DOTTED)}(?:[ \\t]*,[ \\t]*${ITEM(DOTTED)})*)[ \\t]*$`);
+const SIMPLE_FROM_IMPORT = new RegExp(`^from[ \\t]+(\\.*)[ \\t]*(${DOTTED})?[ \\t]+import[ \\t]+(${ITEM(ID)}(?:[ \\t]*,[ \\t]*${ITEM(ID)})*)[ \\t]*$`);
 
 const BUILTINS = new Set(["__import__", "getattr", "str", "list", "tuple", "dict", "len", "print", "isinstance", "super"]);
 
