@@ -381,30 +381,30 @@ export class Interpreter {
     if (fast?.kind === "def") return this.execSimpleDecorated(st, fast, scope);
     const def = st.field("definition")!;
     const decorators = st.children().filter((c) => c.kind() === "decorator");
-    let target: PyValue;
     if (def.kind() === "class_definition") {
       this.execClass(def, scope, decorators);
       return;
     }
     const name = def.field("name")!.text();
-    target = { k: "fn", name, node: def, scope, file: this.file };
+    let target: PyValue = { k: "fn", name, node: def, scope, file: this.file };
     // Decorators apply bottom-up, each to what the one below returned.
     for (const d of [...decorators].reverse()) {
       this.line = d.range().start.line + 1;
       const expr = d.children().find((c) => c.isNamed());
       if (!expr) continue;
-      const dec = this.eval(expr, scope);
-      if (dec.k === "x" || dec.k === "ext") {
-        for (const k of this.opts.knowledge) {
-          const out: PyValue | undefined = k.decorate?.(dec, target, this);
-          if (out) {
-            target = out;
-            break;
-          }
-        }
-      }
+      target = this.decorate(this.eval(expr, scope), target);
     }
     scope.vars.set(name, target.k === "x" || target.k === "fn" ? target : { k: "fn", name, node: def, scope, file: this.file });
+  }
+
+  /** The first framework that knows the decorator decides what the name is bound to. */
+  private decorate(dec: PyValue, target: PyValue): PyValue {
+    if (dec.k !== "x" && dec.k !== "ext") return target;
+    for (const k of this.opts.knowledge) {
+      const out = k.decorate?.(dec, target, this);
+      if (out) return out;
+    }
+    return target;
   }
 
   /** A function whose decorators are all simple calls or names, read from the text (see simple-call.ts). */
@@ -414,16 +414,7 @@ export class Interpreter {
     let target: PyValue = { k: "fn", name: fast.name, node: def, scope, file: this.file };
     for (const d of [...fast.decorators].reverse()) {
       this.line = first + d.lineOffset;
-      const dec = d.call ? this.callSimple(d.call, d.text, this.line, scope) : this.evalName(d.name!, scope);
-      if (dec.k === "x" || dec.k === "ext") {
-        for (const k of this.opts.knowledge) {
-          const out: PyValue | undefined = k.decorate?.(dec, target, this);
-          if (out) {
-            target = out;
-            break;
-          }
-        }
-      }
+      target = this.decorate(d.call ? this.callSimple(d.call, d.text, this.line, scope) : this.evalName(d.name!, scope), target);
     }
     scope.vars.set(fast.name, target.k === "x" || target.k === "fn" ? target : { k: "fn", name: fast.name, node: def, scope, file: this.file });
   }
