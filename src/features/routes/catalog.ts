@@ -88,14 +88,23 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     groups.set(svc.dir, g);
   }
 
+  // Every extraction starts at once: while one interprets on this thread, the others' files
+  // parse on the thread pool. Results are read back in group order, so output stays stable.
+  const empty = Promise.resolve({ routes: [], diagnostics: [], parsed: 0 });
+  const jobs = [...groups.values()].map((g) => ({
+    g,
+    results: [
+      g.py.length ? extractPython(g.py, g.svc.dir, read) : empty,
+      g.rs.length ? extractRust(g.rs, crateDirOf(g.rs[0]!, g.svc.dir), read) : empty,
+      g.js.length ? extractJs(g.js, read) : empty,
+    ],
+  }));
+  const done = await Promise.all(jobs.map((j) => Promise.all(j.results)));
   const routes: Route[] = [];
   let parsed = 0;
-  for (const g of groups.values()) {
+  for (const [i, { g }] of jobs.entries()) {
     const before = routes.length;
-    for (const [lang, list] of [["python", g.py], ["rust", g.rs], ["js", g.js]] as const) {
-      if (list.length === 0) continue;
-      const res =
-        lang === "python" ? await extractPython(list, g.svc.dir, read) : lang === "rust" ? await extractRust(list, crateDirOf(list[0]!, g.svc.dir), read) : await extractJs(list, read);
+    for (const res of done[i]!) {
       parsed += res.parsed;
       for (const d of res.diagnostics) diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
       for (const r of res.routes) routes.push(...toRoutes(r, g.svc.name, rel));

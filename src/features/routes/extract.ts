@@ -1,5 +1,5 @@
 import path from "node:path";
-import { astGrep } from "../../lang/python/ast-grep.js";
+import { astGrep, parseMany } from "../../lang/python/ast-grep.js";
 import { firstSyntaxError } from "../../lang/python/ast-grep.js";
 import { Interpreter, type PyKnowledge } from "../../lang/python/interp.js";
 import { indexFile, type RustIndex } from "../../lang/rust/items.js";
@@ -40,9 +40,11 @@ const APP_CALL = /\b(FastAPI|Flask|Starlette)\(/;
 export async function extractPython(files: string[], root: string, read: (f: string) => string): Promise<ExtractResult> {
   const parse = await astGrep();
   const knowledge = await pythonKnowledge();
-  const interp = new Interpreter({ files: new Set(files), roots: [root], read, parse: (src) => parse("python", src), knowledge });
+  const candidates = files.filter((f) => PY_ROUTEISH.test(read(f)));
+  const parsedAhead = await parseMany("python", candidates.map(read));
+  const trees = new Map(candidates.map((f, i) => [f, parsedAhead[i]!]));
+  const interp = new Interpreter({ files: new Set(files), roots: [root], read, parse: (src) => parse("python", src), knowledge, trees });
   const { containers } = collectContainers(() => {
-    const candidates = files.filter((f) => PY_ROUTEISH.test(read(f)));
     for (const f of candidates) interp.loadFile(f);
     // App factories nobody calls at import time (served with `uvicorn --factory`).
     for (const mod of [...interp.modules.values()]) {
@@ -80,17 +82,15 @@ async function rustKnowledge(): Promise<RustKnowledge[]> {
 
 /** Routes of one service's Rust files (axum, actix-web). */
 export async function extractRust(files: string[], crateDir: string, read: (f: string) => string): Promise<ExtractResult> {
-  const parse = await astGrep();
   const knowledge = await rustKnowledge();
   const index: RustIndex = { fns: [], consts: new Map() };
   const diagnostics: ExtractDiagnostic[] = [];
-  let parsed = 0;
   // Constants may live anywhere, so every file with a route-ish token or a const is indexed.
-  for (const f of files) {
-    const text = read(f);
-    if (!RS_ROUTEISH.test(text) && !/\bconst\b/.test(text)) continue;
-    const root = parse("rust", text).root();
-    parsed++;
+  const wanted = files.filter((f) => RS_ROUTEISH.test(read(f)) || /\bconst\b/.test(read(f)));
+  const trees = await parseMany("rust", wanted.map(read));
+  const parsed = wanted.length;
+  for (const [i, f] of wanted.entries()) {
+    const root = trees[i]!.root();
     const err = firstSyntaxError(root);
     if (err) diagnostics.push({ file: f, line: err.line, message: `syntax error near "${err.text}"; routes after it may be missing` });
     indexFile(root, f, index);

@@ -43,6 +43,8 @@ export interface InterpreterOptions {
   roots: string[];
   read(file: string): string;
   parse(src: string): SgRoot;
+  /** Trees parsed ahead of time (on other threads), by file; the rest are parsed on first import. */
+  trees?: Map<string, SgRoot>;
   knowledge: PyKnowledge[];
 }
 
@@ -114,7 +116,7 @@ export class Interpreter {
     this.modules.set(key, mod);
     let root: SgNode;
     try {
-      root = this.opts.parse(this.opts.read(file)).root();
+      root = (this.opts.trees?.get(file) ?? this.opts.parse(this.opts.read(file))).root();
       this.parsedFiles++;
     } catch (e) {
       this.diagnostics.push({ file, line: 1, message: `cannot read or parse: ${(e as Error).message}` });
