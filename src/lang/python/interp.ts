@@ -236,21 +236,36 @@ export class Interpreter {
 
   /** Class attributes with literal defaults (settings classes, constants on a class). */
   classAttr(cls: Extract<PyValue, { k: "cls" }>, name: string): PyValue | undefined {
-    const body = cls.node.field("body");
-    for (const st of body?.children() ?? []) {
-      const node = st.kind() === "expression_statement" ? st.child(0) : st;
-      if (node?.kind() === "assignment") {
-        const left = node.field("left");
-        const right = node.field("right");
-        if (left?.kind() === "identifier" && left.text() === name && right) return this.eval(right, cls.scope);
-      }
-      if ((node?.kind() === "function_definition" || node?.kind() === "decorated_definition") && defName(node) === name) {
-        const def = node.kind() === "decorated_definition" ? node.field("definition")! : node;
-        return { k: "fn", name: `${cls.name}.${name}`, node: def, scope: cls.scope, file: cls.file };
-      }
-    }
+    const m = this.membersOf(cls).get(name);
+    if (m?.fn) return { k: "fn", name: `${cls.name}.${name}`, node: m.node, scope: cls.scope, file: cls.file };
+    if (m) return this.eval(m.node, cls.scope);
     for (const b of cls.bases) if (b.k === "cls") return this.classAttr(b, name);
     return undefined;
+  }
+
+  private members = new WeakMap<object, Map<string, { node: SgNode; fn: boolean }>>();
+
+  /** A class body's names, read once: settings classes are asked for many attributes. The first definition wins. */
+  private membersOf(cls: Extract<PyValue, { k: "cls" }>): Map<string, { node: SgNode; fn: boolean }> {
+    let out = this.members.get(cls);
+    if (out) return out;
+    out = new Map();
+    for (const st of cls.node.field("body")?.children() ?? []) {
+      const kind = st.kind();
+      const node = kind === "expression_statement" ? st.child(0) : st;
+      const k = kind === "expression_statement" ? node?.kind() : kind;
+      if (node && k === "assignment") {
+        const left = node.field("left");
+        const right = node.field("right");
+        if (left?.kind() === "identifier" && right && !out.has(left.text())) out.set(left.text(), { node: right, fn: false });
+      } else if (node && (k === "function_definition" || k === "decorated_definition")) {
+        const def = k === "decorated_definition" ? node.field("definition") : node;
+        const name = def?.field("name")?.text();
+        if (def && name && !out.has(name)) out.set(name, { node: def, fn: true });
+      }
+    }
+    this.members.set(cls, out);
+    return out;
   }
 
   // ------------------------------------------------------------------ statements
@@ -993,11 +1008,6 @@ const SIMPLE_IMPORT = new RegExp(`^import[ \\t]+(${ITEM(DOTTED)}(?:[ \\t]*,[ \\t
 const SIMPLE_FROM_IMPORT = new RegExp(`^from[ \\t]+(\\.*)[ \\t]*(${DOTTED})?[ \\t]+import[ \\t]+(${ITEM(ID)}(?:[ \\t]*,[ \\t]*${ITEM(ID)})*)[ \\t]*$`);
 
 const BUILTINS = new Set(["__import__", "getattr", "str", "list", "tuple", "dict", "len", "print", "isinstance", "super"]);
-
-function defName(node: SgNode): string | undefined {
-  const def = node.kind() === "decorated_definition" ? node.field("definition") : node;
-  return def?.field("name")?.text();
-}
 
 function lastBlock(node: SgNode): SgNode[] {
   const block = [...node.children()].reverse().find((c) => c.kind() === "block");

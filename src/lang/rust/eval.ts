@@ -204,10 +204,13 @@ export class RustEvaluator {
   private call(node: SgNode, env: Env, fn: RustFn): RValue {
     const f = node.field("function")!;
     const args = node.field("arguments")?.children().filter((c) => c.isNamed() && !String(c.kind()).endsWith("comment")) ?? [];
+    // A builder chain's text grows with every call in it: read it only when a message needs it.
+    const lazyText = { get text() { return node.text(); } };
     if (f.kind() === "field_expression") {
-      const name = f.field("field")!.text();
+      const field = f.field("field")!;
+      const name = field.text();
       const recv = this.eval(f.field("value")!, env, fn);
-      const call: RustCall = { name, args, env, fn, line: f.field("field")!.range().start.line + 1, text: node.text() };
+      const call: RustCall = Object.assign(lazyText, { name, args, env, fn, line: field.range().start.line + 1 });
       for (const k of this.knowledge) {
         const v = k.method?.(recv, name, call, this);
         if (v) return v;
@@ -215,7 +218,7 @@ export class RustEvaluator {
       return recv.k === "x" ? recv : { k: "unk", text: node.text() };
     }
     const name = f.text().replace(/::<.*>$/, "");
-    const call: RustCall = { name, args, env, fn, line: node.range().start.line + 1, text: node.text() };
+    const call: RustCall = Object.assign(lazyText, { name, args, env, fn, line: node.range().start.line + 1 });
     for (const k of this.knowledge) {
       const v = k.call?.(call, this);
       if (v) return v;
