@@ -14,6 +14,8 @@ export interface Case {
   target?: string;
   expect?: Array<{ method: string; path?: string; unresolved?: boolean; expression?: string }>;
   diagnostic?: { file: string; rule: string };
+  /** Django URL confs no ROOT_URLCONF includes; the oracle serves each as ROOT_URLCONF. */
+  urlconfs?: string[];
 }
 
 export function cases(): Case[] {

@@ -144,7 +144,8 @@ function flattenAll(containers: Container[]): FlatRoute[] {
   for (const a of apps) out.push(...flatten(a));
   for (const o of orphans) {
     const where = `${path.basename(o.file)}:${o.line}`;
-    out.push(...flatten(o, apps.length ? `${o.name} (${where}) is not included by any app fks could follow` : undefined));
+    const reason = o.orphanReason ?? (apps.length ? "is not included by any app fks could follow" : undefined);
+    out.push(...flatten(o, reason ? `${o.name} (${where}) ${reason}` : undefined));
   }
   return out;
 }

@@ -19,6 +19,7 @@ const GENERIC_METHODS: Record<string, string[]> = {
 
 /** Django URL confs (path, re_path, url, include by module name or list) and view methods where knowable. */
 export const djangoRoutes: PyKnowledge = {
+  packages: ["django", "rest_framework"],
   construct(q, call) {
     if (!q.startsWith("django.") && !q.startsWith("rest_framework.")) return undefined;
     const name = tail(q);
@@ -73,7 +74,17 @@ export function urlconfOf(mod: PyModule, cx: Interpreter, root = false): Contain
   const key = "django-urlconf";
   let c = mod.memo.get(key) as Container | undefined;
   if (!c) {
-    const made = newContainer({ framework: "django", kind: root ? "app" : "router", join: "concat", name: mod.name, file: mod.file, line: 1, prefix: [] });
+    const made = newContainer({
+      framework: "django",
+      kind: root ? "app" : "router",
+      join: "concat",
+      name: mod.name,
+      file: mod.file,
+      line: 1,
+      prefix: [],
+      // A test suite's override_settings(ROOT_URLCONF=…) or a reusable app's urls: listed, never dropped.
+      orphanReason: "is not included by any ROOT_URLCONF fks could follow",
+    });
     made.lateEntries = () => {
       const b = mod.scope.vars.get("urlpatterns");
       const list = b && b.k !== "lazy" ? b : cx.lookup("urlpatterns", mod.scope);

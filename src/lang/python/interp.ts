@@ -28,6 +28,11 @@ export interface PyKnowledge {
   attr?(self: Extract<PyValue, { k: "x" }>, name: string, cx: Interpreter): PyValue | undefined;
   /** A decorator value applied to a function or class definition. */
   decorate?(dec: PyValue, target: PyValue, cx: Interpreter): PyValue | undefined;
+  /**
+   * Top-level packages this knowledge models. Their source stays outside even when the scan
+   * holds it (a checkout of Django itself), so that `path()` is still Django's path().
+   */
+  packages?: string[];
 }
 
 export interface Diagnostic {
@@ -75,7 +80,11 @@ export class Interpreter {
   file = "";
   line = 0;
 
-  constructor(readonly opts: InterpreterOptions) {}
+  private readonly modeled: Set<string>;
+
+  constructor(readonly opts: InterpreterOptions) {
+    this.modeled = new Set(opts.knowledge.flatMap((k) => k.packages ?? []));
+  }
 
   // ------------------------------------------------------------------ modules
 
@@ -142,6 +151,7 @@ export class Interpreter {
 
   /** Resolves a dotted module name as seen from a file: its package ancestors first, then the scan roots. */
   resolveModule(name: string, fromFile: string): string | undefined {
+    if (this.modeled.has(name.split(".")[0]!)) return undefined;
     const rel = name.split(".").join(path.sep);
     const tried = new Set<string>();
     const bases: string[] = [];
