@@ -1,7 +1,7 @@
 import path from "node:path";
 import { astGrep, parseMany } from "../../lang/python/ast-grep.js";
 import { firstSyntaxError } from "../../lang/python/ast-grep.js";
-import { Interpreter, type PyKnowledge } from "../../lang/python/interp.js";
+import { PythonInterpreter, type PyKnowledge } from "../../lang/python/interp.js";
 import { indexFile, type RustIndex } from "../../lang/rust/items.js";
 import { FRAMEWORKS } from "../../frameworks/index.js";
 import { RustEvaluator, type RustKnowledge } from "../../lang/rust/eval.js";
@@ -43,7 +43,7 @@ export async function extractPython(files: string[], root: string, read: (f: str
   const candidates = files.filter((f) => PY_ROUTEISH.test(read(f)));
   const parsedAhead = await parseMany("python", candidates.map(read));
   const trees = new Map(candidates.map((f, i) => [f, parsedAhead[i]!]));
-  const interp = new Interpreter({ files: new Set(files), roots: [root], read, parse: (src) => parse("python", src), knowledge, trees });
+  const interp = new PythonInterpreter({ files: new Set(files), roots: [root], read, parse: (src) => parse("python", src), knowledge, trees });
   const { containers } = collectContainers(() => {
     for (const f of candidates) interp.loadFile(f);
     // App factories nobody calls at import time (served with `uvicorn --factory`).
