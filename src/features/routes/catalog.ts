@@ -43,7 +43,13 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   roots.forEach((r, i) => {
     if (!isDirectory(r)) throw new FksError(`path not found or not a folder: ${opts.paths?.[i] ?? r}`, { hint: "pass the folders that hold your services" });
   });
-  const rel = (f: string) => path.relative(opts.cwd, f) || ".";
+  // Thousands of routes share a few hundred files: each file's relative path is computed once.
+  const relCache = new Map<string, string>();
+  const rel = (f: string) => {
+    let r = relCache.get(f);
+    if (r === undefined) relCache.set(f, (r = path.relative(opts.cwd, f) || "."));
+    return r;
+  };
   opts.onProgress?.({ phase: "walk" });
   // Discovery and the source walk both wait on the disk: run them side by side.
   const accept = (n: string) => n.endsWith(".py") || n.endsWith(".rs") || isJsSource(n);
@@ -148,6 +154,9 @@ function crateDirOf(file: string, fallback: string): string {
 function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Route[] {
   const { path: p, unresolved } = renderPath(r.path);
   const expression = [unresolved, r.orphanOf].filter(Boolean).join("; ") || undefined;
+  const file = rel(r.file);
+  const via = r.via.map((v) => ({ prefix: renderPath(v.prefix).path, file: rel(v.file), line: v.line }));
+  const app = r.app ? rel(r.app.slice(0, r.app.lastIndexOf(":"))) + r.app.slice(r.app.lastIndexOf(":")) : undefined;
   return r.methods.map((method) => {
     const route: Route = {
       service,
@@ -156,11 +165,11 @@ function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Ro
       method: method.startsWith("<") ? method : method.toUpperCase(),
       path: p,
       handler: r.handler,
-      file: rel(r.file),
+      file,
       line: r.line,
-      via: r.via.map((v) => ({ prefix: renderPath(v.prefix).path, file: rel(v.file), line: v.line })),
+      via: via.map((v) => ({ ...v })),
     };
-    if (r.app) route.app = rel(r.app.slice(0, r.app.lastIndexOf(":"))) + r.app.slice(r.app.lastIndexOf(":"));
+    if (r.app) route.app = app;
     if (expression || method.startsWith("<")) {
       route.unresolved = true;
       route.expression = expression ?? method;
@@ -175,8 +184,10 @@ const IGNORE = /(?:#|\/\/)\s*fks-ignore:\s*([\w/,\s-]+)/;
 function collectSuppressions(routes: Route[], texts: Map<string, string>, cwd: string): Catalog["suppressions"] {
   const out: Catalog["suppressions"] = new Map();
   const lines = new Map<string, string[]>();
+  const absCache = new Map<string, string>();
   for (const r of routes) {
-    const abs = path.resolve(cwd, r.file);
+    let abs = absCache.get(r.file);
+    if (abs === undefined) absCache.set(r.file, (abs = path.resolve(cwd, r.file)));
     let ls = lines.get(abs);
     if (!ls) {
       ls = (texts.get(abs) ?? "").split("\n");
