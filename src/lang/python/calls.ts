@@ -17,21 +17,21 @@ export abstract class CallLayer extends ExpressionLayer {
 
   private buildCall(node: SgNode, scope: Scope, text: string, line: number): PyCall {
     const call: PyCall = { args: [], kw: new Map(), argText: [], kwText: new Map(), file: this.file, line, text };
-    for (const a of node.field("arguments")?.children() ?? []) {
-      if (!a.isNamed() || a.kind() === "comment") continue;
+    for (const a of node.field("arguments")?.namedChildren() ?? []) {
+      if (a.kind() === "comment") continue;
       if (a.kind() === "keyword_argument") {
         const name = a.field("name")!.text();
         call.kw.set(name, this.eval(a.field("value")!, scope));
         call.kwText.set(name, a.field("value")!.text());
       } else if (a.kind() === "list_splat") {
-        const inner = a.children().find((x) => x.isNamed());
+        const inner = a.namedChildren()[0];
         const v = inner ? this.iterate(this.eval(inner, scope)) : undefined;
         for (const x of v ?? [UNKNOWN(a.text())]) {
           call.args.push(x);
           call.argText.push(a.text());
         }
       } else if (a.kind() === "dictionary_splat") {
-        const inner = a.children().find((x) => x.isNamed());
+        const inner = a.namedChildren()[0];
         const v = inner ? this.eval(inner, scope) : undefined;
         if (v?.k === "dict") for (const [key, val] of v.entries) if (key.k === "str") call.kw.set(key.v, val);
       } else {
@@ -204,7 +204,7 @@ export abstract class CallLayer extends ExpressionLayer {
     const saved = [this.file, this.line] as const;
     this.file = fn.file;
     try {
-      this.execBlock(fn.node.field("body")?.children() ?? [], scope);
+      this.execBlock(fn.node.field("body")?.namedChildren() ?? [], scope);
       return NONE;
     } catch (e) {
       if (e instanceof Return) return e.value;
@@ -217,7 +217,7 @@ export abstract class CallLayer extends ExpressionLayer {
   }
 
   private bindParams(fn: Extract<PyValue, { k: "fn" }>, call: PyCall, scope: Scope): void {
-    const params = fn.node.field("parameters")?.children().filter((c) => c.isNamed()) ?? [];
+    const params = fn.node.field("parameters")?.namedChildren() ?? [];
     let i = 0;
     let skipSelf = fn.name.includes(".");
     for (const p of params) {

@@ -44,7 +44,7 @@ export abstract class ExpressionLayer extends StatementLayer {
       case "expression_list":
         return { k: "seq", items: this.evalItems(node, scope) };
       case "parenthesized_expression": {
-        const inner = node.children().find((c) => c.isNamed());
+        const inner = node.namedChildren()[0];
         return inner ? this.eval(inner, scope) : UNKNOWN(node.text());
       }
       case "dictionary":
@@ -57,7 +57,7 @@ export abstract class ExpressionLayer extends StatementLayer {
       case "generator_expression":
         return this.evalComprehension(node, scope);
       case "conditional_expression": {
-        const [a, cond, b] = node.children().filter((c) => c.isNamed());
+        const [a, cond, b] = node.namedChildren();
         const c = cond ? this.eval(cond, scope) : undefined;
         if (c?.k === "bool") return this.eval(c.v ? a! : b!, scope);
         return UNKNOWN(node.text());
@@ -81,10 +81,10 @@ export abstract class ExpressionLayer extends StatementLayer {
 
   private evalItems(node: SgNode, scope: Scope): PyValue[] {
     const out: PyValue[] = [];
-    for (const c of node.children()) {
-      if (!c.isNamed() || c.kind() === "comment") continue;
+    for (const c of node.namedChildren()) {
+      if (c.kind() === "comment") continue;
       if (c.kind() === "list_splat") {
-        const inner = c.children().find((x) => x.isNamed());
+        const inner = c.namedChildren()[0];
         const raw = inner ? this.eval(inner, scope) : undefined;
         const v = raw ? this.iterate(raw) : undefined;
         if (v) out.push(...v);
@@ -96,10 +96,10 @@ export abstract class ExpressionLayer extends StatementLayer {
 
   private evalDict(node: SgNode, scope: Scope): PyValue {
     const entries: Array<[PyValue, PyValue]> = [];
-    for (const c of node.children()) {
+    for (const c of node.namedChildren()) {
       if (c.kind() === "pair") entries.push([this.eval(c.field("key")!, scope), this.eval(c.field("value")!, scope)]);
       else if (c.kind() === "dictionary_splat") {
-        const inner = c.children().find((x) => x.isNamed());
+        const inner = c.namedChildren()[0];
         const v = inner ? this.eval(inner, scope) : undefined;
         if (v?.k === "dict") entries.push(...v.entries);
       }
@@ -120,7 +120,7 @@ export abstract class ExpressionLayer extends StatementLayer {
       if (k === "string_content") out += raw ? c.text() : unescape(c.text());
       else if (k === "escape_sequence") out += raw ? c.text() : unescape(c.text());
       else if (k === "interpolation") {
-        const expr = c.children().find((x) => x.isNamed() && x.kind() !== "format_specifier" && x.kind() !== "type_conversion");
+        const expr = c.namedChildren().find((x) => x.kind() !== "format_specifier" && x.kind() !== "type_conversion");
         const v = expr ? this.eval(expr, scope) : UNKNOWN(c.text());
         if (v.k === "str" || v.k === "num") out += String(v.v);
         else return UNKNOWN(node.text());

@@ -64,7 +64,7 @@ export abstract class ModuleLayer extends InterpreterBase {
     const saved = [this.file, this.line] as const;
     this.file = file;
     try {
-      this.execBlock(root.children(), mod.scope);
+      this.execBlock(root.namedChildren(), mod.scope);
     } catch (e) {
       if (!(e instanceof Return)) {
         this.diagnostics.push({ file, line: this.line, message: `could not follow this module: ${(e as Error).message}` });

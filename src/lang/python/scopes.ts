@@ -70,7 +70,7 @@ export abstract class ScopeLayer extends ModuleLayer {
     let out = this.members.get(cls);
     if (out) return out;
     out = new Map();
-    for (const st of cls.node.field("body")?.children() ?? []) {
+    for (const st of cls.node.field("body")?.namedChildren() ?? []) {
       const kind = st.kind();
       const node = kind === "expression_statement" ? st.child(0) : st;
       const k = kind === "expression_statement" ? node?.kind() : kind;

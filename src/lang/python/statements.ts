@@ -21,7 +21,7 @@ export abstract class StatementLayer extends ScopeLayer {
       case "import_from_statement":
         return this.execFromImport(st, scope);
       case "expression_statement":
-        for (const c of st.children()) if (c.isNamed()) this.execExpr(c, scope);
+        for (const c of st.namedChildren()) this.execExpr(c, scope);
         return;
       case "decorated_definition":
         return this.execDecorated(st, scope);
@@ -39,15 +39,15 @@ export abstract class StatementLayer extends ScopeLayer {
       case "try_statement":
         for (const c of st.children()) {
           const k = c.kind();
-          if (k === "block") this.execBlock(c.children(), scope);
-          else if (k === "else_clause" || k === "finally_clause") this.execBlock(c.field("body")?.children() ?? lastBlock(c), scope);
+          if (k === "block") this.execBlock(c.namedChildren(), scope);
+          else if (k === "else_clause" || k === "finally_clause") this.execBlock(c.field("body")?.namedChildren() ?? lastBlock(c), scope);
         }
         return;
       case "with_statement":
-        this.execBlock(st.field("body")?.children() ?? [], scope);
+        this.execBlock(st.field("body")?.namedChildren() ?? [], scope);
         return;
       case "return_statement": {
-        const value = st.children().find((c) => c.isNamed());
+        const value = st.namedChildren()[0];
         throw new Return(value ? this.eval(value, scope) : NONE);
       }
       default:
@@ -69,7 +69,7 @@ export abstract class StatementLayer extends ScopeLayer {
     // Decorators apply bottom-up, each to what the one below returned.
     for (const d of [...decorators].reverse()) {
       this.line = d.range().start.line + 1;
-      const expr = d.children().find((c) => c.isNamed());
+      const expr = d.namedChildren()[0];
       if (!expr) continue;
       target = this.decorate(this.eval(expr, scope), target);
     }
@@ -104,7 +104,7 @@ export abstract class StatementLayer extends ScopeLayer {
     const bases = (superclasses?.children() ?? []).filter((c) => c.isNamed() && c.kind() !== "keyword_argument").map((b) => this.eval(b, scope));
     let cls: PyValue = { k: "cls", name, node: def, scope, file: this.file, bases };
     for (const d of decorators) {
-      const expr = d.children().find((c) => c.isNamed());
+      const expr = d.namedChildren()[0];
       const dec = expr ? this.eval(expr, scope) : undefined;
       if (dec?.k === "x" || dec?.k === "ext") for (const k of this.opts.knowledge) cls = k.decorate?.(dec, cls, this) ?? cls;
     }
@@ -117,17 +117,17 @@ export abstract class StatementLayer extends ScopeLayer {
     if (/__name__\s*==\s*["']__main__["']/.test(text) || text === "TYPE_CHECKING" || text === "typing.TYPE_CHECKING") return;
     const c = cond ? this.eval(cond, scope) : UNKNOWN("");
     const truth = c.k === "bool" ? c.v : c.k === "none" ? false : c.k === "str" ? c.v !== "" : undefined;
-    if (truth === true) return this.execBlock(st.field("consequence")?.children() ?? [], scope);
-    if (truth === undefined) this.execBlock(st.field("consequence")?.children() ?? [], scope);
+    if (truth === true) return this.execBlock(st.field("consequence")?.namedChildren() ?? [], scope);
+    if (truth === undefined) this.execBlock(st.field("consequence")?.namedChildren() ?? [], scope);
     for (const alt of st.children().filter((x) => x.kind() === "elif_clause" || x.kind() === "else_clause")) {
-      if (truth === undefined || alt.kind() === "else_clause") this.execBlock(alt.field("consequence")?.children() ?? alt.field("body")?.children() ?? lastBlock(alt), scope);
+      if (truth === undefined || alt.kind() === "else_clause") this.execBlock(alt.field("consequence")?.namedChildren() ?? alt.field("body")?.namedChildren() ?? lastBlock(alt), scope);
     }
   }
 
   private execFor(st: SgNode, scope: Scope): void {
     const left = st.field("left")!;
     const right = st.field("right")!;
-    const body = st.field("body")?.children() ?? [];
+    const body = st.field("body")?.namedChildren() ?? [];
     const it = this.iterate(this.eval(right, scope));
     if (!it) {
       // Unknown iterable: run the body once so what it registers is reported as unresolved.
@@ -152,11 +152,11 @@ export abstract class StatementLayer extends ScopeLayer {
     if (k === "identifier") {
       scope.vars.set(target.text(), v);
     } else if (k === "pattern_list" || k === "tuple_pattern" || k === "list_pattern" || k === "tuple" || k === "list") {
-      const parts = target.children().filter((c) => c.isNamed());
+      const parts = target.namedChildren();
       const vals = v.k === "seq" ? v.items : undefined;
       parts.forEach((p, i) => this.bindTarget(p, vals?.[i] ?? UNKNOWN(p.text()), scope));
     } else if (k === "parenthesized_expression") {
-      const inner = target.children().find((c) => c.isNamed());
+      const inner = target.namedChildren()[0];
       if (inner) this.bindTarget(inner, v, scope);
     }
   }
@@ -189,5 +189,5 @@ export abstract class StatementLayer extends ScopeLayer {
 
 function lastBlock(node: SgNode): SgNode[] {
   const block = [...node.children()].reverse().find((c) => c.kind() === "block");
-  return block?.children() ?? [];
+  return block?.namedChildren() ?? [];
 }
