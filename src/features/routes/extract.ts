@@ -32,7 +32,9 @@ async function pythonKnowledge(): Promise<PyKnowledge[]> {
 }
 
 /** Tokens without which a Python file cannot declare or mount a route (a cheap pre-filter before parsing). */
-const PY_ROUTEISH = /FastAPI|APIRouter|Flask|Blueprint|Starlette|urlpatterns|include_router|register_blueprint|add_api_route|add_url_rule|Router\(|Mount\(|Route\(|\.route\(|ROOT_URLCONF/;
+const PY_ROUTEISH = /FastAPI|APIRouter|Flask|Blueprint|Starlette|urlpatterns|include_router|register_blueprint|add_api_route|add_url_rule|Router\(|Mount\(|Route\(|\.route\(/;
+/** A Django settings module naming its root URL conf; only read, loaded when something imports it. */
+const ROOT_URLCONF = /^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m;
 
 const APP_CALL = /\b(FastAPI|Flask|Starlette)\(/;
 
@@ -54,8 +56,9 @@ export async function extractPython(files: string[], root: string, read: (f: str
       }
     }
     // Django: the ROOT_URLCONF named in settings is the project's root; every urls module is a conf.
-    for (const f of candidates) {
-      const m = /^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m.exec(read(f));
+    // (A test's override_settings(ROOT_URLCONF=…) mentions it too, but is not a project's settings.)
+    for (const f of files) {
+      const m = ROOT_URLCONF.exec(read(f));
       if (m) {
         const mod = interp.importModule(m[1]!, f);
         if (mod.k === "mod") urlconfOf(mod.mod, interp, true);
