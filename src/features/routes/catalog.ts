@@ -6,7 +6,7 @@ import { isDirectory, readTextSync } from "../../io/fs.js";
 import { walk } from "../../io/walk.js";
 import type { FlatRoute } from "../../frameworks/route-graph.js";
 import { isJsSource } from "../../lang/typescript/routes-parse.js";
-import { extractJs, extractPython, extractRust } from "./extract.js";
+import { extractJs, extractPython, extractRust, type ExtractResult } from "./extract.js";
 import { renderPath } from "./normalize.js";
 
 export interface CatalogOptions {
@@ -94,18 +94,21 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     groups.set(svc.dir, g);
   }
 
-  // Every extraction starts at once: while one interprets on this thread, the others' files
-  // parse on the thread pool. Results are read back in group order, so output stays stable.
-  const empty = Promise.resolve({ routes: [], diagnostics: [], parsed: 0 });
+  // Every extraction starts at once, smallest first: while one interprets on this thread, the
+  // others' files parse on the thread pool. Results are read back in group order, so output stays stable.
+  type Job = { size: number; run: () => Promise<ExtractResult> };
+  const empty: Job = { size: 0, run: async () => ({ routes: [], diagnostics: [], parsed: 0 }) };
   const jobs = [...groups.values()].map((g) => ({
     g,
-    results: [
-      g.py.length ? extractPython(g.py, g.svc.dir, read) : empty,
-      g.rs.length ? extractRust(g.rs, crateDirOf(g.rs[0]!, g.svc.dir), read) : empty,
-      g.js.length ? extractJs(g.js, read) : empty,
+    parts: [
+      g.py.length ? { size: g.py.length, run: () => extractPython(g.py, g.svc.dir, read) } : empty,
+      g.rs.length ? { size: g.rs.length, run: () => extractRust(g.rs, crateDirOf(g.rs[0]!, g.svc.dir), read) } : empty,
+      g.js.length ? { size: g.js.length, run: () => extractJs(g.js, read) } : empty,
     ],
   }));
-  const done = await Promise.all(jobs.map((j) => Promise.all(j.results)));
+  const started = new Map<Job, Promise<ExtractResult>>();
+  for (const job of jobs.flatMap((j) => j.parts).sort((a, b) => a.size - b.size)) if (!started.has(job)) started.set(job, job.run());
+  const done = await Promise.all(jobs.map((j) => Promise.all(j.parts.map((p) => started.get(p)!))));
   const routes: Route[] = [];
   let parsed = 0;
   for (const [i, { g }] of jobs.entries()) {
