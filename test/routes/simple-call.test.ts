@@ -51,5 +51,7 @@ describe("calls read from their text", () => {
     expect(parseDecorated(`@router.get("/a" if X else "/b")\ndef h(): pass`)).toBeUndefined();
     expect(parseDecorated(`@app.route("/a",\n           methods=["POST"])\ndef h(): pass`)?.decorators[0]?.call?.args).toHaveLength(2);
     expect(parseDecorated(`@dataclass\nclass A:\n    x: int`)?.kind).toBe("class");
+    expect(parseDecorated(`@app.get("/")\ndef café():\n    pass`)).toBeUndefined();
+    expect(parseDecorated(`@app.get("/")\ndef first[T](x: T):\n    pass`)?.name).toBe("first");
   });
 });

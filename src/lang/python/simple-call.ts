@@ -159,7 +159,8 @@ export interface SimpleDecorated {
   name: string;
 }
 
-const DEF = /(?:async[ \t]+)?def[ \t]+([A-Za-z_][A-Za-z0-9_]*)|class[ \t]+([A-Za-z_][A-Za-z0-9_]*)/y;
+/** The name must end where an ASCII identifier ends (`def café` is left to the tree). */
+const DEF = /(?:async[ \t]+)?def[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?=[ \t]*[([])|class[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?=[ \t]*[([:])/y;
 const EOL = /[ \t]*\r?\n/y;
 
 /**
