@@ -1,21 +1,14 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { pythonBin } from "../env/engines.js";
-import { cases, pair, staticRoutes } from "./helpers.js";
+import { cases, findPython, pair, staticRoutes } from "./helpers.js";
 
 /**
  * Django URL confs no ROOT_URLCONF reaches (a test suite's override_settings, a reusable app)
  * are listed as unresolved, never dropped; served by Django as ROOT_URLCONF they answer
  * exactly the paths listed.
  */
-let python: string | undefined;
-let why = "";
-try {
-  python = pythonBin();
-} catch (e) {
-  why = (e as Error).message;
-}
+const { python, why } = findPython();
 
 const ORPHANS = cases().filter((c) => c.urlconfs?.length);
 const REASON = "is not included by any ROOT_URLCONF fks could follow";
