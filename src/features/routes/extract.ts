@@ -60,7 +60,7 @@ export async function extractPython(files: string[], root: string, read: (f: str
     for (const f of files) {
       const m = ROOT_URLCONF.exec(read(f));
       if (m) {
-        const mod = interp.importModule(m[1]!, f);
+        const mod = interp.importModule(m[1]!, f, true);
         if (mod.k === "mod") urlconfOf(mod.mod, interp, true);
       }
     }

@@ -130,7 +130,8 @@ function patternEntries(p: Pattern, cx: Interpreter): Entry[] {
 function includeTarget(inc: Include, cx: Interpreter): Container | undefined {
   const t = inc.target;
   if (t?.k === "str") {
-    const mod = cx.importModule(t.v, inc.file);
+    // A URL conf named by string is data even inside Django (django.contrib.admindocs.urls).
+    const mod = cx.importModule(t.v, inc.file, true);
     return mod.k === "mod" ? urlconfOf(mod.mod, cx) : undefined;
   }
   if (t?.k === "mod") return urlconfOf(t.mod, cx);

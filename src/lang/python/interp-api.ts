@@ -60,8 +60,8 @@ export interface Interpreter {
   file: string;
   line: number;
   loadFile(file: string): PyModule | undefined;
-  resolveModule(name: string, fromFile: string): string | undefined;
-  importModule(name: string, fromFile: string): PyValue;
+  resolveModule(name: string, fromFile: string, data?: boolean): string | undefined;
+  importModule(name: string, fromFile: string, data?: boolean): PyValue;
   lookup(name: string, scope: Scope): PyValue;
   getAttr(obj: PyValue, name: string, text: string): PyValue;
   classAttr(cls: Extract<PyValue, { k: "cls" }>, name: string): PyValue | undefined;

@@ -29,8 +29,8 @@ export abstract class InterpreterBase implements Interpreter {
   constructor(readonly opts: InterpreterOptions) {}
 
   abstract loadFile(file: string): PyModule | undefined;
-  abstract resolveModule(name: string, fromFile: string): string | undefined;
-  abstract importModule(name: string, fromFile: string): PyValue;
+  abstract resolveModule(name: string, fromFile: string, data?: boolean): string | undefined;
+  abstract importModule(name: string, fromFile: string, data?: boolean): PyValue;
   abstract lookup(name: string, scope: Scope): PyValue;
   abstract getAttr(obj: PyValue, name: string, text: string): PyValue;
   abstract classAttr(cls: Extract<PyValue, { k: "cls" }>, name: string): PyValue | undefined;

@@ -75,9 +75,13 @@ export abstract class ModuleLayer extends InterpreterBase {
     return mod;
   }
 
-  /** Resolves a dotted module name as seen from a file: its package ancestors first, then the scan roots. */
-  resolveModule(name: string, fromFile: string): string | undefined {
-    if (this.modeled.has(name.split(".")[0]!)) return undefined;
+  /**
+   * Resolves a dotted module name as seen from a file: its package ancestors first, then the
+   * scan roots. Modules of a package framework knowledge models stay outside unless `data`
+   * says the module is read as data (a URL conf named by string), not as the framework's API.
+   */
+  resolveModule(name: string, fromFile: string, data = false): string | undefined {
+    if (!data && this.modeled.has(name.split(".")[0]!)) return undefined;
     const rel = name.split(".").join(path.sep);
     const tried = new Set<string>();
     const bases: string[] = [];
@@ -97,8 +101,8 @@ export abstract class ModuleLayer extends InterpreterBase {
   }
 
   /** import a.b.c: the module value for `name`, loading it from the scan when present. */
-  importModule(name: string, fromFile: string): PyValue {
-    const file = this.resolveModule(name, fromFile);
+  importModule(name: string, fromFile: string, data = false): PyValue {
+    const file = this.resolveModule(name, fromFile, data);
     if (!file) return { k: "ext", q: name };
     const mod = this.loadModule(name, file);
     return mod ? { k: "mod", mod } : { k: "ext", q: name };
