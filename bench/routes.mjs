@@ -2,6 +2,7 @@
 // Prints whole-process wall time next to a baseline process that only reads the same files.
 // Two trees: typical (a fifth of the Python files are routers) and worst (every file declares routes).
 // Run after `npm run build`: node bench/routes.mjs [--typical|--worst] [--keep]
+// or over a real tree, e.g. Django's own source: node bench/routes.mjs --dir /tmp/django-5.2.19
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -77,9 +78,11 @@ const runs = 3;
 const best = (xs) => Math.min(...xs);
 const load = os.loadavg().map((x) => x.toFixed(2)).join(" ");
 console.log(`machine: ${os.cpus().length} cores, load average ${load} (1/5/15 min)`);
-const scenarios = process.argv.includes("--worst") ? ["worst"] : process.argv.includes("--typical") ? ["typical"] : ["typical", "worst"];
+const dirAt = process.argv.indexOf("--dir");
+const given = dirAt > 0 ? path.resolve(process.argv[dirAt + 1] ?? ".") : undefined;
+const scenarios = given ? ["dir"] : process.argv.includes("--worst") ? ["worst"] : process.argv.includes("--typical") ? ["typical"] : ["typical", "worst"];
 for (const scenario of scenarios) {
-  const { root, expected } = generate(scenario);
+  const { root, expected } = given ? { root: given, expected: "?" } : generate(scenario);
   const base = [];
   const fks = [];
   let last;
@@ -89,9 +92,9 @@ for (const scenario of scenarios) {
     fks.push(last.ms);
   }
   const result = JSON.parse(last.out);
-  console.log(`\n[${scenario}] tree: ${PY} Python + ${RS} Rust files in ${root}`);
+  console.log(given ? `\n[dir] ${root}` : `\n[${scenario}] tree: ${PY} Python + ${RS} Rust files in ${root}`);
   console.log(`routes found: ${result.routes.length} (expected ${expected}), files parsed: ${result.stats.parsed} of ${result.stats.files}`);
   console.log(`read-only baseline: ${best(base).toFixed(0)} ms (best of ${runs})`);
   console.log(`fks audit routes:   ${best(fks).toFixed(0)} ms (best of ${runs})  ratio ${(best(fks) / best(base)).toFixed(1)}x  goal: <= 1000 ms`);
-  if (!process.argv.includes("--keep")) rmSync(root, { recursive: true, force: true });
+  if (!given && !process.argv.includes("--keep")) rmSync(root, { recursive: true, force: true });
 }

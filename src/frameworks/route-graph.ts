@@ -57,6 +57,11 @@ export interface Container {
   included: boolean;
   /** The Django root URL conf of its project: an app even though nothing includes it. */
   root?: boolean;
+  /**
+   * Why its routes are unresolved when nothing includes it, even in a service without an app:
+   * a Django URL conf's paths depend on the include or ROOT_URLCONF that mounts it.
+   */
+  orphanReason?: string;
 }
 
 let nextId = 1;

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildCatalog } from "../../src/features/routes/catalog.js";
 import type { Route } from "../../src/model.js";
+import { pythonBin } from "../env/engines.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const fixturesDir = path.join(repoRoot, "test", "fixtures", "routes");
@@ -14,6 +15,8 @@ export interface Case {
   target?: string;
   expect?: Array<{ method: string; path?: string; unresolved?: boolean; expression?: string }>;
   diagnostic?: { file: string; rule: string };
+  /** Django URL confs no ROOT_URLCONF includes; the oracle serves each as ROOT_URLCONF. */
+  urlconfs?: string[];
 }
 
 export function cases(): Case[] {
@@ -30,3 +33,12 @@ export async function staticRoutes(dir: string): Promise<{ routes: Route[]; diag
 }
 
 export const pair = (r: { method: string; path?: string }) => `${r.method} ${r.path}`;
+
+/** The test environment's Python, or why there is none (the runtime oracles skip with that reason). */
+export function findPython(): { python?: string; why: string } {
+  try {
+    return { python: pythonBin(), why: "" };
+  } catch (e) {
+    return { why: (e as Error).message };
+  }
+}

@@ -1,8 +1,9 @@
 """Runtime oracle: import a fixture app and print its real route table as JSON.
 
 usage: python oracle.py <kind> <fixture-dir> <target>
-  kind   fastapi | starlette | flask | django
-  target module:attr of the app (fastapi, starlette, flask) or the settings module (django)
+  kind   fastapi | starlette | flask | django | django-urlconf
+  target module:attr of the app (fastapi, starlette, flask), the settings module (django)
+         or a URL conf to serve as ROOT_URLCONF, as override_settings(ROOT_URLCONF=...) does (django-urlconf)
 
 Prints [[METHOD, path], ...] with parameters spelled {name}, HEAD/OPTIONS dropped
 where the framework adds them by itself, and DRF's format-suffix routes left out.
@@ -92,9 +93,14 @@ def regex_text(rx):
     return s
 
 
-def django_routes():
-    os.environ["DJANGO_SETTINGS_MODULE"] = target
+def django_routes(urlconf=None):
     import django
+    from django.conf import settings
+
+    if urlconf:
+        settings.configure(SECRET_KEY="oracle", ALLOWED_HOSTS=["*"], ROOT_URLCONF=urlconf, INSTALLED_APPS=[])
+    else:
+        os.environ["DJANGO_SETTINGS_MODULE"] = target
     from django.urls import URLPattern, URLResolver, get_resolver
     from django.urls.resolvers import RegexPattern
 
@@ -143,6 +149,8 @@ elif kind == "flask":
     routes = flask_routes(load(target))
 elif kind == "django":
     routes = django_routes()
+elif kind == "django-urlconf":
+    routes = django_routes(urlconf=target)
 else:
     raise SystemExit(f"unknown kind {kind}")
 

@@ -2,20 +2,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { pythonBin } from "../env/engines.js";
-import { cases, pair, staticRoutes } from "./helpers.js";
+import { cases, findPython, pair, staticRoutes } from "./helpers.js";
 
 /**
  * The runtime oracle: each Python fixture app is imported by its framework and its real
  * route table dumped (test/routes/oracle.py); the static catalog must list the same routes.
  */
-let python: string | undefined;
-let why = "";
-try {
-  python = pythonBin();
-} catch (e) {
-  why = (e as Error).message;
-}
+const { python, why } = findPython();
 
 const PY = cases().filter((c) => ["fastapi", "starlette", "flask", "django"].includes(c.kind));
 

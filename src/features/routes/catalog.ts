@@ -6,7 +6,7 @@ import { isDirectory, readTextSync } from "../../io/fs.js";
 import { walk } from "../../io/walk.js";
 import type { FlatRoute } from "../../frameworks/route-graph.js";
 import { isJsSource } from "../../lang/typescript/routes-parse.js";
-import { extractJs, extractPython, extractRust } from "./extract.js";
+import { extractJs, extractPython, extractRust, type ExtractResult } from "./extract.js";
 import { renderPath } from "./normalize.js";
 
 export interface CatalogOptions {
@@ -43,7 +43,13 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   roots.forEach((r, i) => {
     if (!isDirectory(r)) throw new FksError(`path not found or not a folder: ${opts.paths?.[i] ?? r}`, { hint: "pass the folders that hold your services" });
   });
-  const rel = (f: string) => path.relative(opts.cwd, f) || ".";
+  // Thousands of routes share a few hundred files: each file's relative path is computed once.
+  const relCache = new Map<string, string>();
+  const rel = (f: string) => {
+    let r = relCache.get(f);
+    if (r === undefined) relCache.set(f, (r = path.relative(opts.cwd, f) || "."));
+    return r;
+  };
   opts.onProgress?.({ phase: "walk" });
   // Discovery and the source walk both wait on the disk: run them side by side.
   const accept = (n: string) => n.endsWith(".py") || n.endsWith(".rs") || isJsSource(n);
@@ -88,14 +94,26 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     groups.set(svc.dir, g);
   }
 
+  // Every extraction starts at once, smallest first: while one interprets on this thread, the
+  // others' files parse on the thread pool. Results are read back in group order, so output stays stable.
+  type Job = { size: number; run: () => Promise<ExtractResult> };
+  const empty: Job = { size: 0, run: async () => ({ routes: [], diagnostics: [], parsed: 0 }) };
+  const jobs = [...groups.values()].map((g) => ({
+    g,
+    parts: [
+      g.py.length ? { size: g.py.length, run: () => extractPython(g.py, g.svc.dir, read) } : empty,
+      g.rs.length ? { size: g.rs.length, run: () => extractRust(g.rs, crateDirOf(g.rs[0]!, g.svc.dir), read) } : empty,
+      g.js.length ? { size: g.js.length, run: () => extractJs(g.js, read) } : empty,
+    ],
+  }));
+  const started = new Map<Job, Promise<ExtractResult>>();
+  for (const job of jobs.flatMap((j) => j.parts).sort((a, b) => a.size - b.size)) if (!started.has(job)) started.set(job, job.run());
+  const done = await Promise.all(jobs.map((j) => Promise.all(j.parts.map((p) => started.get(p)!))));
   const routes: Route[] = [];
   let parsed = 0;
-  for (const g of groups.values()) {
+  for (const [i, { g }] of jobs.entries()) {
     const before = routes.length;
-    for (const [lang, list] of [["python", g.py], ["rust", g.rs], ["js", g.js]] as const) {
-      if (list.length === 0) continue;
-      const res =
-        lang === "python" ? await extractPython(list, g.svc.dir, read) : lang === "rust" ? await extractRust(list, crateDirOf(list[0]!, g.svc.dir), read) : await extractJs(list, read);
+    for (const res of done[i]!) {
       parsed += res.parsed;
       for (const d of res.diagnostics) diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
       for (const r of res.routes) routes.push(...toRoutes(r, g.svc.name, rel));
@@ -139,6 +157,9 @@ function crateDirOf(file: string, fallback: string): string {
 function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Route[] {
   const { path: p, unresolved } = renderPath(r.path);
   const expression = [unresolved, r.orphanOf].filter(Boolean).join("; ") || undefined;
+  const file = rel(r.file);
+  const via = r.via.map((v) => ({ prefix: renderPath(v.prefix).path, file: rel(v.file), line: v.line }));
+  const app = r.app ? rel(r.app.slice(0, r.app.lastIndexOf(":"))) + r.app.slice(r.app.lastIndexOf(":")) : undefined;
   return r.methods.map((method) => {
     const route: Route = {
       service,
@@ -147,11 +168,11 @@ function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Ro
       method: method.startsWith("<") ? method : method.toUpperCase(),
       path: p,
       handler: r.handler,
-      file: rel(r.file),
+      file,
       line: r.line,
-      via: r.via.map((v) => ({ prefix: renderPath(v.prefix).path, file: rel(v.file), line: v.line })),
+      via: via.map((v) => ({ ...v })),
     };
-    if (r.app) route.app = rel(r.app.slice(0, r.app.lastIndexOf(":"))) + r.app.slice(r.app.lastIndexOf(":"));
+    if (r.app) route.app = app;
     if (expression || method.startsWith("<")) {
       route.unresolved = true;
       route.expression = expression ?? method;
@@ -166,8 +187,10 @@ const IGNORE = /(?:#|\/\/)\s*fks-ignore:\s*([\w/,\s-]+)/;
 function collectSuppressions(routes: Route[], texts: Map<string, string>, cwd: string): Catalog["suppressions"] {
   const out: Catalog["suppressions"] = new Map();
   const lines = new Map<string, string[]>();
+  const absCache = new Map<string, string>();
   for (const r of routes) {
-    const abs = path.resolve(cwd, r.file);
+    let abs = absCache.get(r.file);
+    if (abs === undefined) absCache.set(r.file, (abs = path.resolve(cwd, r.file)));
     let ls = lines.get(abs);
     if (!ls) {
       ls = (texts.get(abs) ?? "").split("\n");

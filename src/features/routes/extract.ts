@@ -1,8 +1,8 @@
 import path from "node:path";
-import { astGrep } from "../../lang/python/ast-grep.js";
+import { astGrep, parseMany } from "../../lang/python/ast-grep.js";
 import { firstSyntaxError } from "../../lang/python/ast-grep.js";
-import { Interpreter, type PyKnowledge } from "../../lang/python/interp.js";
-import { indexFile, type RustIndex } from "../../lang/rust/items.js";
+import { PythonInterpreter, type PyKnowledge } from "../../lang/python/interp.js";
+import { indexFile, type RustFn, type RustIndex } from "../../lang/rust/items.js";
 import { FRAMEWORKS } from "../../frameworks/index.js";
 import { RustEvaluator, type RustKnowledge } from "../../lang/rust/eval.js";
 import { urlconfOf } from "../../frameworks/django/routes.js";
@@ -32,27 +32,35 @@ async function pythonKnowledge(): Promise<PyKnowledge[]> {
 }
 
 /** Tokens without which a Python file cannot declare or mount a route (a cheap pre-filter before parsing). */
-const PY_ROUTEISH = /FastAPI|APIRouter|Flask|Blueprint|Starlette|urlpatterns|include_router|register_blueprint|add_api_route|add_url_rule|Router\(|Mount\(|Route\(|\.route\(|ROOT_URLCONF/;
+const PY_ROUTEISH = /FastAPI|APIRouter|Flask|Blueprint|Starlette|urlpatterns|include_router|register_blueprint|add_api_route|add_url_rule|Router\(|Mount\(|Route\(|\.route\(/;
+/** A Django settings module naming its root URL conf; only read, loaded when something imports it. */
+const ROOT_URLCONF = /^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m;
+
+const APP_CALL = /\b(FastAPI|Flask|Starlette)\(/;
 
 /** Routes of one service's Python files. */
 export async function extractPython(files: string[], root: string, read: (f: string) => string): Promise<ExtractResult> {
   const parse = await astGrep();
   const knowledge = await pythonKnowledge();
-  const interp = new Interpreter({ files: new Set(files), roots: [root], read, parse: (src) => parse("python", src), knowledge });
+  const candidates = files.filter((f) => PY_ROUTEISH.test(read(f)));
+  const parsedAhead = await parseMany("python", candidates.map(read));
+  const trees = new Map(candidates.map((f, i) => [f, parsedAhead[i]!]));
+  const interp = new PythonInterpreter({ files: new Set(files), roots: [root], read, parse: (src) => parse("python", src), knowledge, trees });
   const { containers } = collectContainers(() => {
-    const candidates = files.filter((f) => PY_ROUTEISH.test(read(f)));
     for (const f of candidates) interp.loadFile(f);
     // App factories nobody calls at import time (served with `uvicorn --factory`).
     for (const mod of [...interp.modules.values()]) {
+      if (!APP_CALL.test(read(mod.file))) continue;
       for (const b of mod.scope.vars.values()) {
-        if (b.k === "fn" && b.file === mod.file && !interp.called.has(b.node.id()) && /\b(FastAPI|Flask|Starlette)\(/.test(b.node.text())) interp.runUncalled(b);
+        if (b.k === "fn" && b.file === mod.file && !interp.called.has(b.node.id()) && APP_CALL.test(b.node.text())) interp.runUncalled(b);
       }
     }
     // Django: the ROOT_URLCONF named in settings is the project's root; every urls module is a conf.
-    for (const f of candidates) {
-      const m = /^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m.exec(read(f));
+    // (A test's override_settings(ROOT_URLCONF=…) mentions it too, but is not a project's settings.)
+    for (const f of files) {
+      const m = ROOT_URLCONF.exec(read(f));
       if (m) {
-        const mod = interp.importModule(m[1]!, f);
+        const mod = interp.importModule(m[1]!, f, true);
         if (mod.k === "mod") urlconfOf(mod.mod, interp, true);
       }
     }
@@ -77,29 +85,39 @@ async function rustKnowledge(): Promise<RustKnowledge[]> {
 
 /** Routes of one service's Rust files (axum, actix-web). */
 export async function extractRust(files: string[], crateDir: string, read: (f: string) => string): Promise<ExtractResult> {
-  const parse = await astGrep();
   const knowledge = await rustKnowledge();
   const index: RustIndex = { fns: [], consts: new Map() };
   const diagnostics: ExtractDiagnostic[] = [];
-  let parsed = 0;
   // Constants may live anywhere, so every file with a route-ish token or a const is indexed.
-  for (const f of files) {
-    const text = read(f);
-    if (!RS_ROUTEISH.test(text) && !/\bconst\b/.test(text)) continue;
-    const root = parse("rust", text).root();
-    parsed++;
+  const wanted = files.filter((f) => RS_ROUTEISH.test(read(f)) || /\bconst\b/.test(read(f)));
+  const trees = await parseMany("rust", wanted.map(read));
+  const parsed = wanted.length;
+  for (const [i, f] of wanted.entries()) {
+    const root = trees[i]!.root();
     const err = firstSyntaxError(root);
     if (err) diagnostics.push({ file: f, line: err.line, message: `syntax error near "${err.text}"; routes after it may be missing` });
     indexFile(root, f, index);
   }
   const { containers } = collectContainers(() => {
     const ev = new RustEvaluator(index, crateDir, knowledge);
-    const mains = index.fns.filter((fn) => fn.name === "main" || /(^|::|\.)serve\(|HttpServer::new/.test(fn.node.text()));
+    const texts = new Map(index.fns.map((fn) => [fn, fn.node.text()]));
+    const mains = index.fns.filter((fn) => fn.name === "main" || /(^|::|\.)serve\(|HttpServer::new/.test(texts.get(fn)!));
     for (const fn of mains) ev.run(fn);
     // Router builders nobody calls first (entry points of a library crate), then any left over.
-    const builders = index.fns.filter((fn) => fn.returnsRouter || /App::new\(/.test(fn.node.text()));
-    const calledByOthers = (fn: (typeof builders)[number]) =>
-      index.fns.some((other) => other !== fn && new RegExp(`\\b${fn.name}\\s*\\(`).test(other.node.text()));
+    const builders = index.fns.filter((fn) => fn.returnsRouter || /App::new\(/.test(texts.get(fn)!));
+    // Every name written as a call, with the functions writing it: one pass instead of one search per builder.
+    const callers = new Map<string, Set<RustFn>>();
+    for (const [fn, text] of texts) {
+      for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+        const set = callers.get(m[1]!) ?? new Set<RustFn>();
+        set.add(fn);
+        callers.set(m[1]!, set);
+      }
+    }
+    const calledByOthers = (fn: RustFn) =>
+      /^[A-Za-z_]\w*$/.test(fn.name)
+        ? [...(callers.get(fn.name) ?? [])].some((other) => other !== fn)
+        : index.fns.some((other) => other !== fn && new RegExp(`\\b${fn.name}\\s*\\(`).test(texts.get(other)!));
     for (const fn of builders) if (!calledByOthers(fn) && !ev.evaluated.has(fn.node.id())) ev.run(fn);
     for (const fn of builders) if (!ev.evaluated.has(fn.node.id())) ev.run(fn);
   });
@@ -141,7 +159,8 @@ function flattenAll(containers: Container[]): FlatRoute[] {
   for (const a of apps) out.push(...flatten(a));
   for (const o of orphans) {
     const where = `${path.basename(o.file)}:${o.line}`;
-    out.push(...flatten(o, apps.length ? `${o.name} (${where}) is not included by any app fks could follow` : undefined));
+    const reason = o.orphanReason ?? (apps.length ? "is not included by any app fks could follow" : undefined);
+    out.push(...flatten(o, reason ? `${o.name} (${where}) ${reason}` : undefined));
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { PathExpr } from "../../frameworks/route-graph.js";
  * `{id:int}` / `{path:path}` (FastAPI, Starlette), `:id` and `*rest` (axum 0.7), `{*rest}` (axum 0.8).
  */
 export function normalizeParams(p: string): string {
+  if (!/[<{:*]/.test(p)) return p;
   return p
     .replace(/<(?:[A-Za-z_][\w]*:)?([A-Za-z_]\w*)>/g, "{$1}")
     .replace(/\{\*?([A-Za-z_]\w*)(?::[^}]*)?\}/g, "{$1}")

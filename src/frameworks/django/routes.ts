@@ -19,6 +19,7 @@ const GENERIC_METHODS: Record<string, string[]> = {
 
 /** Django URL confs (path, re_path, url, include by module name or list) and view methods where knowable. */
 export const djangoRoutes: PyKnowledge = {
+  packages: ["django", "rest_framework"],
   construct(q, call) {
     if (!q.startsWith("django.") && !q.startsWith("rest_framework.")) return undefined;
     const name = tail(q);
@@ -73,7 +74,17 @@ export function urlconfOf(mod: PyModule, cx: Interpreter, root = false): Contain
   const key = "django-urlconf";
   let c = mod.memo.get(key) as Container | undefined;
   if (!c) {
-    const made = newContainer({ framework: "django", kind: root ? "app" : "router", join: "concat", name: mod.name, file: mod.file, line: 1, prefix: [] });
+    const made = newContainer({
+      framework: "django",
+      kind: root ? "app" : "router",
+      join: "concat",
+      name: mod.name,
+      file: mod.file,
+      line: 1,
+      prefix: [],
+      // A test suite's override_settings(ROOT_URLCONF=…) or a reusable app's urls: listed, never dropped.
+      orphanReason: "is not included by any ROOT_URLCONF fks could follow",
+    });
     made.lateEntries = () => {
       const b = mod.scope.vars.get("urlpatterns");
       const list = b && b.k !== "lazy" ? b : cx.lookup("urlpatterns", mod.scope);
@@ -119,7 +130,8 @@ function patternEntries(p: Pattern, cx: Interpreter): Entry[] {
 function includeTarget(inc: Include, cx: Interpreter): Container | undefined {
   const t = inc.target;
   if (t?.k === "str") {
-    const mod = cx.importModule(t.v, inc.file);
+    // A URL conf named by string is data even inside Django (django.contrib.admindocs.urls).
+    const mod = cx.importModule(t.v, inc.file, true);
     return mod.k === "mod" ? urlconfOf(mod.mod, cx) : undefined;
   }
   if (t?.k === "mod") return urlconfOf(t.mod, cx);

@@ -12,6 +12,7 @@ interface Decorator { container: Container; methods: string[]; path: PyCall; }
  * after include_router count), which is what the flattening assumes; older releases copied.
  */
 export const fastapiRoutes: PyKnowledge = {
+  packages: ["fastapi"],
   construct(q, call, cx) {
     if (rootOf(q) !== "fastapi") return undefined;
     const name = tail(q);

@@ -9,6 +9,7 @@ const SHORTCUTS = ["get", "post", "put", "patch", "delete"];
 
 /** Flask: Flask()/Blueprint(url_prefix=), route/get/post…, add_url_rule, register_blueprint(url_prefix=). */
 export const flaskRoutes: PyKnowledge = {
+  packages: ["flask", "flask_restful", "flask_restx"],
   construct(q, call) {
     // Flask-RESTful / Flask-RESTX: Api(app_or_blueprint) routes resources onto that app.
     if ((rootOf(q) === "flask_restful" || rootOf(q) === "flask_restx") && tail(q) === "Api") {

@@ -44,6 +44,7 @@ export function mountedApp(prefix: PathExpr, app: PyValue | undefined, text: str
 }
 
 export const starletteRoutes: PyKnowledge = {
+  packages: ["starlette"],
   construct(q: string, call: PyCall, cx: Interpreter) {
     if (rootOf(q) !== "starlette" && rootOf(q) !== "fastapi") return undefined;
     switch (tail(q)) {

@@ -79,7 +79,7 @@ export class RustEvaluator {
     const body = c.node.field("body");
     if (!body) return { k: "unk", text: c.node.text() };
     const env: Env = new Map(c.env);
-    const params = c.node.field("parameters")?.children().filter((p) => p.isNamed()) ?? [];
+    const params = c.node.field("parameters")?.namedChildren() ?? [];
     params.forEach((p, i) => env.set((p.field("pattern") ?? p).text().replace(/^mut\s+/, "").split(":")[0]!.trim(), args[i] ?? { k: "unk", text: p.text() }));
     try {
       return this.eval(body, env, c.fn);
@@ -91,8 +91,7 @@ export class RustEvaluator {
 
   block(node: SgNode, env: Env, fn: RustFn): RValue {
     let last: RValue = { k: "unk", text: "()" };
-    for (const st of node.children()) {
-      if (!st.isNamed()) continue;
+    for (const st of node.namedChildren()) {
       const k = String(st.kind());
       if (k === "let_declaration") {
         const name = st.field("pattern")?.text().replace(/^mut\s+/, "");
@@ -100,7 +99,7 @@ export class RustEvaluator {
         if (name && value) env.set(name, this.eval(value, env, fn));
         last = { k: "unk", text: "()" };
       } else if (k === "expression_statement") {
-        const inner = st.children().find((c) => c.isNamed());
+        const inner = st.namedChildren()[0];
         if (inner) this.eval(inner, env, fn);
         last = { k: "unk", text: "()" };
       } else if (k.endsWith("_item") || k === "attribute_item" || k.endsWith("comment")) {
@@ -121,7 +120,7 @@ export class RustEvaluator {
       case "parenthesized_expression":
       case "try_expression":
       case "await_expression": {
-        const inner = node.children().find((c) => c.isNamed() && c.kind() !== "mutable_specifier");
+        const inner = node.namedChildren().find((c) => c.kind() !== "mutable_specifier");
         return inner ? this.eval(inner, env, fn) : { k: "unk", text: node.text() };
       }
       case "identifier":
@@ -148,12 +147,12 @@ export class RustEvaluator {
         const cons = node.field("consequence");
         const alt = node.field("alternative");
         const a = cons ? this.block(cons, env, fn) : undefined;
-        const bNode = alt?.children().find((c) => c.isNamed());
+        const bNode = alt?.namedChildren()[0];
         const b = bNode ? this.eval(bNode, env, fn) : undefined;
         return a?.k === "x" ? a : (b ?? a ?? { k: "unk", text: node.text() });
       }
       case "return_expression": {
-        const inner = node.children().find((c) => c.isNamed());
+        const inner = node.namedChildren()[0];
         throw new Return(inner ? this.eval(inner, env, fn) : { k: "unk", text: "()" });
       }
       case "macro_invocation":
@@ -186,7 +185,7 @@ export class RustEvaluator {
     const name = node.field("macro")?.text() ?? node.children()[0]?.text();
     const tree = node.children().find((c) => c.kind() === "token_tree");
     if (name !== "format" || !tree) return { k: "unk", text: node.text() };
-    const parts = tree.children().filter((c) => c.isNamed());
+    const parts = tree.namedChildren();
     const fmt = parts[0] ? this.eval(parts[0], env, fn) : undefined;
     if (fmt?.k !== "str") return { k: "unk", text: node.text() };
     const args = parts.slice(1).map((p) => this.eval(p, env, fn));
@@ -203,11 +202,14 @@ export class RustEvaluator {
 
   private call(node: SgNode, env: Env, fn: RustFn): RValue {
     const f = node.field("function")!;
-    const args = node.field("arguments")?.children().filter((c) => c.isNamed() && !String(c.kind()).endsWith("comment")) ?? [];
+    const args = node.field("arguments")?.namedChildren().filter((c) => !String(c.kind()).endsWith("comment")) ?? [];
+    // A builder chain's text grows with every call in it: read it only when a message needs it.
+    const lazyText = { get text() { return node.text(); } };
     if (f.kind() === "field_expression") {
-      const name = f.field("field")!.text();
+      const field = f.field("field")!;
+      const name = field.text();
       const recv = this.eval(f.field("value")!, env, fn);
-      const call: RustCall = { name, args, env, fn, line: f.field("field")!.range().start.line + 1, text: node.text() };
+      const call: RustCall = Object.assign(lazyText, { name, args, env, fn, line: field.range().start.line + 1 });
       for (const k of this.knowledge) {
         const v = k.method?.(recv, name, call, this);
         if (v) return v;
@@ -215,7 +217,7 @@ export class RustEvaluator {
       return recv.k === "x" ? recv : { k: "unk", text: node.text() };
     }
     const name = f.text().replace(/::<.*>$/, "");
-    const call: RustCall = { name, args, env, fn, line: node.range().start.line + 1, text: node.text() };
+    const call: RustCall = Object.assign(lazyText, { name, args, env, fn, line: node.range().start.line + 1 });
     for (const k of this.knowledge) {
       const v = k.call?.(call, this);
       if (v) return v;

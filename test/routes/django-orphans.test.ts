@@ -1,0 +1,46 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { cases, findPython, pair, staticRoutes } from "./helpers.js";
+
+/**
+ * Django URL confs no ROOT_URLCONF reaches (a test suite's override_settings, a reusable app)
+ * are listed as unresolved, never dropped; served by Django as ROOT_URLCONF they answer
+ * exactly the paths listed.
+ */
+const { python, why } = findPython();
+
+const ORPHANS = cases().filter((c) => c.urlconfs?.length);
+const REASON = "is not included by any ROOT_URLCONF fks could follow";
+
+function oracle(kind: string, dir: string, target: string): string[] {
+  const res = spawnSync(python!, [path.join(import.meta.dirname, "oracle.py"), kind, dir, target], { encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+  expect(res.status, res.stderr).toBe(0);
+  return (JSON.parse(res.stdout) as Array<[string, string]>).map(([method, p]) => `${method} ${p}`);
+}
+
+describe("Django URL confs nothing includes", () => {
+  it("has fixtures with and without a project", () => {
+    expect(ORPHANS.some((c) => c.target)).toBe(true);
+    expect(ORPHANS.some((c) => !c.target)).toBe(true);
+  });
+
+  for (const c of ORPHANS) {
+    it(`${c.name}: orphan routes are unresolved with the reason, reached ones are not`, async () => {
+      const { routes } = await staticRoutes(c.dir);
+      const orphanFiles = c.urlconfs!.map((m) => `${m.replace(/\./g, "/")}.py`);
+      for (const r of routes) {
+        const fromOrphan = orphanFiles.some((f) => r.app?.startsWith(`${f}:`));
+        expect(!!r.unresolved, pair(r)).toBe(fromOrphan);
+        if (fromOrphan) expect(r.expression).toContain(REASON);
+      }
+      expect(routes.filter((r) => r.unresolved).length).toBeGreaterThan(0);
+    });
+
+    it.skipIf(!python)(`${c.name}: Django serves the listed paths${python ? "" : ` (skipped: ${why})`}`, async () => {
+      const { routes } = await staticRoutes(c.dir);
+      const real = [...(c.target ? oracle("django", c.dir, c.target) : []), ...c.urlconfs!.flatMap((u) => oracle("django-urlconf", c.dir, u))];
+      expect(routes.map(pair).sort()).toEqual(real.sort());
+    });
+  }
+});
