@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from "node-sarif-builder";
+import type * as Sarif from "node-sarif-builder";
 import type { Finding, Severity } from "../model.js";
 import { colorsFor, json, renderTable, type Style } from "./table.js";
 
@@ -42,6 +42,8 @@ export function summaryLine(findings: Finding[]): string {
 }
 
 export function findingsSarif(findings: Finding[], tool: { name: string; version: string; rules?: RuleDoc[] }): string {
+  // Loaded here only: the SARIF builder and its file helpers cost start-up time every other format does not need.
+  const { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } = require("node-sarif-builder") as typeof Sarif;
   const sarif = new SarifBuilder();
   const run = new SarifRunBuilder().initSimple({ toolDriverName: tool.name, toolDriverVersion: tool.version });
   const ruleIds = new Set(findings.map((f) => f.rule));
@@ -52,7 +54,7 @@ export function findingsSarif(findings: Finding[], tool: { name: string; version
   }
   for (const f of sortFindings(findings)) {
     const res = new SarifResultBuilder();
-    const init: Parameters<SarifResultBuilder["initSimple"]>[0] = {
+    const init: Parameters<Sarif.SarifResultBuilder["initSimple"]>[0] = {
       level: f.severity,
       messageText: f.hint ? `${f.message} — ${f.hint}` : f.message,
       ruleId: f.rule,
