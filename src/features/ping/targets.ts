@@ -76,10 +76,14 @@ export function planTargets(i: TargetInput): TargetPlan {
     // Running containers that no service claims are services too, when fks can tell where they listen.
     for (const c of i.containers ?? []) {
       if (claimed.has(c.id) || c.state !== "running" || infraKindOfImage(c.image)) continue;
-      const a = containerAddress(c);
-      if (!a) continue;
       const name = c.composeService ?? c.name;
       if (targets.some((t) => t.service === name)) continue;
+      const a = containerAddress(c);
+      if (!a) {
+        const why = c.networkMode === "host" ? "host network, no HEALTHCHECK URL or single EXPOSE" : "no published port";
+        notes.push(`${name}: container not probed (${why}) — label it fks.port=<port> or fks.url=<url>`);
+        continue;
+      }
       targets.push({
         service: name,
         baseUrl: a.url,
