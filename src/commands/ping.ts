@@ -69,8 +69,10 @@ export function register(program: Command): void {
       const report = await import("../report/ping.js");
       const live = format === "table" && process.stdout.isTTY === true && !process.env.CI ? liveTable(g, report) : undefined;
 
-      const once = async (signal?: AbortSignal): Promise<PingResult> =>
-        ping({
+      // --watch keeps the last table on screen while the next round runs; only the first draws progress.
+      const once = async (signal?: AbortSignal, showProgress = true): Promise<PingResult> => {
+        const progress = showProgress ? live : undefined;
+        return ping({
           cwd: g.cwd,
           config: loaded.config,
           configDir: loaded.dir,
@@ -85,11 +87,12 @@ export function register(program: Command): void {
           waitMs,
           env: process.env,
           signal,
-          onPlan: live?.plan,
-          onEndpoint: live?.endpoint,
-          onService: live?.service,
-          onRound: live?.reset,
+          onPlan: progress?.plan,
+          onEndpoint: progress?.endpoint,
+          onService: progress?.service,
+          onRound: progress?.reset,
         });
+      };
 
       if (watchSeconds === undefined) {
         const result = await once();
@@ -103,7 +106,7 @@ export function register(program: Command): void {
       let last: PingResult | undefined;
       try {
         while (!stop.signal.aborted) {
-          last = await once(stop.signal);
+          last = await once(stop.signal, !last);
           live?.clear();
           if (format === "table" && process.stdout.isTTY) write("\x1b[2J\x1b[H");
           write(report.renderPing(last, format, g));
