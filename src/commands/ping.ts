@@ -30,6 +30,16 @@ Examples:
   fks ping api --trace                            pass only if traceparent / X-Request-ID come back
   fks ping --watch 5                              redraw every 5 s until Ctrl-C
 
+Where URLs come from (first that applies): services.<name>.baseUrl in fks.yaml; a port published
+in docker-compose.yml (its healthcheck URL's path becomes the health endpoint); the service's running
+container — label fks.url=<url> or fks.port=<port>, a published port, or for --network host containers
+(which publish nothing) the loopback URL its HEALTHCHECK fetches, else its image's single EXPOSE;
+then --base-url. Kubernetes liveness/readiness httpGet paths replace /live and /ready.
+--base-url placeholders: {name} the Kubernetes Service selecting the workload (else the service name),
+{service} the service name, {port} that Service's port (else the containerPort or known port),
+{containerPort} the pod's containerPort — e.g. 'http://127.0.0.1:{port}' behind kubectl port-forward
+with matching local ports.
+
 Health token: the health endpoint gets "Authorization: Bearer $FKS_HEALTH_TOKEN" (ping.tokenEnv); it is never printed.
 Exit codes: 0 all healthy · 1 unhealthy (or degraded with --fail-on warn) · 2 usage or config error.`;
 
@@ -40,7 +50,7 @@ export function register(program: Command): void {
     .argument("[services...]", "service names (default: the services in fks.yaml)")
     .option("-a, --all", "every service fks knows of: fks.yaml, discovery, running containers")
     .option("-u, --url <url...>", "probe these URLs too (a bare origin probes /live /ready /health)")
-    .option("--base-url <template>", "URL template for services without one, e.g. http://{name}.svc:{port}")
+    .option("--base-url <template>", "URL template for services without one: {name} {service} {port} {containerPort}, e.g. http://{name}.svc:{port}")
     .option("-t, --timeout <ms>", "deadline of one attempt (ms, or 2s)")
     .option("-r, --retries <n>", "extra attempts after a failure")
     .option("--threshold <n>", "consecutive failures that make a service unhealthy and open its breaker")

@@ -24,7 +24,7 @@ export const pingSettingsSchema = z
       .string()
       .min(1)
       .optional()
-      .describe("Template for services without a URL, e.g. http://{name}.svc:{port} for Kubernetes."),
+      .describe("Template for services without a URL: {name} (Kubernetes Service or service name), {service}, {port} (Service port), {containerPort}; e.g. http://{name}.svc:{port}."),
   })
   .strict();
 
