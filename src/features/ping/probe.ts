@@ -1,4 +1,4 @@
-import { BrokenCircuitError, ExponentialBackoff, type CircuitBreakerPolicy, type IBackoff } from "cockatiel";
+import { BrokenCircuitError, CircuitState, ExponentialBackoff, type CircuitBreakerPolicy, type IBackoff } from "cockatiel";
 import type { EndpointAssertion } from "../../config/ping.js";
 import type { HttpClient, HttpResult } from "../../io/http.js";
 import { evaluate, type Verdict } from "./evaluate.js";
@@ -32,9 +32,8 @@ export async function probeEndpoint(
   ctx: ProbeContext,
   target: Target,
   ep: Target["endpoints"][number],
+  /** Its opening also ends a retry's backoff wait at once. */
   breaker: CircuitBreakerPolicy,
-  /** Aborted when the breaker opens, so retries waiting out their backoff stop at once. */
-  broken?: AbortSignal,
 ): Promise<EndpointResult & { traceState?: Trace }> {
   const url = joinUrl(target.baseUrl, ep.path);
   const assertion: EndpointAssertion | undefined = ep.key === "url" ? undefined : target.assertions[ep.key];
@@ -47,9 +46,9 @@ export async function probeEndpoint(
 
   const attempt = async (): Promise<Verdict> => {
     attempts++;
-    const headers: Record<string, string> = trace ? traceHeaders(trace) : {};
     const tokenSent = !!ctx.token && ep.key === "health";
-    if (tokenSent) headers.authorization = `Bearer ${ctx.token}`;
+    let headers: Record<string, string> | undefined = trace ? traceHeaders(trace) : undefined;
+    if (tokenSent) (headers ??= {}).authorization = `Bearer ${ctx.token}`;
     const r = await follow(ctx, url, headers);
     let v: Verdict;
     if ("verdict" in r) v = r.verdict;
@@ -59,14 +58,13 @@ export async function probeEndpoint(
       httpStatus = r.status;
       v = evaluate(r, { explicit: target.explicit, assertion, trace, tokenSent });
     }
-    last = redact(v, ctx.token);
+    last = ctx.token ? redact(v, ctx.token) : v;
     if (last.level === "fail" && last.retry) throw new AttemptFailed(last);
     return last;
   };
 
   // cockatiel's default generator adds decorrelated jitter to the exponential steps. The loop
   // is ours because the wait between attempts must end the moment the breaker opens.
-  const factory = new ExponentialBackoff({ initialDelay: ctx.backoff.initialMs, maxDelay: ctx.backoff.maxMs });
   let backoff: IBackoff<unknown> | undefined;
   let shortCircuited = false;
   for (let retry = 0; ; retry++) {
@@ -81,8 +79,8 @@ export async function probeEndpoint(
       if (!(e instanceof AttemptFailed)) throw e;
     }
     if (retry >= ctx.retries) break;
-    backoff = backoff ? backoff.next(undefined) : factory.next();
-    if (!(await pause(backoff.duration, broken))) {
+    backoff = backoff ? backoff.next(undefined) : new ExponentialBackoff({ initialDelay: ctx.backoff.initialMs, maxDelay: ctx.backoff.maxMs }).next();
+    if (!(await pause(backoff.duration, breaker))) {
       shortCircuited = true;
       break;
     }
@@ -109,22 +107,22 @@ export async function probeEndpoint(
 }
 
 /** GET with redirects followed by hand, so a loop is a verdict and the token never crosses origins. */
-async function follow(ctx: ProbeContext, url: string, headers: Record<string, string>): Promise<HttpResult | { verdict: Verdict }> {
+async function follow(ctx: ProbeContext, url: string, headers: Record<string, string> | undefined): Promise<HttpResult | { verdict: Verdict }> {
   const deadline = performance.now() + ctx.timeoutMs;
   const seen = new Set<string>();
   let cur = url;
   let hdrs = headers;
   for (let hop = 0; ; hop++) {
     seen.add(cur);
-    const remaining = Math.max(1, deadline - performance.now());
-    const r = await ctx.slot(() => ctx.http.get(cur, { headers: hdrs, timeoutMs: remaining, maxBodyBytes: ctx.maxBodyBytes }));
+    const get = { headers: hdrs, timeoutMs: hop ? Math.max(1, deadline - performance.now()) : ctx.timeoutMs, maxBodyBytes: ctx.maxBodyBytes };
+    const r = await ctx.slot(() => ctx.http.get(cur, get));
     if (!r.ok || r.status < 300 || r.status >= 400 || r.status === 304 || !r.headers.location) return r;
     const next = new URL(r.headers.location, cur).toString();
     if (seen.has(next) || hop + 1 >= MAX_REDIRECTS) {
       const why = seen.has(next) ? `redirect loop back to ${next}` : `more than ${MAX_REDIRECTS} redirects`;
       return { verdict: { status: "redirect-loop", level: "fail", message: why, checks: [], assertions: [], retry: false } };
     }
-    if (new URL(next).origin !== new URL(cur).origin) {
+    if (hdrs && new URL(next).origin !== new URL(cur).origin) {
       const { authorization: _drop, ...rest } = hdrs;
       hdrs = rest;
     }
@@ -132,18 +130,17 @@ async function follow(ctx: ProbeContext, url: string, headers: Record<string, st
   }
 }
 
-/** Resolves false when the signal cut the wait short. */
-function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
+/** Resolves false when the breaker opened before or during the wait. */
+function pause(ms: number, breaker: CircuitBreakerPolicy): Promise<boolean> {
+  if (breaker.state === CircuitState.Open) return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       clearTimeout(t);
-      signal?.removeEventListener("abort", onAbort);
+      sub.dispose();
       resolve(ok);
     };
-    const onAbort = () => done(false);
     const t = setTimeout(() => done(true), ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const sub = breaker.onBreak(() => done(false));
   });
 }
 
@@ -153,8 +150,8 @@ export function joinUrl(base: string, p: string): string {
 }
 
 /** A service that echoes the Authorization header must not leak the token into CI logs. */
-function redact(v: Verdict, token: string | undefined): Verdict {
-  if (!token || token.length < 4) return v;
+function redact(v: Verdict, token: string): Verdict {
+  if (token.length < 4) return v;
   const scrub = (s: string) => s.split(token).join("***");
   return {
     ...v,

@@ -42,11 +42,9 @@ export async function runRound(targets: Target[], o: RoundOptions): Promise<Serv
     targets.map(async (t) => {
       // Open for the rest of the round: a dead service is not worth a second look until the next one.
       const breaker = circuitBreaker(handleAll, { halfOpenAfter: 24 * 3600_000, breaker: new ConsecutiveBreaker(o.threshold) });
-      const broken = new AbortController();
-      breaker.onBreak(() => broken.abort());
       const endpoints = await Promise.all(
         t.endpoints.map(async (ep) => {
-          const { traceState, ...r } = await probeEndpoint(ctx, t, ep, breaker, broken.signal);
+          const { traceState, ...r } = await probeEndpoint(ctx, t, ep, breaker);
           if (traceState && o.capture && r.trace) {
             r.trace.downstream = downstreamVerdict(traceState, o.capture.requests);
             if (r.trace.downstream !== "propagated" && r.level !== "fail" && r.status !== "missing") {

@@ -96,11 +96,14 @@ export function planTargets(i: TargetInput): TargetPlan {
     }
   }
   // URLs on one origin are one service: they share a breaker, so a dead host costs one deadline.
+  const byOrigin = new Map<string, Target>();
   for (const raw of i.urls) {
     const t = urlTarget(raw);
-    const same = targets.find((x) => x.origin === "--url" && x.baseUrl === t.baseUrl);
-    if (!same) targets.push(t);
-    else for (const ep of t.endpoints) if (!same.endpoints.some((e) => e.path === ep.path)) same.endpoints.push(ep);
+    const same = byOrigin.get(t.baseUrl);
+    if (!same) {
+      byOrigin.set(t.baseUrl, t);
+      targets.push(t);
+    } else for (const ep of t.endpoints) if (!same.endpoints.some((e) => e.path === ep.path)) same.endpoints.push(ep);
   }
   return { targets, notes };
 }
