@@ -9,6 +9,7 @@ interface PingFlags {
   baseUrl?: string;
   timeout?: string;
   retries?: string;
+  timeoutRetries?: string;
   threshold?: string;
   failOn?: string;
   wait?: boolean;
@@ -53,6 +54,7 @@ export function register(program: Command): void {
     .option("--base-url <template>", "URL template for services without one: {name} {service} {port} {containerPort}, e.g. http://{name}.svc:{port}")
     .option("-t, --timeout <ms>", "deadline of one attempt (ms, or 2s)")
     .option("-r, --retries <n>", "extra attempts after a failure")
+    .option("--timeout-retries <n>", "of those, how many may follow an attempt that timed out (default 0: one deadline per dead endpoint)")
     .option("--threshold <n>", "consecutive failures that make a service unhealthy and open its breaker")
     .option("--fail-on <level>", "exit 1 on warn (degraded) or only on fail (unhealthy)")
     .option("-w, --wait", "poll until every service is healthy or --wait-timeout passes")
@@ -68,6 +70,7 @@ export function register(program: Command): void {
       const settings = {
         timeout: f.timeout !== undefined ? duration(f.timeout, "--timeout", "ms") : undefined,
         retries: f.retries !== undefined ? int(f.retries, "--retries", 0) : undefined,
+        timeoutRetries: f.timeoutRetries !== undefined ? int(f.timeoutRetries, "--timeout-retries", 0, 20) : undefined,
         threshold: f.threshold !== undefined ? int(f.threshold, "--threshold", 1) : undefined,
         failOn: f.failOn !== undefined ? level(f.failOn) : undefined,
       };

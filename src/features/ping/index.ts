@@ -91,6 +91,7 @@ export async function ping(opts: PingOptions): Promise<PingResult> {
         http,
         timeoutMs: s.timeout,
         retries: s.retries,
+        timeoutRetries: s.timeoutRetries,
         threshold: s.threshold,
         concurrency: s.concurrency,
         maxBodyBytes: s.maxBodyBytes,

@@ -9,6 +9,8 @@ export interface ProbeContext {
   http: HttpClient;
   timeoutMs: number;
   retries: number;
+  /** Of those, how many may follow an attempt that used up its whole deadline. */
+  timeoutRetries: number;
   maxBodyBytes: number;
   /** Sent as a bearer token to the health endpoint only. */
   token?: string;
@@ -27,6 +29,9 @@ class AttemptFailed extends Error {
 
 const MAX_REDIRECTS = 5;
 
+/** Failures that took the whole deadline to happen. */
+const DEADLINE = new Set<string>(["connect-timeout", "no-response", "headers-timeout", "body-timeout"]);
+
 /** Probes one endpoint with retries, every attempt going through the service's breaker. */
 export async function probeEndpoint(
   ctx: ProbeContext,
@@ -40,6 +45,7 @@ export async function probeEndpoint(
   const trace = ctx.trace ? newTrace() : undefined;
   const latencies: number[] = [];
   let attempts = 0;
+  let timeouts = 0;
   let httpStatus: number | undefined;
   let last: Verdict | undefined;
   const started = performance.now();
@@ -51,15 +57,25 @@ export async function probeEndpoint(
     if (tokenSent) (headers ??= {}).authorization = `Bearer ${ctx.token}`;
     const r = await follow(ctx, url, headers);
     let v: Verdict;
+    // A transport failure counts against the breaker even when it is not retried: the breaker is
+    // what says a service is unreachable, and its opening cuts its other endpoints' retries short.
+    const unreachable = !("verdict" in r) && !r.ok;
     if ("verdict" in r) v = r.verdict;
-    else if (!r.ok) v = { status: r.error, level: "fail", message: r.message, checks: [], assertions: [], retry: r.error !== "tls" && r.error !== "body-too-large" };
-    else {
+    else if (!r.ok) {
+      let retry = r.error !== "tls" && r.error !== "body-too-large";
+      let message = r.message;
+      if (DEADLINE.has(r.error) && ++timeouts > ctx.timeoutRetries && attempts <= ctx.retries) {
+        retry = false;
+        message += " (not retried after a timeout: ping.timeoutRetries / --timeout-retries)";
+      }
+      v = { status: r.error, level: "fail", message, checks: [], assertions: [], retry };
+    } else {
       latencies.push(r.ms);
       httpStatus = r.status;
       v = evaluate(r, { explicit: target.explicit, assertion, trace, tokenSent });
     }
     last = ctx.token ? redact(v, ctx.token) : v;
-    if (last.level === "fail" && last.retry) throw new AttemptFailed(last);
+    if (last.level === "fail" && (last.retry || unreachable)) throw new AttemptFailed(last);
     return last;
   };
 
@@ -77,6 +93,7 @@ export async function probeEndpoint(
         break;
       }
       if (!(e instanceof AttemptFailed)) throw e;
+      if (!e.verdict.retry) break;
     }
     if (retry >= ctx.retries) break;
     backoff = backoff ? backoff.next(undefined) : new ExponentialBackoff({ initialDelay: ctx.backoff.initialMs, maxDelay: ctx.backoff.maxMs }).next();

@@ -10,6 +10,7 @@ export interface RoundOptions {
   http: HttpClient;
   timeoutMs: number;
   retries: number;
+  timeoutRetries: number;
   threshold: number;
   concurrency: number;
   maxBodyBytes: number;
@@ -32,6 +33,7 @@ export async function runRound(targets: Target[], o: RoundOptions): Promise<Serv
     http: o.http,
     timeoutMs: o.timeoutMs,
     retries: o.retries,
+    timeoutRetries: o.timeoutRetries,
     maxBodyBytes: o.maxBodyBytes,
     token: o.token,
     trace: o.trace,
