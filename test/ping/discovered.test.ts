@@ -112,7 +112,7 @@ describe("fks ping --all --base-url with Kubernetes manifests", () => {
   beforeAll(async () => {
     // The Service's `port` is the real server's port; the containerPort (8080) is not listened on.
     web = await server({ "/livez": [200, { status: "pass" }], "/readyz": [200, { status: "pass" }], "/health": [200, { status: "pass" }] });
-    // No Service selects this workload: its containerPort is the port.
+    // No Service selects this workload: its containerPort is the port. Its probes share one path.
     jobs = await server({ "/health": [200, "ok"] });
     db = await server({ "/health": [200, { status: "pass" }] });
     dir = tempTree({
@@ -152,6 +152,8 @@ describe("fks ping --all --base-url with Kubernetes manifests", () => {
         "        - name: jobs",
         "          image: acme/jobs:1",
         `          ports: [{containerPort: ${jobs.port}}]`,
+        "          livenessProbe: {httpGet: {path: /health, port: http}}",
+        "          readinessProbe: {httpGet: {path: /health, port: http}}",
         "",
       ].join("\n"),
       "deploy/db.yaml": [
@@ -183,6 +185,9 @@ describe("fks ping --all --base-url with Kubernetes manifests", () => {
     expect([e.live!.url, e.ready!.url, e.health!.url]).toEqual([`${web.url}/livez`, `${web.url}/readyz`, `${web.url}/health`]);
     expect([e.live!.status, e.ready!.status, e.health!.status]).toEqual(["pass", "pass", "pass"]);
     expect(s.jobs).toMatchObject({ baseUrl: jobs.url, status: "healthy" });
+    // Liveness, readiness and health on one path: three results from one request.
+    expect(s.jobs!.endpoints.map((x) => [x.endpoint, x.url, x.status])).toEqual(["live", "ready", "health"].map((k) => [k, `${jobs.url}/health`, "pass"]));
+    expect(hits.get(jobs)).toEqual(["/health"]);
     expect(r.code).toBe(0);
     expect(hits.get(db)).toEqual([]);
   });
