@@ -24,17 +24,23 @@ export function containerAddress(c: ContainerInfo): Address | undefined {
   if (published?.host) return { url: `http://${hostOf(published.ip)}:${published.host}`, origin: from };
   const hn = c.hostNetwork;
   const hc = hn?.healthcheck ? loopbackUrl(hn.healthcheck) : undefined;
-  if (hc) {
-    const u = new URL(hc);
-    return { url: `${u.protocol}//127.0.0.1${u.port ? `:${u.port}` : ""}`, origin: `${from} (HEALTHCHECK)`, healthPath: u.pathname !== "/" ? u.pathname : undefined };
-  }
-  if (hn?.exposed.length === 1) return { url: `http://127.0.0.1:${hn.exposed[0]}`, origin: `${from} (EXPOSE)` };
+  if (hc?.origin) return { url: hc.origin, origin: `${from} (HEALTHCHECK)`, healthPath: hc.path };
+  if (hn?.exposed.length === 1) return { url: `http://127.0.0.1:${hn.exposed[0]}`, origin: `${from} (EXPOSE)`, healthPath: hc?.path };
   return undefined;
 }
 
-/** The first http URL on the machine's own loopback in a health command (curl, wget, python -c …). */
-export function loopbackUrl(cmd: string): string | undefined {
-  return /\bhttps?:\/\/(?:127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1\])(?::\d+)?(?:\/[^\s'"`;|&)<>]*)?/i.exec(cmd)?.[0];
+/**
+ * The first http URL on the machine's own loopback in a health command (curl, wget, python -c …):
+ * its origin when the port is a number (not `${PORT}`), and its path unless it is "/".
+ */
+export function loopbackUrl(cmd: string): { origin?: string; path?: string } | undefined {
+  const m = /\b(https?):\/\/(127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1\])(:[^/\s'"`;|&)<>]*)?(\/[^\s'"`;|&)<>]*)?/i.exec(cmd);
+  if (!m) return undefined;
+  const [, scheme, host, port, p] = m;
+  const numeric = !port || /^:\d{1,5}$/.test(port);
+  const origin = numeric ? `${scheme!.toLowerCase()}://${host === "[::1]" ? host : "127.0.0.1"}${port ?? ""}` : undefined;
+  const path = p && p !== "/" ? p.split(/[?#]/)[0] : undefined;
+  return { origin, path };
 }
 
 const DEFAULTS: HealthPaths = { live: "/live", ready: "/ready", health: "/health" };
@@ -52,16 +58,10 @@ export function healthPaths(r: ServiceRecord, configured: boolean, fromAddress?:
   const ready = r.k8s?.probes.readiness;
   if (same("live") && live?.type === "http" && live.path) h.live = live.path;
   if (same("ready") && ready?.type === "http" && ready.path) h.ready = ready.path;
-  const composePath = r.compose?.healthcheck && !r.compose.healthcheck.disabled ? pathOf(loopbackUrl(r.compose.healthcheck.test)) : undefined;
+  const composePath = r.compose?.healthcheck && !r.compose.healthcheck.disabled ? loopbackUrl(r.compose.healthcheck.test)?.path : undefined;
   const health = fromAddress ?? composePath;
   if (same("health") && health) h.health = health;
   return h;
-}
-
-function pathOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  const p = new URL(url).pathname;
-  return p === "/" ? undefined : p;
 }
 
 export function hostOf(ip: string | undefined): string {
