@@ -39,7 +39,7 @@ export async function probeEndpoint(
   ep: Target["endpoints"][number],
   /** Its opening also ends a retry's backoff wait at once. */
   breaker: CircuitBreakerPolicy,
-): Promise<EndpointResult & { traceState?: Trace }> {
+): Promise<{ result: EndpointResult; traceState?: Trace }> {
   const url = joinUrl(target.baseUrl, ep.path);
   const assertion: EndpointAssertion | undefined = ep.key === "url" ? undefined : target.assertions[ep.key];
   const trace = ctx.trace ? newTrace() : undefined;
@@ -104,7 +104,7 @@ export async function probeEndpoint(
   }
   const v: Verdict = last ?? { status: "open", level: "fail", message: "not probed: the service's circuit breaker is open", checks: [], assertions: [], retry: false };
   const message = shortCircuited && last ? `${v.message} (breaker open: remaining attempts skipped)` : v.message;
-  return {
+  const result: EndpointResult = {
     service: target.service,
     endpoint: ep.key,
     url,
@@ -119,8 +119,8 @@ export async function probeEndpoint(
     assertions: v.assertions,
     breaker: shortCircuited ? "open" : "closed",
     trace: v.trace,
-    traceState: trace,
   };
+  return { result, traceState: trace };
 }
 
 /** GET with redirects followed by hand, so a loop is a verdict and the token never crosses origins. */

@@ -46,7 +46,7 @@ export async function runRound(targets: Target[], o: RoundOptions): Promise<Serv
       const breaker = circuitBreaker(handleAll, { halfOpenAfter: 24 * 3600_000, breaker: new ConsecutiveBreaker(o.threshold) });
       const probed = await Promise.all(
         shareRequests(t).map(async ({ ep, also }) => {
-          const { traceState, ...r } = await probeEndpoint(ctx, t, ep, breaker);
+          const { result: r, traceState } = await probeEndpoint(ctx, t, ep, breaker);
           if (traceState && o.capture && r.trace) {
             r.trace.downstream = downstreamVerdict(traceState, o.capture.requests);
             if (r.trace.downstream !== "propagated" && r.level !== "fail" && r.status !== "missing") {
