@@ -26,7 +26,8 @@ export interface ContainerInfo {
   labels: Record<string, string>;
   /**
    * Host-network containers publish no ports; what their HEALTHCHECK fetches and the
-   * ports their image EXPOSEs say where they listen. Filled only when asked (one inspect each).
+   * ports their image EXPOSEs say where they listen. Filled only when asked (one inspect each);
+   * unset when the engine did not answer the inspect in time.
    */
   hostNetwork?: { healthcheck?: string; exposed: number[] };
 }
@@ -49,10 +50,15 @@ export async function listContainers(opts: { timeoutMs?: number; inspectHostNetw
   });
   try {
     const list = (await Promise.race([docker.listContainers({ all: true }), deadline])).map(toInfo);
+    clearTimeout(timer);
     if (opts.inspectHostNetwork) {
       const wanted = list.filter((c) => c.state === "running" && c.networkMode === "host" && !c.labels["fks.url"] && !c.labels["fks.port"]);
-      // Inside the same deadline; a container left uninspected is only a container without an address.
-      await Promise.race([Promise.all(wanted.map(async (c) => (c.hostNetwork = await hostNetworkFacts(docker, c.id)))), deadline.catch(() => undefined)]);
+      // A budget of their own: an engine busy creating containers answers inspects slowly, and a
+      // container left uninspected is only a container without an address (hostNetwork unset).
+      let inspectTimer: NodeJS.Timeout | undefined;
+      const budget = new Promise<void>((r) => (inspectTimer = setTimeout(r, timeoutMs)));
+      await Promise.race([Promise.all(wanted.map(async (c) => (c.hostNetwork = await hostNetworkFacts(docker, c.id)))), budget]);
+      clearTimeout(inspectTimer);
     }
     return { ok: true, containers: list };
   } catch (e) {

@@ -53,11 +53,12 @@ describe.skipIf(!engine.host)("fks ping --all with running host-network containe
     dir = tempTree({ "README.md": "nothing to discover here\n" });
     // httpd binds within milliseconds; wait until all three answer so the test judges fks, not start-up.
     for (const [k, file] of [["hc", "status"], ["label", "health"], ["exposed", "ready"]] as const) {
-      for (let i = 0; i < 50; i++) {
-        const ok = await fetch(`http://127.0.0.1:${ports[k]}/${file}`).then((r) => r.ok, () => false);
-        if (ok) break;
-        await sleep(100);
+      let ok = false;
+      for (let i = 0; i < 150 && !ok; i++) {
+        ok = await fetch(`http://127.0.0.1:${ports[k]}/${file}`).then((r) => r.ok, () => false);
+        if (!ok) await sleep(100);
       }
+      expect(ok, `busybox httpd in ${NAMES[k]} did not answer within 15 s: ${docker("logs", NAMES[k]).stderr}`).toBe(true);
     }
   });
   afterAll(async () => {
@@ -73,17 +74,18 @@ describe.skipIf(!engine.host)("fks ping --all with running host-network containe
     // Other containers on a shared engine may appear too; judge only ours.
     const out = JSON.parse(r.stdout) as JsonResult;
     const s = byName(out);
+    const seen = `services ${out.services.map((x) => `${x.service} ${x.baseUrl} ${x.status}`).join(", ")}; notes ${out.notes.join("; ")}`;
 
-    expect(s[NAMES.hc]).toMatchObject({ baseUrl: `http://127.0.0.1:${ports.hc}`, origin: `container ${NAMES.hc} (HEALTHCHECK)`, status: "healthy" });
+    expect(s[NAMES.hc], seen).toMatchObject({ baseUrl: `http://127.0.0.1:${ports.hc}`, origin: `container ${NAMES.hc} (HEALTHCHECK)`, status: "healthy" });
     const hc = endpointsOf(s[NAMES.hc]!);
     expect(hc.health).toMatchObject({ url: `http://127.0.0.1:${ports.hc}/status`, status: "pass" });
     expect(hc.live!.status).toBe("missing");
     expect(s[NAMES.hc]!.docker).toMatchObject({ container: NAMES.hc, state: "running" });
 
-    expect(s[NAMES.label]).toMatchObject({ baseUrl: `http://127.0.0.1:${ports.label}`, origin: `container ${NAMES.label} (label fks.port)`, status: "healthy" });
+    expect(s[NAMES.label], seen).toMatchObject({ baseUrl: `http://127.0.0.1:${ports.label}`, origin: `container ${NAMES.label} (label fks.port)`, status: "healthy" });
     expect(endpointsOf(s[NAMES.label]!).health!.status).toBe("pass");
 
-    expect(s[NAMES.exposed]).toMatchObject({ baseUrl: `http://127.0.0.1:${ports.exposed}`, origin: `container ${NAMES.exposed} (EXPOSE)`, status: "healthy" });
+    expect(s[NAMES.exposed], seen).toMatchObject({ baseUrl: `http://127.0.0.1:${ports.exposed}`, origin: `container ${NAMES.exposed} (EXPOSE)`, status: "healthy" });
     expect(endpointsOf(s[NAMES.exposed]!).ready!.status).toBe("pass");
 
     // No clue where it listens: not guessed at, but named in a note with the fix.

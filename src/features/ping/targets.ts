@@ -80,7 +80,7 @@ export function planTargets(i: TargetInput): TargetPlan {
       if (targets.some((t) => t.service === name)) continue;
       const a = containerAddress(c);
       if (!a) {
-        const why = c.networkMode === "host" ? "host network, no HEALTHCHECK URL or single EXPOSE" : "no published port";
+        const why = c.networkMode !== "host" ? "no published port" : c.hostNetwork ? "host network, no HEALTHCHECK URL or single EXPOSE" : "host network, the engine did not answer an inspect in time";
         notes.push(`${name}: container not probed (${why}) — label it fks.port=<port> or fks.url=<url>`);
         continue;
       }
