@@ -9,6 +9,7 @@ interface PingFlags {
   baseUrl?: string;
   timeout?: string;
   retries?: string;
+  timeoutRetries?: string;
   threshold?: string;
   failOn?: string;
   wait?: boolean;
@@ -30,6 +31,16 @@ Examples:
   fks ping api --trace                            pass only if traceparent / X-Request-ID come back
   fks ping --watch 5                              redraw every 5 s until Ctrl-C
 
+Where URLs come from (first that applies): services.<name>.baseUrl in fks.yaml; a port published
+in docker-compose.yml (its healthcheck URL's path becomes the health endpoint); the service's running
+container — label fks.url=<url> or fks.port=<port>, a published port, or for --network host containers
+(which publish nothing) the loopback URL its HEALTHCHECK fetches, else its image's single EXPOSE;
+then --base-url. Kubernetes liveness/readiness httpGet paths replace /live and /ready.
+--base-url placeholders: {name} the Kubernetes Service selecting the workload (else the service name),
+{service} the service name, {port} that Service's port (else the containerPort or known port),
+{containerPort} the pod's containerPort — e.g. 'http://127.0.0.1:{port}' behind kubectl port-forward
+with matching local ports.
+
 Health token: the health endpoint gets "Authorization: Bearer $FKS_HEALTH_TOKEN" (ping.tokenEnv); it is never printed.
 Exit codes: 0 all healthy · 1 unhealthy (or degraded with --fail-on warn) · 2 usage or config error.`;
 
@@ -40,9 +51,10 @@ export function register(program: Command): void {
     .argument("[services...]", "service names (default: the services in fks.yaml)")
     .option("-a, --all", "every service fks knows of: fks.yaml, discovery, running containers")
     .option("-u, --url <url...>", "probe these URLs too (a bare origin probes /live /ready /health)")
-    .option("--base-url <template>", "URL template for services without one, e.g. http://{name}.svc:{port}")
+    .option("--base-url <template>", "URL template for services without one: {name} {service} {port} {containerPort}, e.g. http://{name}.svc:{port}")
     .option("-t, --timeout <ms>", "deadline of one attempt (ms, or 2s)")
     .option("-r, --retries <n>", "extra attempts after a failure")
+    .option("--timeout-retries <n>", "of those, how many may follow an attempt that timed out (default 0: one deadline per dead endpoint)")
     .option("--threshold <n>", "consecutive failures that make a service unhealthy and open its breaker")
     .option("--fail-on <level>", "exit 1 on warn (degraded) or only on fail (unhealthy)")
     .option("-w, --wait", "poll until every service is healthy or --wait-timeout passes")
@@ -58,6 +70,7 @@ export function register(program: Command): void {
       const settings = {
         timeout: f.timeout !== undefined ? duration(f.timeout, "--timeout", "ms") : undefined,
         retries: f.retries !== undefined ? int(f.retries, "--retries", 0) : undefined,
+        timeoutRetries: f.timeoutRetries !== undefined ? int(f.timeoutRetries, "--timeout-retries", 0, 20) : undefined,
         threshold: f.threshold !== undefined ? int(f.threshold, "--threshold", 1) : undefined,
         failOn: f.failOn !== undefined ? level(f.failOn) : undefined,
       };
@@ -69,8 +82,10 @@ export function register(program: Command): void {
       const report = await import("../report/ping.js");
       const live = format === "table" && process.stdout.isTTY === true && !process.env.CI ? liveTable(g, report) : undefined;
 
-      const once = async (signal?: AbortSignal): Promise<PingResult> =>
-        ping({
+      // --watch keeps the last table on screen while the next round runs; only the first draws progress.
+      const once = async (signal?: AbortSignal, showProgress = true): Promise<PingResult> => {
+        const progress = showProgress ? live : undefined;
+        return ping({
           cwd: g.cwd,
           config: loaded.config,
           configDir: loaded.dir,
@@ -85,11 +100,12 @@ export function register(program: Command): void {
           waitMs,
           env: process.env,
           signal,
-          onPlan: live?.plan,
-          onEndpoint: live?.endpoint,
-          onService: live?.service,
-          onRound: live?.reset,
+          onPlan: progress?.plan,
+          onEndpoint: progress?.endpoint,
+          onService: progress?.service,
+          onRound: progress?.reset,
         });
+      };
 
       if (watchSeconds === undefined) {
         const result = await once();
@@ -103,7 +119,7 @@ export function register(program: Command): void {
       let last: PingResult | undefined;
       try {
         while (!stop.signal.aborted) {
-          last = await once(stop.signal);
+          last = await once(stop.signal, !last);
           live?.clear();
           if (format === "table" && process.stdout.isTTY) write("\x1b[2J\x1b[H");
           write(report.renderPing(last, format, g));

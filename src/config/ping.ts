@@ -5,6 +5,15 @@ export const pingSettingsSchema = z
   .object({
     timeout: z.number().int().min(1).max(600_000).default(2000).describe("Deadline of one probe attempt in ms: connect, headers and body together."),
     retries: z.number().int().min(0).max(20).default(2).describe("Extra attempts after a failed one, with exponential backoff and jitter."),
+    timeoutRetries: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .default(0)
+      .describe(
+        "Retries (within `retries`) after an attempt that used up its whole deadline (no connection, no response, headers or body incomplete). Default 0: a deadline of silence is the answer, and retrying it costs another full deadline; use --wait for services still starting.",
+      ),
     threshold: z
       .number()
       .int()
@@ -24,7 +33,7 @@ export const pingSettingsSchema = z
       .string()
       .min(1)
       .optional()
-      .describe("Template for services without a URL, e.g. http://{name}.svc:{port} for Kubernetes."),
+      .describe("Template for services without a URL: {name} (Kubernetes Service or service name), {service}, {port} (Service port), {containerPort}; e.g. http://{name}.svc:{port}."),
   })
   .strict();
 

@@ -22,12 +22,20 @@ export interface ContainerInfo {
   composeService?: string;
   composeProject?: string;
   networkMode?: string;
+  /** `fks.url` / `fks.port` labels: where the service listens, when ports do not say. */
+  labels: Record<string, string>;
+  /**
+   * Host-network containers publish no ports; what their HEALTHCHECK fetches and the
+   * ports their image EXPOSEs say where they listen. Filled only when asked (one inspect each);
+   * unset when the engine did not answer the inspect in time.
+   */
+  hostNetwork?: { healthcheck?: string; exposed: number[] };
 }
 
 export type ContainerListing = { ok: true; containers: ContainerInfo[] } | { ok: false; reason: string };
 
 /** Lists all containers, stopped ones included (a stopped container is news for a health check). */
-export async function listContainers(opts: { timeoutMs?: number } = {}): Promise<ContainerListing> {
+export async function listContainers(opts: { timeoutMs?: number; inspectHostNetwork?: boolean } = {}): Promise<ContainerListing> {
   let docker: Docker;
   try {
     const { default: Dockerode } = await import("dockerode");
@@ -41,8 +49,18 @@ export async function listContainers(opts: { timeoutMs?: number } = {}): Promise
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    const list = await Promise.race([docker.listContainers({ all: true }), deadline]);
-    return { ok: true, containers: list.map(toInfo) };
+    const list = (await Promise.race([docker.listContainers({ all: true }), deadline])).map(toInfo);
+    clearTimeout(timer);
+    if (opts.inspectHostNetwork) {
+      const wanted = list.filter((c) => c.state === "running" && c.networkMode === "host" && !c.labels["fks.url"] && !c.labels["fks.port"]);
+      // A budget of their own: an engine busy creating containers answers inspects slowly, and a
+      // container left uninspected is only a container without an address (hostNetwork unset).
+      let inspectTimer: NodeJS.Timeout | undefined;
+      const budget = new Promise<void>((r) => (inspectTimer = setTimeout(r, timeoutMs)));
+      await Promise.race([Promise.all(wanted.map(async (c) => (c.hostNetwork = await hostNetworkFacts(docker, c.id)))), budget]);
+      clearTimeout(inspectTimer);
+    }
+    return { ok: true, containers: list };
   } catch (e) {
     const where = process.env.DOCKER_HOST ?? "/var/run/docker.sock";
     return { ok: false, reason: `Docker engine at ${where} unavailable: ${(e as Error).message}` };
@@ -74,7 +92,23 @@ function toInfo(c: Docker.ContainerInfo): ContainerInfo {
     composeService: labels["com.docker.compose.service"],
     composeProject: labels["com.docker.compose.project"],
     networkMode: c.HostConfig?.NetworkMode,
+    labels,
   };
+}
+
+async function hostNetworkFacts(docker: Docker, id: string): Promise<ContainerInfo["hostNetwork"]> {
+  try {
+    const c = await docker.getContainer(id).inspect();
+    const test = c.Config?.Healthcheck?.Test ?? [];
+    const exposed = Object.keys(c.Config?.ExposedPorts ?? {})
+      .filter((k) => k.endsWith("/tcp"))
+      .map((k) => Number.parseInt(k, 10))
+      .filter(Number.isInteger);
+    return { healthcheck: test[0] === "NONE" ? undefined : test.slice(1).join(" ") || undefined, exposed };
+  } catch {
+    // Gone between list and inspect: nothing to add.
+    return { exposed: [] };
+  }
 }
 
 function healthOf(status: string): DockerHealth {

@@ -45,7 +45,7 @@ describe("circuit breaker per service", () => {
     const r = await ping({
       cwd: process.cwd(),
       config: cfg(dead.url),
-      settings: { timeout: TIMEOUT, retries: 2, threshold: 100 },
+      settings: { timeout: TIMEOUT, retries: 2, threshold: 100, timeoutRetries: 2 },
       backoff: { initialMs: 10, maxMs: 20 },
       docker: false,
     });

@@ -1,24 +1,13 @@
-import { spawn, spawnSync } from "node:child_process";
-import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, removeTree, tempTree } from "../helpers.js";
+import { removeTree, tempTree } from "../helpers.js";
+import { fksAsync } from "./cli.js";
 import * as srv from "./servers.js";
 
 const servers: srv.Running[] = [];
 let dir: string;
 
-/** Spawned asynchronously: the servers under test live in this process and must keep answering. */
-function fks(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin/fks.js"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1", CI: "1", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code, stdout, stderr, ms: performance.now() - t0 }));
-  });
-}
+const fks = fksAsync;
 
 beforeAll(async () => {
   const healthy = await srv.healthJson(200, { status: "pass" });

@@ -19,35 +19,46 @@ export interface Verdict {
 /** Judges one HTTP answer: the status code, the health body, assertions and the trace. */
 export function evaluate(r: HttpResponse, o: { explicit: boolean; assertion?: EndpointAssertion; trace?: Trace; tokenSent: boolean }): Verdict {
   const parsed = parseHealth(r.body, r.headers["content-type"]);
-  const failing = parsed.checks.filter((c) => c.status !== "pass");
-  const checkText = failing.length ? `: ${failing.map((c) => `${c.name} ${c.status}${c.output ? ` (${c.output})` : ""}`).join(", ")}` : "";
   const trace = o.trace ? { traceId: o.trace.traceId, requestId: o.trace.requestId, returned: traceReturned(o.trace, r.headers, r.body) } : undefined;
-  const base = { checks: parsed.checks, assertions: [] as string[], trace };
-  const assertions = checkAssertions(o.assertion, { status: r.status, headers: r.headers, json: parsed.json, ms: r.ms });
-
-  let v: Verdict;
-  if (r.status === 404 && !o.assertion?.status) {
-    v = { ...base, status: "missing", level: o.explicit ? "fail" : "pass", message: "404: the service does not serve this endpoint", retry: false };
-  } else if (parsed.invalid && r.status < 500) {
-    v = { ...base, status: "invalid-body", level: "fail", message: parsed.invalid, retry: true };
-  } else if (r.status >= 500) {
+  // One object shape for every verdict, built once: this runs for every probe.
+  const v: Verdict = { status: "pass", level: "pass", message: "", checks: parsed.checks, assertions: [], retry: false, trace };
+  const set = (status: EndpointStatus, level: Level, message: string, retry: boolean) => {
+    v.status = status;
+    v.level = level;
+    v.message = message;
+    v.retry = retry;
+  };
+  const checkText = () => {
+    const failing = parsed.checks.filter((c) => c.status !== "pass");
+    return failing.length ? `: ${failing.map((c) => `${c.name} ${c.status}${c.output ? ` (${c.output})` : ""}`).join(", ")}` : "";
+  };
+  const status = r.status;
+  if (status === 404 && !o.assertion?.status) {
+    set("missing", o.explicit ? "fail" : "pass", "404: the service does not serve this endpoint", false);
+  } else if (parsed.invalid && status < 500) {
+    set("invalid-body", "fail", parsed.invalid, true);
+  } else if (status >= 500) {
     const said = parsed.level ? `health ${parsed.level}` : "no health body";
-    v = { ...base, status: parsed.level ? "fail" : "http-error", level: "fail", message: `HTTP ${r.status}, ${said}${checkText}`, retry: true };
-  } else if (r.status >= 400) {
-    const hint = (r.status === 401 || r.status === 403) && !o.tokenSent ? " — set the token variable (ping.tokenEnv, default FKS_HEALTH_TOKEN)" : "";
-    v = { ...base, status: "http-error", level: "fail", message: `HTTP ${r.status}${hint}`, retry: r.status === 408 || r.status === 429 };
+    set(parsed.level ? "fail" : "http-error", "fail", `HTTP ${status}, ${said}${checkText()}`, true);
+  } else if (status >= 400) {
+    const hint = (status === 401 || status === 403) && !o.tokenSent ? " — set the token variable (ping.tokenEnv, default FKS_HEALTH_TOKEN)" : "";
+    set("http-error", "fail", `HTTP ${status}${hint}`, status === 408 || status === 429);
   } else if (parsed.level === "fail") {
-    v = { ...base, status: "fail", level: "fail", message: `HTTP ${r.status} but health fail${checkText}`, retry: true };
+    set("fail", "fail", `HTTP ${status} but health fail${checkText()}`, true);
   } else if (parsed.level === "warn") {
-    v = { ...base, status: "warn", level: "warn", message: `health warn${checkText}`, retry: false };
+    set("warn", "warn", `health warn${checkText()}`, false);
   } else {
-    v = { ...base, status: "pass", level: "pass", message: `HTTP ${r.status}${parsed.level ? ", health pass" : ""}`, retry: false };
+    set("pass", "pass", parsed.level ? `HTTP ${status}, health pass` : `HTTP ${status}`, false);
   }
-  if (assertions.length && v.status !== "missing") {
-    v = { ...v, status: "assertion", level: "fail", message: assertions.join("; "), assertions, retry: true };
+  if (o.assertion && v.status !== "missing") {
+    const failed = checkAssertions(o.assertion, { status, headers: r.headers, json: parsed.json, ms: r.ms });
+    if (failed.length) {
+      set("assertion", "fail", failed.join("; "), true);
+      v.assertions = failed;
+    }
   }
   if (trace && !trace.returned && v.level !== "fail" && v.status !== "missing") {
-    v = { ...v, status: "untraced", level: "fail", message: "traceparent / X-Request-ID not returned in headers or body", retry: false };
+    set("untraced", "fail", "traceparent / X-Request-ID not returned in headers or body", false);
   }
   return v;
 }

@@ -49,13 +49,15 @@ export function parseHealth(body: string, contentType: string | undefined): Pars
   if (!json || typeof json !== "object" || Array.isArray(json)) return { checks: [], json };
   const o = json as Record<string, unknown>;
   const level = levelOf(o.status) ?? levelOf(o.state) ?? levelOf(o.health) ?? levelOf(o.healthy) ?? levelOf(o.ok);
-  const checks = [...checksOf(o.checks), ...checksOf(o.components), ...checksOf(o.details)];
+  const checks: HealthCheck[] = [];
+  checksOf(o.checks, checks);
+  checksOf(o.components, checks);
+  checksOf(o.details, checks);
   return { level: level ?? worst(checks.map((c) => c.status)), checks, json };
 }
 
-function checksOf(v: unknown): HealthCheck[] {
-  if (!v || typeof v !== "object") return [];
-  const out: HealthCheck[] = [];
+function checksOf(v: unknown, out: HealthCheck[]): void {
+  if (!v || typeof v !== "object") return;
   const entries: Array<[string, unknown]> = Array.isArray(v)
     ? v.map((x, i) => [String((x as { name?: unknown })?.name ?? i), x])
     : Object.entries(v as Record<string, unknown>);
@@ -73,7 +75,6 @@ function checksOf(v: unknown): HealthCheck[] {
       out.push(check);
     }
   }
-  return out;
 }
 
 const RANK: Record<Level, number> = { pass: 0, warn: 1, fail: 2 };

@@ -59,7 +59,8 @@ export async function ping(opts: PingOptions): Promise<PingResult> {
     const { discover } = await import("../discover/index.js");
     discovered = (await discover({ paths: opts.paths, cwd: opts.cwd, config: opts.config, configDir: opts.configDir })).services;
   }
-  const docker = await containers(opts.docker ?? "auto", env);
+  // Addresses of host-network containers cost one inspect each: only when a URL may come from them.
+  const docker = await containers(opts.docker ?? "auto", env, needsDiscovery);
   if (docker.note) notes.push(docker.note);
   const plan = planTargets({ config: opts.config, discovered, containers: docker.list, names, all: !!opts.all, urls, baseUrlTemplate: opts.baseUrlTemplate ?? s.baseUrl });
   notes.push(...plan.notes);
@@ -90,6 +91,7 @@ export async function ping(opts: PingOptions): Promise<PingResult> {
         http,
         timeoutMs: s.timeout,
         retries: s.retries,
+        timeoutRetries: s.timeoutRetries,
         threshold: s.threshold,
         concurrency: s.concurrency,
         maxBodyBytes: s.maxBodyBytes,
@@ -117,11 +119,11 @@ export async function ping(opts: PingOptions): Promise<PingResult> {
   return result;
 }
 
-async function containers(mode: "auto" | boolean, env: Record<string, string | undefined>): Promise<{ list?: import("../../io/docker.js").ContainerInfo[]; note?: string }> {
+async function containers(mode: "auto" | boolean, env: Record<string, string | undefined>, inspectHostNetwork = false): Promise<{ list?: import("../../io/docker.js").ContainerInfo[]; note?: string }> {
   if (mode === false) return {};
   if (mode === "auto" && !env.DOCKER_HOST && !existsSync("/var/run/docker.sock")) return {};
   const { listContainers } = await import("../../io/docker.js");
-  const r = await listContainers({ timeoutMs: 2000 });
+  const r = await listContainers({ timeoutMs: 2000, inspectHostNetwork });
   return r.ok ? { list: r.containers } : { note: `Docker state not shown: ${r.reason}` };
 }
 

@@ -10,6 +10,7 @@ export interface RoundOptions {
   http: HttpClient;
   timeoutMs: number;
   retries: number;
+  timeoutRetries: number;
   threshold: number;
   concurrency: number;
   maxBodyBytes: number;
@@ -32,6 +33,7 @@ export async function runRound(targets: Target[], o: RoundOptions): Promise<Serv
     http: o.http,
     timeoutMs: o.timeoutMs,
     retries: o.retries,
+    timeoutRetries: o.timeoutRetries,
     maxBodyBytes: o.maxBodyBytes,
     token: o.token,
     trace: o.trace,
@@ -42,11 +44,9 @@ export async function runRound(targets: Target[], o: RoundOptions): Promise<Serv
     targets.map(async (t) => {
       // Open for the rest of the round: a dead service is not worth a second look until the next one.
       const breaker = circuitBreaker(handleAll, { halfOpenAfter: 24 * 3600_000, breaker: new ConsecutiveBreaker(o.threshold) });
-      const broken = new AbortController();
-      breaker.onBreak(() => broken.abort());
-      const endpoints = await Promise.all(
-        t.endpoints.map(async (ep) => {
-          const { traceState, ...r } = await probeEndpoint(ctx, t, ep, breaker, broken.signal);
+      const probed = await Promise.all(
+        shareRequests(t).map(async ({ ep, also }) => {
+          const { result: r, traceState } = await probeEndpoint(ctx, t, ep, breaker);
           if (traceState && o.capture && r.trace) {
             r.trace.downstream = downstreamVerdict(traceState, o.capture.requests);
             if (r.trace.downstream !== "propagated" && r.level !== "fail" && r.status !== "missing") {
@@ -55,10 +55,13 @@ export async function runRound(targets: Target[], o: RoundOptions): Promise<Serv
               r.message = r.trace.downstream === "missing" ? "no downstream call carried the trace-id" : "downstream call kept the caller's parent-id (no new span)";
             }
           }
-          o.onEndpoint?.(r);
-          return r;
+          const all = [r, ...also.map((endpoint) => ({ ...r, endpoint }))];
+          for (const x of all) o.onEndpoint?.(x);
+          return all;
         }),
       );
+      const order = t.endpoints.map((e) => e.key);
+      const endpoints = probed.flat().sort((a, b) => order.indexOf(a.endpoint) - order.indexOf(b.endpoint));
       const res = serviceResult(t, endpoints, o.containers, breaker.state === CircuitState.Open);
       o.onService?.(res);
       return res;
@@ -66,8 +69,32 @@ export async function runRound(targets: Target[], o: RoundOptions): Promise<Serv
   );
 }
 
+/**
+ * Endpoints on one path without assertions of their own share one request: Kubernetes manifests
+ * often point liveness and readiness at the same /healthz. The health key makes the request when
+ * it is among them, since it alone carries the token.
+ */
+function shareRequests(t: Target): Array<{ ep: Target["endpoints"][number]; also: Array<Target["endpoints"][number]["key"]> }> {
+  const out: Array<{ ep: Target["endpoints"][number]; also: Array<Target["endpoints"][number]["key"]> }> = [];
+  const byPath = new Map<string, (typeof out)[number]>();
+  for (const ep of t.endpoints) {
+    const own = ep.key !== "url" && !!t.assertions[ep.key];
+    const g = own ? undefined : byPath.get(ep.path);
+    if (!g) {
+      const n = { ep, also: [] };
+      out.push(n);
+      if (!own) byPath.set(ep.path, n);
+    } else if (ep.key === "health") {
+      g.also.push(g.ep.key);
+      g.ep = ep;
+    } else g.also.push(ep.key);
+  }
+  return out;
+}
+
 export function serviceResult(t: Target, endpoints: EndpointResult[], containers?: ContainerInfo[], open = false): ServiceResult {
-  const lat = endpoints.flatMap((e) => e.latencies).sort((a, b) => a - b);
+  // Endpoints that shared a request share its latencies array: count each request once.
+  const lat = [...new Set(endpoints.map((e) => e.latencies))].flat().sort((a, b) => a - b);
   const answered = endpoints.filter((e) => !(e.status === "missing" && e.level === "pass"));
   let level: Level = worst(answered.map((e) => e.level)) ?? "fail";
   const docker = dockerState(t.container, containers);

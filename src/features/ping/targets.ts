@@ -4,6 +4,7 @@ import { FksError } from "../../errors.js";
 import type { ContainerInfo } from "../../io/docker.js";
 import type { ServiceRecord } from "../../model.js";
 import { infraKindOfImage } from "../discover/infra.js";
+import { containerAddress, healthPaths, type Address } from "./address.js";
 import type { Target } from "./types.js";
 
 const KEYS: EndpointKey[] = ["live", "ready", "health"];
@@ -16,7 +17,7 @@ export interface TargetInput {
   names: string[];
   all: boolean;
   urls: string[];
-  /** e.g. http://{name}.svc:{port} for services that have a port but no URL. */
+  /** e.g. http://{name}.svc:{port} for services that have a port but no URL; see fillTemplate. */
   baseUrlTemplate?: string;
 }
 
@@ -56,33 +57,38 @@ export function planTargets(i: TargetInput): TargetPlan {
     if (container) claimed.add(container.id);
     const url = urlFor(r, cfg[name]?.baseUrl, i.baseUrlTemplate, container);
     if (!url) {
-      notes.push(`${name}: no URL to probe — set services.${name}.baseUrl in fks.yaml, publish a port in compose, or pass --base-url`);
+      notes.push(`${name}: no URL to probe — set services.${name}.baseUrl in fks.yaml, publish a port in compose, label its container fks.port, or pass --base-url`);
       continue;
     }
     const keys = sp?.endpoints ?? KEYS;
+    const paths = healthPaths(r, r.configured && !!cfg[name]?.health, url.healthPath);
     targets.push({
       service: name,
       baseUrl: url.url,
       origin: url.origin,
-      endpoints: keys.map((k) => ({ key: k, path: r.health[k] })),
+      endpoints: keys.map((k) => ({ key: k, path: paths[k] })),
       explicit: !!sp?.endpoints || !!cfg[name]?.health,
       container: container?.name ?? sp?.container,
       assertions: sp?.assert ?? {},
     });
   }
   if (i.all) {
-    // Running containers with published ports that no service claims are services too.
+    // Running containers that no service claims are services too, when fks can tell where they listen.
     for (const c of i.containers ?? []) {
       if (claimed.has(c.id) || c.state !== "running" || infraKindOfImage(c.image)) continue;
-      const port = c.ports.find((p) => p.host);
-      if (!port?.host) continue;
       const name = c.composeService ?? c.name;
       if (targets.some((t) => t.service === name)) continue;
+      const a = containerAddress(c);
+      if (!a) {
+        const why = c.networkMode !== "host" ? "no published port" : c.hostNetwork ? "host network, no HEALTHCHECK URL or single EXPOSE" : "host network, the engine did not answer an inspect in time";
+        notes.push(`${name}: container not probed (${why}) — label it fks.port=<port> or fks.url=<url>`);
+        continue;
+      }
       targets.push({
         service: name,
-        baseUrl: `http://${hostOf(port.ip)}:${port.host}`,
-        origin: `container ${c.name}`,
-        endpoints: KEYS.map((k) => ({ key: k, path: `/${k}` })),
+        baseUrl: a.url,
+        origin: a.origin,
+        endpoints: KEYS.map((k) => ({ key: k, path: k === "health" && a.healthPath ? a.healthPath : `/${k}` })),
         explicit: false,
         container: c.name,
         assertions: {},
@@ -90,11 +96,14 @@ export function planTargets(i: TargetInput): TargetPlan {
     }
   }
   // URLs on one origin are one service: they share a breaker, so a dead host costs one deadline.
+  const byOrigin = new Map<string, Target>();
   for (const raw of i.urls) {
     const t = urlTarget(raw);
-    const same = targets.find((x) => x.origin === "--url" && x.baseUrl === t.baseUrl);
-    if (!same) targets.push(t);
-    else for (const ep of t.endpoints) if (!same.endpoints.some((e) => e.path === ep.path)) same.endpoints.push(ep);
+    const same = byOrigin.get(t.baseUrl);
+    if (!same) {
+      byOrigin.set(t.baseUrl, t);
+      targets.push(t);
+    } else for (const ep of t.endpoints) if (!same.endpoints.some((e) => e.path === ep.path)) same.endpoints.push(ep);
   }
   return { targets, notes };
 }
@@ -121,19 +130,35 @@ function urlTarget(raw: string): Target {
   };
 }
 
-function urlFor(r: ServiceRecord, configured: string | undefined, template: string | undefined, c: ContainerInfo | undefined): { url: string; origin: string } | undefined {
+function urlFor(r: ServiceRecord, configured: string | undefined, template: string | undefined, c: ContainerInfo | undefined): Address | undefined {
   if (configured) return { url: configured, origin: "fks.yaml" };
   if (r.baseUrl) return { url: r.baseUrl, origin: r.compose ? "compose" : "discovery" };
-  const published = c?.ports.find((p) => p.host);
-  if (c && published?.host) return { url: `http://${hostOf(published.ip)}:${published.host}`, origin: `container ${c.name}` };
+  const fromContainer = c?.state === "running" ? containerAddress(c) : undefined;
+  if (fromContainer) return fromContainer;
   if (template) {
-    const k8sSvc = r.k8s?.services[0];
-    const port = k8sSvc?.ports[0] ?? r.port;
-    if (template.includes("{port}") && !port) return undefined;
-    const url = template.replaceAll("{name}", k8sSvc?.name ?? r.name).replaceAll("{service}", r.name).replaceAll("{port}", String(port ?? ""));
-    return { url, origin: r.k8s ? "k8s + --base-url" : "--base-url" };
+    const url = fillTemplate(template, r);
+    return url ? { url, origin: r.k8s ? "k8s + --base-url" : "--base-url" } : undefined;
   }
   return undefined;
+}
+
+/**
+ * --base-url placeholders: {name} the Kubernetes Service that selects the workload (else the
+ * service name), {service} the service name, {port} that Service's first `port` (what cluster
+ * DNS answers on; else the known port), {containerPort} the workload's first containerPort
+ * (what `kubectl port-forward pod/…` reaches; else the known port). Undefined when the template
+ * needs a port nobody knows.
+ */
+export function fillTemplate(template: string, r: ServiceRecord): string | undefined {
+  const svc = r.k8s?.services[0];
+  const port = svc?.ports[0] ?? r.k8s?.ports[0] ?? r.port;
+  const containerPort = r.k8s?.ports[0] ?? r.port;
+  if ((template.includes("{port}") && !port) || (template.includes("{containerPort}") && !containerPort)) return undefined;
+  return template
+    .replaceAll("{name}", svc?.name ?? r.name)
+    .replaceAll("{service}", r.name)
+    .replaceAll("{containerPort}", String(containerPort ?? ""))
+    .replaceAll("{port}", String(port ?? ""));
 }
 
 const norm = (s: string) => s.toLowerCase().replace(/[_.\s]+/g, "-");
@@ -150,8 +175,4 @@ export function matchContainer(name: string, r: ServiceRecord | undefined, pinne
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-function hostOf(ip: string | undefined): string {
-  return !ip || ip === "0.0.0.0" || ip === "::" ? "127.0.0.1" : ip.includes(":") ? `[${ip}]` : ip;
 }
