@@ -1,33 +1,21 @@
 // Discovery over a generated 200-service platform: files/s, in-process and whole-process, against just reading the files.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generatePlatform } from "./gen-platform.mjs";
+import { median, readTree } from "./timing.mjs";
 import { discover } from "../dist/features/discover/index.js";
-import { walk } from "../dist/io/walk.js";
 
 const n = Number(process.env.SERVICES ?? 200);
 const dir = mkdtempSync(path.join(tmpdir(), "fks-bench-discover-"));
 generatePlatform(dir, n);
 const bin = fileURLToPath(new URL("../bin/fks.js", import.meta.url));
 
-const time = async (fn, runs = 5) => {
-  const ts = [];
-  for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    await fn();
-    ts.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(runs / 2)];
-};
+const time = (fn) => median(fn, 5);
 
-const { files } = await walk([dir]);
-const readAll = await time(async () => {
-  const { files: fs } = await walk([dir]);
-  for (const f of fs) readFileSync(f, "utf8");
-});
+const { files, ms: readAll } = await readTree(dir, 5);
 let found = 0;
 const inProcess = await time(async () => {
   found = (await discover({ cwd: dir })).services.length;

@@ -1,31 +1,19 @@
 // Scaffold health (dry run: the full plan, nothing written) and --check over 50 generated services, against only reading their files.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generatePlatform } from "./gen-platform.mjs";
+import { median, readTree } from "./timing.mjs";
 import { scaffoldHealth } from "../dist/features/scaffold/index.js";
-import { walk } from "../dist/io/walk.js";
 import { discover } from "../dist/features/discover/index.js";
 
 const n = Number(process.env.SERVICES ?? 50);
 const dir = mkdtempSync(path.join(tmpdir(), "fks-bench-scaffold-"));
 generatePlatform(dir, n);
 
-const time = async (fn, runs = 7) => {
-  const ts = [];
-  for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    await fn();
-    ts.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(runs / 2)];
-};
+const time = (fn) => median(fn, 7);
 
-const { files } = await walk([dir]);
-const readAll = await time(async () => {
-  const { files: fs } = await walk([dir]);
-  for (const f of fs) readFileSync(f, "utf8");
-});
+const { files, ms: readAll } = await readTree(dir, 7);
 // Discovery is the first step of both runs: shown so the scaffolder's own share is visible.
 const disc = await time(async () => {
   await discover({ cwd: dir, paths: [dir] });
