@@ -5,7 +5,6 @@ import type { Severity } from "../model.js";
 import { act, config, formatOf, globals, warn, write } from "./context.js";
 import { progress } from "./progress.js";
 
-
 export function register(program: Command): void {
   const scaffold = program
     .command("scaffold")
