@@ -16,6 +16,8 @@ export interface CatalogOptions {
   configDir?: string;
   /** Skip service discovery (compose, k8s): each scanned folder is one service. */
   noDiscover?: boolean;
+  /** Services a caller has already discovered for the same folders; saves a second discovery. */
+  discovered?: ServiceRecord[];
   onProgress?: (event: { phase: string; files?: number }) => void;
 }
 
@@ -141,9 +143,12 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
 
 async function findServices(opts: CatalogOptions, roots: string[]): Promise<Catalog["services"]> {
   if (opts.noDiscover) return [];
-  const { discover } = await import("../discover/index.js");
-  const res = await discover({ paths: roots, cwd: opts.cwd, config: opts.config, configDir: opts.configDir });
-  return res.services
+  let records = opts.discovered;
+  if (!records) {
+    const { discover } = await import("../discover/index.js");
+    records = (await discover({ paths: roots, cwd: opts.cwd, config: opts.config, configDir: opts.configDir })).services;
+  }
+  return records
     .filter((s: ServiceRecord) => !!s.path && isDirectory(path.resolve(opts.cwd, s.path)))
     .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework, port: s.port }));
 }

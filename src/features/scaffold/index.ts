@@ -72,7 +72,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
   }
   // The route catalog knows which paths the code serves; a service it cannot read falls back to discovery's evidence.
   opts.onProgress?.("reading routes");
-  const catalog = await buildCatalog({ paths: opts.paths, cwd: opts.cwd, config: opts.config, configDir: opts.configDir }).catch((e: unknown) => {
+  const catalog = await buildCatalog({ paths: opts.paths, cwd: opts.cwd, config: opts.config, configDir: opts.configDir, discovered: found.services }).catch((e: unknown) => {
     if (e instanceof FksError) return undefined;
     throw e;
   });
