@@ -43,13 +43,29 @@ describe("client crates an axum service already has", () => {
   });
 });
 
-/** A copy of the fixture scaffolded by fks, or the reason scaffolding failed. */
-function scaffoldedFixture(): string {
+/** A copy of a fixture scaffolded by fks. */
+function scaffoldedFixture(fixture: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "fks-axum-clients-"));
-  cpSync(FIXTURE, dir, { recursive: true });
+  cpSync(fixture, dir, { recursive: true });
   const r = fks(["scaffold", "health", dir]);
   if (r.code !== 0) throw new Error(`scaffold failed (${r.code}): ${r.stderr}`);
   return dir;
+}
+
+/** Builds the scaffolded orders crate from its committed Cargo.lock; returns the binary. */
+function build(dir: string, pkg: string): string {
+  const crate = path.join(dir, "orders");
+  const renamed = `${pkg}-scaffolded`;
+  // Its own package name (in the lock file too, for --locked), so the shared target keeps no stale binary of another copy.
+  for (const f of ["Cargo.toml", "Cargo.lock"].map((n) => path.join(crate, n))) {
+    writeFileSync(f, readFileSync(f, "utf8").replace(`name = "${pkg}"`, `name = "${renamed}"`));
+  }
+  const env = { ...process.env, CARGO_TARGET_DIR: cargoTarget() };
+  // Downloads what the lock file names once; offline afterwards (and in CI after setup.sh).
+  spawnSync("cargo", ["fetch", "--locked", "--quiet"], { cwd: crate, env, encoding: "utf8", timeout: 300_000 });
+  const r = spawnSync("cargo", ["build", "--offline", "--locked", "--quiet"], { cwd: crate, env, encoding: "utf8", timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`cargo build of the scaffolded ${pkg} failed:\n${r.stderr}`);
+  return path.join(cargoTarget(), "debug", renamed);
 }
 
 describe("generated Rust without client crates", () => {
@@ -77,31 +93,46 @@ const skip = !pg.ok ? pg.reason : !redis.ok ? redis.reason : undefined;
 if (skip) console.warn(`[skip] axum service with tokio-postgres and redis against real engines: ${skip}`);
 
 type Report = { status: string; checks: Record<string, Array<{ status: string; output?: string }>> };
-let dir = "";
-let bin = "";
+const dirs: string[] = [];
 const started: StartedProcess[] = [];
 const servers: net.Server[] = [];
 
+afterAll(async () => {
+  await Promise.all(started.map((p) => p.stop()));
+  for (const s of servers) s.close();
+  for (const d of dirs) removeTree(d);
+});
+
+async function serve(bin: string, env: Record<string, string>): Promise<string> {
+  const p = await startProcess(bin, [], { env: { PORT: "{port}", FKS_HEALTH_TOKEN: "tok", ...env }, readyUrl: "http://127.0.0.1:{port}/live" });
+  started.push(p);
+  return `http://127.0.0.1:${p.port}`;
+}
+
+async function report(url: string, want: number, timeoutMs = 8000): Promise<{ status: number; body: Report }> {
+  // /ready caches its report for a moment: poll until it reflects the change.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await httpRequest(url, { headers: { Authorization: "Bearer tok" } });
+    if (r.status === want || Date.now() > deadline) return { status: r.status, body: JSON.parse(r.body) as Report };
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+/** A copy of the pg URL with another password: the server refuses it after accepting the TCP connection. */
+function wrongPassword(): string {
+  const wrong = new URL(pg.url!);
+  wrong.password = "not-the-password";
+  return wrong.toString();
+}
+
 describe.skipIf(!!skip)("scaffolded axum service using tokio-postgres and redis-rs", () => {
+  let dir = "";
+  let bin = "";
   beforeAll(() => {
-    dir = scaffoldedFixture();
-    const crate = path.join(dir, "orders");
-    // Its own package name (in the lock file too, for --locked), so the shared target keeps no stale binary of another copy.
-    for (const f of ["Cargo.toml", "Cargo.lock"].map((n) => path.join(crate, n))) {
-      writeFileSync(f, readFileSync(f, "utf8").replace('name = "fks-fixture-axum-clients"', 'name = "fks-fixture-axum-clients-scaffolded"'));
-    }
-    const env = { ...process.env, CARGO_TARGET_DIR: cargoTarget() };
-    // Downloads what the committed Cargo.lock names once; offline afterwards (and in CI after setup.sh).
-    spawnSync("cargo", ["fetch", "--locked", "--quiet"], { cwd: crate, env, encoding: "utf8", timeout: 300_000 });
-    const r = spawnSync("cargo", ["build", "--offline", "--locked", "--quiet"], { cwd: crate, env, encoding: "utf8", timeout: 600_000 });
-    if (r.status !== 0) throw new Error(`cargo build of the scaffolded crate failed:\n${r.stderr}`);
-    bin = path.join(cargoTarget(), "debug", "fks-fixture-axum-clients-scaffolded");
+    dirs.push((dir = scaffoldedFixture(FIXTURE)));
+    bin = build(dir, "fks-fixture-axum-clients");
   }, 900_000);
-  afterAll(async () => {
-    await Promise.all(started.map((p) => p.stop()));
-    for (const s of servers) s.close();
-    if (dir) removeTree(dir);
-  });
 
   it("generates client calls, not the raw fallbacks", () => {
     const rs = readFileSync(path.join(dir, "orders/src/health.rs"), "utf8");
@@ -111,26 +142,10 @@ describe.skipIf(!!skip)("scaffolded axum service using tokio-postgres and redis-
     expect(rs).toContain('redis::cmd("PING")');
   });
 
-  async function serve(env: Record<string, string>): Promise<string> {
-    const p = await startProcess(bin, [], { env: { PORT: "{port}", FKS_HEALTH_TOKEN: "tok", ...env }, readyUrl: "http://127.0.0.1:{port}/live" });
-    started.push(p);
-    return `http://127.0.0.1:${p.port}`;
-  }
-
-  async function report(url: string, want: number, timeoutMs = 8000): Promise<{ status: number; body: Report }> {
-    // /ready caches its report for a moment: poll until it reflects the change.
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const r = await httpRequest(url, { headers: { Authorization: "Bearer tok" } });
-      if (r.status === want || Date.now() > deadline) return { status: r.status, body: JSON.parse(r.body) as Report };
-      await new Promise((res) => setTimeout(res, 200));
-    }
-  }
-
   it("/ready passes with both up, answers 503 naming redis once redis-server stops, /live stays 200", async () => {
     const r = await startRedis();
     started.push(r);
-    const base = await serve({ DATABASE_URL: pg.url!, REDIS_URL: r.url });
+    const base = await serve(bin, { DATABASE_URL: pg.url!, REDIS_URL: r.url });
 
     const up = await report(`${base}/ready`, 200);
     expect(up.status).toBe(200);
@@ -150,9 +165,7 @@ describe.skipIf(!!skip)("scaffolded axum service using tokio-postgres and redis-
   });
 
   it("fails the postgres check on a wrong password, which a bare TCP connect would pass", async () => {
-    const wrong = new URL(pg.url!);
-    wrong.password = "not-the-password";
-    const base = await serve({ DATABASE_URL: wrong.toString(), REDIS_URL: redis.url! });
+    const base = await serve(bin, { DATABASE_URL: wrongPassword(), REDIS_URL: redis.url! });
     const r = await report(`${base}/health`, 503);
     expect(r.status).toBe(503);
     expect(r.body.checks["postgres:connections"]![0]).toMatchObject({ status: "fail", output: "connect failed" });
@@ -164,7 +177,7 @@ describe.skipIf(!!skip)("scaffolded axum service using tokio-postgres and redis-
     servers.push(silent);
     await new Promise<void>((res) => silent.listen(0, "127.0.0.1", res));
     const port = (silent.address() as net.AddressInfo).port;
-    const base = await serve({ DATABASE_URL: `postgresql://fks:fks@127.0.0.1:${port}/postgres`, REDIS_URL: redis.url! });
+    const base = await serve(bin, { DATABASE_URL: `postgresql://fks:fks@127.0.0.1:${port}/postgres`, REDIS_URL: redis.url! });
     const t0 = Date.now();
     const r = await httpRequest(`${base}/health`, { headers: { Authorization: "Bearer tok" }, timeoutMs: 10_000 });
     const took = Date.now() - t0;
@@ -172,5 +185,24 @@ describe.skipIf(!!skip)("scaffolded axum service using tokio-postgres and redis-
     expect((JSON.parse(r.body) as Report).checks["postgres:connections"]![0]).toMatchObject({ status: "fail", output: "timed out" });
     expect(took).toBeGreaterThanOrEqual(1900);
     expect(took).toBeLessThan(5000);
+  });
+});
+
+describe.skipIf(!!skip)("scaffolded axum service using sqlx (postgres, runtime-tokio)", () => {
+  let bin = "";
+  beforeAll(() => {
+    const dir = scaffoldedFixture(path.resolve(import.meta.dirname, "../fixtures/scaffold/axum-sqlx"));
+    dirs.push(dir);
+    expect(readFileSync(path.join(dir, "orders/src/health.rs"), "utf8")).toContain('sqlx::query("SELECT 1").execute(&mut conn)');
+    bin = build(dir, "fks-fixture-axum-sqlx");
+  }, 900_000);
+
+  it("passes SELECT 1 on the real Postgres and fails on a wrong password", async () => {
+    const ok = await report(`${await serve(bin, { DATABASE_URL: pg.url!, REDIS_URL: redis.url! })}/health`, 200);
+    expect(ok.status).toBe(200);
+    expect(ok.body.checks["postgres:connections"]![0]!.status).toBe("pass");
+    const bad = await report(`${await serve(bin, { DATABASE_URL: wrongPassword(), REDIS_URL: redis.url! })}/health`, 503);
+    expect(bad.status).toBe(503);
+    expect(bad.body.checks["postgres:connections"]![0]).toMatchObject({ status: "fail", output: "connect failed" });
   });
 });
