@@ -100,12 +100,73 @@ function healthcheckLines(indent: string): string[] {
   ];
 }
 
-function rustCheck(c: DependencyCheck): { def: string; entry: string } {
+/** Client crates the crate already has, as the Rust path to call them by (a renamed dependency keeps its key). */
+interface RustClients {
+  postgres?: { kind: "tokio-postgres" | "sqlx"; path: string; name: string };
+  redis?: string;
+}
+
+/**
+ * Normal dependencies of a Cargo.toml: key → spec text (the inline value or the `[dependencies.key]` table).
+ * Not a TOML parser: enough for dependency keys, `package = "..."` and feature lists.
+ */
+function cargoDependencies(toml: string): Map<string, string> {
+  const deps = new Map<string, string>();
+  let section = "";
+  let table: string | undefined;
+  const lines = toml.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\s+#.*$/, "");
+    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+    if (header) {
+      section = header[1]!.replace(/\s+/g, "");
+      const dotted = /^(?:target\..+\.)?dependencies\.([\w-]+)$/.exec(section);
+      table = dotted?.[1];
+      if (table) deps.set(table, "");
+      continue;
+    }
+    if (table) {
+      deps.set(table, `${deps.get(table)}${line}\n`);
+      continue;
+    }
+    if (!/^(?:target\..+\.)?dependencies$/.test(section)) continue;
+    const key = /^\s*"?([\w-]+)"?\s*=(.*)$/.exec(line);
+    if (!key) continue;
+    let spec = key[2]!;
+    // An inline table may run over several lines.
+    while ((spec.match(/[{[]/g) ?? []).length > (spec.match(/[}\]]/g) ?? []).length && i + 1 < lines.length) spec += `\n${lines[++i]}`;
+    deps.set(key[1]!, spec);
+  }
+  return deps;
+}
+
+export function rustClients(toml: string): RustClients {
+  const byPackage = new Map<string, { path: string; spec: string }>();
+  for (const [key, spec] of cargoDependencies(toml)) {
+    const pkg = /\bpackage\s*=\s*"([\w-]+)"/.exec(spec)?.[1] ?? key;
+    if (!byPackage.has(pkg)) byPackage.set(pkg, { path: key.replace(/-/g, "_"), spec });
+  }
+  const out: RustClients = {};
+  const tp = byPackage.get("tokio-postgres");
+  const deadpool = byPackage.get("deadpool-postgres");
+  const sqlx = byPackage.get("sqlx");
+  if (tp) out.postgres = { kind: "tokio-postgres", path: tp.path, name: "tokio-postgres" };
+  else if (deadpool) out.postgres = { kind: "tokio-postgres", path: `${deadpool.path}::tokio_postgres`, name: "deadpool-postgres's tokio-postgres" };
+  // sqlx connects only with a runtime feature, and the check runs on the server's tokio runtime.
+  else if (sqlx && /"postgres"/.test(sqlx.spec) && /"runtime-tokio/.test(sqlx.spec)) out.postgres = { kind: "sqlx", path: sqlx.path, name: "sqlx" };
+  const redis = byPackage.get("redis");
+  if (redis) out.redis = redis.path;
+  return out;
+}
+
+function rustCheck(c: DependencyCheck, clients: RustClients): { def: string; entry: string } {
   const fn = `check_${c.name.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase()}`;
+  const env = JSON.stringify(c.env);
   const body =
-    c.kind === "redis" ? `redis_ping(${JSON.stringify(c.env)})`
-    : c.kind === "http" ? `http_check(${JSON.stringify(c.env)}, ${JSON.stringify(c.path ?? "/live")})`
-    : `tcp_check(${JSON.stringify(c.env)}, 5432)`;
+    c.kind === "redis" ? (clients.redis ? `redis_client_ping(${env})` : `redis_ping(${env})`)
+    : c.kind === "http" ? `http_check(${env}, ${JSON.stringify(c.path ?? "/live")})`
+    : clients.postgres ? `postgres_select_1(${env})`
+    : `tcp_check(${env}, 5432)`;
   const measure = c.kind === "postgres" || c.kind === "database" ? "connections" : "responseTime";
   return {
     def: `fn ${fn}() -> Result<(), CheckError> {\n    ${body}\n}\n`,
@@ -113,10 +174,23 @@ function rustCheck(c: DependencyCheck): { def: string; entry: string } {
   };
 }
 
+/** The client helpers the checks call: only for crates the service has, and only when a check uses them. */
+function clientHelpers(checks: DependencyCheck[], clients: RustClients): string {
+  const pg = checks.some((c) => c.kind === "postgres") ? clients.postgres : undefined;
+  const redis = checks.some((c) => c.kind === "redis") ? clients.redis : undefined;
+  let out = "";
+  if (pg) out += fill(template(`axum/clients/${pg.kind}.rs`), { CRATE: pg.path, CRATE_NAME: pg.name });
+  if (redis) out += fill(template("axum/clients/redis.rs"), { CRATE: redis });
+  if (pg || redis) out += template("axum/clients/runtime.rs");
+  return out;
+}
+
 export function rustModule(ctx: HealthContext): string {
-  const checks = ctx.checks.map(rustCheck);
   const cargo = ctx.files.find((f) => path.basename(f) === "Cargo.toml");
-  const tokioLine = cargo ? (/^\s*tokio\s*=.*$/m.exec(ctx.read(cargo))?.[0] ?? "") : "";
+  const toml = cargo ? ctx.read(cargo) : "";
+  const clients = rustClients(toml);
+  const checks = ctx.checks.map((c) => rustCheck(c, clients));
+  const tokioLine = /^\s*tokio\s*=.*$/m.exec(toml)?.[0] ?? "";
   const signal = /"(signal|full)"/.test(tokioLine);
   const main = ctx.files.find((f) => f.endsWith(path.join("src", "main.rs")));
   const portEnv = (main && /env::var\("(\w*PORT\w*)"\)/.exec(ctx.read(main))?.[1]) ?? "PORT";
@@ -127,7 +201,7 @@ export function rustModule(ctx: HealthContext): string {
     PORT: ctx.port ?? 8080,
     RATE: Number.isInteger(ctx.ratePerSecond) ? `${ctx.ratePerSecond}.0` : String(ctx.ratePerSecond),
     CHECK_LIST: checks.map((c) => c.entry).join("\n"),
-    CHECK_DEFS: (checks.length ? "\n" + checks.map((c) => c.def).join("\n") : "") + (signal ? SIGNAL_FN : NO_SIGNAL_FN),
+    CHECK_DEFS: (checks.length ? "\n" + checks.map((c) => c.def).join("\n") : "") + clientHelpers(ctx.checks, clients) + (signal ? SIGNAL_FN : NO_SIGNAL_FN),
     SIGNAL_HOOK: "    watch_sigterm();\n",
     LIVE: ctx.paths.live,
     READY: ctx.paths.ready,

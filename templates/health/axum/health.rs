@@ -5,7 +5,7 @@
 //! {{READY}}: dependency checks, concurrently with a timeout, cached briefly; fails while shutting down.
 //! {{HEALTH}}: the full report; details only with the token in ${{TOKEN_ENV}}, rate limited per client.
 //! `<binary> healthcheck` probes {{READY}} for images without a shell or curl (distroless, scratch).
-//! Uses only axum, tokio and the standard library, so it adds no dependencies.
+//! Adds no dependencies: axum, tokio, the standard library and the database clients the crate already has.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
