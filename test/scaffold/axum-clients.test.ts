@@ -69,6 +69,14 @@ function build(dir: string, pkg: string): string {
 }
 
 describe("generated Rust without client crates", () => {
+  it("leaves SIGTERM to a service that shuts down gracefully by itself (the example execution service)", () => {
+    const r = fks(["scaffold", "health", "examples/platform", "--service", "execution", "--dry-run"]);
+    expect(r.code, r.stderr).toBe(0);
+    const watcher = /fn watch_sigterm\(\) \{[\s\S]*?\n\+\}/.exec(r.stdout)?.[0] ?? "";
+    expect(watcher).toContain("mark_shutting_down()");
+    expect(watcher).not.toContain("process::exit");
+  });
+
   it("falls back to the raw TCP connect and RESP PING, with no client code", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "fks-axum-raw-"));
     try {
@@ -140,6 +148,20 @@ describe.skipIf(!!skip)("scaffolded axum service using tokio-postgres and redis-
     expect(rs).toContain('redis_client_ping("REDIS_URL")');
     expect(rs).toContain('tokio_postgres::connect(&url, tokio_postgres::NoTls)');
     expect(rs).toContain('redis::cmd("PING")');
+  });
+
+  it("still ends on SIGTERM: the service has no graceful shutdown, so the generated handler exits as the default would", async () => {
+    const rs = readFileSync(path.join(dir, "orders/src/health.rs"), "utf8");
+    expect(rs).toContain("std::process::exit(143)");
+    const p = await startProcess(bin, [], { env: { PORT: "{port}", DATABASE_URL: pg.url!, REDIS_URL: redis.url! }, readyUrl: "http://127.0.0.1:{port}/live" });
+    started.push(p);
+    await httpRequest(`http://127.0.0.1:${p.port}/live`); // serving: the router, and with it the SIGTERM watcher, is set up
+    const exited = new Promise<number | null>((resolve) => p.child.once("exit", (code) => resolve(code)));
+    const t0 = Date.now();
+    p.child.kill("SIGTERM");
+    const code = await Promise.race([exited, new Promise<"hung">((r) => setTimeout(() => r("hung"), 4000))]);
+    expect(code).toBe(143);
+    expect(Date.now() - t0).toBeLessThan(4000);
   });
 
   it("/ready passes with both up, answers 503 naming redis once redis-server stops, /live stays 200", async () => {

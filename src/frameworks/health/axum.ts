@@ -21,10 +21,29 @@ fn watch_sigterm() {
     }
 }
 `;
+/** For a service without its own SIGTERM handling: a tokio handler replaces the default "terminate", so exit as it would. */
+const SIGNAL_EXIT_FN = `
+/// Sets the shutdown flag on SIGTERM, then exits as the default action would: this service has no
+/// graceful shutdown of its own, and a registered handler would otherwise keep it running.
+fn watch_sigterm() {
+    #[cfg(unix)]
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        handle.spawn(async {
+            if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                term.recv().await;
+                mark_shutting_down();
+                std::process::exit(143);
+            }
+        });
+    }
+}
+`;
 const NO_SIGNAL_FN = `
 /// tokio's "signal" feature is off in this crate: call mark_shutting_down() from your shutdown path.
 fn watch_sigterm() {}
 `;
+
+const OWN_SHUTDOWN = /with_graceful_shutdown|SignalKind::terminate\(\)|signal::ctrl_c\(/;
 
 /** axum 0.8: src/health.rs, \`mod health;\`, \`.merge(health::router())\` in the app's Router chain, and a \`healthcheck\` subcommand. */
 export const axumHealth: HealthAdapter = {
@@ -192,6 +211,8 @@ export function rustModule(ctx: HealthContext): string {
   const checks = ctx.checks.map((c) => rustCheck(c, clients));
   const tokioLine = /^\s*tokio\s*=.*$/m.exec(toml)?.[0] ?? "";
   const signal = /"(signal|full)"/.test(tokioLine);
+  // The service's own code (not a module fks generated) decides whether SIGTERM already ends it gracefully.
+  const graceful = ctx.files.some((f) => f.endsWith(".rs") && !ctx.read(f).includes(GENERATED_MARK) && OWN_SHUTDOWN.test(ctx.read(f)));
   const main = ctx.files.find((f) => f.endsWith(path.join("src", "main.rs")));
   const portEnv = (main && /env::var\("(\w*PORT\w*)"\)/.exec(ctx.read(main))?.[1]) ?? "PORT";
   return fill(template("axum/health.rs"), {
@@ -201,7 +222,7 @@ export function rustModule(ctx: HealthContext): string {
     PORT: ctx.port ?? 8080,
     RATE: Number.isInteger(ctx.ratePerSecond) ? `${ctx.ratePerSecond}.0` : String(ctx.ratePerSecond),
     CHECK_LIST: checks.map((c) => c.entry).join("\n"),
-    CHECK_DEFS: (checks.length ? "\n" + checks.map((c) => c.def).join("\n") : "") + clientHelpers(ctx.checks, clients) + (signal ? SIGNAL_FN : NO_SIGNAL_FN),
+    CHECK_DEFS: (checks.length ? "\n" + checks.map((c) => c.def).join("\n") : "") + clientHelpers(ctx.checks, clients) + (signal ? (graceful ? SIGNAL_FN : SIGNAL_EXIT_FN) : NO_SIGNAL_FN),
     SIGNAL_HOOK: "    watch_sigterm();\n",
     LIVE: ctx.paths.live,
     READY: ctx.paths.ready,
