@@ -7,37 +7,29 @@ import { axumGuards } from "./guards-axum.js";
 import { fill, GENERATED_MARK, template } from "./template.js";
 import type { DependencyCheck, HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
 
-const SIGNAL_FN = `
-/// Sets the shutdown flag on SIGTERM, alongside the server's own graceful shutdown.
+/**
+ * The SIGTERM watcher. A registered tokio handler replaces the default "terminate", so a service
+ * without graceful shutdown of its own must exit here as the default action would.
+ */
+function signalFn(exitAfter: boolean): string {
+  const doc = exitAfter
+    ? "/// Sets the shutdown flag on SIGTERM, then exits as the default action would: this service has no\n/// graceful shutdown of its own, and a registered handler would otherwise keep it running."
+    : "/// Sets the shutdown flag on SIGTERM, alongside the server's own graceful shutdown.";
+  return `
+${doc}
 fn watch_sigterm() {
     #[cfg(unix)]
     if let Ok(handle) = tokio::runtime::Handle::try_current() {
         handle.spawn(async {
             if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
                 term.recv().await;
-                mark_shutting_down();
+                mark_shutting_down();${exitAfter ? "\n                std::process::exit(143);" : ""}
             }
         });
     }
 }
 `;
-/** For a service without its own SIGTERM handling: a tokio handler replaces the default "terminate", so exit as it would. */
-const SIGNAL_EXIT_FN = `
-/// Sets the shutdown flag on SIGTERM, then exits as the default action would: this service has no
-/// graceful shutdown of its own, and a registered handler would otherwise keep it running.
-fn watch_sigterm() {
-    #[cfg(unix)]
-    if let Ok(handle) = tokio::runtime::Handle::try_current() {
-        handle.spawn(async {
-            if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                term.recv().await;
-                mark_shutting_down();
-                std::process::exit(143);
-            }
-        });
-    }
 }
-`;
 const NO_SIGNAL_FN = `
 /// tokio's "signal" feature is off in this crate: call mark_shutting_down() from your shutdown path.
 fn watch_sigterm() {}
@@ -222,7 +214,7 @@ export function rustModule(ctx: HealthContext): string {
     PORT: ctx.port ?? 8080,
     RATE: Number.isInteger(ctx.ratePerSecond) ? `${ctx.ratePerSecond}.0` : String(ctx.ratePerSecond),
     CHECK_LIST: checks.map((c) => c.entry).join("\n"),
-    CHECK_DEFS: (checks.length ? "\n" + checks.map((c) => c.def).join("\n") : "") + clientHelpers(ctx.checks, clients) + (signal ? (graceful ? SIGNAL_FN : SIGNAL_EXIT_FN) : NO_SIGNAL_FN),
+    CHECK_DEFS: (checks.length ? "\n" + checks.map((c) => c.def).join("\n") : "") + clientHelpers(ctx.checks, clients) + (signal ? signalFn(!graceful) : NO_SIGNAL_FN),
     SIGNAL_HOOK: "    watch_sigterm();\n",
     LIVE: ctx.paths.live,
     READY: ctx.paths.ready,
