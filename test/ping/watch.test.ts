@@ -63,7 +63,9 @@ describe("fks ping --watch", () => {
     const cmd = [process.execPath, path.join(ROOT, "bin/fks.js"), "ping", "--url", server.url, "--watch", "1", "--timeout", "500", "--retries", "0", "--no-docker"];
     const { CI: _ci, ...env } = process.env;
     // `script` gives fks a real pty; bytes written to script's stdin reach it as keyboard input.
-    const child = spawn("script", ["-qfec", cmd.map((a) => `'${a}'`).join(" "), "/dev/null"], { env: { ...env, NO_COLOR: "1", TERM: "xterm" } });
+    // `exec` makes fks the pty's only foreground process: a shell left in between (dash does not
+    // exec the last command) would take the Ctrl-C itself and die of it.
+    const child = spawn("script", ["-qfec", `exec ${cmd.map((a) => `'${a}'`).join(" ")}`, "/dev/null"], { env: { ...env, NO_COLOR: "1", TERM: "xterm" } });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
     const closed = new Promise<number | null>((r) => child.once("close", r));
