@@ -9,5 +9,6 @@ export default defineConfig({
     // Tests start real servers and engines; two cores do not gain from more workers.
     maxWorkers: 2,
     reporters: ["default"],
+    globalSetup: ["test/setup/tmpdir.ts"],
   },
 });

@@ -2,6 +2,10 @@
 # The project's one test command (README): install, prepare real engines, check, then run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# rustup installs cargo under ~/.cargo/bin, which a non-login shell (CI) may not have on PATH.
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

@@ -17,6 +17,12 @@
 #
 # Usage: bash scripts/env/setup.sh [--no-docker] [--no-chromium] [--no-datastores]
 set -euo pipefail
+# rustup installs cargo under ~/.cargo/bin, and dockerd and runuser live in /usr/sbin: a non-login
+# shell (CI) may have neither on PATH.
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" ;; esac
 
 FKS_CACHE="${FKS_CACHE:-$HOME/.cache/fks}"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
