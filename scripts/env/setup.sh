@@ -327,8 +327,11 @@ setup_postgres() {
   echo "$data" >"$DS_DIR/postgres.dir"
   local pgdata="$data/data" port
   port="$(cat "$DS_DIR/postgres.port" 2>/dev/null || true)"
+  # A server left by an interrupted run has no port file yet; its postmaster.pid names the port.
+  [ -n "$port" ] || port="$(sed -n 4p "$pgdata/postmaster.pid" 2>/dev/null || true)"
   local url_for="postgresql://fks:fks@127.0.0.1"
   if [ -n "$port" ] && "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" 2>/dev/null; then
+    echo "$port" >"$DS_DIR/postgres.port"
     POSTGRES_STATE="running"; POSTGRES_URL_VALUE="$url_for:$port/postgres"; return 0
   fi
   if [ ! -f "$pgdata/PG_VERSION" ]; then
