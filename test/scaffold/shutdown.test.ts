@@ -115,6 +115,16 @@ const connectionRefused = (port: number) =>
     s.on("error", (e: NodeJS.ErrnoException) => resolve(e.code === "ECONNREFUSED"));
   });
 
+/** True once new connections are refused (the server has stopped accepting), false if not within timeoutMs. */
+async function refusedWithin(port: number, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await connectionRefused(port)) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+}
+
 /** A request whose head is sent in two parts: `finish()` sends the rest and resolves with the raw answer. */
 async function splitRequest(port: number, pathname: string) {
   const socket = net.connect(port, "127.0.0.1");
@@ -178,7 +188,7 @@ async function inFlightReady(p: StartedProcess, dep: Awaited<ReturnType<typeof s
   await held;
   const exit = terminate(p);
   await logged(p, shutdownLogged);
-  expect(await connectionRefused(p.port)).toBe(true); // a new /live cannot even connect
+  expect(await refusedWithin(p.port)).toBe(true); // a new /live cannot even connect
   dep.release();
   const during = await inFlight;
   const body = JSON.parse(during.body) as Report;
@@ -277,10 +287,10 @@ describe("axum (execution), compiled", () => {
 
     const ready = await splitRequest(p.port, "/ready");
     const live = await splitRequest(p.port, "/live");
-    await sleep(100);
+    await sleep(500); // accepted, and the partial heads read
     const exit = terminate(p);
-    await sleep(300);
-    expect(await connectionRefused(p.port)).toBe(true); // graceful shutdown accepts nothing new
+    expect(await refusedWithin(p.port)).toBe(true); // graceful shutdown accepts nothing new
+    await sleep(200);
     const r = await ready.finish();
     expect(r.status).toBe(503);
     expect(r.head).toContain("connection: close");
