@@ -151,7 +151,7 @@ describe("fks ping --all --base-url with Kubernetes manifests", () => {
         "      containers:",
         "        - name: jobs",
         "          image: acme/jobs:1",
-        `          ports: [{containerPort: ${jobs.port}}]`,
+        `          ports: [{name: http, containerPort: ${jobs.port}}]`,
         "          livenessProbe: {httpGet: {path: /health, port: http}}",
         "          readinessProbe: {httpGet: {path: /health, port: http}}",
         "",

@@ -38,7 +38,8 @@ export function parseK8s(text: string, file: string): K8sInfo[] {
         const containers = ((((tpl.spec ?? {}) as Obj).containers ?? []) as Obj[]) ?? [];
         containers.forEach((c, ci) => {
           const cPath = [...base, "spec", "template", "spec", "containers", ci];
-          const probe = (key: string): Probe | undefined => readProbe(c[key], keyLine(doc, [...cPath, key], lineOf) ?? line);
+          const named = namedPorts(c.ports);
+          const probe = (key: string): Probe | undefined => readProbe(c[key], keyLine(doc, [...cPath, key], lineOf) ?? line, named);
           workloads.push({
             file,
             kind,
@@ -73,7 +74,25 @@ export function parseK8s(text: string, file: string): K8sInfo[] {
   return workloads.map(({ labels: _labels, ...rest }) => rest);
 }
 
-function readProbe(v: unknown, line: number): Probe | undefined {
+/** The container's `ports[].name` → `containerPort`, what a probe's named port refers to. */
+function namedPorts(v: unknown): Map<string, number> {
+  const named = new Map<string, number>();
+  if (Array.isArray(v)) for (const p of v as Obj[]) if (typeof p?.name === "string" && Number.isInteger(Number(p.containerPort))) named.set(p.name, Number(p.containerPort));
+  return named;
+}
+
+/**
+ * A probe's port as the kubelet resolves it: a number, or a name the container declares, which
+ * becomes that port's number. A name the container does not declare stays a string, so consumers
+ * can tell it apart (the kubelet fails such a probe).
+ */
+function probePort(v: unknown, named: Map<string, number>): number | string | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v !== "string") return undefined;
+  return /^\d+$/.test(v) ? Number(v) : (named.get(v) ?? v);
+}
+
+function readProbe(v: unknown, line: number, named: Map<string, number>): Probe | undefined {
   if (!v || typeof v !== "object") return undefined;
   const p = v as Obj;
   const num = (k: string) => (typeof p[k] === "number" ? (p[k] as number) : undefined);
@@ -86,10 +105,10 @@ function readProbe(v: unknown, line: number): Probe | undefined {
   };
   if (p.httpGet && typeof p.httpGet === "object") {
     const h = p.httpGet as Obj;
-    return { ...base, type: "http", path: typeof h.path === "string" ? h.path : "/", port: h.port as number | string };
+    return { ...base, type: "http", path: typeof h.path === "string" ? h.path : "/", port: probePort(h.port, named) };
   }
   if (p.exec && typeof p.exec === "object") return { ...base, type: "exec", command: ((p.exec as Obj).command as string[]) ?? [] };
-  if (p.tcpSocket && typeof p.tcpSocket === "object") return { ...base, type: "tcp", port: (p.tcpSocket as Obj).port as number | string };
+  if (p.tcpSocket && typeof p.tcpSocket === "object") return { ...base, type: "tcp", port: probePort((p.tcpSocket as Obj).port, named) };
   if (p.grpc && typeof p.grpc === "object") return { ...base, type: "grpc", port: (p.grpc as Obj).port as number };
   return { ...base, type: "unknown" };
 }

@@ -2,7 +2,7 @@ import type { FksConfig } from "../../config/schema.js";
 import type { EndpointKey } from "../../config/ping.js";
 import { FksError } from "../../errors.js";
 import type { ContainerInfo } from "../../io/docker.js";
-import type { ServiceRecord } from "../../model.js";
+import type { HealthPaths, ServiceRecord } from "../../model.js";
 import { infraKindOfImage } from "../discover/infra.js";
 import { containerAddress, healthPaths, type Address } from "./address.js";
 import type { Target } from "./types.js";
@@ -62,11 +62,13 @@ export function planTargets(i: TargetInput): TargetPlan {
     }
     const keys = sp?.endpoints ?? KEYS;
     const paths = healthPaths(r, r.configured && !!cfg[name]?.health, url.healthPath);
+    notes.push(...undeclaredProbePorts(r));
+    const onProbePort = url.fromTemplate ? probePortUrls(r, i.baseUrlTemplate!, paths) : {};
     targets.push({
       service: name,
       baseUrl: url.url,
       origin: url.origin,
-      endpoints: keys.map((k) => ({ key: k, path: paths[k] })),
+      endpoints: keys.map((k) => ({ key: k, path: onProbePort[k] ?? paths[k] })),
       explicit: !!sp?.endpoints || !!cfg[name]?.health,
       container: container?.name ?? sp?.container,
       assertions: sp?.assert ?? {},
@@ -130,14 +132,43 @@ function urlTarget(raw: string): Target {
   };
 }
 
-function urlFor(r: ServiceRecord, configured: string | undefined, template: string | undefined, c: ContainerInfo | undefined): Address | undefined {
+const PROBES = [["live", "liveness"], ["ready", "readiness"]] as const;
+
+/** A probe naming a port its container does not declare: the kubelet fails it, and fks cannot tell where it points. */
+function undeclaredProbePorts(r: ServiceRecord): string[] {
+  const k = r.k8s;
+  if (!k) return [];
+  return (["liveness", "readiness", "startup"] as const).flatMap((kind) => {
+    const p = k.probes[kind];
+    return typeof p?.port === "string"
+      ? [`${r.name}: ${kind}Probe port "${p.port}" is not a port of container "${k.container}" (${k.file}:${p.line}) — the kubelet fails this probe; declare it under ports with name: ${p.port}, or use the number`]
+      : [];
+  });
+}
+
+/**
+ * Endpoints whose path came from a Kubernetes probe on another container port than the one
+ * --base-url was filled with (a separate management port, named or not): the probe's own port.
+ */
+function probePortUrls(r: ServiceRecord, template: string, paths: HealthPaths): Partial<Record<EndpointKey, string>> {
+  const out: Partial<Record<EndpointKey, string>> = {};
+  for (const [key, kind] of PROBES) {
+    const p = r.k8s?.probes[kind];
+    if (p?.type !== "http" || typeof p.port !== "number" || p.path !== paths[key]) continue;
+    const base = fillTemplate(template, r, p.port);
+    if (base && base !== fillTemplate(template, r)) out[key] = base.replace(/\/+$/, "") + p.path;
+  }
+  return out;
+}
+
+function urlFor(r: ServiceRecord, configured: string | undefined, template: string | undefined, c: ContainerInfo | undefined): (Address & { fromTemplate?: boolean }) | undefined {
   if (configured) return { url: configured, origin: "fks.yaml" };
   if (r.baseUrl) return { url: r.baseUrl, origin: r.compose ? "compose" : "discovery" };
   const fromContainer = c?.state === "running" ? containerAddress(c) : undefined;
   if (fromContainer) return fromContainer;
   if (template) {
     const url = fillTemplate(template, r);
-    return url ? { url, origin: r.k8s ? "k8s + --base-url" : "--base-url" } : undefined;
+    return url ? { url, origin: r.k8s ? "k8s + --base-url" : "--base-url", fromTemplate: true } : undefined;
   }
   return undefined;
 }
@@ -147,12 +178,12 @@ function urlFor(r: ServiceRecord, configured: string | undefined, template: stri
  * service name), {service} the service name, {port} that Service's first `port` (what cluster
  * DNS answers on; else the known port), {containerPort} the workload's first containerPort
  * (what `kubectl port-forward pod/…` reaches; else the known port). Undefined when the template
- * needs a port nobody knows.
+ * needs a port nobody knows. `podPort` replaces the workload's first containerPort (a probe's port).
  */
-export function fillTemplate(template: string, r: ServiceRecord): string | undefined {
+export function fillTemplate(template: string, r: ServiceRecord, podPort?: number): string | undefined {
   const svc = r.k8s?.services[0];
-  const port = svc?.ports[0] ?? r.k8s?.ports[0] ?? r.port;
-  const containerPort = r.k8s?.ports[0] ?? r.port;
+  const containerPort = podPort ?? r.k8s?.ports[0] ?? r.port;
+  const port = svc?.ports[0] ?? containerPort;
   if ((template.includes("{port}") && !port) || (template.includes("{containerPort}") && !containerPort)) return undefined;
   return template
     .replaceAll("{name}", svc?.name ?? r.name)

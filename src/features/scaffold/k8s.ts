@@ -51,7 +51,8 @@ function planContainer(doc: Document, c: YAMLMap, text: string, file: string, in
   const ports = (c.toJSON() as Obj).ports as Array<{ containerPort?: number; name?: string }> | undefined;
   const own = (ports ?? []).find((p) => p.containerPort === input.record.port) ?? ports?.[0];
   const port: number | string = own?.name ?? own?.containerPort ?? input.record.port ?? 8000;
-  const exposed = (p: unknown) => (ports ?? []).some((x) => x.containerPort === p || x.name === p);
+  // A probe's port is a number ("8080" too) or the name of one of the container's ports, as the kubelet resolves it.
+  const exposed = (p: unknown) => (ports ?? []).some((x) => x.containerPort === (typeof p === "string" && /^\d+$/.test(p) ? Number(p) : p) || x.name === p);
   const add = (f: Omit<PlanFinding, "file" | "service">) => findings.push({ ...f, file, service: svc });
   const want = {
     startupProbe: { path: input.paths.live, period: 10, failure: 30 },
@@ -87,13 +88,21 @@ function planContainer(doc: Document, c: YAMLMap, text: string, file: string, in
     }
     const headers = (http.httpHeaders as Array<{ name?: string }> | undefined) ?? [];
     if (headers.some((h) => /authorization|token|api-key/i.test(h.name ?? ""))) add({ rule: RULES.probeAuth.id, severity: RULES.probeAuth.severity, line, fixed: true, message: `${key} sends credentials: probes must not need authentication` });
-    if (!exposed(http.port)) add({ rule: RULES.probePort.id, severity: RULES.probePort.severity, line, fixed: exposed(port), message: `${key} port ${String(http.port)} is not a port of the container` });
+    const httpMap = getMap(node as unknown as YAMLMap, "httpGet") as YAMLMap | undefined;
+    if (!exposed(http.port)) {
+      const portLine = lineOf(text, httpMap?.get("port", true)) ?? line;
+      const declared = (ports ?? []).map((x) => (x.name ? `${x.name} (${x.containerPort})` : String(x.containerPort))).join(", ") || "none";
+      const message = typeof http.port === "string" && !/^\d+$/.test(http.port)
+        ? `${key} names port "${http.port}", which container "${String(c.get("name"))}" does not declare (its ports: ${declared}): the kubelet fails this probe`
+        : `${key} port ${String(http.port)} is not a port of the container (its ports: ${declared})`;
+      add({ rule: RULES.probePort.id, severity: RULES.probePort.severity, line: portLine, fixed: exposed(port), message });
+    }
     const p = String(http.path ?? "/");
     const plain = p.replace(/\/$/, "") || "/";
     const known = input.served.has(plain) || undefined;
     // The route catalog knows every path; without it only health-like paths can be judged.
     const served = known ?? input.serves?.(p) ?? (HEALTHISH.test(p) ? false : undefined);
-    const pathLine = lineOf(text, (getMap(node as unknown as YAMLMap, "httpGet") as YAMLMap | undefined)?.get("path", true)) ?? line;
+    const pathLine = lineOf(text, httpMap?.get("path", true)) ?? line;
     if (served === false) add({ rule: RULES.probePath.id, severity: RULES.probePath.severity, line: pathLine, fixed: true, message: `${key} path ${p} is not served by the service's code` });
     const period = Number(cur.periodSeconds ?? 10);
     const failure = Number(cur.failureThreshold ?? 3);
