@@ -8,7 +8,8 @@
 #      plus the local base image fks-test/busybox:1
 #   4. Chromium for HTML report tests
 #   5. Redis and PostgreSQL servers on 127.0.0.1 (Debian packages redis-server,
-#      postgresql) for health checks against real dependencies
+#      postgresql; PostgreSQL also over TLS with a self-signed certificate)
+#      for health checks against real dependencies
 #
 # Results are written to $FKS_CACHE/env.sh (export K='V' lines), which tests
 # read directly. A missing Docker engine or Chromium does not fail the script;
@@ -353,6 +354,29 @@ setup_postgres() {
   POSTGRES_URL_VALUE="$url_for:$port/postgres"
 }
 
+# TLS beside plain connections (clients choose with sslmode): a self-signed certificate for
+# 127.0.0.1 in the data folder and ssl = on, applied by a reload, so a server already running
+# from an earlier run gets it too. A failure only leaves TLS off (FKS_POSTGRES_TLS_UNAVAILABLE).
+POSTGRES_TLS_REASON=""
+setup_postgres_tls() {
+  local data pgdata as=()
+  data="$(cat "$DS_DIR/postgres.dir")"; pgdata="$data/data"
+  [ "$(id -u)" -ne 0 ] || as=(runuser -u postgres --)
+  command -v openssl >/dev/null 2>&1 || apt_install openssl \
+    || { POSTGRES_TLS_REASON="no openssl to make a certificate"; return 0; }
+  if [ ! -s "$pgdata/server.crt" ] || [ ! -s "$pgdata/server.key" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=127.0.0.1" \
+      -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+      -keyout "$pgdata/server.key" -out "$pgdata/server.crt" >/dev/null 2>&1 \
+      || { POSTGRES_TLS_REASON="openssl could not make a certificate"; return 0; }
+    chmod 600 "$pgdata/server.key"
+    [ ${#as[@]} -eq 0 ] || chown postgres: "$pgdata/server.key" "$pgdata/server.crt"
+  fi
+  grep -q "^ssl = on" "$pgdata/postgresql.conf" || printf '\nssl = on\n' >>"$pgdata/postgresql.conf"
+  "${as[@]}" "$(pg_bin)/pg_ctl" -D "$pgdata" reload >/dev/null 2>&1 9>&- \
+    || { POSTGRES_TLS_REASON="pg_ctl reload failed"; return 0; }
+}
+
 if [ "$WANT_DATASTORES" -eq 1 ]; then
   mkdir -p "$DS_DIR"
   T0=$(now)
@@ -362,6 +386,10 @@ if [ "$WANT_DATASTORES" -eq 1 ]; then
   T0=$(now)
   setup_postgres
   [ -z "$POSTGRES_REASON" ] || log "PostgreSQL unavailable: $POSTGRES_REASON"
+  if [ -n "$POSTGRES_URL_VALUE" ]; then
+    setup_postgres_tls
+    [ -z "$POSTGRES_TLS_REASON" ] || log "PostgreSQL TLS unavailable: $POSTGRES_TLS_REASON"
+  fi
   [ -n "$POSTGRES_STATE" ] && POSTGRES_STATE="$POSTGRES_STATE in $(( $(now) - T0 ))s"
 else
   REDIS_REASON="skipped by --no-datastores"
@@ -417,6 +445,7 @@ TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
   fi
   if [ -n "$POSTGRES_URL_VALUE" ]; then
     echo "export FKS_POSTGRES_URL=$(q "$POSTGRES_URL_VALUE")"
+    [ -z "$POSTGRES_TLS_REASON" ] || echo "export FKS_POSTGRES_TLS_UNAVAILABLE=$(q "$POSTGRES_TLS_REASON")"
   else
     echo "export FKS_POSTGRES_UNAVAILABLE=$(q "$POSTGRES_REASON")"
   fi
