@@ -4,15 +4,15 @@
  * started and a private redis-server this test stops. Which client code is generated for which
  * Cargo.toml is checked without a build.
  */
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rustClients } from "../../src/frameworks/health/axum.js";
-import { cargoTarget, httpRequest, postgresAvailable, redisAvailable, startProcess, startRedis, type StartedProcess } from "../env/engines.js";
+import { httpRequest, postgresAvailable, redisAvailable, startProcess, startRedis, type StartedProcess } from "../env/engines.js";
 import { fks, removeTree } from "../helpers.js";
+import { buildCrate, report, scaffoldedFixture, serve, withSslmode, type Report } from "./axum-helpers.js";
 
 const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/scaffold/axum-clients");
 
@@ -43,29 +43,9 @@ describe("client crates an axum service already has", () => {
   });
 });
 
-/** A copy of a fixture scaffolded by fks. */
-function scaffoldedFixture(fixture: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "fks-axum-clients-"));
-  cpSync(fixture, dir, { recursive: true });
-  const r = fks(["scaffold", "health", dir]);
-  if (r.code !== 0) throw new Error(`scaffold failed (${r.code}): ${r.stderr}`);
-  return dir;
-}
-
 /** Builds the scaffolded orders crate from its committed Cargo.lock; returns the binary. */
 function build(dir: string, pkg: string): string {
-  const crate = path.join(dir, "orders");
-  const renamed = `${pkg}-scaffolded`;
-  // Its own package name (in the lock file too, for --locked), so the shared target keeps no stale binary of another copy.
-  for (const f of ["Cargo.toml", "Cargo.lock"].map((n) => path.join(crate, n))) {
-    writeFileSync(f, readFileSync(f, "utf8").replace(`name = "${pkg}"`, `name = "${renamed}"`));
-  }
-  const env = { ...process.env, CARGO_TARGET_DIR: cargoTarget() };
-  // Downloads what the lock file names once; offline afterwards (and in CI after setup.sh).
-  spawnSync("cargo", ["fetch", "--locked", "--quiet"], { cwd: crate, env, encoding: "utf8", timeout: 300_000 });
-  const r = spawnSync("cargo", ["build", "--offline", "--locked", "--quiet"], { cwd: crate, env, encoding: "utf8", timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`cargo build of the scaffolded ${pkg} failed:\n${r.stderr}`);
-  return path.join(cargoTarget(), "debug", renamed);
+  return buildCrate(dir, "orders", pkg);
 }
 
 describe("generated Rust without client crates", () => {
@@ -100,7 +80,6 @@ const redis = redisAvailable();
 const skip = !pg.ok ? pg.reason : !redis.ok ? redis.reason : undefined;
 if (skip) console.warn(`[skip] axum service with tokio-postgres and redis against real engines: ${skip}`);
 
-type Report = { status: string; checks: Record<string, Array<{ status: string; output?: string }>> };
 const dirs: string[] = [];
 const started: StartedProcess[] = [];
 const servers: net.Server[] = [];
@@ -111,20 +90,8 @@ afterAll(async () => {
   for (const d of dirs) removeTree(d);
 });
 
-async function serve(bin: string, env: Record<string, string>): Promise<string> {
-  const p = await startProcess(bin, [], { env: { PORT: "{port}", FKS_HEALTH_TOKEN: "tok", ...env }, readyUrl: "http://127.0.0.1:{port}/live" });
-  started.push(p);
-  return `http://127.0.0.1:${p.port}`;
-}
-
-async function report(url: string, want: number, timeoutMs = 8000): Promise<{ status: number; body: Report }> {
-  // /ready caches its report for a moment: poll until it reflects the change.
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await httpRequest(url, { headers: { Authorization: "Bearer tok" } });
-    if (r.status === want || Date.now() > deadline) return { status: r.status, body: JSON.parse(r.body) as Report };
-    await new Promise((res) => setTimeout(res, 200));
-  }
+function serveBin(bin: string, env: Record<string, string>): Promise<string> {
+  return serve(started, bin, env);
 }
 
 /** A copy of the pg URL with another password: the server refuses it after accepting the TCP connection. */
@@ -146,7 +113,8 @@ describe.skipIf(!!skip)("scaffolded axum service using tokio-postgres and redis-
     const rs = readFileSync(path.join(dir, "orders/src/health.rs"), "utf8");
     expect(rs).toContain('postgres_select_1("DATABASE_URL")');
     expect(rs).toContain('redis_client_ping("REDIS_URL")');
-    expect(rs).toContain('tokio_postgres::connect(&url, tokio_postgres::NoTls)');
+    expect(rs).toContain("let tls = tokio_postgres::NoTls;");
+    expect(rs).toContain("tokio_postgres::connect(&url, tls)");
     expect(rs).toContain('redis::cmd("PING")');
   });
 
@@ -167,7 +135,7 @@ describe.skipIf(!!skip)("scaffolded axum service using tokio-postgres and redis-
   it("/ready passes with both up, answers 503 naming redis once redis-server stops, /live stays 200", async () => {
     const r = await startRedis();
     started.push(r);
-    const base = await serve(bin, { DATABASE_URL: pg.url!, REDIS_URL: r.url });
+    const base = await serveBin(bin, { DATABASE_URL: pg.url!, REDIS_URL: r.url });
 
     const up = await report(`${base}/ready`, 200);
     expect(up.status).toBe(200);
@@ -187,11 +155,26 @@ describe.skipIf(!!skip)("scaffolded axum service using tokio-postgres and redis-
   });
 
   it("fails the postgres check on a wrong password, which a bare TCP connect would pass", async () => {
-    const base = await serve(bin, { DATABASE_URL: wrongPassword(), REDIS_URL: redis.url! });
+    const base = await serveBin(bin, { DATABASE_URL: wrongPassword(), REDIS_URL: redis.url! });
     const r = await report(`${base}/health`, 503);
     expect(r.status).toBe(503);
     expect(r.body.checks["postgres:connections"]![0]).toMatchObject({ status: "fail", output: "connect failed" });
     expect(r.body.checks["redis:responseTime"]![0]!.status).toBe("pass");
+  });
+
+  it("fails with a clear output when DATABASE_URL asks for TLS and the crate has no TLS connector, naming no URL", async () => {
+    const rs = readFileSync(path.join(dir, "orders/src/health.rs"), "utf8");
+    expect(rs).toContain("return Err(no_tls_client(&mode));");
+    for (const mode of ["require", "verify-full"]) {
+      const base = await serveBin(bin, { DATABASE_URL: withSslmode(pg.url!, mode), REDIS_URL: redis.url! });
+      const r = await report(`${base}/health`, 503);
+      expect(r.status).toBe(503);
+      expect(r.body.checks["postgres:connections"]![0]).toMatchObject({ status: "fail", output: `sslmode=${mode} but the service has no TLS client` });
+      expect(JSON.stringify(r.body)).not.toMatch(/127\.0\.0\.1|fks:fks|postgresql:\/\//);
+    }
+    // sslmode=prefer (also the default) is what the service's own NoTls client does: plain, and it passes.
+    const prefer = await report(`${await serveBin(bin, { DATABASE_URL: withSslmode(pg.url!, "prefer"), REDIS_URL: redis.url! })}/ready`, 200);
+    expect(prefer.body.checks["postgres:connections"]![0]!.status).toBe("pass");
   });
 
   it("times out a Postgres that accepts the connection and never answers", async () => {
@@ -199,7 +182,7 @@ describe.skipIf(!!skip)("scaffolded axum service using tokio-postgres and redis-
     servers.push(silent);
     await new Promise<void>((res) => silent.listen(0, "127.0.0.1", res));
     const port = (silent.address() as net.AddressInfo).port;
-    const base = await serve(bin, { DATABASE_URL: `postgresql://fks:fks@127.0.0.1:${port}/postgres`, REDIS_URL: redis.url! });
+    const base = await serveBin(bin, { DATABASE_URL: `postgresql://fks:fks@127.0.0.1:${port}/postgres`, REDIS_URL: redis.url! });
     const t0 = Date.now();
     const r = await httpRequest(`${base}/health`, { headers: { Authorization: "Bearer tok" }, timeoutMs: 10_000 });
     const took = Date.now() - t0;
@@ -220,11 +203,17 @@ describe.skipIf(!!skip)("scaffolded axum service using sqlx (postgres, runtime-t
   }, 900_000);
 
   it("passes SELECT 1 on the real Postgres and fails on a wrong password", async () => {
-    const ok = await report(`${await serve(bin, { DATABASE_URL: pg.url!, REDIS_URL: redis.url! })}/health`, 200);
+    const ok = await report(`${await serveBin(bin, { DATABASE_URL: pg.url!, REDIS_URL: redis.url! })}/health`, 200);
     expect(ok.status).toBe(200);
     expect(ok.body.checks["postgres:connections"]![0]!.status).toBe("pass");
-    const bad = await report(`${await serve(bin, { DATABASE_URL: wrongPassword(), REDIS_URL: redis.url! })}/health`, 503);
+    const bad = await report(`${await serveBin(bin, { DATABASE_URL: wrongPassword(), REDIS_URL: redis.url! })}/health`, 503);
     expect(bad.status).toBe(503);
     expect(bad.body.checks["postgres:connections"]![0]).toMatchObject({ status: "fail", output: "connect failed" });
+  });
+
+  it("without a TLS feature of sqlx, sslmode=require fails with a clear output instead of a bare connect error", async () => {
+    const r = await report(`${await serveBin(bin, { DATABASE_URL: withSslmode(pg.url!, "require"), REDIS_URL: redis.url! })}/health`, 503);
+    expect(r.status).toBe(503);
+    expect(r.body.checks["postgres:connections"]![0]).toMatchObject({ status: "fail", output: "sslmode=require but the service has no TLS client" });
   });
 });

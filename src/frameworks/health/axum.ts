@@ -5,6 +5,7 @@ import { insertAfterLine } from "../../lang/python/edit.js";
 import { lineEnding } from "./edits.js";
 import { axumGuards } from "./guards-axum.js";
 import { fill, GENERATED_MARK, template } from "./template.js";
+import { cargoDependencies, crateDependencies, type CargoDependency } from "./cargo.js";
 import type { DependencyCheck, HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
 
 /**
@@ -93,6 +94,10 @@ export const axumHealth: HealthAdapter = {
       if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent));
     }
     if (rootAfter !== rootText) plan.edits.push({ file: rootFile, before: rootText, after: rootAfter, reason: "declare the health module, merge its router and add the `healthcheck` subcommand" });
+    const manifest = serviceManifest(ctx);
+    const pg = rustClients(manifest.deps).postgres;
+    const note = pg && tlsNote(pg, ctx.checks, manifest.file ?? rootFile);
+    if (note) plan.notes.push(note);
     plan.guards = await axumGuards(ctx, mergedInto);
     // Layers wrap only the routes added before them: the merge goes last in the chain, past any guard. Say so.
     const passed = plan.guards.filter((g) => g.avoided).map((g) => g.what);
@@ -111,63 +116,63 @@ function healthcheckLines(indent: string): string[] {
   ];
 }
 
+/** How the generated Postgres check does TLS: sqlx's own, or a connector crate for tokio-postgres. */
+export interface PostgresTls {
+  kind: "sqlx" | "native-tls" | "openssl";
+  /** The crate named in notes, e.g. "postgres-native-tls". */
+  name: string;
+  /** Rust paths of the tokio-postgres adapter crate and the TLS crate it wraps. */
+  adapter?: string;
+  base?: string;
+}
+
 /** Client crates the crate already has, as the Rust path to call them by (a renamed dependency keeps its key). */
-interface RustClients {
-  postgres?: { kind: "tokio-postgres" | "sqlx"; path: string; name: string };
+export interface RustClients {
+  postgres?: { kind: "tokio-postgres" | "sqlx"; path: string; name: string; tls?: PostgresTls };
   redis?: string;
 }
 
-/**
- * Normal dependencies of a Cargo.toml: key → spec text (the inline value or the `[dependencies.key]` table).
- * Not a TOML parser: enough for dependency keys, `package = "..."` and feature lists.
- */
-function cargoDependencies(toml: string): Map<string, string> {
-  const deps = new Map<string, string>();
-  let section = "";
-  let table: string | undefined;
-  const lines = toml.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\s+#.*$/, "");
-    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-    if (header) {
-      section = header[1]!.replace(/\s+/g, "");
-      const dotted = /^(?:target\..+\.)?dependencies\.([\w-]+)$/.exec(section);
-      table = dotted?.[1];
-      if (table) deps.set(table, "");
-      continue;
-    }
-    if (table) {
-      deps.set(table, `${deps.get(table)}${line}\n`);
-      continue;
-    }
-    if (!/^(?:target\..+\.)?dependencies$/.test(section)) continue;
-    const key = /^\s*"?([\w-]+)"?\s*=(.*)$/.exec(line);
-    if (!key) continue;
-    let spec = key[2]!;
-    // An inline table may run over several lines.
-    while ((spec.match(/[{[]/g) ?? []).length > (spec.match(/[}\]]/g) ?? []).length && i + 1 < lines.length) spec += `\n${lines[++i]}`;
-    deps.set(key[1]!, spec);
-  }
-  return deps;
-}
+/** tokio-postgres TLS connector crates, in the order fks prefers them, with the crate each wraps (which the service must name too). */
+const PG_CONNECTORS: Array<{ kind: "native-tls" | "openssl"; adapter: string; base: string }> = [
+  { kind: "native-tls", adapter: "postgres-native-tls", base: "native-tls" },
+  { kind: "openssl", adapter: "postgres-openssl", base: "openssl" },
+];
+/** sqlx features that build its TLS (0.7+: tls-*, older: runtime-<rt>-<tls>); "tls-none" is none. */
+const SQLX_TLS = /^(tls-(rustls|native-tls)[\w-]*|runtime-[\w-]+-(rustls|native-tls))$/;
 
-export function rustClients(toml: string): RustClients {
-  const byPackage = new Map<string, { path: string; spec: string }>();
-  for (const [key, spec] of cargoDependencies(toml)) {
-    const pkg = /\bpackage\s*=\s*"([\w-]+)"/.exec(spec)?.[1] ?? key;
-    if (!byPackage.has(pkg)) byPackage.set(pkg, { path: key.replace(/-/g, "_"), spec });
-  }
+/** The client crates of a Cargo.toml (its text, or its dependencies with workspace inheritance resolved). */
+export function rustClients(manifest: string | Map<string, CargoDependency>): RustClients {
+  const deps = typeof manifest === "string" ? cargoDependencies(manifest) : manifest;
+  const byPackage = new Map<string, CargoDependency & { path: string }>();
+  for (const dep of deps.values()) if (!byPackage.has(dep.package)) byPackage.set(dep.package, { ...dep, path: dep.key.replace(/-/g, "_") });
   const out: RustClients = {};
   const tp = byPackage.get("tokio-postgres");
   const deadpool = byPackage.get("deadpool-postgres");
   const sqlx = byPackage.get("sqlx");
-  if (tp) out.postgres = { kind: "tokio-postgres", path: tp.path, name: "tokio-postgres" };
-  else if (deadpool) out.postgres = { kind: "tokio-postgres", path: `${deadpool.path}::tokio_postgres`, name: "deadpool-postgres's tokio-postgres" };
+  const connector = PG_CONNECTORS.find((c) => byPackage.has(c.adapter) && byPackage.has(c.base));
+  const tls: PostgresTls | undefined = connector && { kind: connector.kind, name: connector.adapter, adapter: byPackage.get(connector.adapter)!.path, base: byPackage.get(connector.base)!.path };
+  if (tp) out.postgres = { kind: "tokio-postgres", path: tp.path, name: "tokio-postgres", tls };
+  else if (deadpool) out.postgres = { kind: "tokio-postgres", path: `${deadpool.path}::tokio_postgres`, name: "deadpool-postgres's tokio-postgres", tls };
   // sqlx connects only with a runtime feature, and the check runs on the server's tokio runtime.
-  else if (sqlx && /"postgres"/.test(sqlx.spec) && /"runtime-tokio/.test(sqlx.spec)) out.postgres = { kind: "sqlx", path: sqlx.path, name: "sqlx" };
+  else if (sqlx && sqlx.features.includes("postgres") && sqlx.features.some((f) => f.startsWith("runtime-tokio"))) {
+    const tlsFeature = sqlx.features.find((f) => SQLX_TLS.test(f));
+    out.postgres = { kind: "sqlx", path: sqlx.path, name: "sqlx", tls: tlsFeature ? { kind: "sqlx", name: `sqlx's ${tlsFeature}` } : undefined };
+  }
   const redis = byPackage.get("redis");
   if (redis) out.redis = redis.path;
   return out;
+}
+
+/** What the plan says about a Postgres client that cannot do TLS. */
+function tlsNote(pg: NonNullable<RustClients["postgres"]>, checks: DependencyCheck[], cargoToml: string): HealthCodePlan["notes"][number] | undefined {
+  const check = checks.find((c) => c.kind === "postgres");
+  if (!check || pg.tls) return undefined;
+  const missing = pg.kind === "sqlx" ? "no TLS feature of sqlx (tls-rustls, tls-native-tls)" : `no TLS connector for ${pg.name} (postgres-native-tls with native-tls, or postgres-openssl with openssl)`;
+  return {
+    message: `the Postgres check has no TLS: the crate has ${missing}; with sslmode=require, verify-ca or verify-full in ${check.env} /ready fails with "sslmode=require but the service has no TLS client"`,
+    file: cargoToml,
+    hint: "fks adds no dependencies: add the TLS support your service connects with to Cargo.toml, then delete src/health.rs and run fks scaffold health again",
+  };
 }
 
 function rustCheck(c: DependencyCheck, clients: RustClients): { def: string; entry: string } {
@@ -190,19 +195,38 @@ function clientHelpers(checks: DependencyCheck[], clients: RustClients): string 
   const pg = checks.some((c) => c.kind === "postgres") ? clients.postgres : undefined;
   const redis = checks.some((c) => c.kind === "redis") ? clients.redis : undefined;
   let out = "";
-  if (pg) out += fill(template(`axum/clients/${pg.kind}.rs`), { CRATE: pg.path, CRATE_NAME: pg.name });
+  if (pg) out += postgresHelper(pg) + template("axum/clients/sslmode.rs");
   if (redis) out += fill(template("axum/clients/redis.rs"), { CRATE: redis });
   if (pg || redis) out += template("axum/clients/runtime.rs");
   return out;
 }
 
+function postgresHelper(pg: NonNullable<RustClients["postgres"]>): string {
+  if (pg.kind === "sqlx") {
+    return fill(template("axum/clients/sqlx.rs"), {
+      CRATE: pg.path,
+      TLS_NOTE: pg.tls ? `TLS as the URL's sslmode asks, by sqlx itself (${pg.tls.name}).` : "sqlx is built without TLS here: a URL asking for TLS fails the check, as it fails the service.",
+      TLS_GUARD: pg.tls ? "" : "    let mode = sslmode(&url);\n    if requires_tls(&mode) {\n        return Err(no_tls_client(&mode));\n    }\n",
+    });
+  }
+  const tls = pg.tls ? fill(template(`axum/clients/pg-tls-${pg.tls.kind}.rs`), { ADAPTER: pg.tls.adapter!, BASE: pg.tls.base! }) : fill(template("axum/clients/pg-tls-none.rs"), { CRATE: pg.path });
+  return fill(template("axum/clients/tokio-postgres.rs"), { CRATE: pg.path, CRATE_NAME: pg.name, TLS_NAME: pg.tls ? pg.tls.name : "none: the crate has no TLS connector", TLS: tls.trimEnd() });
+}
+
+/** The service's own Cargo.toml and its dependencies, completed from the workspace root when it inherits. */
+function serviceManifest(ctx: HealthContext): { file?: string; deps: Map<string, CargoDependency> } {
+  const own = path.join(ctx.dir, "Cargo.toml");
+  const file = existsSync(own) ? own : ctx.files.find((f) => path.basename(f) === "Cargo.toml");
+  if (!file) return { deps: new Map() };
+  return { file, deps: crateDependencies(path.dirname(file), ctx.read) };
+}
+
 export function rustModule(ctx: HealthContext): string {
-  const cargo = ctx.files.find((f) => path.basename(f) === "Cargo.toml");
-  const toml = cargo ? ctx.read(cargo) : "";
-  const clients = rustClients(toml);
+  const { deps } = serviceManifest(ctx);
+  const clients = rustClients(deps);
   const checks = ctx.checks.map((c) => rustCheck(c, clients));
-  const tokioLine = /^\s*tokio\s*=.*$/m.exec(toml)?.[0] ?? "";
-  const signal = /"(signal|full)"/.test(tokioLine);
+  const tokio = deps.get("tokio");
+  const signal = !!tokio?.features.some((f) => f === "signal" || f === "full");
   // The service's own code (not a module fks generated) decides whether SIGTERM already ends it gracefully.
   const graceful = ctx.files.some((f) => f.endsWith(".rs") && !ctx.read(f).includes(GENERATED_MARK) && OWN_SHUTDOWN.test(ctx.read(f)));
   const main = ctx.files.find((f) => f.endsWith(path.join("src", "main.rs")));

@@ -1,0 +1,4 @@
+    if requires_tls(&mode) {
+        return Err(no_tls_client(&mode));
+    }
+    let tls = {{CRATE}}::NoTls;
