@@ -4,10 +4,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { cargoTarget, httpRequest, startProcess, type StartedProcess } from "../env/engines.js";
-import { fks } from "../helpers.js";
+import { afterAll } from "vitest";
+import { cargoTarget, engineEnv, httpRequest, postgresAvailable, startProcess, type StartedProcess } from "../env/engines.js";
+import { fks, removeTree } from "../helpers.js";
 
 export type Report = { status: string; checks: Record<string, Array<{ status: string; output?: string }>> };
 
@@ -61,4 +63,54 @@ export function withSslmode(url: string, mode: string): string {
   const u = new URL(url);
   u.searchParams.set("sslmode", mode);
   return u.toString();
+}
+
+/** The answer of a Postgres server to an SSLRequest: "S" (TLS follows), "N" (no TLS), or an error. */
+export function sslAnswer(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: hostname, port: Number(port || 5432) });
+    const done = (answer: string) => {
+      sock.destroy();
+      resolve(answer);
+    };
+    sock.setTimeout(3000, () => done("no answer"));
+    sock.on("error", (e) => done(e.message));
+    sock.on("connect", () => sock.write(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])));
+    sock.on("data", (d) => done(String.fromCharCode(d[0]!)));
+  });
+}
+
+/** The test PostgreSQL when it takes TLS connections (it answers "S" to an SSLRequest), else why the TLS tests skip. */
+export async function tlsPostgres(): Promise<{ url: string; skip?: undefined } | { url?: undefined; skip: string }> {
+  const pg = postgresAvailable();
+  if (!pg.ok) return { skip: pg.reason! };
+  const answer = await sslAnswer(pg.url!);
+  if (answer === "S") return { url: pg.url! };
+  return { skip: `PostgreSQL at ${new URL(pg.url!).host} does not offer TLS (answered ${JSON.stringify(answer)}): ${engineEnv().FKS_POSTGRES_TLS_UNAVAILABLE ?? "run scripts/env/setup.sh"}` };
+}
+
+/** Processes, servers and folders a test file starts or makes, stopped and removed after all its tests. */
+export function cleanedUpAfterAll(): { started: StartedProcess[]; servers: net.Server[]; dirs: string[] } {
+  const res = { started: [] as StartedProcess[], servers: [] as net.Server[], dirs: [] as string[] };
+  afterAll(async () => {
+    await Promise.all(res.started.map((p) => p.stop()));
+    for (const s of res.servers) s.close();
+    for (const d of res.dirs) removeTree(d);
+  });
+  return res;
+}
+
+/**
+ * A stand-in for a Postgres server started with ssl = off (a mock: the shared test server has TLS on):
+ * it answers an SSLRequest with "N", as such a server does, and says nothing more.
+ */
+export async function serverWithoutTls(servers: net.Server[]): Promise<number> {
+  const server = net.createServer((sock) => {
+    sock.once("data", () => sock.write("N"));
+    sock.on("error", () => {});
+  });
+  servers.push(server);
+  await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
+  return (server.address() as net.AddressInfo).port;
 }

@@ -4,60 +4,18 @@
  * built with cargo and their /ready run against the real PostgreSQL setup.sh started with ssl = on
  * (a self-signed certificate): the check must use the connector the service already has.
  */
-import net from "node:net";
 import path from "node:path";
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineEnv, postgresAvailable, type StartedProcess } from "../env/engines.js";
-import { removeTree } from "../helpers.js";
-import { buildCrate, report, scaffoldedFixture, serve, withSslmode } from "./axum-helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildCrate, report, scaffoldedFixture, serve, serverWithoutTls, tlsPostgres, cleanedUpAfterAll, withSslmode } from "./axum-helpers.js";
 
 const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/scaffold/axum-pg-tls");
 
-/** The answer of a Postgres server to an SSLRequest: "S" (TLS follows), "N" (no TLS), or an error. */
-export function sslAnswer(url: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const sock = net.connect({ host: hostname, port: Number(port || 5432) });
-    const done = (answer: string) => {
-      sock.destroy();
-      resolve(answer);
-    };
-    sock.setTimeout(3000, () => done("no answer"));
-    sock.on("error", (e) => done(e.message));
-    sock.on("connect", () => sock.write(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])));
-    sock.on("data", (d) => done(String.fromCharCode(d[0]!)));
-  });
-}
-
-const pg = postgresAvailable();
-const tlsAnswer = pg.ok ? await sslAnswer(pg.url!) : "";
-const skip = !pg.ok ? pg.reason : tlsAnswer !== "S" ? `PostgreSQL at ${new URL(pg.url!).host} does not offer TLS (answered ${JSON.stringify(tlsAnswer)}): ${engineEnv().FKS_POSTGRES_TLS_UNAVAILABLE ?? "run scripts/env/setup.sh"}` : undefined;
+const pg = await tlsPostgres();
+const skip = pg.skip;
 if (skip) console.warn(`[skip] axum services with TLS connectors against real PostgreSQL: ${skip}`);
-
-const started: StartedProcess[] = [];
-const servers: net.Server[] = [];
+const { started, servers, dirs } = cleanedUpAfterAll();
 let dir = "";
-
-afterAll(async () => {
-  await Promise.all(started.map((p) => p.stop()));
-  for (const s of servers) s.close();
-  if (dir) removeTree(dir);
-});
-
-/**
- * A stand-in for a Postgres server started with ssl = off (a mock: the shared test server has TLS on):
- * it answers an SSLRequest with "N", as such a server does, and says nothing more.
- */
-async function serverWithoutTls(): Promise<number> {
-  const server = net.createServer((sock) => {
-    sock.once("data", () => sock.write("N"));
-    sock.on("error", () => {});
-  });
-  servers.push(server);
-  await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
-  return (server.address() as net.AddressInfo).port;
-}
 
 const CASES = [
   { crate: "orders", pkg: "fks-fixture-axum-pg-native-tls", connector: "postgres_native_tls::MakeTlsConnector::new(connector)" },
@@ -67,7 +25,7 @@ const CASES = [
 describe.skipIf(!!skip)("scaffolded axum services with a tokio-postgres TLS connector", () => {
   const bins = new Map<string, string>();
   beforeAll(() => {
-    dir = scaffoldedFixture(FIXTURE);
+    dirs.push((dir = scaffoldedFixture(FIXTURE)));
     for (const c of CASES) bins.set(c.crate, buildCrate(dir, c.crate, c.pkg));
   }, 900_000);
 
@@ -96,7 +54,7 @@ describe.skipIf(!!skip)("scaffolded axum services with a tokio-postgres TLS conn
     });
 
     it("fails with 'server does not support TLS' on a server that refuses TLS (stand-in answering N, as ssl = off does)", async () => {
-      const port = await serverWithoutTls();
+      const port = await serverWithoutTls(servers);
       const r = await report(`${await serve(started, bins.get(crate)!, { DATABASE_URL: `postgresql://fks:fks@127.0.0.1:${port}/postgres?sslmode=require` })}/health`, 503);
       expect(r.status).toBe(503);
       expect(r.body.checks["postgres:connections"]![0]).toMatchObject({ status: "fail", output: "TLS failed: server does not support TLS" });

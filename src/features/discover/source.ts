@@ -174,7 +174,8 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
         if (dotted) add(dotted[1]!, i + 1);
         return;
       }
-      const key = /^\s*([A-Za-z0-9_-]+)\s*=/.exec(l);
+      // `sqlx.workspace = true`: a dotted key names the dependency too (workspace inheritance).
+      const key = /^\s*([A-Za-z0-9_-]+)\s*(?:\.\s*[\w-]+\s*)?=/.exec(l);
       if (key && /^(workspace\.)?dependencies$/.test(section)) add(key[1]!, i + 1);
     });
   } else if (name === "package.json") {

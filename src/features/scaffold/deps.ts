@@ -24,7 +24,7 @@ export function declaredDeps(files: string[], read: (f: string) => string): Set<
           if (dotted) add(dotted[1]!);
           continue;
         }
-        const k = /^\s*([A-Za-z0-9_-]+)\s*=/.exec(l);
+        const k = /^\s*([A-Za-z0-9_-]+)\s*(?:\.\s*[\w-]+\s*)?=/.exec(l);
         if (k && section === "dependencies") add(k[1]!);
       }
     }
