@@ -96,6 +96,18 @@ describe("Postgres TLS support of a crate", () => {
     });
     expect(clients('tokio-postgres = "0.7"\npostgres-native-tls = "0.5"').postgres?.tls).toBeUndefined();
   });
+
+  it("uses tokio-postgres-rustls with rustls 0.23 only, and the root certificates crate the service has", () => {
+    const base = 'tokio-postgres = "0.7"\ntokio-postgres-rustls = "0.14"\n';
+    expect(clients(`${base}rustls = { version = "0.23", default-features = false, features = ["ring"] }\nwebpki-roots = "1"`).postgres?.tls).toMatchObject({
+      kind: "rustls", adapter: "tokio_postgres_rustls", base: "rustls", roots: { kind: "webpki-roots", path: "webpki_roots" },
+    });
+    expect(clients(`${base}rustls = "0.23.20"\nrustls-native-certs = "0.8"`).postgres?.tls?.roots).toEqual({ kind: "rustls-native-certs", path: "rustls_native_certs" });
+    const noRoots = clients(`${base}rustls = "0.23"\nrustls-native-certs = "0.7"`).postgres?.tls;
+    expect(noRoots?.kind).toBe("rustls");
+    expect(noRoots?.roots).toBeUndefined();
+    expect(clients('tokio-postgres = "0.7"\ntokio-postgres-rustls = "0.10"\nrustls = "0.21"').postgres?.tls).toBeUndefined();
+  });
 });
 
 describe("fks scaffold health on a crate without TLS support", () => {

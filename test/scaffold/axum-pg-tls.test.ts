@@ -1,6 +1,6 @@
 /**
- * Services on managed Postgres connect over TLS (sslmode=require in DATABASE_URL). Two axum services
- * on tokio-postgres, one with postgres-native-tls and one with postgres-openssl, are scaffolded,
+ * Services on managed Postgres connect over TLS (sslmode=require in DATABASE_URL). Three axum services
+ * on tokio-postgres, with postgres-native-tls, postgres-openssl and tokio-postgres-rustls, are scaffolded,
  * built with cargo and their /ready run against the real PostgreSQL setup.sh started with ssl = on
  * (a self-signed certificate): the check must use the connector the service already has.
  */
@@ -20,6 +20,7 @@ let dir = "";
 const CASES = [
   { crate: "orders", pkg: "fks-fixture-axum-pg-native-tls", connector: "postgres_native_tls::MakeTlsConnector::new(connector)" },
   { crate: "billing", pkg: "fks-fixture-axum-pg-openssl", connector: "postgres_openssl::MakeTlsConnector::new(builder.build())" },
+  { crate: "ledger", pkg: "fks-fixture-axum-pg-rustls", connector: "tokio_postgres_rustls::MakeRustlsConnect::new(config)" },
 ];
 
 describe.skipIf(!!skip)("scaffolded axum services with a tokio-postgres TLS connector", () => {
@@ -27,7 +28,15 @@ describe.skipIf(!!skip)("scaffolded axum services with a tokio-postgres TLS conn
   beforeAll(() => {
     dirs.push((dir = scaffoldedFixture(FIXTURE)));
     for (const c of CASES) bins.set(c.crate, buildCrate(dir, c.crate, c.pkg));
+    bins.set("journal", buildCrate(dir, "journal", "fks-fixture-axum-pg-rustls-own-ca"));
   }, 900_000);
+
+  it("rustls without a root certificates crate: require passes, verify-full says the check has no roots instead of pretending", async () => {
+    const ok = await report(`${await serve(started, bins.get("journal")!, { DATABASE_URL: withSslmode(pg.url!, "require") })}/ready`, 200);
+    expect(ok.body.checks["postgres:connections"]![0]!.status).toBe("pass");
+    const r = await report(`${await serve(started, bins.get("journal")!, { DATABASE_URL: withSslmode(pg.url!, "verify-full") })}/health`, 503);
+    expect(r.body.checks["postgres:connections"]![0]).toMatchObject({ status: "fail", output: "sslmode=verify-full but the service has no root certificates for rustls" });
+  });
 
   describe.each(CASES)("$crate ($pkg)", ({ crate, connector }) => {
     it("uses the connector the service already has", () => {
@@ -49,7 +58,7 @@ describe.skipIf(!!skip)("scaffolded axum services with a tokio-postgres TLS conn
       expect(r.status).toBe(503);
       const entry = r.body.checks["postgres:connections"]![0]!;
       expect(entry.status).toBe("fail");
-      expect(entry.output).toMatch(/^TLS failed: /);
+      expect(entry.output).toMatch(/^TLS failed: server certificate not accepted \(.+\)$/);
       expect(JSON.stringify(r.body)).not.toMatch(/fks:fks|postgresql:\/\//);
     });
 

@@ -118,12 +118,14 @@ function healthcheckLines(indent: string): string[] {
 
 /** How the generated Postgres check does TLS: sqlx's own, or a connector crate for tokio-postgres. */
 export interface PostgresTls {
-  kind: "sqlx" | "native-tls" | "openssl";
+  kind: "sqlx" | "native-tls" | "openssl" | "rustls";
   /** The crate named in notes, e.g. "postgres-native-tls". */
   name: string;
   /** Rust paths of the tokio-postgres adapter crate and the TLS crate it wraps. */
   adapter?: string;
   base?: string;
+  /** rustls: the crate with root certificates for verify-ca / verify-full, when the service has one fks can use. */
+  roots?: { kind: "webpki-roots" | "rustls-native-certs"; path: string };
 }
 
 /** Client crates the crate already has, as the Rust path to call them by (a renamed dependency keeps its key). */
@@ -133,9 +135,16 @@ export interface RustClients {
 }
 
 /** tokio-postgres TLS connector crates, in the order fks prefers them, with the crate each wraps (which the service must name too). */
-const PG_CONNECTORS: Array<{ kind: "native-tls" | "openssl"; adapter: string; base: string }> = [
+const PG_CONNECTORS: Array<{ kind: "native-tls" | "openssl" | "rustls"; adapter: string; base: string; version?: RegExp }> = [
   { kind: "native-tls", adapter: "postgres-native-tls", base: "native-tls" },
   { kind: "openssl", adapter: "postgres-openssl", base: "openssl" },
+  // The generated verifier is written against rustls 0.23 (tokio-postgres-rustls 0.12 and later).
+  { kind: "rustls", adapter: "tokio-postgres-rustls", base: "rustls", version: /^[\^~=]?\s*0\.23(\.|$)/ },
+];
+/** Root certificate crates the rustls check can verify against, with the versions whose API it calls. */
+const RUSTLS_ROOTS: Array<{ kind: "webpki-roots" | "rustls-native-certs"; version: RegExp }> = [
+  { kind: "webpki-roots", version: /^[\^~=]?\s*(0\.26|1)(\.|$)/ },
+  { kind: "rustls-native-certs", version: /^[\^~=]?\s*0\.8(\.|$)/ },
 ];
 /** sqlx features that build its TLS (0.7+: tls-*, older: runtime-<rt>-<tls>); "tls-none" is none. */
 const SQLX_TLS = /^(tls-(rustls|native-tls)[\w-]*|runtime-[\w-]+-(rustls|native-tls))$/;
@@ -149,8 +158,12 @@ export function rustClients(manifest: string | Map<string, CargoDependency>): Ru
   const tp = byPackage.get("tokio-postgres");
   const deadpool = byPackage.get("deadpool-postgres");
   const sqlx = byPackage.get("sqlx");
-  const connector = PG_CONNECTORS.find((c) => byPackage.has(c.adapter) && byPackage.has(c.base));
+  const connector = PG_CONNECTORS.find((c) => byPackage.has(c.adapter) && byPackage.has(c.base) && (!c.version || c.version.test(byPackage.get(c.base)!.version ?? "")));
   const tls: PostgresTls | undefined = connector && { kind: connector.kind, name: connector.adapter, adapter: byPackage.get(connector.adapter)!.path, base: byPackage.get(connector.base)!.path };
+  if (tls?.kind === "rustls") {
+    const roots = RUSTLS_ROOTS.find((r) => r.version.test(byPackage.get(r.kind)?.version ?? ""));
+    if (roots) tls.roots = { kind: roots.kind, path: byPackage.get(roots.kind)!.path };
+  }
   if (tp) out.postgres = { kind: "tokio-postgres", path: tp.path, name: "tokio-postgres", tls };
   else if (deadpool) out.postgres = { kind: "tokio-postgres", path: `${deadpool.path}::tokio_postgres`, name: "deadpool-postgres's tokio-postgres", tls };
   // sqlx connects only with a runtime feature, and the check runs on the server's tokio runtime.
@@ -167,7 +180,7 @@ export function rustClients(manifest: string | Map<string, CargoDependency>): Ru
 function tlsNote(pg: NonNullable<RustClients["postgres"]>, checks: DependencyCheck[], cargoToml: string): HealthCodePlan["notes"][number] | undefined {
   const check = checks.find((c) => c.kind === "postgres");
   if (!check || pg.tls) return undefined;
-  const missing = pg.kind === "sqlx" ? "no TLS feature of sqlx (tls-rustls, tls-native-tls)" : `no TLS connector for ${pg.name} (postgres-native-tls with native-tls, or postgres-openssl with openssl)`;
+  const missing = pg.kind === "sqlx" ? "no TLS feature of sqlx (tls-rustls, tls-native-tls)" : `no TLS connector for ${pg.name} (postgres-native-tls with native-tls, postgres-openssl with openssl, or tokio-postgres-rustls with rustls 0.23)`;
   return {
     message: `the Postgres check has no TLS: the crate has ${missing}; with sslmode=require, verify-ca or verify-full in ${check.env} /ready fails with "sslmode=require but the service has no TLS client"`,
     file: cargoToml,
@@ -209,8 +222,19 @@ function postgresHelper(pg: NonNullable<RustClients["postgres"]>): string {
       TLS_GUARD: pg.tls ? "" : "    let mode = sslmode(&url);\n    if requires_tls(&mode) {\n        return Err(no_tls_client(&mode));\n    }\n",
     });
   }
-  const tls = pg.tls ? fill(template(`axum/clients/pg-tls-${pg.tls.kind}.rs`), { ADAPTER: pg.tls.adapter!, BASE: pg.tls.base! }) : fill(template("axum/clients/pg-tls-none.rs"), { CRATE: pg.path });
+  const tls = pg.tls ? fill(template(`axum/clients/pg-tls-${pg.tls.kind}.rs`), { ADAPTER: pg.tls.adapter!, BASE: pg.tls.base!, ...(pg.tls.kind === "rustls" ? rustlsRoots(pg.tls) : {}) }) : fill(template("axum/clients/pg-tls-none.rs"), { CRATE: pg.path });
   return fill(template("axum/clients/tokio-postgres.rs"), { CRATE: pg.path, CRATE_NAME: pg.name, TLS_NAME: pg.tls ? pg.tls.name : "none: the crate has no TLS connector", TLS: tls.trimEnd() });
+}
+
+/** The verify-ca / verify-full branch of the rustls check: the roots the service has, or a clear failure. */
+function rustlsRoots(tls: PostgresTls): { ROOTS_NAME: string; VERIFY: string } {
+  const base = tls.base!;
+  const use = `        builder.with_root_certificates(roots).with_no_client_auth()`;
+  if (tls.roots?.kind === "webpki-roots") return { ROOTS_NAME: "webpki-roots", VERIFY: `        let roots = ${base}::RootCertStore { roots: ${tls.roots.path}::TLS_SERVER_ROOTS.to_vec() };\n${use}` };
+  if (tls.roots?.kind === "rustls-native-certs") {
+    return { ROOTS_NAME: "the system's roots (rustls-native-certs)", VERIFY: `        let mut roots = ${base}::RootCertStore::empty();\n        roots.add_parsable_certificates(${tls.roots.path}::load_native_certs().certs);\n${use}` };
+  }
+  return { ROOTS_NAME: "root certificates the crate does not have (webpki-roots or rustls-native-certs)", VERIFY: '        return Err(failed(&format!("sslmode={mode} but the service has no root certificates for rustls")));' };
 }
 
 /** The service's own Cargo.toml and its dependencies, completed from the workspace root when it inherits. */

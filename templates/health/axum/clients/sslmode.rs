@@ -31,9 +31,19 @@ fn postgres_connect_error<E: std::error::Error>(e: E) -> CheckError {
         chain.push(c.to_string());
         cause = c.source();
     }
-    if chain.iter().any(|m| m.contains("TLS") || m.contains("certificate") || m.contains("handshake")) {
-        let last = chain.last().map(|m| m.rsplit(": ").next().unwrap_or(m).trim()).unwrap_or_default();
-        failed(&format!("TLS failed: {last}"))
+    let text = chain.join(": ");
+    if text.contains("does not support TLS") {
+        failed("TLS failed: server does not support TLS")
+    } else if text.contains("certificate") {
+        // The innermost cause names the reason (openssl's "certificate verify failed", rustls's UnknownIssuer, ...).
+        let detail: String = if text.contains("certificate verify failed") {
+            "certificate verify failed".to_string()
+        } else {
+            chain.last().map(|m| m.to_string()).unwrap_or_default().chars().take(120).collect()
+        };
+        failed(&format!("TLS failed: server certificate not accepted ({detail})"))
+    } else if text.contains("TLS") || text.contains("handshake") {
+        failed("TLS failed: handshake error")
     } else {
         failed("connect failed")
     }
