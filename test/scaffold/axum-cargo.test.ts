@@ -106,7 +106,9 @@ describe("Postgres TLS support of a crate", () => {
     const noRoots = clients(`${base}rustls = "0.23"\nrustls-native-certs = "0.7"`).postgres?.tls;
     expect(noRoots?.kind).toBe("rustls");
     expect(noRoots?.roots).toBeUndefined();
-    expect(clients('tokio-postgres = "0.7"\ntokio-postgres-rustls = "0.10"\nrustls = "0.21"').postgres?.tls).toBeUndefined();
+    const old = clients('tokio-postgres = "0.7"\ntokio-postgres-rustls = "0.10"\nrustls = "0.21"').postgres;
+    expect(old?.tls).toBeUndefined();
+    expect(old?.tlsUnsupported).toMatch(/^tokio-postgres-rustls with rustls 0\.21\b/);
   });
 });
 

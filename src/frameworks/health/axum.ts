@@ -130,7 +130,7 @@ export interface PostgresTls {
 
 /** Client crates the crate already has, as the Rust path to call them by (a renamed dependency keeps its key). */
 export interface RustClients {
-  postgres?: { kind: "tokio-postgres" | "sqlx"; path: string; name: string; tls?: PostgresTls };
+  postgres?: { kind: "tokio-postgres" | "sqlx"; path: string; name: string; tls?: PostgresTls; tlsUnsupported?: string };
   redis?: string;
 }
 
@@ -164,8 +164,11 @@ export function rustClients(manifest: string | Map<string, CargoDependency>): Ru
     const roots = RUSTLS_ROOTS.find((r) => r.version.test(byPackage.get(r.kind)?.version ?? ""));
     if (roots) tls.roots = { kind: roots.kind, path: byPackage.get(roots.kind)!.path };
   }
-  if (tp) out.postgres = { kind: "tokio-postgres", path: tp.path, name: "tokio-postgres", tls };
-  else if (deadpool) out.postgres = { kind: "tokio-postgres", path: `${deadpool.path}::tokio_postgres`, name: "deadpool-postgres's tokio-postgres", tls };
+  // A connector fks cannot write for (another rustls major) is named in the note rather than passed over in silence.
+  const other = !tls && PG_CONNECTORS.find((c) => byPackage.has(c.adapter) && byPackage.has(c.base));
+  const tlsUnsupported = other ? `${other.adapter} with ${other.base} ${byPackage.get(other.base)!.version ?? "(no version)"}, which fks does not write a check for` : undefined;
+  if (tp) out.postgres = { kind: "tokio-postgres", path: tp.path, name: "tokio-postgres", tls, tlsUnsupported };
+  else if (deadpool) out.postgres = { kind: "tokio-postgres", path: `${deadpool.path}::tokio_postgres`, name: "deadpool-postgres's tokio-postgres", tls, tlsUnsupported };
   // sqlx connects only with a runtime feature, and the check runs on the server's tokio runtime.
   else if (sqlx && sqlx.features.includes("postgres") && sqlx.features.some((f) => f.startsWith("runtime-tokio"))) {
     const tlsFeature = sqlx.features.find((f) => SQLX_TLS.test(f));
@@ -180,7 +183,10 @@ export function rustClients(manifest: string | Map<string, CargoDependency>): Ru
 function tlsNote(pg: NonNullable<RustClients["postgres"]>, checks: DependencyCheck[], cargoToml: string): HealthCodePlan["notes"][number] | undefined {
   const check = checks.find((c) => c.kind === "postgres");
   if (!check || pg.tls) return undefined;
-  const missing = pg.kind === "sqlx" ? "no TLS feature of sqlx (tls-rustls, tls-native-tls)" : `no TLS connector for ${pg.name} (postgres-native-tls with native-tls, postgres-openssl with openssl, or tokio-postgres-rustls with rustls 0.23)`;
+  const missing =
+    pg.kind === "sqlx" ? "no TLS feature of sqlx (tls-rustls, tls-native-tls)"
+    : pg.tlsUnsupported ? `only ${pg.tlsUnsupported} (fks writes postgres-native-tls, postgres-openssl, or tokio-postgres-rustls with rustls 0.23)`
+    : `no TLS connector for ${pg.name} (postgres-native-tls with native-tls, postgres-openssl with openssl, or tokio-postgres-rustls with rustls 0.23)`;
   return {
     message: `the Postgres check has no TLS: the crate has ${missing}; with sslmode=require, verify-ca or verify-full in ${check.env} /ready fails with "sslmode=require but the service has no TLS client"`,
     file: cargoToml,
