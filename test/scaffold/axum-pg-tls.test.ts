@@ -53,6 +53,15 @@ describe.skipIf(!!skip)("scaffolded axum services with a tokio-postgres TLS conn
       }
     });
 
+    it("reads sslmode from a key=value connection string too", async () => {
+      const u = new URL(pg.url!);
+      const dsn = `host=${u.hostname} port=${u.port} user=${u.username} password=${u.password} dbname=${u.pathname.slice(1)} sslmode=require`;
+      const r = await report(`${await serve(started, bins.get(crate)!, { DATABASE_URL: dsn })}/ready`, 200);
+      expect(r.body.checks["postgres:connections"]![0]!.status).toBe("pass");
+      const full = await report(`${await serve(started, bins.get(crate)!, { DATABASE_URL: dsn.replace("sslmode=require", "sslmode=verify-full") })}/health`, 503);
+      expect(full.body.checks["postgres:connections"]![0]!.output).toMatch(/^TLS failed: server certificate not accepted/);
+    });
+
     it("sslmode=verify-full checks the certificate: the self-signed one is refused with a TLS output", async () => {
       const r = await report(`${await serve(started, bins.get(crate)!, { DATABASE_URL: withSslmode(pg.url!, "verify-full") })}/health`, 503);
       expect(r.status).toBe(503);
