@@ -71,7 +71,7 @@ describe.skipIf(!!skip)("scaffolded axum services with a tokio-postgres TLS conn
       expect(JSON.stringify(r.body)).not.toMatch(/fks:fks|postgresql:\/\//);
     });
 
-    it("fails with 'server does not support TLS' on a server that refuses TLS (stand-in answering N, as ssl = off does)", async () => {
+    it("fails with 'server does not support TLS' on a server that refuses TLS (a mock answering N, as a Postgres with ssl = off does: the shared test server has TLS on)", async () => {
       const port = await serverWithoutTls(servers);
       const r = await report(`${await serve(started, bins.get(crate)!, { DATABASE_URL: `postgresql://fks:fks@127.0.0.1:${port}/postgres?sslmode=require` })}/health`, 503);
       expect(r.status).toBe(503);

@@ -50,7 +50,7 @@ describe.skipIf(!!skip)("scaffolded workspace member inheriting sqlx (tls-rustls
     expect(JSON.stringify(r.body)).not.toMatch(/fks:fks|postgresql:\/\//);
   });
 
-  it("fails with 'server does not support TLS' on a server that refuses TLS (stand-in answering N, as ssl = off does)", async () => {
+  it("fails with 'server does not support TLS' on a server that refuses TLS (a mock answering N, as a Postgres with ssl = off does: the shared test server has TLS on)", async () => {
     const port = await serverWithoutTls(servers);
     const r = await report(`${await serve(started, bin, { DATABASE_URL: `postgresql://fks:fks@127.0.0.1:${port}/postgres?sslmode=require` })}/health`, 503);
     expect(r.body.checks["postgres:connections"]![0]).toMatchObject({ status: "fail", output: "TLS failed: server does not support TLS" });
