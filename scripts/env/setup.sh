@@ -120,6 +120,10 @@ FKS_PYTHON="$VENV/bin/python"
 # ---------------------------------------------------------------- 2. Rust
 T0=$(now)
 export CARGO_TARGET_DIR="$CARGO_TARGET"
+# The Postgres TLS fixtures link OpenSSL (native-tls, openssl crates) through pkg-config.
+if [ ! -f /usr/include/openssl/ssl.h ] || ! command -v pkg-config >/dev/null 2>&1; then
+  apt_install libssl-dev pkg-config || log "could not install libssl-dev and pkg-config; the OpenSSL fixtures will not build"
+fi
 if ! cargo fetch --locked --manifest-path "$CRATE_DIR/Cargo.toml" -q >&2 2>/dev/null; then
   # Offline cache may be incomplete or the lock file stale: fetch normally.
   cargo fetch --manifest-path "$CRATE_DIR/Cargo.toml" >&2
