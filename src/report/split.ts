@@ -47,7 +47,7 @@ export function splitTable(r: SplitResult, style: Style & { cwd?: string }, limi
   }
   const notes = r.graph.notes.filter((n) => n.kind !== "unresolved");
   const unresolved = r.graph.notes.length - notes.length;
-  for (const n of notes.slice(0, limit)) out.push(c.yellow(`note: ${n.file}${n.line ? `:${n.line}` : ""} ${n.message}`));
+  for (const n of notes.slice(0, limit)) out.push(c.yellow(`note: ${n.file ? `${n.file}${n.line ? `:${n.line}` : ""} ` : ""}${n.message}`));
   if (notes.length > limit) out.push(c.yellow(`note: … ${notes.length - limit} more`));
   if (unresolved) out.push(c.dim(`${unresolved} imports could not be resolved inside the project (--format json lists them)`));
   return out.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
@@ -133,7 +133,7 @@ export function candidateOf(r: SplitResult): Map<string, number> {
 export function packageMap(r: SplitResult): Map<string, string> {
   const m = new Map<string, string>();
   for (const mod of r.graph.modules) {
-    const n = Math.min(r.depth, Math.max(1, mod.segments.length - 1));
+    const n = Math.min(r.depth, mod.isPackage ? mod.segments.length : Math.max(1, mod.segments.length - 1));
     m.set(mod.id, mod.segments.slice(0, n).join("."));
   }
   return m;

@@ -4,6 +4,7 @@ import { isFile, readTextSync } from "../../io/fs.js";
 import { walkSync } from "../../io/walk.js";
 import { scanPythonImports, type PyScan } from "../../lang/python/imports.js";
 import { cacheDirFor, openScanCache, statKey } from "./cache.js";
+import { markPackages } from "./metrics.js";
 import { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, relPosix, resolvePython, type PyFile } from "./python.js";
 import type { ImportGraph, ImportSite, SplitEdge, SplitModule, SplitNote } from "./types.js";
 
@@ -18,7 +19,15 @@ export interface GraphOptions {
   /** Parse Python with tree-sitter instead of the import scanner (slower; for checking). */
   parser?: "scanner" | "tree-sitter";
   exclude?: RegExp[];
+  /** Keep test code (tests/ folders, test_*.py, *.test.ts, conftest.py) in the graph. */
+  includeTests?: boolean;
 }
+
+/**
+ * Test code: it imports across every package (fixtures, factories, the code under test), so it
+ * would turn each package pair into a cycle; when the code is split, tests move with what they test.
+ */
+export const TEST_PATH = /(^|\/)(?:tests?|__tests__)\/|(^|\/)(?:test_[^/]*\.pyi?|[^/]*_tests?\.pyi?|tests\.py|conftest\.py|[^/]*\.(?:test|spec)\.[cm]?[jt]sx?)$/;
 
 const PY = /\.pyi?$/;
 const TS = /\.(?:[cm]?[jt]sx?)$/;
@@ -36,14 +45,22 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   const notes: SplitNote[] = skipped.map((s) => ({ file: relPosix(root, s.file), message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" }));
   const exclude = opts.exclude ?? [];
   const keep = (rel: string) => !exclude.some((r) => r.test(rel));
+  let tests = 0;
   const pyFiles: string[] = [];
   const tsFiles: string[] = [];
   const rsFiles: string[] = [];
   const statOf = new Map<string, { size: number; mtimeMs: number }>();
   const all = new Set(files);
   const owned = projectOwnership();
+  const prefixLen = root.endsWith(path.sep) ? root.length : root.length + 1;
+  const relOf = (f: string) => (path.sep === "/" ? f.slice(prefixLen) : relPosix(root, f));
   files.forEach((f, i) => {
-    if (exclude.length > 0 && !keep(relPosix(root, f))) return;
+    const rel = relOf(f);
+    if (exclude.length > 0 && !keep(rel)) return;
+    if (!opts.includeTests && TEST_PATH.test(rel)) {
+      tests++;
+      return;
+    }
     statOf.set(f, stats![i]!);
     if (PY.test(f)) {
       // A stub next to its module describes the same module.
@@ -51,8 +68,10 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
       pyFiles.push(f);
     } else if (RS.test(f)) {
       if (owned(f, RUST_MARKERS)) rsFiles.push(f);
-    } else if (owned(f, JS_MARKERS) && !VENDORED_JS.test(relPosix(root, f))) tsFiles.push(f);
+    } else if (owned(f, JS_MARKERS) && !VENDORED_JS.test(rel)) tsFiles.push(f);
   });
+
+  if (tests > 0) notes.push({ file: "", message: `left out ${tests} test file${tests === 1 ? "" : "s"} (tests/ folders, test_*.py, *.test.ts, conftest.py); --include-tests keeps them`, kind: "info" });
 
   const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDirFor(opts.env ?? {}));
   const cache = openScanCache<PyScan>(cacheDir, root, isPyScan);
@@ -65,9 +84,8 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     const useTreeSitter = opts.parser === "tree-sitter";
     const ts = useTreeSitter ? await import("./python-treesitter.js") : undefined;
     await ts?.ready();
-    const prefixLen = root.endsWith(path.sep) ? root.length : root.length + 1;
     for (const file of pyFiles) {
-      const rel = path.sep === "/" ? file.slice(prefixLen) : relPosix(root, file);
+      const rel = relOf(file);
       let scan: PyScan | undefined;
       if (ts) {
         const text = readTextSync(file);
@@ -122,6 +140,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     notes.push(...r.notes);
   }
   await cache.save();
+  markPackages(modules);
 
   const edges = new Map<string, SplitEdge>();
   for (const { from, to, site } of siteList) {

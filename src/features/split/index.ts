@@ -18,6 +18,8 @@ export interface SplitOptions {
   /** Wanted number of modules after the split. */
   target?: number;
   includeTypeOnly?: boolean;
+  /** Keep test code in the graph (left out by default). */
+  includeTests?: boolean;
   cacheDir?: string | false;
   env?: Record<string, string | undefined>;
   parser?: "scanner" | "tree-sitter";
@@ -38,7 +40,7 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
     timings[name] = Math.round((now - t) * 10) / 10;
     t = now;
   };
-  const graph = await buildImportGraph({ root, includeTypeOnly: opts.includeTypeOnly, cacheDir: opts.cacheDir, env: opts.env, parser: opts.parser, maxFileBytes: opts.maxFileBytes, exclude: opts.exclude });
+  const graph = await buildImportGraph({ root, includeTypeOnly: opts.includeTypeOnly, cacheDir: opts.cacheDir, env: opts.env, parser: opts.parser, maxFileBytes: opts.maxFileBytes, exclude: opts.exclude, includeTests: opts.includeTests });
   lap("graph");
   if (graph.modules.length === 0) {
     throw new FksError(`no Python, TypeScript/JavaScript or Rust files in ${opts.path}`, { hint: graph.notes.find((n) => n.kind === "info")?.message ?? "point split-plan at the monolith's source folder" });

@@ -20,8 +20,9 @@ export function buildPlan(breakers: Breaker[], candidates: Candidate[]): PlanSte
       details: b.sites.map((s) => `${s.file}:${s.line}${s.names.length ? ` (${s.names.join(", ")})` : ""}: move the code or invert the import`),
     });
   }
-  // Lone modules nothing imports and that import nothing local (scripts, manage.py) need no step.
-  const loose = candidates.filter((c) => c.modules.length === 1 && c.internalEdges === 0 && c.crossingEdges === 0);
+  // Modules nothing imports and that import nothing local (scripts, manage.py, a folder of them)
+  // need no step: a candidate held together by no import at all is no service.
+  const loose = candidates.filter((c) => c.internalEdges === 0 && c.crossingEdges === 0);
   candidates = candidates.filter((c) => !loose.includes(c));
   if (candidates.length > 1) {
     const remaining = new Map(candidates.map((c) => [c.name, c]));
@@ -48,7 +49,8 @@ export function buildPlan(breakers: Breaker[], candidates: Candidate[]): PlanSte
       });
     }
     const core = [...remaining.values()][0]!;
-    const details = loose.length ? [`stand-alone modules that go wherever they fit: ${loose.map((c) => c.modules[0]).join(", ")}`] : [];
+    const alone = loose.flatMap((c) => c.modules);
+    const details = alone.length ? [`stand-alone modules that go wherever they fit: ${alone.slice(0, 10).join(", ")}${alone.length > 10 ? `, … ${alone.length - 10} more` : ""}`] : [];
     steps.push({ order: 0, action: "keep", title: `keep ${core.name} as the core (${core.modules.length} modules)`, cost: 0, unblocks: [], details });
   }
   steps.forEach((s, i) => (s.order = i + 1));

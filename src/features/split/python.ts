@@ -17,6 +17,8 @@ export interface PyModuleInfo {
   rel: string;
   isPackage: boolean;
   loc: number;
+  /** Index in the file's path parts where its import name starts (the outermost package folder). */
+  nameStart: number;
 }
 
 export interface ResolvedPython {
@@ -54,9 +56,12 @@ export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => 
     // A scan root that is itself a package keeps its own name in front.
     const head = start === 0 && prefix.length > 0 ? prefix : [];
     let id = [...head, ...parts.slice(start)].join(".");
-    if (!id || taken.has(id)) id = [...prefix, ...parts].join(".") || "__init__";
+    if (!id || taken.has(id)) {
+      id = [...prefix, ...parts].join(".") || "__init__";
+      start = 0;
+    }
     taken.add(id);
-    mods.push({ id, file: f.file, rel: f.rel, isPackage, loc: f.scan.loc });
+    mods.push({ id, file: f.file, rel: f.rel, isPackage, loc: f.scan.loc, nameStart: start });
   }
   return mods;
 }
@@ -65,10 +70,11 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
   const byName = new Map<string, PyModuleInfo>();
   for (const m of mods) byName.set(m.id, m);
   // Aliases: longer names through the folders above the package root (namespace packages, src layouts).
+  // Never shorter ones: `collections` must not name `shop/admin/collections.py`.
   for (const m of mods) {
     const parts = m.rel.replace(/\.pyi?$/, "").split("/");
     if (m.isPackage) parts.pop();
-    for (let i = 0; i < parts.length; i++) {
+    for (let i = 0; i <= m.nameStart && i < parts.length; i++) {
       const alias = parts.slice(i).join(".");
       if (alias && !byName.has(alias)) byName.set(alias, m);
     }
@@ -173,6 +179,12 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
       }
     }
     djangoEdges(f.scan, m, byName, longestPrefix, add, tp);
+    // A Django migration describes its app's models and moves with them, though it imports neither.
+    const parts = m.id.split(".");
+    if (!m.isPackage && parts.length >= 3 && parts[parts.length - 2] === "migrations") {
+      const models = byName.get([...parts.slice(0, -2), "models"].join("."));
+      if (models) add(models, 1, [], "framework");
+    }
   }
   return { modules: mods, sites, thirdParty, notes };
 }

@@ -1,0 +1,67 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { splitPlan } from "../../src/features/split/index.js";
+import { packageOf } from "../../src/features/split/metrics.js";
+import { buildPlan } from "../../src/features/split/plan.js";
+import type { Candidate } from "../../src/features/split/types.js";
+import { FIX } from "./helpers.js";
+
+const APP = path.join(FIX, "app-shapes");
+const edgesOf = (r: Awaited<ReturnType<typeof splitPlan>>) => r.graph.edges.map((e) => `${e.from} -> ${e.to}`).sort();
+
+describe("split-plan on the shapes of real Django and library code", () => {
+  it("never resolves a standard-library import to a same-named module deep in the project", async () => {
+    const r = await splitPlan({ path: APP, cacheDir: false, depth: 2 });
+    // shop/admin/collections.py and shop/admin/http.py are `shop.admin.collections` and `shop.admin.http`, not `collections` and `http`.
+    expect(edgesOf(r).filter((e) => e.startsWith("shop.core ->"))).toEqual(["shop.core -> shop.api.conf"]);
+    const core = r.graph.modules.find((m) => m.id === "shop.core")!;
+    expect(core.thirdParty).toEqual([]); // collections, http and the private _thread are the standard library
+  });
+
+  it("counts a package's own __init__ in that package, not in its parent", async () => {
+    const r = await splitPlan({ path: APP, cacheDir: false, depth: 2 });
+    const api = r.packages.find((p) => p.id === "shop.api")!;
+    expect(api.modules).toBe(2);
+    // shop.api's __init__ importing its own conf is no dependency of `shop` on `shop.api` the other way round.
+    expect(r.packages.find((p) => p.id === "shop")!.ce).toBe(1);
+    expect(api.ce).toBe(0);
+    expect(packageOf({ segments: ["shop", "api"], isPackage: true }, 2)).toBe("shop.api");
+    expect(packageOf({ segments: ["shop", "core"] }, 2)).toBe("shop");
+  });
+
+  it("leaves test code out by default, says so, and keeps it with includeTests", async () => {
+    const r = await splitPlan({ path: APP, cacheDir: false, depth: 2 });
+    const ids = r.graph.modules.map((m) => m.id);
+    expect(ids.filter((id) => /test|conftest/.test(id))).toEqual([]);
+    expect(r.graph.notes).toContainEqual(expect.objectContaining({ kind: "info", message: expect.stringContaining("left out 5 test files") }));
+    const all = await splitPlan({ path: APP, cacheDir: false, depth: 2, includeTests: true });
+    expect(all.graph.modules.map((m) => m.id)).toEqual(expect.arrayContaining(["conftest", "shop.orders.tests", "shop.orders.test_views", "shop.tests.factories"]));
+    expect(edgesOf(all)).toContain("shop.orders.tests -> shop.admin.collections");
+    expect(all.graph.notes.filter((n) => n.message.includes("test file"))).toEqual([]);
+  });
+
+  it("ties a Django migration to its app's models", async () => {
+    const r = await splitPlan({ path: APP, cacheDir: false, depth: 2 });
+    const e = r.graph.edges.find((x) => x.from === "shop.orders.migrations.0001_initial");
+    expect(e).toMatchObject({ to: "shop.orders.models", sites: [expect.objectContaining({ kind: "framework" })] });
+    // the migrations package's own __init__ is not a migration
+    expect(r.graph.edges.find((x) => x.from === "shop.orders.migrations")).toBeUndefined();
+  });
+});
+
+describe("plan", () => {
+  const cand = (name: string, modules: string[], internalEdges: number, crossingEdges: number, dependsOn: string[] = []): Candidate => ({
+    id: name, name, modules, packages: [name], loc: 10 * modules.length, internalEdges, crossingEdges, interface: [], dependsOn, thirdParty: [],
+  });
+
+  it("makes no extract step of a cluster that no import holds together, whatever its size", () => {
+    const plan = buildPlan([], [
+      cand("core", ["app.a", "app.b"], 3, 1),
+      cand("billing", ["billing.x", "billing.y"], 2, 1, ["core"]),
+      cand("scripts", ["s1", "s2", "s3"], 0, 0),
+    ]);
+    expect(plan.map((s) => s.action)).toEqual(["extract", "keep"]);
+    expect(plan.map((s) => s.title).join(" ")).not.toContain("scripts");
+    expect(plan[1]!.details.join(" ")).toContain("s1, s2, s3");
+  });
+});
