@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { splitPlan } from "../../src/features/split/index.js";
@@ -15,7 +17,14 @@ describe("split-plan on the shapes of real Django and library code", () => {
     // shop/admin/collections.py and shop/admin/http.py are `shop.admin.collections` and `shop.admin.http`, not `collections` and `http`.
     expect(edgesOf(r).filter((e) => e.startsWith("shop.core ->"))).toEqual(["shop.core -> shop.api.conf"]);
     const core = r.graph.modules.find((m) => m.id === "shop.core")!;
-    expect(core.thirdParty).toEqual([]); // collections, http and the private _thread are the standard library
+    expect(core.thirdParty).toEqual(["opentelemetry"]); // collections, http and the private _thread are the standard library
+  });
+
+  it("takes a library for third-party even when a folder of examples bears its name", async () => {
+    // docs/opentelemetry/ has no __init__.py: it does not make `opentelemetry` a package of the project.
+    const r = await splitPlan({ path: APP, cacheDir: false, depth: 2 });
+    expect(r.graph.notes.filter((n) => n.kind === "unresolved")).toEqual([]);
+    expect(r.graph.modules.find((m) => m.file === "docs/opentelemetry/example.py")?.thirdParty).toEqual(["opentelemetry"]);
   });
 
   it("counts a package's own __init__ in that package, not in its parent", async () => {
@@ -46,6 +55,28 @@ describe("split-plan on the shapes of real Django and library code", () => {
     expect(e).toMatchObject({ to: "shop.orders.models", sites: [expect.objectContaining({ kind: "framework" })] });
     // the migrations package's own __init__ is not a migration
     expect(r.graph.edges.find((x) => x.from === "shop.orders.migrations")).toBeUndefined();
+  });
+});
+
+describe("what split-plan reads", () => {
+  it("notes a skipped large file only when the graph would have read it", async () => {
+    // Outside this repository, so that no package.json above makes shop/ui/assets/bundle.js a JavaScript project's code.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "fks-split-shapes-"));
+    try {
+      cpSync(APP, dir, { recursive: true });
+      const r = await splitPlan({ path: dir, cacheDir: false, depth: 2, maxFileBytes: 200 });
+      expect(r.graph.notes.filter((n) => n.kind === "skipped")).toEqual([]);
+      const py = await splitPlan({ path: dir, cacheDir: false, depth: 2, maxFileBytes: 100 });
+      expect(py.graph.notes.filter((n) => n.kind === "skipped").map((n) => n.file)).toEqual(["shop/core.py"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("measures packages at a depth where imports cross them, not a back end beside its front end", async () => {
+    const r = await splitPlan({ path: path.join(FIX, "mixed"), cacheDir: false });
+    expect(r.depth).toBe(2);
+    expect(r.packages.find((p) => p.id === "api.a")?.ce).toBe(1);
   });
 });
 

@@ -42,9 +42,8 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     stats: true,
     accept: (name) => (PY.test(name) || TS.test(name) || RS.test(name)) && !/\.d\.[cm]?ts$/.test(name) && !name.endsWith(".min.js"),
   });
-  const notes: SplitNote[] = skipped.map((s) => ({ file: relPosix(root, s.file), message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" }));
   const exclude = opts.exclude ?? [];
-  const keep = (rel: string) => !exclude.some((r) => r.test(rel));
+  const keep = (rel: string) => exclude.length === 0 || !exclude.some((r) => r.test(rel));
   let tests = 0;
   const pyFiles: string[] = [];
   const tsFiles: string[] = [];
@@ -52,11 +51,18 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   const statOf = new Map<string, { size: number; mtimeMs: number }>();
   const all = new Set(files);
   const owned = projectOwnership();
+  // Only files the graph would have read are worth a note: a Python app's bundled front-end assets are not.
+  const considered = (f: string, rel: string) => PY.test(f) || (RS.test(f) ? owned(f, RUST_MARKERS) : owned(f, JS_MARKERS) && !VENDORED_JS.test(rel));
   const prefixLen = root.endsWith(path.sep) ? root.length : root.length + 1;
   const relOf = (f: string) => (path.sep === "/" ? f.slice(prefixLen) : relPosix(root, f));
+  const notes: SplitNote[] = [];
+  for (const s of skipped) {
+    const rel = relOf(s.file);
+    if (keep(rel) && (opts.includeTests || !TEST_PATH.test(rel)) && considered(s.file, rel)) notes.push({ file: rel, message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" });
+  }
   files.forEach((f, i) => {
     const rel = relOf(f);
-    if (exclude.length > 0 && !keep(rel)) return;
+    if (!keep(rel)) return;
     if (!opts.includeTests && TEST_PATH.test(rel)) {
       tests++;
       return;
@@ -66,9 +72,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
       // A stub next to its module describes the same module.
       if (f.endsWith(".pyi") && all.has(f.slice(0, -1))) return;
       pyFiles.push(f);
-    } else if (RS.test(f)) {
-      if (owned(f, RUST_MARKERS)) rsFiles.push(f);
-    } else if (owned(f, JS_MARKERS) && !VENDORED_JS.test(rel)) tsFiles.push(f);
+    } else if (considered(f, rel)) (RS.test(f) ? rsFiles : tsFiles).push(f);
   });
 
   if (tests > 0) notes.push({ file: "", message: `left out ${tests} test file${tests === 1 ? "" : "s"} (tests/ folders, test_*.py, *.test.ts, conftest.py); --include-tests keeps them`, kind: "info" });

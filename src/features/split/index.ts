@@ -5,7 +5,7 @@ import { isDirectory } from "../../io/fs.js";
 import { cycleBreakers } from "./breakers.js";
 import { buildImportGraph } from "./graph.js";
 import { collapse, cyclesOf, packageOf, stronglyConnected, unitMetrics } from "./metrics.js";
-import type { SplitResult } from "./types.js";
+import type { SplitEdge, SplitModule, SplitResult } from "./types.js";
 
 export type * from "./types.js";
 
@@ -45,7 +45,7 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
   if (graph.modules.length === 0) {
     throw new FksError(`no Python, TypeScript/JavaScript or Rust files in ${opts.path}`, { hint: graph.notes.find((n) => n.kind === "info")?.message ?? "point split-plan at the monolith's source folder" });
   }
-  const depth = opts.depth ?? autoDepth(graph.modules);
+  const depth = opts.depth ?? autoDepth(graph.modules, graph.edges);
   const modById = new Map(graph.modules.map((m) => [m.id, m]));
   const pkg = (id: string) => packageOf(modById.get(id)!, depth);
   const moduleGraph = collapse(graph.modules, graph.edges, (id) => id);
@@ -77,11 +77,14 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
 }
 
 /**
- * The shallowest depth at which the code falls into at least two packages and no package holds
- * nearly everything (a lone stray module beside one huge package is no partition to measure).
+ * The shallowest depth at which the code falls into at least two packages, no package holds
+ * nearly everything (a lone stray module beside one huge package is no partition to measure), and
+ * some imports cross packages (a Python backend beside its TypeScript front end shares none).
  */
-function autoDepth(modules: Array<{ segments: string[] }>): number {
+function autoDepth(modules: SplitModule[], edges: SplitEdge[]): number {
   let fallback: number | undefined;
+  let sized: number | undefined;
+  const byId = new Map(modules.map((m) => [m.id, m]));
   for (let d = 1; d <= 6; d++) {
     const sizes = new Map<string, number>();
     for (const m of modules) {
@@ -90,7 +93,11 @@ function autoDepth(modules: Array<{ segments: string[] }>): number {
     }
     if (sizes.size < 2) continue;
     fallback ??= d;
-    if (Math.max(...sizes.values()) <= 0.8 * modules.length) return d;
+    if (Math.max(...sizes.values()) > 0.8 * modules.length) continue;
+    sized ??= d;
+    let crossing = 0;
+    for (const e of edges) if (packageOf(byId.get(e.from)!, d) !== packageOf(byId.get(e.to)!, d)) crossing += e.weight;
+    if (crossing > 0) return d;
   }
-  return fallback ?? 1;
+  return sized ?? fallback ?? 1;
 }

@@ -79,8 +79,10 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
       if (alias && !byName.has(alias)) byName.set(alias, m);
     }
   }
+  // Names the project's own modules start with. Not their aliases: `docs/opentelemetry/example.py`
+  // (a folder without __init__.py) does not make the `opentelemetry` library local.
   const localTop = new Set<string>();
-  for (const k of byName.keys()) localTop.add(k.split(".")[0]!);
+  for (const m of mods) localTop.add(m.id.split(".")[0]!);
 
   const fileOf = new Map(files.map((f) => [f.file, f]));
   const sites: ResolvedPython["sites"] = [];

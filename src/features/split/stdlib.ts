@@ -1,6 +1,6 @@
 /** Top-level modules of the Python 3 standard library (sys.stdlib_module_names of 3.11 to 3.14, private ones included), never third-party. */
 export const PY_STDLIB: ReadonlySet<string> = new Set(`
-__future__ _abc _aix_support _android_support _apple_support _ast _asyncio _bisect _blake2 _bootsubprocess
+__future__ __main__ _abc _aix_support _android_support _apple_support _ast _asyncio _bisect _blake2 _bootsubprocess
 _bz2 _codecs _codecs_cn _codecs_hk _codecs_iso2022 _codecs_jp _codecs_kr _codecs_tw _collections
 _collections_abc _colorize _compat_pickle _compression _contextvars _crypt _csv _ctypes _curses _curses_panel
 _datetime _dbm _decimal _elementtree _frozen_importlib _frozen_importlib_external _functools _gdbm _hashlib
