@@ -13,6 +13,8 @@ export interface DockerfilePlan extends PlanParts {
   healthy: boolean;
   /** True when the image already had a working HEALTHCHECK before the plan. */
   healthyBefore: boolean;
+  /** Why there is no command, for the compose planner's hints. */
+  why?: string;
 }
 
 export function healthUrl(port: number | undefined, p: string): string {
@@ -25,14 +27,17 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
   const facts = imageFacts(parse);
   const svc = input.record.name;
   const out: DockerfilePlan = { edits: [], findings: [], facts, healthy: false, healthyBefore: false };
-  const command = probeCommand(facts, healthUrl(input.record.port, input.paths.ready), input.selfCheck);
+  const ready = input.paths.ready;
+  const unserved = !!input.unservable && !input.served.has(ready) && input.serves?.(ready) !== true;
+  const command = unserved ? undefined : probeCommand(facts, healthUrl(input.record.port, ready), input.selfCheck);
   out.command = command;
   const finalHc = parse.info.healthchecks.find((h) => h.inFinalStage);
   const builderHc = parse.info.healthchecks.find((h) => !h.inFinalStage);
   const lines = text.split(/\r?\n/);
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const newLines = command ? healthcheckLines(command, s.timing) : undefined;
-  const cannot = command ? undefined : `fks does not know an HTTP client in ${facts.image || "this image"}`;
+  const cannot = command ? undefined : unserved ? `the service does not serve ${ready} (${RULES.endpoints.id})` : `fks does not know an HTTP client in ${facts.image || "this image"}`;
+  out.why = cannot;
 
   if (finalHc?.none) {
     out.findings.push({ rule: RULES.dockerMissing.id, severity: "note", message: "HEALTHCHECK NONE: health checks are switched off on purpose", file: display, line: finalHc.line, service: svc, fixed: false });
@@ -63,7 +68,7 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
   if (builderHc) {
     out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: "HEALTHCHECK is in a build stage only; the final image has none", hint: cannot });
   } else {
-    out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: add a HEALTHCHECK by hand` : undefined });
+    out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: ${unserved ? "serve it, then run fks again" : "add a HEALTHCHECK by hand"}` : undefined });
   }
   if (!newLines) return out;
   // Before the final stage's CMD/ENTRYPOINT, where readers look for it; else at the end.
