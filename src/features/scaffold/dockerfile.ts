@@ -75,8 +75,9 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
   const finalStage = parse.info.stages.length - 1;
   const anchor = parse.instructions.find((i) => i.stage === finalStage && (i.keyword === "CMD" || i.keyword === "ENTRYPOINT"));
   let at = anchor ? anchor.line - 1 : lines.length;
-  // Keep a comment block that introduces CMD attached to it.
+  // Keep a comment block that introduces CMD attached to it, and apart from the HEALTHCHECK when a blank line sets it apart.
   while (anchor && at > 0 && /^\s*#/.test(lines[at - 1]!)) at--;
+  const apart = !!anchor && at < anchor.line - 1 && at > 0 && lines[at - 1]!.trim() === "";
   if (!anchor) while (at > 0 && lines[at - 1] === "") at--;
   // "# No HEALTHCHECK yet." in the final stage is false once it has one: the HEALTHCHECK takes its place.
   const finalFrom = (parse.info.stages.at(-1)?.line ?? 1) - 1;
@@ -85,7 +86,7 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
     lines.splice(i, 1);
     if (i < at) at--;
   }
-  lines.splice(at, 0, ...newLines);
+  lines.splice(at, 0, ...newLines, ...(apart && /^\s*#/.test(lines[at] ?? "") ? [""] : []));
   out.edits.push({ file: abs, before: text, after: lines.join(eol), reason: `add a HEALTHCHECK that runs ${path.basename(command![0]!)}` });
   out.healthy = true;
   return out;
