@@ -22,6 +22,7 @@ describe("split-plan on the shapes of real Django and library code", () => {
 
   it("takes a library for third-party even when a folder of examples bears its name", async () => {
     // docs/opentelemetry/ has no __init__.py: it does not make `opentelemetry` a package of the project.
+    // shop/orders/seed.py imports test factories, left out with the tests: no unresolved import either.
     const r = await splitPlan({ path: APP, cacheDir: false, depth: 2 });
     expect(r.graph.notes.filter((n) => n.kind === "unresolved")).toEqual([]);
     expect(r.graph.modules.find((m) => m.file === "docs/opentelemetry/example.py")?.thirdParty).toEqual(["opentelemetry"]);
@@ -43,6 +44,7 @@ describe("split-plan on the shapes of real Django and library code", () => {
     const ids = r.graph.modules.map((m) => m.id);
     expect(ids.filter((id) => /test|conftest/.test(id))).toEqual([]);
     expect(r.graph.notes).toContainEqual(expect.objectContaining({ kind: "info", message: expect.stringContaining("left out 5 test files") }));
+    expect(r.graph.edges.filter((e) => e.from === "shop.orders.seed")).toEqual([]);
     const all = await splitPlan({ path: APP, cacheDir: false, depth: 2, includeTests: true });
     expect(all.graph.modules.map((m) => m.id)).toEqual(expect.arrayContaining(["conftest", "shop.orders.tests", "shop.orders.test_views", "shop.tests.factories"]));
     expect(edgesOf(all)).toContain("shop.orders.tests -> shop.admin.collections");
@@ -77,6 +79,9 @@ describe("what split-plan reads", () => {
     const r = await splitPlan({ path: path.join(FIX, "mixed"), cacheDir: false });
     expect(r.depth).toBe(2);
     expect(r.packages.find((p) => p.id === "api.a")?.ce).toBe(1);
+    // ui/src/vendor/pad.js is vendored and left out, yet there: importing it is no unresolved import.
+    expect(r.graph.notes.filter((n) => n.kind === "unresolved")).toEqual([]);
+    expect(r.graph.modules.map((m) => m.id)).not.toContain("ui/src/vendor/pad");
   });
 });
 

@@ -45,6 +45,8 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   const exclude = opts.exclude ?? [];
   const keep = (rel: string) => exclude.length === 0 || !exclude.some((r) => r.test(rel));
   let tests = 0;
+  // Files seen but left out of the graph: an import of one is no unresolved import.
+  const leftOut = new Set<string>(skipped.map((s) => s.file));
   const pyFiles: string[] = [];
   const tsFiles: string[] = [];
   const rsFiles: string[] = [];
@@ -62,9 +64,13 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   }
   files.forEach((f, i) => {
     const rel = relOf(f);
-    if (!keep(rel)) return;
+    if (!keep(rel)) {
+      leftOut.add(f);
+      return;
+    }
     if (!opts.includeTests && TEST_PATH.test(rel)) {
       tests++;
+      leftOut.add(f);
       return;
     }
     statOf.set(f, stats![i]!);
@@ -73,6 +79,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
       if (f.endsWith(".pyi") && all.has(f.slice(0, -1))) return;
       pyFiles.push(f);
     } else if (considered(f, rel)) (RS.test(f) ? rsFiles : tsFiles).push(f);
+    else leftOut.add(f);
   });
 
   if (tests > 0) notes.push({ file: "", message: `left out ${tests} test file${tests === 1 ? "" : "s"} (tests/ folders, test_*.py, *.test.ts, conftest.py); --include-tests keeps them`, kind: "info" });
@@ -119,7 +126,13 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
       if (!isPackageDir(dir)) break;
     }
     const named = namePythonModules(scanned, (d) => initDirs.has(d), prefix);
-    const resolved = resolvePython(scanned, named, !!opts.includeTypeOnly);
+    const leftOutPy = new Set<string>();
+    for (const f of leftOut) {
+      if (!PY.test(f)) continue;
+      const parts = relOf(f).replace(PY, "").replace(/(^|\/)__init__$/, "").split("/");
+      for (let i = 0; i < parts.length; i++) leftOutPy.add(parts.slice(i).join("."));
+    }
+    const resolved = resolvePython(scanned, named, !!opts.includeTypeOnly, leftOutPy);
     for (const m of named) {
       modules.push({ id: m.id, file: m.rel, language: "python", segments: m.id.split("."), loc: m.loc, thirdParty: [...(resolved.thirdParty.get(m.id) ?? [])].sort() });
     }
@@ -129,7 +142,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   if (tsFiles.length > 0) {
     // Loaded only when there is such code: a Python monolith pays nothing for the other scanners.
     const { buildTypescript } = await import("./typescript.js");
-    const r = buildTypescript(root, tsFiles, !!opts.includeTypeOnly);
+    const r = buildTypescript(root, tsFiles, !!opts.includeTypeOnly, leftOut);
     bytes += r.bytes;
     modules.push(...r.modules);
     siteList.push(...r.sites);

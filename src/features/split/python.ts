@@ -66,7 +66,11 @@ export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => 
   return mods;
 }
 
-export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeTypeOnly: boolean): ResolvedPython {
+/**
+ * @param leftOut dotted names (every suffix of the path) of Python files the graph leaves out on
+ * purpose (tests, --exclude, too large): importing one is neither an edge nor an unresolved import.
+ */
+export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeTypeOnly: boolean, leftOut: ReadonlySet<string> = new Set()): ResolvedPython {
   const byName = new Map<string, PyModuleInfo>();
   for (const m of mods) byName.set(m.id, m);
   // Aliases: longer names through the folders above the package root (namespace packages, src layouts).
@@ -83,6 +87,7 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
   // (a folder without __init__.py) does not make the `opentelemetry` library local.
   const localTop = new Set<string>();
   for (const m of mods) localTop.add(m.id.split(".")[0]!);
+  const skipped = (dotted: string) => localTop.has(dotted.split(".")[0]!) && leftOut.has(dotted);
 
   const fileOf = new Map(files.map((f) => [f.file, f]));
   const sites: ResolvedPython["sites"] = [];
@@ -153,6 +158,7 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
       const kind: EdgeKind = imp.typeOnly ? "type-only" : imp.lazy ? "lazy" : imp.optional ? "optional" : "import";
       if (imp.kind === "import") {
         for (const nm of imp.names) {
+          if (!byName.has(nm.name) && skipped(nm.name)) continue;
           const target = longestPrefix(nm.name);
           if (target) add(target, imp.line, [], kind);
           else external(nm.name, imp.line);
@@ -164,6 +170,7 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
         notes.push({ file: m.rel, line: imp.line, message: `relative import goes above the top-level package`, kind: "unresolved" });
         continue;
       }
+      if (!byName.has(base) && skipped(base)) continue;
       if (imp.level === 0 && !byName.has(base) && !longestPrefix(base)) {
         external(base, imp.line);
         continue;
@@ -175,6 +182,7 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
           continue;
         }
         const sub = byName.get(base ? `${base}.${nm.name}` : nm.name);
+        if (!sub && skipped(base ? `${base}.${nm.name}` : nm.name)) continue;
         if (sub) add(sub, imp.line, [], kind);
         else if (baseMod) add(follow(baseMod, nm.name), imp.line, [nm.name], kind);
         else notes.push({ file: m.rel, line: imp.line, message: `cannot resolve "${".".repeat(imp.level)}${imp.module}"`, kind: "unresolved" });

@@ -24,7 +24,7 @@ interface TsConfig {
 }
 
 /** Builds the module graph of the TypeScript/JavaScript files under `root`. */
-export function buildTypescript(root: string, files: string[], includeTypeOnly: boolean): LanguageGraph {
+export function buildTypescript(root: string, files: string[], includeTypeOnly: boolean, leftOut: ReadonlySet<string> = new Set()): LanguageGraph {
   const modules: SplitModule[] = [];
   const sites: LanguageGraph["sites"] = [];
   const notes: SplitNote[] = [];
@@ -60,6 +60,8 @@ export function buildTypescript(root: string, files: string[], includeTypeOnly: 
         // Stylesheets, JSON, images: assets, not modules.
         const ext = path.extname(spec.split("?")[0]!);
         if (ext && !EXTS.includes(ext)) continue;
+        // A file the graph leaves out on purpose (vendored, tests, too large, --exclude) is there all the same.
+        if (resolveSpecifier(spec, f, leftOut, configs)) continue;
         notes.push({ file: rel, line: imp.line, message: `cannot resolve "${spec}" inside the project`, kind: "unresolved" });
         continue;
       }
@@ -88,7 +90,7 @@ export function packageName(spec: string): string | undefined {
   return name;
 }
 
-export function resolveSpecifier(spec: string, from: string, known: Map<string, unknown>, configs: TsConfigs): string | undefined {
+export function resolveSpecifier(spec: string, from: string, known: { has(file: string): boolean }, configs: TsConfigs): string | undefined {
   if (spec.startsWith("./") || spec.startsWith("../") || spec === "." || spec === "..") {
     return resolveFile(path.resolve(path.dirname(from), spec), known);
   }
@@ -111,7 +113,7 @@ export function resolveSpecifier(spec: string, from: string, known: Map<string, 
   return undefined;
 }
 
-function resolveFile(base: string, known: Map<string, unknown>): string | undefined {
+function resolveFile(base: string, known: { has(file: string): boolean }): string | undefined {
   if (known.has(base)) return base;
   const ext = path.extname(base);
   for (const alt of JS_TO_TS[ext] ?? []) {
