@@ -100,4 +100,19 @@ describe("plan", () => {
     expect(plan.map((s) => s.title).join(" ")).not.toContain("scripts");
     expect(plan[1]!.details.join(" ")).toContain("s1, s2, s3");
   });
+
+  it("names the imports to cut first when candidates still import each other", () => {
+    const site = (file: string, line: number) => ({ file, line, names: [], kind: "import" as const });
+    const plan = buildPlan([], [
+      cand("orders", ["orders.a", "orders.b"], 4, 3, ["billing"]),
+      cand("billing", ["billing.x", "billing.y"], 4, 3, ["orders"]),
+      cand("reports", ["reports.r"], 1, 1, ["billing"]),
+    ], [{ from: "billing", to: "orders", cost: 2, sites: [site("billing/x.py", 3), site("billing/y.py", 7)], cycleSize: 2 }]);
+    const extract = plan.filter((s) => s.action === "extract");
+    // billing leaves first once its imports of orders are cut; orders and reports wait for it.
+    expect(extract[0]!.title).toContain("billing");
+    expect(extract[0]!.details[0]).toBe("first cut its 2 imports of orders: billing/x.py:3, billing/y.py:7");
+    expect(extract[0]!.unblocks).toEqual(["orders", "reports"]);
+    expect(extract.slice(1).every((s) => !s.details.some((d) => d.startsWith("first cut")))).toBe(true);
+  });
 });

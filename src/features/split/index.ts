@@ -71,7 +71,13 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
   const named = new Map(candidates.flatMap((c) => c.modules.map((m) => [m, c.name] as const)));
   const partition = partitionMetrics(graph.modules.map((m) => m.id), graph.edges, named, packageClusters);
   lap("clusters");
-  const plan = buildPlan(breakers, candidates);
+  // Cycles between candidates that the package-level cuts leave: an extraction order needs them cut too.
+  const home = (id: string) => named.get(id)!;
+  const cutPairs = new Set(breakers.map((b) => `${b.from}\u0000${b.to}`));
+  const left = graph.edges.filter((e) => !cutPairs.has(`${pkg(e.from)}\u0000${pkg(e.to)}`) || home(e.from) === home(e.to));
+  const candidateGraph = collapse(graph.modules, left, home);
+  const candidateBreakers = cycleBreakers(candidateGraph, stronglyConnected(candidateGraph));
+  const plan = buildPlan(breakers, candidates, candidateBreakers);
   lap("plan");
   return { ...base, candidates, partition, plan };
 }
