@@ -60,6 +60,24 @@ describe("split-plan on the shapes of real Django and library code", () => {
   });
 });
 
+describe("several services in one repository", () => {
+  it("resolves each service's `app` package inside its own folder, never across services by walk order", async () => {
+    const r = await splitPlan({ path: path.join(FIX, "two-services"), cacheDir: false });
+    expect(r.graph.modules.map((m) => m.id).sort()).toEqual([
+      "services.api.app", "services.api.app.db", "services.api.app.main", "services.api.app.only_api",
+      "services.web.app", "services.web.app.db", "services.web.app.main", "services.web.app.views",
+    ]);
+    expect(edgesOf(r)).toEqual([
+      "services.api.app.main -> services.api.app.db",
+      "services.api.app.main -> services.api.app.only_api",
+      "services.web.app.main -> services.web.app.db",
+      "services.web.app.main -> services.web.app.views",
+      "services.web.app.views -> services.web.app.db",
+    ]);
+    expect(r.graph.notes.filter((n) => n.kind === "unresolved")).toEqual([]);
+  });
+});
+
 describe("what split-plan reads", () => {
   it("notes a skipped large file only when the graph would have read it", async () => {
     // Outside this repository, so that no package.json above makes shop/ui/assets/bundle.js a JavaScript project's code.
