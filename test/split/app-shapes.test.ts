@@ -78,6 +78,18 @@ describe("several services in one repository", () => {
   });
 });
 
+describe("TypeScript workspaces", () => {
+  it("follows an import of a sibling workspace package by its name to its source, not to third-party", async () => {
+    const r = await splitPlan({ path: path.join(FIX, "ts-workspace"), cacheDir: false });
+    expect(edgesOf(r)).toEqual([
+      "packages/api/src/server -> packages/core/src/index",
+      "packages/api/src/server -> packages/core/src/money",
+      "packages/core/src/index -> packages/core/src/money",
+    ]);
+    expect(r.graph.modules.find((m) => m.id === "packages/api/src/server")?.thirdParty).toEqual(["express"]);
+  });
+});
+
 describe("what split-plan reads", () => {
   it("notes a skipped large file only when the graph would have read it", async () => {
     // Outside this repository, so that no package.json above makes shop/ui/assets/bundle.js a JavaScript project's code.
