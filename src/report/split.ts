@@ -30,7 +30,7 @@ export function splitTable(r: SplitResult, style: Style & { cwd?: string }, limi
   if (r.candidates.length > 0) {
     out.push(c.bold("Split candidates"));
     out.push(renderTable(["candidate", "modules", "loc", "internal", "crossing", "interface", "depends on", "third-party"],
-      r.candidates.slice(0, limit).map((k) => [k.name, String(k.modules.length), String(k.loc), String(k.internalEdges), String(k.crossingEdges), String(k.interface.length), k.dependsOn.join(", ") || "—", clip(k.thirdParty.join(", ") || "—", 40)]), style));
+      r.candidates.slice(0, limit).map((k) => [k.name, String(k.modules.length), String(k.loc), String(k.internalEdges), String(k.crossingEdges), String(k.interface.length), listed(k.dependsOn, 4), clip(k.thirdParty.join(", ") || "—", 40)]), style));
     const p = r.partition, q = r.packagePartition;
     out.push(`partition: MQ ${p.mq} (packages ${q.mq}) · SM ${p.sm} (${q.sm}) · ICP ${p.icp} (${q.icp}) · IFN ${p.ifn} (${q.ifn}) · NED ${p.ned} (${q.ned}) · MoJoFM vs packages ${p.mojofmVsPackages}`);
     out.push("");
@@ -56,6 +56,12 @@ export function splitTable(r: SplitResult, style: Style & { cwd?: string }, limi
 function sitesText(sites: Array<{ file: string; line: number }>): string {
   const s = sites.slice(0, 3).map((x) => `${x.file}:${x.line}`).join(", ");
   return sites.length > 3 ? `${s}, … ${sites.length - 3} more` : s;
+}
+
+/** The first few names and how many more: a candidate of a tangled monolith depends on most others. */
+function listed(names: string[], n: number): string {
+  if (names.length === 0) return "—";
+  return names.length > n ? `${names.slice(0, n).join(", ")} +${names.length - n} more` : names.join(", ");
 }
 
 function clip(s: string, n: number): string {

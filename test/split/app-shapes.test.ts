@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { splitPlan } from "../../src/features/split/index.js";
 import { packageOf } from "../../src/features/split/metrics.js";
 import { buildPlan } from "../../src/features/split/plan.js";
+import { splitTable } from "../../src/report/split.js";
 import type { Candidate } from "../../src/features/split/types.js";
 import { FIX } from "./helpers.js";
 
@@ -112,6 +113,17 @@ describe("what split-plan reads", () => {
     // ui/src/vendor/pad.js is vendored and left out, yet there: importing it is no unresolved import.
     expect(r.graph.notes.filter((n) => n.kind === "unresolved")).toEqual([]);
     expect(r.graph.modules.map((m) => m.id)).not.toContain("ui/src/vendor/pad");
+  });
+});
+
+describe("the summary table", () => {
+  it("lists the first few candidates one depends on and counts the rest", async () => {
+    const r = await splitPlan({ path: path.join(FIX, "two-services"), cacheDir: false });
+    const deps = ["a", "b", "c", "d", "e", "f"];
+    const table = splitTable({ ...r, candidates: [{ ...r.candidates[0]!, name: "core", dependsOn: deps }] }, { color: false });
+    const row = table.split("\n").find((l) => l.startsWith("core "))!;
+    expect(row).toContain("a, b, c, d +2 more");
+    expect(row).not.toContain("e, f");
   });
 });
 
