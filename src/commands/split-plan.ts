@@ -9,6 +9,7 @@ interface SplitFlags {
   depth?: string;
   target?: string;
   includeTypeOnly?: boolean;
+  includeTests?: boolean;
   cache?: boolean;
   parser: "scanner" | "tree-sitter";
   out?: string;
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .option("--depth <n>", "package depth for package metrics and cycles (default: first depth with two packages)")
     .option("--target <n>", "wanted number of modules after the split")
     .option("--include-type-only", "count imports under `if TYPE_CHECKING:` / `import type`")
+    .option("--include-tests", "keep test code (tests/ folders, test_*.py, *.test.ts, conftest.py), left out by default")
     .addOption(new Option("--parser <parser>", "Python parser: the fast import scanner or a full tree-sitter parse").choices(["scanner", "tree-sitter"]).default("scanner"))
     .option("--exclude <regex...>", "leave out files whose relative path matches")
     .option("--max-file-kb <kb>", "skip larger files (generated code) with a note", "1024")
@@ -57,6 +59,7 @@ Examples:
   fks split-plan . --format dot | dot -Tsvg > g.svg
   fks split-plan . --check --format sarif          enforce contracts in CI`)
     .action(act(async (target: string, flags: SplitFlags, cmd: Command) => {
+      endQuietlyOnClosedPipe();
       const g = globals(cmd);
       const depth = int("depth", flags.depth, 1);
       const wanted = int("target", flags.target, 1);
@@ -69,7 +72,7 @@ Examples:
         }
       });
       const { splitPlan } = await import("../features/split/index.js");
-      const opts = { path: target, cwd: g.cwd, depth, target: wanted, includeTypeOnly: !!flags.includeTypeOnly, cacheDir: flags.cache === false ? (false as const) : undefined, env: process.env, parser: flags.parser, maxFileBytes: maxKb * 1024, exclude };
+      const opts = { path: target, cwd: g.cwd, depth, target: wanted, includeTypeOnly: !!flags.includeTypeOnly, includeTests: !!flags.includeTests, cacheDir: flags.cache === false ? (false as const) : undefined, env: process.env, parser: flags.parser, maxFileBytes: maxKb * 1024, exclude };
       if (flags.check) {
         const { FINDING_FORMATS, renderFindings, reaches } = await import("../report/findings.js");
         const format = formatOf(g, FINDING_FORMATS, "table");
@@ -96,6 +99,18 @@ Examples:
       }
       return EXIT_OK;
     }));
+}
+
+/**
+ * `fks split-plan | head`: a reader that stops early is no error. Without this, the next write
+ * fails with EPIPE and Node prints a stack trace. The rest of stdout goes nowhere; the command
+ * still finishes, says on stderr what it has to say and sets its exit code.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+  });
 }
 
 async function render(result: import("../features/split/types.js").SplitResult, format: string, g: { color: boolean; cwd: string }): Promise<string> {

@@ -30,7 +30,7 @@ export function splitTable(r: SplitResult, style: Style & { cwd?: string }, limi
   if (r.candidates.length > 0) {
     out.push(c.bold("Split candidates"));
     out.push(renderTable(["candidate", "modules", "loc", "internal", "crossing", "interface", "depends on", "third-party"],
-      r.candidates.slice(0, limit).map((k) => [k.name, String(k.modules.length), String(k.loc), String(k.internalEdges), String(k.crossingEdges), String(k.interface.length), k.dependsOn.join(", ") || "—", clip(k.thirdParty.join(", ") || "—", 40)]), style));
+      r.candidates.slice(0, limit).map((k) => [k.name, String(k.modules.length), String(k.loc), String(k.internalEdges), String(k.crossingEdges), String(k.interface.length), listed(k.dependsOn, 4), clip(k.thirdParty.join(", ") || "—", 40)]), style));
     const p = r.partition, q = r.packagePartition;
     out.push(`partition: MQ ${p.mq} (packages ${q.mq}) · SM ${p.sm} (${q.sm}) · ICP ${p.icp} (${q.icp}) · IFN ${p.ifn} (${q.ifn}) · NED ${p.ned} (${q.ned}) · MoJoFM vs packages ${p.mojofmVsPackages}`);
     out.push("");
@@ -47,7 +47,7 @@ export function splitTable(r: SplitResult, style: Style & { cwd?: string }, limi
   }
   const notes = r.graph.notes.filter((n) => n.kind !== "unresolved");
   const unresolved = r.graph.notes.length - notes.length;
-  for (const n of notes.slice(0, limit)) out.push(c.yellow(`note: ${n.file}${n.line ? `:${n.line}` : ""} ${n.message}`));
+  for (const n of notes.slice(0, limit)) out.push(c.yellow(`note: ${n.file ? `${n.file}${n.line ? `:${n.line}` : ""} ` : ""}${n.message}`));
   if (notes.length > limit) out.push(c.yellow(`note: … ${notes.length - limit} more`));
   if (unresolved) out.push(c.dim(`${unresolved} imports could not be resolved inside the project (--format json lists them)`));
   return out.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
@@ -56,6 +56,12 @@ export function splitTable(r: SplitResult, style: Style & { cwd?: string }, limi
 function sitesText(sites: Array<{ file: string; line: number }>): string {
   const s = sites.slice(0, 3).map((x) => `${x.file}:${x.line}`).join(", ");
   return sites.length > 3 ? `${s}, … ${sites.length - 3} more` : s;
+}
+
+/** The first few names and how many more: a candidate of a tangled monolith depends on most others. */
+function listed(names: string[], n: number): string {
+  if (names.length === 0) return "—";
+  return names.length > n ? `${names.slice(0, n).join(", ")} +${names.length - n} more` : names.join(", ");
 }
 
 function clip(s: string, n: number): string {
@@ -133,7 +139,7 @@ export function candidateOf(r: SplitResult): Map<string, number> {
 export function packageMap(r: SplitResult): Map<string, string> {
   const m = new Map<string, string>();
   for (const mod of r.graph.modules) {
-    const n = Math.min(r.depth, Math.max(1, mod.segments.length - 1));
+    const n = Math.min(r.depth, mod.isPackage ? mod.segments.length : Math.max(1, mod.segments.length - 1));
     m.set(mod.id, mod.segments.slice(0, n).join("."));
   }
   return m;

@@ -110,3 +110,23 @@ describe("scaffolded compose and Dockerfile text", () => {
     expect(after).toContain("      # curl is not in the image, so this never passes\n      test: [\"CMD\", \"curl\"");
   });
 });
+
+describe("HEALTHCHECK placement in a Dockerfile with a commented CMD", () => {
+  it("keeps the comment block that introduces CMD on its own, set apart as it was", () => {
+    const dockerfile = [
+      "FROM python:3.12-slim",
+      "COPY . /app",
+      "RUN python -m compileall /app",
+      "",
+      "# Runtime command: migrate, then serve.",
+      "# Migrating at start-up is fine for a single instance.",
+      'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]',
+      "",
+    ].join("\n");
+    const dir = tempTree({ "svc/main.py": APP["main.py"]!, "svc/requirements.txt": APP["requirements.txt"]!, "svc/Dockerfile": dockerfile });
+    dirs.push(dir);
+    expect(fks(["scaffold", "health", dir]).code).toBe(0);
+    const after = readFileSync(path.join(dir, "svc/Dockerfile"), "utf8");
+    expect(after).toMatch(/RUN python -m compileall \/app\n\nHEALTHCHECK [^\n]*\\\n {2}CMD \[[^\n]*\]\n\n# Runtime command: migrate, then serve\.\n# Migrating[^\n]*\nCMD \["uvicorn"/);
+  });
+});

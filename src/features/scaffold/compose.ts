@@ -45,7 +45,7 @@ export function planCompose(abs: string, text: string, display: string, entries:
         const hcLine = lineOf(text, hc) ?? line;
         if (why) {
           const fix = s.force && !!command;
-          findings.push({ rule: RULES.composeBroken.id, severity: RULES.composeBroken.severity, file: display, line: hcLine, service: svcName, fixed: fix, needsForce: !s.force && !!command, message: `compose healthcheck can never pass: ${why}`, hint: command ? undefined : "fks does not know an HTTP client in this image: replace it by hand" });
+          findings.push({ rule: RULES.composeBroken.id, severity: RULES.composeBroken.severity, file: display, line: hcLine, service: svcName, fixed: fix, needsForce: !s.force && !!command, message: `compose healthcheck can never pass: ${why}`, hint: command ? undefined : noCommandHint(entry, "replace it by hand") });
           if (fix) {
             const testPair = hc.items.find((p) => keyOf(p) === "test");
             if (testPair && isScalar(testPair.key)) {
@@ -73,7 +73,7 @@ export function planCompose(abs: string, text: string, display: string, entries:
         continue;
       }
       if (!entry.docker?.healthyBefore) {
-        findings.push({ rule: RULES.composeMissing.id, severity: RULES.composeMissing.severity, file: display, line, service: svcName, fixed: !!command, message: "no healthcheck, and the image has none", hint: command ? undefined : "fks does not know an HTTP client in this image: add a healthcheck by hand" });
+        findings.push({ rule: RULES.composeMissing.id, severity: RULES.composeMissing.severity, file: display, line, service: svcName, fixed: !!command, message: "no healthcheck, and the image has none", hint: command ? undefined : noCommandHint(entry, "add a healthcheck by hand") });
       }
       if (command) {
         const block = doc.createNode({ test: execList(doc, command), interval: `${t.interval}s`, timeout: `${t.timeout}s`, start_period: `${t.startPeriod}s`, retries: t.retries }) as YAMLMap;
@@ -119,6 +119,12 @@ export function planCompose(abs: string, text: string, display: string, entries:
     return changed;
   }, parsed);
   return { edits: after === text ? [] : [{ file: abs, before: text, after, reason: "add healthchecks and wait for healthy dependencies" }], findings };
+}
+
+function noCommandHint(entry: ComposeEntry, byHand: string): string {
+  const ready = entry.input.paths.ready;
+  if (entry.input.unservable && !entry.input.served.has(ready)) return `the service does not serve ${ready} (${RULES.endpoints.id}): serve it, then run fks again`;
+  return `${entry.docker?.why ?? "fks does not know an HTTP client in this image"}: ${byHand}`;
 }
 
 function dependsFinding(file: string, line: number, entry: ComposeEntry, names: string[]): PlanFinding {

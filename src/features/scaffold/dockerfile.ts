@@ -13,6 +13,8 @@ export interface DockerfilePlan extends PlanParts {
   healthy: boolean;
   /** True when the image already had a working HEALTHCHECK before the plan. */
   healthyBefore: boolean;
+  /** Why there is no command, for the compose planner's hints. */
+  why?: string;
 }
 
 export function healthUrl(port: number | undefined, p: string): string {
@@ -25,14 +27,17 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
   const facts = imageFacts(parse);
   const svc = input.record.name;
   const out: DockerfilePlan = { edits: [], findings: [], facts, healthy: false, healthyBefore: false };
-  const command = probeCommand(facts, healthUrl(input.record.port, input.paths.ready), input.selfCheck);
+  const ready = input.paths.ready;
+  const unserved = !!input.unservable && !input.served.has(ready) && input.serves?.(ready) !== true;
+  const command = unserved ? undefined : probeCommand(facts, healthUrl(input.record.port, ready), input.selfCheck);
   out.command = command;
   const finalHc = parse.info.healthchecks.find((h) => h.inFinalStage);
   const builderHc = parse.info.healthchecks.find((h) => !h.inFinalStage);
   const lines = text.split(/\r?\n/);
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const newLines = command ? healthcheckLines(command, s.timing) : undefined;
-  const cannot = command ? undefined : `fks does not know an HTTP client in ${facts.image || "this image"}`;
+  const cannot = command ? undefined : unserved ? `the service does not serve ${ready} (${RULES.endpoints.id})` : `fks does not know an HTTP client in ${facts.image || "this image"}`;
+  out.why = cannot;
 
   if (finalHc?.none) {
     out.findings.push({ rule: RULES.dockerMissing.id, severity: "note", message: "HEALTHCHECK NONE: health checks are switched off on purpose", file: display, line: finalHc.line, service: svc, fixed: false });
@@ -63,15 +68,16 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
   if (builderHc) {
     out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: "HEALTHCHECK is in a build stage only; the final image has none", hint: cannot });
   } else {
-    out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: add a HEALTHCHECK by hand` : undefined });
+    out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: ${unserved ? "serve it, then run fks again" : "add a HEALTHCHECK by hand"}` : undefined });
   }
   if (!newLines) return out;
   // Before the final stage's CMD/ENTRYPOINT, where readers look for it; else at the end.
   const finalStage = parse.info.stages.length - 1;
   const anchor = parse.instructions.find((i) => i.stage === finalStage && (i.keyword === "CMD" || i.keyword === "ENTRYPOINT"));
   let at = anchor ? anchor.line - 1 : lines.length;
-  // Keep a comment block that introduces CMD attached to it.
+  // Keep a comment block that introduces CMD attached to it, and apart from the HEALTHCHECK when a blank line sets it apart.
   while (anchor && at > 0 && /^\s*#/.test(lines[at - 1]!)) at--;
+  const apart = !!anchor && at < anchor.line - 1 && at > 0 && lines[at - 1]!.trim() === "";
   if (!anchor) while (at > 0 && lines[at - 1] === "") at--;
   // "# No HEALTHCHECK yet." in the final stage is false once it has one: the HEALTHCHECK takes its place.
   const finalFrom = (parse.info.stages.at(-1)?.line ?? 1) - 1;
@@ -80,7 +86,7 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
     lines.splice(i, 1);
     if (i < at) at--;
   }
-  lines.splice(at, 0, ...newLines);
+  lines.splice(at, 0, ...newLines, ...(apart && /^\s*#/.test(lines[at] ?? "") ? [""] : []));
   out.edits.push({ file: abs, before: text, after: lines.join(eol), reason: `add a HEALTHCHECK that runs ${path.basename(command![0]!)}` });
   out.healthy = true;
   return out;

@@ -143,6 +143,11 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
         const missing = [r.health.live, r.health.ready, r.health.health].filter((p) => !input.served.has(p));
         if (code.edits.length && missing.length) {
           findings.push({ rule: RULES.endpoints.id, severity: RULES.endpoints.severity, service: r.name, file: r.path, fixed: true, message: `${r.framework} service does not serve ${missing.join(", ")}` });
+        } else if (missing.length && !code.module) {
+          // Still missing after the plan: an error for --check, and nothing may probe these paths.
+          const why = code.notes.shift();
+          input.unservable = `fks cannot add them: ${why ? `${why.message}${why.hint ? `; ${why.hint}` : ""}` : `it found no place for them in the ${r.framework} code`}`;
+          findings.push({ rule: RULES.endpoints.id, severity: RULES.endpoints.severity, service: r.name, file: why?.file ? rel(why.file) : r.path, line: why?.line, fixed: false, message: `${r.framework} service does not serve ${missing.join(", ")}`, hint: input.unservable });
         }
         for (const n of code.notes) findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, message: n.message, file: n.file ? rel(n.file) : undefined, line: n.line, hint: n.hint, fixed: false });
         if (code.module) for (const p of [r.health.live, r.health.ready, r.health.health]) input.served.add(p);

@@ -59,11 +59,14 @@ function planContainer(doc: Document, c: YAMLMap, text: string, file: string, in
     livenessProbe: { path: input.paths.live, period: s.timing.interval, failure: s.timing.retries },
     readinessProbe: { path: input.paths.ready, period: 10, failure: s.timing.retries },
   } as const;
+  // A path the code will not serve after the plan gets no probe: a liveness probe on a 404 restarts the pod forever.
+  const willServe = (p: string) => !input.unservable || input.served.has(p) || input.serves?.(p) === true;
+  const cannot = (p: string) => `the service does not serve ${p} (${RULES.endpoints.id}): serve it, then run fks again`;
   const existing = c.toJSON() as Obj;
   const live = existing.livenessProbe as Obj | undefined;
   const ready = existing.readinessProbe as Obj | undefined;
   if (live && ready && JSON.stringify(live.httpGet ?? live.exec ?? live.tcpSocket) === JSON.stringify(ready.httpGet ?? ready.exec ?? ready.tcpSocket)) {
-    add({ rule: RULES.identical.id, severity: RULES.identical.severity, line: lineOf(text, c.get("readinessProbe", true)), fixed: !!(live.httpGet && ready.httpGet), message: "liveness and readiness probes are the same check: a dependency outage restarts the pods instead of draining them", hint: `liveness on ${input.paths.live}, readiness on ${input.paths.ready}` });
+    add({ rule: RULES.identical.id, severity: RULES.identical.severity, line: lineOf(text, c.get("readinessProbe", true)), fixed: !!(live.httpGet && ready.httpGet) && willServe(input.paths.live) && willServe(input.paths.ready), message: "liveness and readiness probes are the same check: a dependency outage restarts the pods instead of draining them", hint: `liveness on ${input.paths.live}, readiness on ${input.paths.ready}` });
   }
   let changed = false;
   for (const [key, w] of Object.entries(want)) {
@@ -73,6 +76,10 @@ function planContainer(doc: Document, c: YAMLMap, text: string, file: string, in
     const spec = { httpGet: { path: w.path, port }, periodSeconds: w.period, timeoutSeconds: s.timing.timeout, failureThreshold: w.failure };
     if (!cur) {
       const rule = key === "livenessProbe" ? RULES.liveness : key === "readinessProbe" ? RULES.readiness : RULES.startup;
+      if (!willServe(w.path)) {
+        add({ rule: rule.id, severity: rule.severity, line: cLine, fixed: false, message: `container "${String(c.get("name"))}" has no ${key}`, hint: cannot(w.path) });
+        continue;
+      }
       add({ rule: rule.id, severity: rule.severity, line: cLine, fixed: true, message: `container "${String(c.get("name"))}" has no ${key}` });
       c.set(key, doc.createNode(spec));
       changed = true;
@@ -103,14 +110,15 @@ function planContainer(doc: Document, c: YAMLMap, text: string, file: string, in
     // The route catalog knows every path; without it only health-like paths can be judged.
     const served = known ?? input.serves?.(p) ?? (HEALTHISH.test(p) ? false : undefined);
     const pathLine = lineOf(text, httpMap?.get("path", true)) ?? line;
-    if (served === false) add({ rule: RULES.probePath.id, severity: RULES.probePath.severity, line: pathLine, fixed: true, message: `${key} path ${p} is not served by the service's code` });
+    const target = willServe(w.path);
+    if (served === false) add({ rule: RULES.probePath.id, severity: RULES.probePath.severity, line: pathLine, fixed: target, message: `${key} path ${p} is not served by the service's code`, hint: target ? undefined : cannot(w.path) });
     const period = Number(cur.periodSeconds ?? 10);
     const failure = Number(cur.failureThreshold ?? 3);
     const badTiming = period < 10 || period > 30 || (key !== "startupProbe" && failure !== s.timing.retries);
     if (badTiming) add({ rule: RULES.timing.id, severity: RULES.timing.severity, line, fixed: true, message: `${key} periodSeconds ${period}, failureThreshold ${failure}`, hint: `periodSeconds 10–30 and failureThreshold ${s.timing.retries}` });
     const probe = node as unknown as YAMLMap;
     const httpNode = getMap(probe, "httpGet")!;
-    changed = ensure(doc, httpNode, "path", w.path) || changed;
+    if (target) changed = ensure(doc, httpNode, "path", w.path) || changed;
     changed = ensure(doc, httpNode, "port", port) || changed;
     if (headers.length && headers.some((h) => /authorization|token|api-key/i.test(h.name ?? ""))) {
       httpNode.delete("httpHeaders");

@@ -33,6 +33,11 @@ export interface ServicePlanInput {
   /** What the route catalog says about a path (undefined when it cannot tell). */
   serves?: (path: string) => boolean | undefined;
   selfCheck?: (binaryPath: string) => string[];
+  /**
+   * Why fks cannot add the health endpoints to this service's code, when it cannot and the code
+   * does not serve them: no HEALTHCHECK or probe may then ask for a path that will answer 404.
+   */
+  unservable?: string;
 }
 
 export interface PlanParts {

@@ -5,92 +5,115 @@ import type { Breaker } from "./types.js";
  * Weighted feedback arc set by Eades–Lin–Smyth inside each strongly connected component:
  * peel sinks and sources, otherwise take the unit with the largest out-minus-in weight; edges that
  * point backwards in the resulting order break every cycle. A second pass puts back any of them
- * that no longer closes a cycle, so the set stays minimal.
+ * that no longer closes a cycle, so the set stays minimal. Units are numbered in name order inside
+ * a component, so the many reachability checks of a dense package graph touch no strings.
  */
 export function cycleBreakers(g: UnitGraph, components: string[][]): Breaker[] {
   const result: Breaker[] = [];
   for (const comp of components) {
     if (comp.length < 2) continue;
-    const inComp = new Set(comp);
-    const order = elsOrder(g, comp, inComp);
-    const pos = new Map(order.map((v, i) => [v, i]));
-    const removed: Array<{ from: string; to: string; weight: number }> = [];
-    for (const a of comp) {
-      for (const [b, e] of g.out.get(a)!) if (inComp.has(b) && pos.get(b)! < pos.get(a)!) removed.push({ from: a, to: b, weight: e.weight });
+    const names = [...comp].sort();
+    const n = names.length;
+    const index = new Map(names.map((v, i) => [v, i]));
+    const succ: number[][] = [];
+    const weight: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const s: number[] = [], w: number[] = [];
+      for (const [b, e] of g.out.get(names[i]!)!) {
+        const j = index.get(b);
+        if (j === undefined || j === i) continue;
+        s.push(j);
+        w.push(e.weight);
+      }
+      succ.push(s);
+      weight.push(w);
+    }
+    const pos = elsPositions(n, succ, weight);
+    const removed: Array<{ from: number; to: number; weight: number }> = [];
+    for (let i = 0; i < n; i++) {
+      succ[i]!.forEach((j, k) => {
+        if (pos[j]! < pos[i]!) removed.push({ from: i, to: j, weight: weight[i]![k]! });
+      });
     }
     // Put back the heaviest edges first when they no longer close a cycle.
-    removed.sort((x, y) => y.weight - x.weight || x.from.localeCompare(y.from) || x.to.localeCompare(y.to));
-    const cut = new Set(removed.map((r) => `${r.from}\u0000${r.to}`));
+    removed.sort((x, y) => y.weight - x.weight || names[x.from]!.localeCompare(names[y.from]!) || names[x.to]!.localeCompare(names[y.to]!));
+    const cut = new Set(removed.map((r) => r.from * n + r.to));
+    const seen = new Uint8Array(n);
     for (const r of removed) {
-      cut.delete(`${r.from}\u0000${r.to}`);
-      if (reaches(g, inComp, cut, r.to, r.from)) cut.add(`${r.from}\u0000${r.to}`);
+      cut.delete(r.from * n + r.to);
+      if (reaches(succ, cut, seen, r.to, r.from)) cut.add(r.from * n + r.to);
     }
     for (const r of removed) {
-      if (!cut.has(`${r.from}\u0000${r.to}`)) continue;
-      const e = g.out.get(r.from)!.get(r.to)!;
-      result.push({ from: r.from, to: r.to, cost: e.weight, sites: [...e.sites].sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line), cycleSize: comp.length });
+      if (!cut.has(r.from * n + r.to)) continue;
+      const from = names[r.from]!, to = names[r.to]!;
+      const e = g.out.get(from)!.get(to)!;
+      result.push({ from, to, cost: e.weight, sites: [...e.sites].sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line), cycleSize: comp.length });
     }
   }
   return result.sort((a, b) => a.cost - b.cost || b.cycleSize - a.cycleSize || a.from.localeCompare(b.from));
 }
 
-function elsOrder(g: UnitGraph, comp: string[], inComp: Set<string>): string[] {
-  const alive = new Set(comp);
-  const outW = new Map<string, number>(), inW = new Map<string, number>();
-  const preds = new Map<string, Map<string, number>>();
-  for (const v of comp) {
-    outW.set(v, 0);
-    inW.set(v, 0);
-    preds.set(v, new Map());
+/** Position of each unit in the Eades–Lin–Smyth order; ties go to the first unit in name order. */
+function elsPositions(n: number, succ: number[][], weight: number[][]): Int32Array {
+  const alive = new Uint8Array(n).fill(1);
+  let left = n;
+  const outW = new Float64Array(n), inW = new Float64Array(n);
+  const preds: Array<Array<[number, number]>> = Array.from({ length: n }, () => []);
+  for (let a = 0; a < n; a++) {
+    succ[a]!.forEach((b, k) => {
+      const w = weight[a]![k]!;
+      outW[a]! += w;
+      inW[b]! += w;
+      preds[b]!.push([a, w]);
+    });
   }
-  for (const a of comp) {
-    for (const [b, e] of g.out.get(a)!) {
-      if (!inComp.has(b) || a === b) continue;
-      outW.set(a, outW.get(a)! + e.weight);
-      inW.set(b, inW.get(b)! + e.weight);
-      preds.get(b)!.set(a, e.weight);
-    }
-  }
-  const s1: string[] = [], s2: string[] = [];
-  // Sorted once: the scans below visit units in name order so the result is deterministic.
-  const sorted = [...comp].sort();
-  const remove = (v: string) => {
-    alive.delete(v);
-    for (const [b, e] of g.out.get(v)!) if (alive.has(b)) inW.set(b, inW.get(b)! - e.weight);
-    for (const [a, w] of preds.get(v)!) if (alive.has(a)) outW.set(a, outW.get(a)! - w);
+  const s1: number[] = [], s2: number[] = [];
+  const remove = (v: number) => {
+    alive[v] = 0;
+    left--;
+    succ[v]!.forEach((b, k) => {
+      if (alive[b]) inW[b]! -= weight[v]![k]!;
+    });
+    for (const [a, w] of preds[v]!) if (alive[a]) outW[a]! -= w;
   };
-  while (alive.size > 0) {
+  while (left > 0) {
     let changed = true;
     while (changed) {
       changed = false;
-      for (const v of sorted) {
-        if (!alive.has(v)) continue;
-        if (outW.get(v) === 0) { s2.unshift(v); remove(v); changed = true; }
-        else if (inW.get(v) === 0) { s1.push(v); remove(v); changed = true; }
+      for (let v = 0; v < n; v++) {
+        if (!alive[v]) continue;
+        if (outW[v] === 0) { s2.push(v); remove(v); changed = true; }
+        else if (inW[v] === 0) { s1.push(v); remove(v); changed = true; }
       }
     }
-    if (alive.size === 0) break;
-    let best = "", bestD = -Infinity;
-    for (const v of sorted) {
-      if (!alive.has(v)) continue;
-      const d = outW.get(v)! - inW.get(v)!;
+    if (left === 0) break;
+    let best = -1, bestD = -Infinity;
+    for (let v = 0; v < n; v++) {
+      if (!alive[v]) continue;
+      const d = outW[v]! - inW[v]!;
       if (d > bestD) { bestD = d; best = v; }
     }
     s1.push(best);
     remove(best);
   }
-  return [...s1, ...s2];
+  const pos = new Int32Array(n);
+  s1.forEach((v, i) => (pos[v] = i));
+  // Sinks were peeled last-first: the first one peeled goes to the very end.
+  s2.forEach((v, i) => (pos[v] = n - 1 - i));
+  return pos;
 }
 
-function reaches(g: UnitGraph, inComp: Set<string>, cut: Set<string>, from: string, to: string): boolean {
-  const seen = new Set([from]);
+function reaches(succ: number[][], cut: Set<number>, seen: Uint8Array, from: number, to: number): boolean {
+  const n = succ.length;
+  seen.fill(0);
+  seen[from] = 1;
   const stack = [from];
   while (stack.length > 0) {
     const v = stack.pop()!;
     if (v === to) return true;
-    for (const w of g.out.get(v)!.keys()) {
-      if (!inComp.has(w) || seen.has(w) || cut.has(`${v}\u0000${w}`)) continue;
-      seen.add(w);
+    for (const w of succ[v]!) {
+      if (seen[w] || cut.has(v * n + w)) continue;
+      seen[w] = 1;
       stack.push(w);
     }
   }

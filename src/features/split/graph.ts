@@ -4,6 +4,7 @@ import { isFile, readTextSync } from "../../io/fs.js";
 import { walkSync } from "../../io/walk.js";
 import { scanPythonImports, type PyScan } from "../../lang/python/imports.js";
 import { cacheDirFor, openScanCache, statKey } from "./cache.js";
+import { markPackages } from "./metrics.js";
 import { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, relPosix, resolvePython, type PyFile } from "./python.js";
 import type { ImportGraph, ImportSite, SplitEdge, SplitModule, SplitNote } from "./types.js";
 
@@ -18,7 +19,15 @@ export interface GraphOptions {
   /** Parse Python with tree-sitter instead of the import scanner (slower; for checking). */
   parser?: "scanner" | "tree-sitter";
   exclude?: RegExp[];
+  /** Keep test code (tests/ folders, test_*.py, *.test.ts, conftest.py) in the graph. */
+  includeTests?: boolean;
 }
+
+/**
+ * Test code: it imports across every package (fixtures, factories, the code under test), so it
+ * would turn each package pair into a cycle; when the code is split, tests move with what they test.
+ */
+export const TEST_PATH = /(^|\/)(?:tests?|__tests__)\/|(^|\/)(?:test_[^/]*\.pyi?|[^/]*_tests?\.pyi?|tests\.py|conftest\.py|[^/]*\.(?:test|spec)\.[cm]?[jt]sx?)$/;
 
 const PY = /\.pyi?$/;
 const TS = /\.(?:[cm]?[jt]sx?)$/;
@@ -33,26 +42,47 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     stats: true,
     accept: (name) => (PY.test(name) || TS.test(name) || RS.test(name)) && !/\.d\.[cm]?ts$/.test(name) && !name.endsWith(".min.js"),
   });
-  const notes: SplitNote[] = skipped.map((s) => ({ file: relPosix(root, s.file), message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" }));
   const exclude = opts.exclude ?? [];
-  const keep = (rel: string) => !exclude.some((r) => r.test(rel));
+  const keep = (rel: string) => exclude.length === 0 || !exclude.some((r) => r.test(rel));
+  let tests = 0;
+  // Files seen but left out of the graph: an import of one is no unresolved import.
+  const leftOut = new Set<string>(skipped.map((s) => s.file));
   const pyFiles: string[] = [];
   const tsFiles: string[] = [];
   const rsFiles: string[] = [];
   const statOf = new Map<string, { size: number; mtimeMs: number }>();
   const all = new Set(files);
   const owned = projectOwnership();
+  // Only files the graph would have read are worth a note: a Python app's bundled front-end assets are not.
+  const considered = (f: string, rel: string) => PY.test(f) || (RS.test(f) ? owned(f, RUST_MARKERS) : owned(f, JS_MARKERS) && !VENDORED_JS.test(rel));
+  const prefixLen = root.endsWith(path.sep) ? root.length : root.length + 1;
+  const relOf = (f: string) => (path.sep === "/" ? f.slice(prefixLen) : relPosix(root, f));
+  const notes: SplitNote[] = [];
+  for (const s of skipped) {
+    const rel = relOf(s.file);
+    if (keep(rel) && (opts.includeTests || !TEST_PATH.test(rel)) && considered(s.file, rel)) notes.push({ file: rel, message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" });
+  }
   files.forEach((f, i) => {
-    if (exclude.length > 0 && !keep(relPosix(root, f))) return;
+    const rel = relOf(f);
+    if (!keep(rel)) {
+      leftOut.add(f);
+      return;
+    }
+    if (!opts.includeTests && TEST_PATH.test(rel)) {
+      tests++;
+      leftOut.add(f);
+      return;
+    }
     statOf.set(f, stats![i]!);
     if (PY.test(f)) {
       // A stub next to its module describes the same module.
       if (f.endsWith(".pyi") && all.has(f.slice(0, -1))) return;
       pyFiles.push(f);
-    } else if (RS.test(f)) {
-      if (owned(f, RUST_MARKERS)) rsFiles.push(f);
-    } else if (owned(f, JS_MARKERS) && !VENDORED_JS.test(relPosix(root, f))) tsFiles.push(f);
+    } else if (considered(f, rel)) (RS.test(f) ? rsFiles : tsFiles).push(f);
+    else leftOut.add(f);
   });
+
+  if (tests > 0) notes.push({ file: "", message: `left out ${tests} test file${tests === 1 ? "" : "s"} (tests/ folders, test_*.py, *.test.ts, conftest.py); --include-tests keeps them`, kind: "info" });
 
   const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDirFor(opts.env ?? {}));
   const cache = openScanCache<PyScan>(cacheDir, root, isPyScan);
@@ -65,9 +95,8 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     const useTreeSitter = opts.parser === "tree-sitter";
     const ts = useTreeSitter ? await import("./python-treesitter.js") : undefined;
     await ts?.ready();
-    const prefixLen = root.endsWith(path.sep) ? root.length : root.length + 1;
     for (const file of pyFiles) {
-      const rel = path.sep === "/" ? file.slice(prefixLen) : relPosix(root, file);
+      const rel = relOf(file);
       let scan: PyScan | undefined;
       if (ts) {
         const text = readTextSync(file);
@@ -97,7 +126,13 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
       if (!isPackageDir(dir)) break;
     }
     const named = namePythonModules(scanned, (d) => initDirs.has(d), prefix);
-    const resolved = resolvePython(scanned, named, !!opts.includeTypeOnly);
+    const leftOutPy = new Set<string>();
+    for (const f of leftOut) {
+      if (!PY.test(f)) continue;
+      const parts = relOf(f).replace(PY, "").replace(/(^|\/)__init__$/, "").split("/");
+      for (let i = 0; i < parts.length; i++) leftOutPy.add(parts.slice(i).join("."));
+    }
+    const resolved = resolvePython(scanned, named, !!opts.includeTypeOnly, leftOutPy);
     for (const m of named) {
       modules.push({ id: m.id, file: m.rel, language: "python", segments: m.id.split("."), loc: m.loc, thirdParty: [...(resolved.thirdParty.get(m.id) ?? [])].sort() });
     }
@@ -107,7 +142,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   if (tsFiles.length > 0) {
     // Loaded only when there is such code: a Python monolith pays nothing for the other scanners.
     const { buildTypescript } = await import("./typescript.js");
-    const r = buildTypescript(root, tsFiles, !!opts.includeTypeOnly);
+    const r = buildTypescript(root, tsFiles, !!opts.includeTypeOnly, leftOut);
     bytes += r.bytes;
     modules.push(...r.modules);
     siteList.push(...r.sites);
@@ -122,6 +157,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     notes.push(...r.notes);
   }
   await cache.save();
+  markPackages(modules);
 
   const edges = new Map<string, SplitEdge>();
   for (const { from, to, site } of siteList) {

@@ -5,7 +5,7 @@ import { isDirectory } from "../../io/fs.js";
 import { cycleBreakers } from "./breakers.js";
 import { buildImportGraph } from "./graph.js";
 import { collapse, cyclesOf, packageOf, stronglyConnected, unitMetrics } from "./metrics.js";
-import type { SplitResult } from "./types.js";
+import type { SplitEdge, SplitModule, SplitResult } from "./types.js";
 
 export type * from "./types.js";
 
@@ -18,6 +18,8 @@ export interface SplitOptions {
   /** Wanted number of modules after the split. */
   target?: number;
   includeTypeOnly?: boolean;
+  /** Keep test code in the graph (left out by default). */
+  includeTests?: boolean;
   cacheDir?: string | false;
   env?: Record<string, string | undefined>;
   parser?: "scanner" | "tree-sitter";
@@ -38,12 +40,12 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
     timings[name] = Math.round((now - t) * 10) / 10;
     t = now;
   };
-  const graph = await buildImportGraph({ root, includeTypeOnly: opts.includeTypeOnly, cacheDir: opts.cacheDir, env: opts.env, parser: opts.parser, maxFileBytes: opts.maxFileBytes, exclude: opts.exclude });
+  const graph = await buildImportGraph({ root, includeTypeOnly: opts.includeTypeOnly, cacheDir: opts.cacheDir, env: opts.env, parser: opts.parser, maxFileBytes: opts.maxFileBytes, exclude: opts.exclude, includeTests: opts.includeTests });
   lap("graph");
   if (graph.modules.length === 0) {
     throw new FksError(`no Python, TypeScript/JavaScript or Rust files in ${opts.path}`, { hint: graph.notes.find((n) => n.kind === "info")?.message ?? "point split-plan at the monolith's source folder" });
   }
-  const depth = opts.depth ?? autoDepth(graph.modules);
+  const depth = opts.depth ?? autoDepth(graph.modules, graph.edges);
   const modById = new Map(graph.modules.map((m) => [m.id, m]));
   const pkg = (id: string) => packageOf(modById.get(id)!, depth);
   const moduleGraph = collapse(graph.modules, graph.edges, (id) => id);
@@ -69,17 +71,26 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
   const named = new Map(candidates.flatMap((c) => c.modules.map((m) => [m, c.name] as const)));
   const partition = partitionMetrics(graph.modules.map((m) => m.id), graph.edges, named, packageClusters);
   lap("clusters");
-  const plan = buildPlan(breakers, candidates);
+  // Cycles between candidates that the package-level cuts leave: an extraction order needs them cut too.
+  const home = (id: string) => named.get(id)!;
+  const cutPairs = new Set(breakers.map((b) => `${b.from}\u0000${b.to}`));
+  const left = graph.edges.filter((e) => !cutPairs.has(`${pkg(e.from)}\u0000${pkg(e.to)}`) || home(e.from) === home(e.to));
+  const candidateGraph = collapse(graph.modules, left, home);
+  const candidateBreakers = cycleBreakers(candidateGraph, stronglyConnected(candidateGraph));
+  const plan = buildPlan(breakers, candidates, candidateBreakers);
   lap("plan");
   return { ...base, candidates, partition, plan };
 }
 
 /**
- * The shallowest depth at which the code falls into at least two packages and no package holds
- * nearly everything (a lone stray module beside one huge package is no partition to measure).
+ * The shallowest depth at which the code falls into at least two packages, no package holds
+ * nearly everything (a lone stray module beside one huge package is no partition to measure), and
+ * some imports cross packages (a Python backend beside its TypeScript front end shares none).
  */
-function autoDepth(modules: Array<{ segments: string[] }>): number {
+function autoDepth(modules: SplitModule[], edges: SplitEdge[]): number {
   let fallback: number | undefined;
+  let sized: number | undefined;
+  const byId = new Map(modules.map((m) => [m.id, m]));
   for (let d = 1; d <= 6; d++) {
     const sizes = new Map<string, number>();
     for (const m of modules) {
@@ -88,7 +99,11 @@ function autoDepth(modules: Array<{ segments: string[] }>): number {
     }
     if (sizes.size < 2) continue;
     fallback ??= d;
-    if (Math.max(...sizes.values()) <= 0.8 * modules.length) return d;
+    if (Math.max(...sizes.values()) > 0.8 * modules.length) continue;
+    sized ??= d;
+    let crossing = 0;
+    for (const e of edges) if (packageOf(byId.get(e.from)!, d) !== packageOf(byId.get(e.to)!, d)) crossing += e.weight;
+    if (crossing > 0) return d;
   }
-  return fallback ?? 1;
+  return sized ?? fallback ?? 1;
 }

@@ -7,10 +7,20 @@ export interface UnitGraph {
   out: Map<string, Map<string, SplitEdge>>;
 }
 
-/** The package of a module at a depth: its first `depth` segments, but never the module itself unless it is top-level. */
-export function packageOf(m: Pick<SplitModule, "segments">, depth: number): string {
-  const n = Math.min(depth, Math.max(1, m.segments.length - 1));
+/**
+ * The package of a module at a depth: its first `depth` segments, but never a plain module itself
+ * unless it is top-level. A package's own module (`shop/api/__init__.py`) belongs to that package.
+ */
+export function packageOf(m: Pick<SplitModule, "segments" | "isPackage">, depth: number): string {
+  const n = Math.min(depth, m.isPackage ? m.segments.length : Math.max(1, m.segments.length - 1));
   return m.segments.slice(0, n).join(".");
+}
+
+/** Marks the modules other modules live under, whatever the language calls them. */
+export function markPackages(modules: SplitModule[]): void {
+  const parents = new Set<string>();
+  for (const m of modules) for (let i = 1; i < m.segments.length; i++) parents.add(m.segments.slice(0, i).join("\u0000"));
+  for (const m of modules) if (parents.has(m.segments.join("\u0000"))) m.isPackage = true;
 }
 
 /** Collapses module edges onto units; edges inside a unit disappear. */

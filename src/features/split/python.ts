@@ -17,6 +17,14 @@ export interface PyModuleInfo {
   rel: string;
   isPackage: boolean;
   loc: number;
+  /** Index in the file's path parts where its import name starts (the outermost package folder). */
+  nameStart: number;
+  /**
+   * The import name, when another folder holds a module of the same name (two services with an
+   * `app` package each): the id is then the whole path, and the short name resolves only for
+   * importers under the same folder, `root`.
+   */
+  short?: { name: string; root: string };
 }
 
 export interface ResolvedPython {
@@ -36,45 +44,84 @@ export const DJANGO_ASSIGNMENTS: ReadonlySet<string> = new Set(["INSTALLED_APPS"
  * namespace packages and src layouts resolve too.
  */
 export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => boolean, prefix: string[] = []): PyModuleInfo[] {
+  const named = files.map((f) => nameOne(f, hasInit, prefix));
+  // A top-level name that starts packages (or loose modules) in several folders is ambiguous.
+  const rootsOf = new Map<string, Set<string>>();
+  for (const n of named) {
+    const top = n.id.split(".")[0]!;
+    let roots = rootsOf.get(top);
+    if (!roots) rootsOf.set(top, (roots = new Set()));
+    roots.add(n.parts.slice(0, n.start).join("/"));
+  }
   const mods: PyModuleInfo[] = [];
   const taken = new Set<string>();
-  for (const f of files) {
-    const parts = f.rel.replace(/\.pyi?$/, "").split("/");
-    const isPackage = parts[parts.length - 1] === "__init__";
-    if (isPackage) parts.pop();
-    // The outermost package folder above the file starts its name; namespace folders between
-    // packages (no __init__.py) stay part of it.
-    let start = Math.max(0, parts.length - 1);
-    for (let i = 0; i < parts.length - (isPackage ? 0 : 1); i++) {
-      if (hasInit(parts.slice(0, i + 1).join("/"))) {
-        start = i;
-        break;
-      }
+  files.forEach((f, i) => {
+    const n = named[i]!;
+    let { id, start } = n;
+    let short: PyModuleInfo["short"];
+    if (!id || rootsOf.get(id.split(".")[0]!)!.size > 1 || taken.has(id)) {
+      // Ambiguous: every module of that name is called by its path, none wins by walk order.
+      if (id) short = { name: id, root: n.parts.slice(0, start).join("/") };
+      id = [...prefix, ...n.parts].join(".") || "__init__";
+      start = 0;
     }
-    // A scan root that is itself a package keeps its own name in front.
-    const head = start === 0 && prefix.length > 0 ? prefix : [];
-    let id = [...head, ...parts.slice(start)].join(".");
-    if (!id || taken.has(id)) id = [...prefix, ...parts].join(".") || "__init__";
     taken.add(id);
-    mods.push({ id, file: f.file, rel: f.rel, isPackage, loc: f.scan.loc });
-  }
+    mods.push({ id, file: f.file, rel: f.rel, isPackage: n.isPackage, loc: f.scan.loc, nameStart: start, ...(short ? { short } : {}) });
+  });
   return mods;
 }
 
-export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeTypeOnly: boolean): ResolvedPython {
+function nameOne(f: PyFile, hasInit: (relDir: string) => boolean, prefix: string[]): { id: string; start: number; parts: string[]; isPackage: boolean } {
+  const parts = f.rel.replace(/\.pyi?$/, "").split("/");
+  const isPackage = parts[parts.length - 1] === "__init__";
+  if (isPackage) parts.pop();
+  // The outermost package folder above the file starts its name; namespace folders between
+  // packages (no __init__.py) stay part of it.
+  let start = Math.max(0, parts.length - 1);
+  for (let i = 0; i < parts.length - (isPackage ? 0 : 1); i++) {
+    if (hasInit(parts.slice(0, i + 1).join("/"))) {
+      start = i;
+      break;
+    }
+  }
+  // A scan root that is itself a package keeps its own name in front.
+  const head = start === 0 && prefix.length > 0 ? prefix : [];
+  return { id: [...head, ...parts.slice(start)].join("."), start, parts, isPackage };
+}
+
+/**
+ * @param leftOut dotted names (every suffix of the path) of Python files the graph leaves out on
+ * purpose (tests, --exclude, too large): importing one is neither an edge nor an unresolved import.
+ */
+export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeTypeOnly: boolean, leftOut: ReadonlySet<string> = new Set()): ResolvedPython {
   const byName = new Map<string, PyModuleInfo>();
   for (const m of mods) byName.set(m.id, m);
   // Aliases: longer names through the folders above the package root (namespace packages, src layouts).
+  // Never shorter ones: `collections` must not name `shop/admin/collections.py`.
   for (const m of mods) {
     const parts = m.rel.replace(/\.pyi?$/, "").split("/");
     if (m.isPackage) parts.pop();
-    for (let i = 0; i < parts.length; i++) {
+    for (let i = 0; i <= m.nameStart && i < parts.length; i++) {
       const alias = parts.slice(i).join(".");
       if (alias && !byName.has(alias)) byName.set(alias, m);
     }
   }
+  // Short names that several folders use (`app` in services/api and services/web): each folder's own.
+  const shortIn = new Map<string, Map<string, PyModuleInfo>>();
+  for (const m of mods) {
+    if (!m.short) continue;
+    let names = shortIn.get(m.short.root);
+    if (!names) shortIn.set(m.short.root, (names = new Map()));
+    names.set(m.short.name, m);
+  }
+  /** The folder an importer's absolute imports start from. */
+  const rootOf = (m: PyModuleInfo): string => m.short?.root ?? m.rel.split("/").slice(0, m.nameStart).join("/");
+  const lookup = (root: string, name: string): PyModuleInfo | undefined => shortIn.get(root)?.get(name) ?? byName.get(name);
+  // Names the project's own modules start with. Not their aliases: `docs/opentelemetry/example.py`
+  // (a folder without __init__.py) does not make the `opentelemetry` library local.
   const localTop = new Set<string>();
-  for (const k of byName.keys()) localTop.add(k.split(".")[0]!);
+  for (const m of mods) localTop.add((m.short?.name ?? m.id).split(".")[0]!);
+  const skipped = (dotted: string) => localTop.has(dotted.split(".")[0]!) && leftOut.has(dotted);
 
   const fileOf = new Map(files.map((f) => [f.file, f]));
   const sites: ResolvedPython["sites"] = [];
@@ -89,14 +136,15 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
     r = new Map();
     reexports.set(m.id, r);
     const scan = fileOf.get(m.file)?.scan;
+    const root = rootOf(m);
     for (const imp of scan?.imports ?? []) {
       if (imp.kind !== "from" || imp.lazy || imp.typeOnly) continue;
       const base = absoluteBase(imp, m);
       if (base === undefined) continue;
       for (const nm of imp.names) {
         if (nm.name === "*") continue;
-        const sub = byName.get(base ? `${base}.${nm.name}` : nm.name);
-        const target = sub ?? byName.get(base);
+        const sub = lookup(root, base ? `${base}.${nm.name}` : nm.name);
+        const target = sub ?? lookup(root, base);
         if (target && target !== m) r.set(nm.asname ?? nm.name, target.id);
       }
     }
@@ -112,10 +160,12 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
     }
     return cur;
   };
+  let root = "";
+  const get = (name: string) => lookup(root, name);
   const longestPrefix = (dotted: string): PyModuleInfo | undefined => {
     let s = dotted;
     for (;;) {
-      const m = byName.get(s);
+      const m = get(s);
       if (m) return m;
       const i = s.lastIndexOf(".");
       if (i < 0) return undefined;
@@ -124,6 +174,7 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
   };
 
   for (const m of mods) {
+    root = rootOf(m);
     const f = fileOf.get(m.file)!;
     const tp = new Set<string>();
     thirdParty.set(m.id, tp);
@@ -145,6 +196,7 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
       const kind: EdgeKind = imp.typeOnly ? "type-only" : imp.lazy ? "lazy" : imp.optional ? "optional" : "import";
       if (imp.kind === "import") {
         for (const nm of imp.names) {
+          if (!get(nm.name) && skipped(nm.name)) continue;
           const target = longestPrefix(nm.name);
           if (target) add(target, imp.line, [], kind);
           else external(nm.name, imp.line);
@@ -156,23 +208,31 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
         notes.push({ file: m.rel, line: imp.line, message: `relative import goes above the top-level package`, kind: "unresolved" });
         continue;
       }
-      if (imp.level === 0 && !byName.has(base) && !longestPrefix(base)) {
+      if (!get(base) && skipped(base)) continue;
+      if (imp.level === 0 && !get(base) && !longestPrefix(base)) {
         external(base, imp.line);
         continue;
       }
-      const baseMod = byName.get(base) ?? longestPrefix(base);
+      const baseMod = get(base) ?? longestPrefix(base);
       for (const nm of imp.names) {
         if (nm.name === "*") {
           if (baseMod) add(baseMod, imp.line, ["*"], kind);
           continue;
         }
-        const sub = byName.get(base ? `${base}.${nm.name}` : nm.name);
+        const sub = get(base ? `${base}.${nm.name}` : nm.name);
+        if (!sub && skipped(base ? `${base}.${nm.name}` : nm.name)) continue;
         if (sub) add(sub, imp.line, [], kind);
         else if (baseMod) add(follow(baseMod, nm.name), imp.line, [nm.name], kind);
         else notes.push({ file: m.rel, line: imp.line, message: `cannot resolve "${".".repeat(imp.level)}${imp.module}"`, kind: "unresolved" });
       }
     }
-    djangoEdges(f.scan, m, byName, longestPrefix, add, tp);
+    djangoEdges(f.scan, byName, get, longestPrefix, add, tp);
+    // A Django migration describes its app's models and moves with them, though it imports neither.
+    const parts = m.id.split(".");
+    if (!m.isPackage && parts.length >= 3 && parts[parts.length - 2] === "migrations") {
+      const models = get([...parts.slice(0, -2), "models"].join("."));
+      if (models) add(models, 1, [], "framework");
+    }
   }
   return { modules: mods, sites, thirdParty, notes };
 }
@@ -192,21 +252,21 @@ function absoluteBase(imp: PyImport, m: PyModuleInfo): string | undefined {
 /** INSTALLED_APPS entries, include("app.urls") and string model references become edges too. */
 function djangoEdges(
   scan: PyScan,
-  m: PyModuleInfo,
   byName: Map<string, PyModuleInfo>,
+  get: (name: string) => PyModuleInfo | undefined,
   longestPrefix: (d: string) => PyModuleInfo | undefined,
   add: (to: PyModuleInfo, line: number, names: string[], kind: EdgeKind) => void,
   tp: Set<string>,
 ): void {
   for (const s of scan.assignStrings) {
-    const target = byName.get(s.value) ?? longestPrefix(s.value);
+    const target = get(s.value) ?? longestPrefix(s.value);
     if (target) add(target, s.line, [], "framework");
     else if (/^[A-Za-z_][\w.]*$/.test(s.value) && !s.value.startsWith("django.")) tp.add(s.value.split(".")[0]!);
   }
   for (const s of scan.callStrings) {
     const last = s.callee.slice(s.callee.lastIndexOf(".") + 1);
     if (last === "include") {
-      const target = byName.get(s.value);
+      const target = get(s.value);
       if (target) add(target, s.line, [], "framework");
       continue;
     }

@@ -11,6 +11,8 @@ export interface SplitModule {
   language: SplitLanguage;
   /** Path of the module in its package tree, outermost first (for packages at any depth). */
   segments: string[];
+  /** Other modules live under this one (a Python `__init__`, a TypeScript `index`, a Rust `mod.rs`): it belongs to its own package. */
+  isPackage?: boolean;
   loc: number;
   /** Top-level third-party packages this module imports. */
   thirdParty: string[];

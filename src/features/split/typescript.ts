@@ -24,7 +24,7 @@ interface TsConfig {
 }
 
 /** Builds the module graph of the TypeScript/JavaScript files under `root`. */
-export function buildTypescript(root: string, files: string[], includeTypeOnly: boolean): LanguageGraph {
+export function buildTypescript(root: string, files: string[], includeTypeOnly: boolean, leftOut: ReadonlySet<string> = new Set()): LanguageGraph {
   const modules: SplitModule[] = [];
   const sites: LanguageGraph["sites"] = [];
   const notes: SplitNote[] = [];
@@ -38,6 +38,8 @@ export function buildTypescript(root: string, files: string[], includeTypeOnly: 
     idOf.set(f, id);
   }
   const configs = new TsConfigs(root, notes);
+  const workspace = new WorkspacePackages(root);
+  for (const f of files) workspace.see(f);
   let bytes = 0;
   for (const f of files) {
     const id = idOf.get(f)!;
@@ -51,7 +53,7 @@ export function buildTypescript(root: string, files: string[], includeTypeOnly: 
     for (const imp of scan.imports) {
       if (imp.typeOnly && !includeTypeOnly) continue;
       const spec = imp.specifier;
-      const target = resolveSpecifier(spec, f, idOf, configs);
+      const target = resolveSpecifier(spec, f, idOf, configs) ?? workspace.resolve(spec, f, idOf);
       if (target) {
         if (target !== f) sites.push({ from: id, to: idOf.get(target)!, site: { file: rel, line: imp.line, names: imp.names.filter((x) => x !== "*" || imp.kind !== "require"), kind: kindOf(imp) } });
         continue;
@@ -60,11 +62,15 @@ export function buildTypescript(root: string, files: string[], includeTypeOnly: 
         // Stylesheets, JSON, images: assets, not modules.
         const ext = path.extname(spec.split("?")[0]!);
         if (ext && !EXTS.includes(ext)) continue;
+        // A file the graph leaves out on purpose (vendored, tests, too large, --exclude) is there all the same.
+        if (resolveSpecifier(spec, f, leftOut, configs)) continue;
         notes.push({ file: rel, line: imp.line, message: `cannot resolve "${spec}" inside the project`, kind: "unresolved" });
         continue;
       }
       const pkg = packageName(spec);
-      if (pkg) tp.add(pkg);
+      if (pkg && workspace.has(pkg, f)) {
+        if (!workspace.resolve(spec, f, leftOut)) notes.push({ file: rel, line: imp.line, message: `cannot resolve "${spec}" in the project's own package ${pkg}`, kind: "unresolved" });
+      } else if (pkg) tp.add(pkg);
     }
     const segs = id.split("/");
     if (segs.length > 1 && /^index(\.|$)/.test(segs[segs.length - 1]!)) segs.pop();
@@ -88,7 +94,7 @@ export function packageName(spec: string): string | undefined {
   return name;
 }
 
-export function resolveSpecifier(spec: string, from: string, known: Map<string, unknown>, configs: TsConfigs): string | undefined {
+export function resolveSpecifier(spec: string, from: string, known: { has(file: string): boolean }, configs: TsConfigs): string | undefined {
   if (spec.startsWith("./") || spec.startsWith("../") || spec === "." || spec === "..") {
     return resolveFile(path.resolve(path.dirname(from), spec), known);
   }
@@ -111,7 +117,7 @@ export function resolveSpecifier(spec: string, from: string, known: Map<string, 
   return undefined;
 }
 
-function resolveFile(base: string, known: Map<string, unknown>): string | undefined {
+function resolveFile(base: string, known: { has(file: string): boolean }): string | undefined {
   if (known.has(base)) return base;
   const ext = path.extname(base);
   for (const alt of JS_TO_TS[ext] ?? []) {
@@ -124,6 +130,80 @@ function resolveFile(base: string, known: Map<string, unknown>): string | undefi
     if (known.has(f)) return f;
   }
   return undefined;
+}
+
+/**
+ * The project's own npm packages (workspaces, or the package itself importing its own name): a
+ * bare specifier naming one is an import inside the project. Its entry is found from package.json
+ * (`source`, `types`, `module`, `main`, `exports["."]`), built paths (dist/, lib/, build/) read as
+ * src/, then src/index and index.
+ */
+class WorkspacePackages {
+  private byName?: Map<string, { dir: string; entries: string[] }>;
+  private dirHasPkg = new Map<string, string | undefined>();
+  constructor(private root: string) {}
+
+  has(name: string, from: string): boolean {
+    return this.packages(from).has(name);
+  }
+
+  /** Notes the package a file belongs to, so that siblings importing it by name find it. */
+  see(file: string): void {
+    this.packages(file);
+  }
+
+  resolve(spec: string, from: string, known: { has(file: string): boolean }): string | undefined {
+    const name = packageName(spec);
+    const pkg = name ? this.packages(from).get(name) : undefined;
+    if (!pkg) return undefined;
+    const sub = spec.slice(name!.length).replace(/^\//, "");
+    const tries = sub ? [path.join(pkg.dir, "src", sub), path.join(pkg.dir, sub)] : [...pkg.entries, path.join(pkg.dir, "src", "index"), path.join(pkg.dir, "index")];
+    for (const t of tries) {
+      const hit = resolveFile(t, known);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** Packages found at or above the folders of the files seen so far, inside the scan root or at the file's own project. */
+  private packages(from: string): Map<string, { dir: string; entries: string[] }> {
+    this.byName ??= new Map();
+    for (let dir = path.dirname(from); ; dir = path.dirname(dir)) {
+      if (this.dirHasPkg.has(dir)) break;
+      const f = path.join(dir, "package.json");
+      let name: string | undefined;
+      if (isFile(f)) {
+        try {
+          const json = JSON.parse(readTextSync(f)) as Record<string, unknown>;
+          if (typeof json.name === "string" && json.name) {
+            name = json.name;
+            if (!this.byName.has(name)) this.byName.set(name, { dir, entries: entriesOf(json, dir) });
+          }
+        } catch {
+          // An unreadable package.json names no package.
+        }
+      }
+      this.dirHasPkg.set(dir, name);
+      if (name || path.dirname(dir) === dir || (!dir.startsWith(this.root) && existsSync(path.join(dir, ".git")))) break;
+    }
+    return this.byName;
+  }
+}
+
+function entriesOf(json: Record<string, unknown>, dir: string): string[] {
+  const exp = json.exports;
+  const dot = typeof exp === "string" ? exp : exp && typeof exp === "object" ? (exp as Record<string, unknown>)["."] : undefined;
+  const cond = (v: unknown): unknown => (v && typeof v === "object" ? ((v as Record<string, unknown>).source ?? (v as Record<string, unknown>).types ?? (v as Record<string, unknown>).import ?? (v as Record<string, unknown>).default) : v);
+  const fields = [json.source, json.types, json.typings, cond(cond(dot)), json.module, json.main].filter((v): v is string => typeof v === "string");
+  const out: string[] = [];
+  for (const f of fields) {
+    const clean = f.replace(/^\.\//, "").replace(/\.d\.([cm]?ts)$/, ".$1");
+    out.push(path.join(dir, clean));
+    // Built output names its source: dist/index.js ← src/index.ts.
+    const src = clean.replace(/^(dist|lib|build|out|esm|cjs)\//, "src/");
+    if (src !== clean) out.push(path.join(dir, src));
+  }
+  return out;
 }
 
 /** tsconfig.json / jsconfig.json lookup per folder: nearest one up the tree, `extends` followed one level. */
