@@ -37,6 +37,7 @@ Exit codes: 0 ok · 1 findings or unhealthy · 2 usage, config or internal error
 
 /** The one place that turns errors into an exit code; commands set theirs through act(). */
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyOnClosedPipe();
   try {
     await buildProgram().parseAsync(argv);
   } catch (e) {
@@ -63,4 +64,16 @@ function report(e: unknown, verbose: boolean): number {
   process.stderr.write(`error: internal error: ${err?.message ?? String(e)} — run again with --verbose and report it\n`);
   if (verbose) process.stderr.write(`${err?.stack ?? ""}\n`);
   return EXIT_USAGE;
+}
+
+/**
+ * `fks … | head`: a reader that stops early is no error. Without this, the next write fails with
+ * EPIPE and Node prints a stack trace. The rest of stdout goes nowhere; the command still
+ * finishes, says on stderr what it has to say and sets its exit code.
+ */
+function endQuietlyOnClosedPipe(): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+  });
 }

@@ -4,7 +4,6 @@ import { VERSION } from "../version.js";
 import type { Severity } from "../model.js";
 import { act, config, formatOf, globals, warn, write } from "./context.js";
 import { progress } from "./progress.js";
-import { endQuietlyOnClosedPipe } from "./split-plan.js";
 
 export function register(program: Command): void {
   const scaffold = program
@@ -42,7 +41,6 @@ failureThreshold, failOn) < FKS_SCAFFOLD__HEALTH__<KEY> env < flags.
 Formats with --check: table, json, sarif, junit, github.`,
     )
     .action(act(async (paths: string[], opts: { service?: string; dryRun?: boolean; force?: boolean; check?: boolean; failOn?: Severity; tokenEnv?: string; rate?: number; interval?: number; timeout?: number; startPeriod?: number; failureThreshold?: number }, cmd: Command) => {
-      endQuietlyOnClosedPipe();
       const g = globals(cmd);
       const format = formatOf(g, ["table", "json", "sarif", "junit", "github"] as const, "table");
       const loaded = await config(g);

@@ -59,7 +59,6 @@ Examples:
   fks split-plan . --format dot | dot -Tsvg > g.svg
   fks split-plan . --check --format sarif          enforce contracts in CI`)
     .action(act(async (target: string, flags: SplitFlags, cmd: Command) => {
-      endQuietlyOnClosedPipe();
       const g = globals(cmd);
       const depth = int("depth", flags.depth, 1);
       const wanted = int("target", flags.target, 1);
@@ -99,18 +98,6 @@ Examples:
       }
       return EXIT_OK;
     }));
-}
-
-/**
- * `fks split-plan | head`: a reader that stops early is no error. Without this, the next write
- * fails with EPIPE and Node prints a stack trace. The rest of stdout goes nowhere; the command
- * still finishes, says on stderr what it has to say and sets its exit code.
- */
-export function endQuietlyOnClosedPipe(): void {
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code !== "EPIPE") throw e;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-  });
 }
 
 async function render(result: import("../features/split/types.js").SplitResult, format: string, g: { color: boolean; cwd: string }): Promise<string> {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { plantMonolith, ROOT } from "./helpers.js";
+import { PLATFORM, ROOT } from "../helpers.js";
+import { plantMonolith } from "../split/helpers.js";
 
 let dir = "";
 beforeAll(() => {
@@ -23,8 +24,8 @@ function readerGone(args: string[]): Promise<{ code: number | null; stderr: stri
   });
 }
 
-describe("fks split-plan | head", () => {
-  it("ends quietly when the reader stops early: no EPIPE stack trace, the usual exit code", async () => {
+describe("fks … | head", () => {
+  it("split-plan ends quietly when the reader stops early: no EPIPE stack trace, the usual exit code", async () => {
     const r = await readerGone(["split-plan", dir, "--format", "json", "--no-cache"]);
     expect(r.stderr).not.toMatch(/EPIPE|at .*node:internal/);
     expect(r.code).toBe(0);
@@ -34,5 +35,16 @@ describe("fks split-plan | head", () => {
     const r = await readerGone(["scaffold", "health", "--dry-run", path.join(ROOT, "test/fixtures/scaffold/django-unwired")]);
     expect(r.stderr).not.toMatch(/EPIPE|at .*node:internal/);
     expect(r.stderr).toContain("health/endpoints-missing");
+  });
+
+  it.each([
+    [["services", PLATFORM], 0],
+    [["init", PLATFORM, "--dry-run"], 0],
+    [["audit", "routes", PLATFORM, "--format", "json"], 1],
+    [["scaffold", "health", "--check", PLATFORM], 1],
+  ])("%j keeps its exit code %i and prints no stack trace", async (args, code) => {
+    const r = await readerGone(args as string[]);
+    expect(r.stderr).not.toMatch(/EPIPE|at .*node:internal|internal error/);
+    expect(r.code).toBe(code);
   });
 });
