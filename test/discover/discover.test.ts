@@ -126,6 +126,36 @@ describe("discovery from compose, Dockerfiles and source", () => {
     expect(r.services.map((s) => `${s.name}:${s.framework}`)).toEqual(["shop:fastapi"]);
   });
 
+  it("takes a distribution's own package folder for part of it, not a second service", async () => {
+    const dir = tempTree({
+      "shop/pyproject.toml": '[project]\nname = "Shop-Web"\ndependencies = ["django>=5"]\n',
+      "shop/shop_web/manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'core.settings')\n",
+      "shop/shop_web/core/urls.py": "from django.urls import path\nurlpatterns = [path('health', lambda r: None)]\n",
+      "lib/pyproject.toml": '[project]\nname = "lib"\ndependencies = ["fastapi"]\n',
+      "lib/src/lib/app.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+      // A folder with a manifest of its own stays its own service, even when named like the package.
+      "mono/pyproject.toml": '[project]\nname = "api"\n',
+      "mono/api/requirements.txt": "fastapi\n",
+      "mono/api/main.py": "from fastapi import FastAPI\n",
+    });
+    const r = await run(dir);
+    expect(r.services.map((s) => `${s.name}:${s.framework}:${s.path}`)).toEqual(["api:fastapi:mono/api", "lib:fastapi:lib", "shop:django:shop"]);
+  });
+
+  it("does not take a Cargo workspace root for a service: [workspace.dependencies] are its members'", async () => {
+    const member = (name: string) => ({
+      [`${name}/Cargo.toml`]: `[package]\nname = "${name}"\n\n[dependencies]\naxum.workspace = true\ntokio = { workspace = true }\n`,
+      [`${name}/src/main.rs`]: 'use axum::Router;\nfn main() { let _ = "0.0.0.0:8080"; }\n',
+    });
+    const dir = tempTree({
+      "Cargo.toml": '[workspace]\nmembers = ["orders", "billing"]\n\n[workspace.dependencies]\naxum = "0.8"\ntokio = "1"\n',
+      ...member("orders"),
+      ...member("billing"),
+    });
+    const r = await run(dir);
+    expect(r.services.map((s) => `${s.name}:${s.framework}`)).toEqual(["billing:axum", "orders:axum"]);
+  });
+
   it("reports unparsable files with file:line and still reads the rest", async () => {
     const dir = tree();
     const bad = tempTree({

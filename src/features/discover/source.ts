@@ -42,6 +42,7 @@ export function analyzeProjects(files: string[], read: (f: string) => string, re
   // A folder the user names is a project even without a manifest (a service inside a larger repo).
   const projectDirs = new Set<string>(roots);
   for (const f of files) if (isMarker(path.basename(f))) projectDirs.add(path.dirname(f));
+  for (const d of packagesOfTheirProject(files, projectDirs, read)) if (!roots.includes(d)) projectDirs.delete(d);
   const owner = (f: string): string | undefined => {
     for (let d = path.dirname(f); ; d = path.dirname(d)) {
       if (projectDirs.has(d)) return d;
@@ -106,6 +107,28 @@ function analyzeOne(dir: string, files: string[], read: (f: string) => string, r
   return project;
 }
 
+const PY_MANIFEST = /^(pyproject\.toml|setup\.py|setup\.cfg|Pipfile|requirements[\w.-]*\.txt)$/;
+const normName = (n: string) => n.toLowerCase().replace(/[-_.]+/g, "_");
+
+/**
+ * A Python distribution's own package folder (`shop/` or `src/shop/` beside a pyproject naming
+ * `shop`) is part of that project even when it holds a manage.py or a Dockerfile: one service,
+ * not two. A folder with a manifest of its own stays a project.
+ */
+function packagesOfTheirProject(files: string[], projectDirs: Set<string>, read: (f: string) => string): string[] {
+  const manifests = new Set(files.filter((f) => PY_MANIFEST.test(path.basename(f))).map((f) => path.dirname(f)));
+  const out: string[] = [];
+  for (const d of projectDirs) {
+    if (manifests.has(d)) continue;
+    const parent = path.dirname(d);
+    const owner = path.basename(parent) === "src" && !manifests.has(parent) ? path.dirname(parent) : parent;
+    if (!manifests.has(owner)) continue;
+    const name = ownPackageName(files.filter((f) => path.dirname(f) === owner && /^(pyproject\.toml|setup\.cfg)$/.test(path.basename(f))), read);
+    if (name && normName(name) === normName(path.basename(d))) out.push(d);
+  }
+  return out;
+}
+
 /** The package name a pyproject.toml, Cargo.toml or package.json declares for the project itself. */
 function ownPackageName(files: string[], read: (f: string) => string): string | undefined {
   for (const f of files) {
@@ -126,6 +149,13 @@ function ownPackageName(files: string[], read: (f: string) => string): string | 
 
 function firstOf(m: Map<string, Source>): Source | undefined {
   return m.values().next().value;
+}
+
+/** Declared dependency names of a project's manifests, lower-case with "-". */
+export function declaredDependencies(files: string[], read: (f: string) => string): Set<string> {
+  const deps = new Map<string, Source>();
+  for (const f of files) if (isMarker(path.basename(f))) readDeps(path.basename(f), read(f), f, deps);
+  return new Set(deps.keys());
 }
 
 function readDeps(name: string, text: string, file: string, deps: Map<string, Source>): void {
@@ -170,13 +200,14 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
       const header = /^\s*\[([^\]]+)\]/.exec(l);
       if (header) {
         section = header[1]!.trim();
-        const dotted = /^(?:workspace\.)?dependencies\.([\w-]+)$/.exec(section);
+        // [workspace.dependencies] only declares what members may inherit: not the root's own.
+        const dotted = /^(?:target\..+\.)?dependencies\.([\w-]+)$/.exec(section);
         if (dotted) add(dotted[1]!, i + 1);
         return;
       }
       // `sqlx.workspace = true`: a dotted key names the dependency too (workspace inheritance).
       const key = /^\s*([A-Za-z0-9_-]+)\s*(?:\.\s*[\w-]+\s*)?=/.exec(l);
-      if (key && /^(workspace\.)?dependencies$/.test(section)) add(key[1]!, i + 1);
+      if (key && /^(?:target\..+\.)?dependencies$/.test(section)) add(key[1]!, i + 1);
     });
   } else if (name === "package.json") {
     try {
