@@ -82,6 +82,12 @@ describe("Rust module scanner", () => {
     const app = readCargoManifest(readFileSync(path.join(WS, "app/Cargo.toml"), "utf8"));
     expect(app.deps.get("shop_core")).toEqual({ path: "../core" });
   });
+
+  it("reads dotted dependency keys by the dependency's name", () => {
+    const m = readCargoManifest('[package]\nname = "orders"\n\n[dependencies]\naxum.workspace = true\nshop-core.path = "../core"\nshop-core.version = "0.1"\ntokio = { workspace = true }\n');
+    expect([...m.deps.keys()].sort()).toEqual(["axum", "shop_core", "tokio"]);
+    expect(m.deps.get("shop_core")).toEqual({ path: "../core" });
+  });
 });
 
 describe("Rust module graph", () => {

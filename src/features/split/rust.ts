@@ -49,8 +49,11 @@ export function readCargoManifest(text: string): CargoManifest {
     else if (table === "lib" && (key === "name" || key === "path") && s) (m.lib ??= {})[key] = s;
     else if (table === "bin" && bin && (key === "name" || key === "path") && s) bin[key] = s;
     else if (depTable(table)) {
-      const p = /\bpath\s*=\s*"([^"]*)"/.exec(value);
-      m.deps.set(key.replace(/-/g, "_"), p ? { path: p[1]! } : {});
+      // Dotted keys (`axum.workspace = true`, `core.path = "../core"`) name the dependency before the dot.
+      const [dep, sub] = key.split(".", 2) as [string, string | undefined];
+      const p = sub === undefined ? /\bpath\s*=\s*"([^"]*)"/.exec(value)?.[1] : sub === "path" ? s : undefined;
+      const name = dep.replace(/-/g, "_");
+      if (p !== undefined || !m.deps.has(name)) m.deps.set(name, p !== undefined ? { path: p } : {});
     } else if (/^(?:.*\.)?(?:dev-|build-)?dependencies\.[^.]+$/.test(table) && key === "path" && s) {
       const name = table.slice(table.lastIndexOf(".") + 1).replace(/-/g, "_");
       m.deps.set(name, { path: s });
