@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Source } from "../../model.js";
 import { detectFramework, type ProjectFacts } from "../../frameworks/index.js";
 import { infraKindOfLibrary } from "./infra.js";
+import { parseCargoManifest } from "../../lang/toml/cargo.js";
 
 /** Files whose presence makes a folder a project of some language. */
 const MARKERS: Record<string, ProjectFacts["language"] | "any"> = {
@@ -195,20 +196,18 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
       }
     });
   } else if (name === "Cargo.toml") {
-    let section = "";
-    lines.forEach((l, i) => {
-      const header = /^\s*\[([^\]]+)\]/.exec(l);
-      if (header) {
-        section = header[1]!.trim();
-        // [workspace.dependencies] only declares what members may inherit: not the root's own.
-        const dotted = /^(?:target\..+\.)?dependencies\.([\w-]+)$/.exec(section);
-        if (dotted) add(dotted[1]!, i + 1);
-        return;
-      }
-      // `sqlx.workspace = true`: a dotted key names the dependency too (workspace inheritance).
-      const key = /^\s*([A-Za-z0-9_-]+)\s*(?:\.\s*[\w-]+\s*)?=/.exec(l);
-      if (key && /^(?:target\..+\.)?dependencies$/.test(section)) add(key[1]!, i + 1);
-    });
+    let manifest;
+    try {
+      manifest = parseCargoManifest(text);
+    } catch {
+      return; // cargo refuses a manifest that does not parse, and says where
+    }
+    // [workspace.dependencies] only declares what members may inherit: not the root's own.
+    for (const dep of manifest.dependencies.keys()) {
+      const key = dep.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const at = lines.findIndex((l) => new RegExp(`^\\s*(\\[(?:target\\..+\\.)?dependencies\\.)?"?${key}"?\\s*[.=\\]]`).test(l));
+      add(dep, at + 1 || 1);
+    }
   } else if (name === "package.json") {
     try {
       const pkg = JSON.parse(text) as Record<string, Record<string, string> | undefined>;

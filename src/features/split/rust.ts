@@ -1,6 +1,7 @@
 import path from "node:path";
 import { existsSync, isFile, readTextSync } from "../../io/fs.js";
 import { scanRustImports, type RsScan } from "../../lang/rust/imports.js";
+import { parseCargoManifest } from "../../lang/toml/cargo.js";
 import type { LanguageGraph } from "./typescript.js";
 import type { SplitModule, SplitNote } from "./types.js";
 
@@ -17,49 +18,22 @@ export interface CargoManifest {
   workspace: boolean;
 }
 
-/**
- * Reads the parts of a Cargo.toml that name crates and dependencies. Not a TOML parser: tables,
- * `key = value` lines and one-line inline tables, which is how Cargo manifests are written.
- */
+/** The parts of a Cargo.toml that name crates and dependencies; a manifest that does not parse names none. */
 export function readCargoManifest(text: string): CargoManifest {
-  const m: CargoManifest = { bins: [], deps: new Map(), workspace: false };
-  let table = "";
-  let bin: { name?: string; path?: string } | undefined;
-  const depTable = (t: string) => /(^|\.)(dev-|build-)?dependencies$/.test(t);
-  for (const raw of text.split(/\r?\n/)) {
-    const lineText = raw.replace(/\s+#[^"']*$/, "").trim();
-    if (!lineText || lineText.startsWith("#")) continue;
-    const header = /^\[(\[)?\s*([^\]]+?)\s*\]\]?$/.exec(lineText);
-    if (header) {
-      table = header[2]!.replace(/\s+/g, "").replace(/["']/g, "");
-      if (header[1] && table === "bin") m.bins.push((bin = {}));
-      if (table === "workspace") m.workspace = true;
-      // [dependencies.foo]
-      const sub = /^(?:.*\.)?(?:dev-|build-)?dependencies\.([^.]+)$/.exec(table);
-      if (sub) m.deps.set(sub[1]!.replace(/-/g, "_"), {});
-      continue;
-    }
-    const kv = /^("?)([\w.-]+)\1\s*=\s*(.*)$/.exec(lineText);
-    if (!kv) continue;
-    const key = kv[2]!;
-    const value = kv[3]!;
-    const str = /^"([^"]*)"|^'([^']*)'/.exec(value);
-    const s = str ? (str[1] ?? str[2]) : undefined;
-    if (table === "package" && key === "name" && s) m.name = s;
-    else if (table === "lib" && (key === "name" || key === "path") && s) (m.lib ??= {})[key] = s;
-    else if (table === "bin" && bin && (key === "name" || key === "path") && s) bin[key] = s;
-    else if (depTable(table)) {
-      // Dotted keys (`axum.workspace = true`, `core.path = "../core"`) name the dependency before the dot.
-      const [dep, sub] = key.split(".", 2) as [string, string | undefined];
-      const p = sub === undefined ? /\bpath\s*=\s*"([^"]*)"/.exec(value)?.[1] : sub === "path" ? s : undefined;
-      const name = dep.replace(/-/g, "_");
-      if (p !== undefined || !m.deps.has(name)) m.deps.set(name, p !== undefined ? { path: p } : {});
-    } else if (/^(?:.*\.)?(?:dev-|build-)?dependencies\.[^.]+$/.test(table) && key === "path" && s) {
-      const name = table.slice(table.lastIndexOf(".") + 1).replace(/-/g, "_");
-      m.deps.set(name, { path: s });
+  let m;
+  try {
+    m = parseCargoManifest(text);
+  } catch {
+    return { bins: [], deps: new Map(), workspace: false };
+  }
+  const deps = new Map<string, { path?: string }>();
+  for (const table of [m.dependencies, m.devDependencies, m.buildDependencies]) {
+    for (const d of table.values()) {
+      const name = d.key.replace(/-/g, "_");
+      if (d.path !== undefined || !deps.has(name)) deps.set(name, d.path !== undefined ? { path: d.path } : {});
     }
   }
-  return m;
+  return { name: m.name, lib: m.lib, bins: m.bins, deps, workspace: m.workspace !== undefined };
 }
 
 interface Pkg {
