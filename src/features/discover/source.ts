@@ -3,6 +3,7 @@ import type { Source } from "../../model.js";
 import { detectFramework, type ProjectFacts } from "../../frameworks/index.js";
 import { infraKindOfLibrary } from "./infra.js";
 import { parseCargoManifest } from "../../lang/toml/cargo.js";
+import { parsePythonManifest } from "../../lang/toml/python.js";
 
 /** Files whose presence makes a folder a project of some language. */
 const MARKERS: Record<string, ProjectFacts["language"] | "any"> = {
@@ -159,6 +160,8 @@ export function declaredDependencies(files: string[], read: (f: string) => strin
   return new Set(deps.keys());
 }
 
+const escapeRegExp = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 function readDeps(name: string, text: string, file: string, deps: Map<string, Source>): void {
   const add = (dep: string, line: number) => {
     const key = dep.toLowerCase().replace(/_/g, "-");
@@ -170,7 +173,18 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
       const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(l);
       if (m && !l.trim().startsWith("-")) add(m[1]!, i + 1);
     });
-  } else if (name === "pyproject.toml" || name === "Pipfile" || name === "setup.py" || name === "setup.cfg") {
+  } else if (name === "pyproject.toml" || name === "Pipfile") {
+    let manifest;
+    try {
+      manifest = parsePythonManifest(text, name);
+    } catch {
+      return; // pip and pipenv refuse a file that does not parse, and say where
+    }
+    for (const dep of manifest.dependencies) {
+      const at = lines.findIndex((l) => new RegExp(`(^\\s*|["'])${escapeRegExp(dep)}(?![\\w.-])`, "i").test(l));
+      add(dep, at + 1 || 1);
+    }
+  } else if (name === "setup.py" || name === "setup.cfg") {
     let section = "";
     let inList = false;
     lines.forEach((l, i) => {
@@ -180,7 +194,7 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
         inList = false;
         return;
       }
-      // PEP 621 / setup.py lists hold "name>=1.0" strings; Poetry, Pipfile and setup.cfg use keys or bare lines.
+      // setup.py lists hold "name>=1.0" strings; setup.cfg writes bare lines under [options].
       const opens = /\b(dependencies|requires|install_requires|optional-dependencies|dev)\b\s*[=:]\s*\[/.test(l);
       if (opens || inList || name === "setup.py") {
         for (const m of l.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ][^"']*)?["']/g)) add(m[1]!, i + 1);
@@ -204,8 +218,7 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
     }
     // [workspace.dependencies] only declares what members may inherit: not the root's own.
     for (const dep of manifest.dependencies.keys()) {
-      const key = dep.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      const at = lines.findIndex((l) => new RegExp(`^\\s*(\\[(?:target\\..+\\.)?dependencies\\.)?"?${key}"?\\s*[.=\\]]`).test(l));
+      const at = lines.findIndex((l) => new RegExp(`^\\s*(\\[(?:target\\..+\\.)?dependencies\\.)?"?${escapeRegExp(dep)}"?\\s*[.=\\]]`).test(l));
       add(dep, at + 1 || 1);
     }
   } else if (name === "package.json") {
