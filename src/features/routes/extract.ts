@@ -2,6 +2,7 @@ import path from "node:path";
 import { astGrep, parseMany } from "../../lang/python/ast-grep.js";
 import { firstSyntaxError } from "../../lang/python/ast-grep.js";
 import { PythonInterpreter, type PyKnowledge } from "../../lang/python/interp.js";
+import type { PyValue } from "../../lang/python/values.js";
 import { indexFile, type RustFn, type RustIndex } from "../../lang/rust/items.js";
 import { FRAMEWORKS } from "../../frameworks/index.js";
 import { RustEvaluator, type RustKnowledge } from "../../lang/rust/eval.js";
@@ -48,12 +49,20 @@ export async function extractPython(files: string[], root: string, read: (f: str
   const interp = new PythonInterpreter({ files: new Set(files), roots: [root], read, parse: (src) => parse("python", src), knowledge, trees });
   const { containers } = collectContainers(() => {
     for (const f of candidates) interp.loadFile(f);
-    // App factories nobody calls at import time (served with `uvicorn --factory`).
+    // App factories nobody calls at import time (served with `uvicorn --factory`). A factory
+    // another factory calls (create_app → create_api_app) runs through its caller, where its
+    // mount prefix is known; only one nothing calls is run on its own.
+    const factories: Array<Extract<PyValue, { k: "fn" }>> = [];
     for (const mod of [...interp.modules.values()]) {
       if (!APP_CALL.test(read(mod.file))) continue;
       for (const b of mod.scope.vars.values()) {
-        if (b.k === "fn" && b.file === mod.file && !interp.called.has(b.node.id()) && APP_CALL.test(b.node.text())) interp.runUncalled(b);
+        if (b.k === "fn" && b.file === mod.file && !interp.called.has(b.node.id()) && APP_CALL.test(b.node.text())) factories.push(b);
       }
+    }
+    const texts = factories.map((f) => f.node.text());
+    const calledByAnother = (f: (typeof factories)[number]) => texts.some((t, i) => factories[i] !== f && new RegExp(`\\b${f.name}\\s*\\(`).test(t));
+    for (const f of [...factories.filter((f) => !calledByAnother(f)), ...factories.filter(calledByAnother)]) {
+      if (!interp.called.has(f.node.id())) interp.runUncalled(f);
     }
     // Django: the ROOT_URLCONF named in settings is the project's root; every urls module is a conf.
     // (A test's override_settings(ROOT_URLCONF=…) mentions it too, but is not a project's settings.)
@@ -101,8 +110,9 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
   const { containers } = collectContainers(() => {
     const ev = new RustEvaluator(index, crateDir, knowledge);
     const texts = new Map(index.fns.map((fn) => [fn, fn.node.text()]));
+    // `main` first: a server function it calls (start_server → HttpServer::new) runs once, through it.
     const mains = index.fns.filter((fn) => fn.name === "main" || /(^|::|\.)serve\(|HttpServer::new/.test(texts.get(fn)!));
-    for (const fn of mains) ev.run(fn);
+    for (const fn of [...mains.filter((f) => f.name === "main"), ...mains.filter((f) => f.name !== "main")]) if (!ev.evaluated.has(fn.node.id())) ev.run(fn);
     // Router builders nobody calls first (entry points of a library crate), then any left over.
     const builders = index.fns.filter((fn) => fn.returnsRouter || /App::new\(/.test(texts.get(fn)!));
     // Every name written as a call, with the functions writing it: one pass instead of one search per builder.

@@ -203,13 +203,21 @@ export abstract class CallLayer extends ExpressionLayer {
     this.active.add(id);
     const saved = [this.file, this.line] as const;
     this.file = fn.file;
+    const maybe: PyValue[] = [];
+    this.maybeReturns.push(maybe);
     try {
-      this.execBlock(fn.node.field("body")?.namedChildren() ?? [], scope);
-      return NONE;
-    } catch (e) {
-      if (e instanceof Return) return e.value;
-      throw e;
+      let value: PyValue = NONE;
+      try {
+        this.execBlock(fn.node.field("body")?.namedChildren() ?? [], scope);
+      } catch (e) {
+        if (!(e instanceof Return)) throw e;
+        value = e.value;
+      }
+      // Nothing known at the end: what a conditional branch returned is the best answer.
+      if (value.k === "unk" || value.k === "none") value = maybe.find((v) => v.k === "x") ?? maybe.find((v) => v.k !== "unk" && v.k !== "none") ?? value;
+      return value;
     } finally {
+      this.maybeReturns.pop();
       [this.file, this.line] = saved;
       this.depth--;
       this.active.delete(id);
