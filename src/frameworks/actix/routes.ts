@@ -97,6 +97,8 @@ export const actixRoutes: RustKnowledge = {
       const f = arg(0);
       if (f.k === "fnref") ev.run(f.fn, [recv]);
       else if (f.k === "closure") ev.callClosure(f, [recv]);
+      // A cfg function from another crate registers routes fks cannot see: say so instead of dropping them.
+      else c.entries.push({ t: "include", unresolved: call.args[0]?.text() ?? "?", prefix: [], file: call.fn.file, line: call.line });
     }
     return recv;
   },

@@ -42,6 +42,8 @@ export class RustEvaluator {
   readonly evaluated = new Set<number>();
   private depth = 0;
   private active = new Set<number>();
+  /** Per running function: values returned from `if` branches (`if args.help { return Ok(()); }`). */
+  private maybeReturns: RValue[][] = [];
 
   constructor(
     readonly index: RustIndex,
@@ -62,13 +64,20 @@ export class RustEvaluator {
     });
     this.depth++;
     this.active.add(id);
+    const maybe: RValue[] = [];
+    this.maybeReturns.push(maybe);
     try {
       const body = fn.node.field("body");
-      return body ? this.block(body, env, fn) : { k: "unk", text: fn.name };
-    } catch (e) {
-      if (e instanceof Return) return e.value;
-      throw e;
+      let value: RValue;
+      try {
+        value = body ? this.block(body, env, fn) : { k: "unk", text: fn.name };
+      } catch (e) {
+        if (!(e instanceof Return)) throw e;
+        value = e.value;
+      }
+      return value.k === "x" ? value : (maybe.find((v) => v.k === "x") ?? value);
     } finally {
+      this.maybeReturns.pop();
       this.depth--;
       this.active.delete(id);
     }
@@ -146,9 +155,9 @@ export class RustEvaluator {
         // Both branches may add routes; run them in order so neither is lost.
         const cons = node.field("consequence");
         const alt = node.field("alternative");
-        const a = cons ? this.block(cons, env, fn) : undefined;
+        const a = cons ? this.branch(() => this.block(cons, env, fn)) : undefined;
         const bNode = alt?.namedChildren()[0];
-        const b = bNode ? this.eval(bNode, env, fn) : undefined;
+        const b = bNode ? this.branch(() => this.eval(bNode, env, fn)) : undefined;
         return a?.k === "x" ? a : (b ?? a ?? { k: "unk", text: node.text() });
       }
       case "return_expression": {
@@ -161,6 +170,22 @@ export class RustEvaluator {
         return this.call(node, env, fn);
       default:
         return { k: "unk", text: node.text() };
+    }
+  }
+
+  /**
+   * One branch of an `if`: a `return` in it is remembered instead of leaving the function, so an
+   * early exit (`if args.help { return Ok(()); }`) does not hide the server built after it.
+   */
+  private branch(run: () => RValue): RValue {
+    const frame = this.maybeReturns.at(-1);
+    if (!frame) return run();
+    try {
+      return run();
+    } catch (e) {
+      if (!(e instanceof Return)) throw e;
+      frame.push(e.value);
+      return { k: "unk", text: "return" };
     }
   }
 

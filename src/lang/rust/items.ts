@@ -70,5 +70,8 @@ export function resolveFn(index: RustIndex, pathText: string, from: string[], cr
   if (exact) return exact;
   // `use` imports are not followed: fall back to the one function of that name whose module ends like the path.
   const tailMatch = inCrate.filter((f) => segs.every((s, i) => f.module[f.module.length - segs.length + i] === s));
-  return tailMatch.length === 1 ? tailMatch[0] : inCrate.length === 1 ? inCrate[0] : undefined;
+  if (tailMatch.length === 1) return tailMatch[0];
+  // A bare name may be imported from anywhere in the crate; a qualified one whose module is not
+  // in the crate (`feeds::config` from another crate) is not some other module's `config`.
+  return segs.length === 0 && inCrate.length === 1 ? inCrate[0] : undefined;
 }
