@@ -8,6 +8,7 @@ import type { FlatRoute } from "../../frameworks/route-graph.js";
 import { isJsSource } from "../../lang/typescript/routes-parse.js";
 import { extractJs, extractPython, extractRust, type ExtractResult } from "./extract.js";
 import { renderPath } from "./normalize.js";
+import { isTestCode } from "./test-code.js";
 
 export interface CatalogOptions {
   cwd: string;
@@ -84,16 +85,25 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   // The deepest service folder owns a file; files outside every service belong to their scan root.
   const owners = [...services].sort((a, b) => b.dir.length - a.dir.length);
   const groups = new Map<string, { svc: Catalog["services"][number]; py: string[]; rs: string[]; js: string[] }>();
+  const tests = new Map<string, number>();
   for (const f of readable) {
     let svc = owners.find((s) => f === s.dir || f.startsWith(s.dir + path.sep));
+    const root = svc?.dir ?? roots.find((r) => f.startsWith(r + path.sep)) ?? path.dirname(f);
+    if (isTestCode(path.relative(root, f))) {
+      tests.set(root, (tests.get(root) ?? 0) + 1);
+      continue;
+    }
     if (!svc) {
-      const root = roots.find((r) => f.startsWith(r + path.sep)) ?? path.dirname(f);
       svc = { name: path.basename(root), dir: root };
       if (!services.some((s) => s.dir === root)) services.push(svc);
     }
     const g = groups.get(svc.dir) ?? { svc, py: [], rs: [], js: [] };
     (f.endsWith(".py") ? g.py : f.endsWith(".rs") ? g.rs : g.js).push(f);
     groups.set(svc.dir, g);
+  }
+
+  for (const [dir, n] of tests) {
+    diagnostics.push({ rule: "routes/test-code", severity: "note", message: `${n} test file${n === 1 ? "" : "s"} not read for routes (tests/, test_*.py, *.test.ts, benches/, Rust examples/)`, file: rel(dir) });
   }
 
   // Every extraction starts at once, smallest first: while one interprets on this thread, the

@@ -30,6 +30,7 @@ export function indexFile(root: SgNode, file: string, into: RustIndex): void {
   const visit = (node: SgNode, module: string[]) => {
     for (const c of node.children()) {
       const k = c.kind();
+      if ((k === "function_item" || k === "mod_item") && isTestOnly(c)) continue;
       if (k === "function_item") {
         const name = c.field("name")?.text();
         if (name) into.fns.push({ name, module, node: c, file, returnsRouter: /Router\b/.test(c.field("return_type")?.text() ?? "") });
@@ -48,6 +49,16 @@ export function indexFile(root: SgNode, file: string, into: RustIndex): void {
     }
   };
   visit(root, modulePathOf(file));
+}
+
+/** `#[cfg(test)] mod tests` and `#[test]` / `#[tokio::test]` functions: compiled only into the test binary. */
+const TEST_ATTR = /^#\[\s*(cfg\s*\(\s*test\s*\)|([\w:]+::)?test\b|rstest\b)/;
+
+function isTestOnly(item: SgNode): boolean {
+  for (let prev = item.prev(); prev && (prev.kind() === "attribute_item" || String(prev.kind()).endsWith("comment")); prev = prev.prev()) {
+    if (prev.kind() === "attribute_item" && TEST_ATTR.test(prev.text())) return true;
+  }
+  return false;
 }
 
 /** Resolves `orders::router`, `crate::api::routes`, `super::x` or a bare name as seen from a module. */
