@@ -82,6 +82,12 @@ describe("rules", () => {
     expect(f.map((x) => [x.rule, x.severity])).toEqual([["route-unresolved", "warning"]]);
     expect(f[0]!.message).toContain("get_prefix()");
   });
+
+  it("routes behind one unresolved prefix are one finding, counted; another prefix is another finding", () => {
+    const u = (p: string, expression: string) => ({ ...r("a", "GET", p), unresolved: true, expression });
+    const f = checkRoutes([...healthy("a"), u("<p>/x", "p"), u("<p>/y", "p"), u("<p>/z", "p"), u("<q>/x", "q")], {}, { health });
+    expect(f.map((x) => x.message)).toEqual(["GET <p>/x (and 2 more routes under it): cannot resolve p statically", "GET <q>/x: cannot resolve q statically"]);
+  });
 });
 
 describe("diff", () => {

@@ -69,10 +69,26 @@ export function checkRoutes(routes: Route[], config: RouteRulesConfig | undefine
   }
   overlap(resolved, emit);
   nearOverlap(resolved, emit);
-  for (const r of routes.filter((x) => x.unresolved)) {
-    emit("route-unresolved", r, `${r.method} ${r.path}: cannot resolve ${r.expression ?? "part of the path"} statically`, "make the prefix a literal or module constant, or add the route to fks.yaml; the route is listed with unresolved: true");
-  }
+  unresolved(routes.filter((x) => x.unresolved), emit);
   return out;
+}
+
+/**
+ * One finding per unresolved prefix or mount, not per route: a reusable Django app's 200
+ * routes behind one unknown include are one thing to look at. The finding sits on the first
+ * route; the rest are counted.
+ */
+function unresolved(routes: Route[], emit: Emit): void {
+  for (const rs of group(routes, (r) => `${r.service}\0${r.expression ?? ""}`).values()) {
+    const r = rs[0]!;
+    const what = r.expression ?? "part of the path";
+    const more = rs.length > 1 ? ` (and ${rs.length - 1} more route${rs.length === 2 ? "" : "s"} under it)` : "";
+    const orphan = / is not included by any /.test(what);
+    const hint = orphan
+      ? "include it from the app (or ROOT_URLCONF); a reusable app's paths depend on where a project mounts it — the routes are listed with unresolved: true"
+      : "make the prefix a literal or module constant, or add the route to fks.yaml; the routes are listed with unresolved: true";
+    emit("route-unresolved", r, `${where(r)}${more}: cannot resolve ${what} statically`, hint);
+  }
 }
 
 function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
