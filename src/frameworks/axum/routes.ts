@@ -1,4 +1,5 @@
 import type { RValue, RustCall, RustEvaluator, RustKnowledge } from "../../lang/rust/eval.js";
+import { handlerName } from "../../lang/rust/items.js";
 import { newContainer, type Container } from "../route-graph.js";
 
 type MethodRouter = Array<{ method: string; handler: string }>;
@@ -26,8 +27,8 @@ export const axumRoutes: RustKnowledge = {
       return router(newContainer({ framework: "axum", kind: "router", join: "axum", name: "Router::new()", file: call.fn.file, line: call.line, prefix: [] }));
     }
     const plain = last.replace(/_service$/, "");
-    if (METHOD_FNS.has(plain) && /^(axum::)?(routing::)?[a-z_]+$/.test(name)) return methodRouter([{ method: upper(plain), handler: args[0]?.text() ?? "?" }]);
-    if (last === "on" && args.length >= 2) return methodRouter([{ method: args[0]!.text().split("::").pop()!.toUpperCase(), handler: args[1]!.text() }]);
+    if (METHOD_FNS.has(plain) && /^(axum::)?(routing::)?[a-z_]+$/.test(name)) return methodRouter([{ method: upper(plain), handler: handlerName(args[0]) }]);
+    if (last === "on" && args.length >= 2) return methodRouter([{ method: args[0]!.text().split("::").pop()!.toUpperCase(), handler: handlerName(args[1]) }]);
     if (/(^|::)serve$/.test(name)) {
       for (const a of args) markRoot(ev.eval(a, call.env, call.fn));
       return { k: "unk", text: call.text };
@@ -37,7 +38,7 @@ export const axumRoutes: RustKnowledge = {
   method(recv, name, call, ev) {
     if (recv.k === "x" && recv.tag === "axum-mr") {
       const base = name.replace(/_service$/, "");
-      return METHOD_FNS.has(base) ? methodRouter([...(recv.data as MethodRouter), { method: upper(base), handler: call.args[0]?.text() ?? "?" }]) : recv;
+      return METHOD_FNS.has(base) ? methodRouter([...(recv.data as MethodRouter), { method: upper(base), handler: handlerName(call.args[0]) }]) : recv;
     }
     if (recv.k !== "x" || recv.tag !== "axum-router") {
       if (name === "serve" || name === "serve_with_incoming") for (const a of call.args) markRoot(ev.eval(a, call.env, call.fn));
@@ -53,12 +54,12 @@ function routerMethod(c: Container, recv: RValue, name: string, call: RustCall, 
   switch (name) {
     case "route": {
       const mr = args[1] ? ev.eval(args[1], env, fn) : undefined;
-      const methods = mr?.k === "x" && mr.tag === "axum-mr" ? (mr.data as MethodRouter) : [{ method: "ANY", handler: args[1]?.text() ?? "?" }];
+      const methods = mr?.k === "x" && mr.tag === "axum-mr" ? (mr.data as MethodRouter) : [{ method: "ANY", handler: handlerName(args[1]) }];
       for (const m of methods) c.entries.push({ t: "route", methods: [m.method], path: [ev.pathArg(args[0], env, fn)], handler: m.handler, file, line });
       return recv;
     }
     case "route_service":
-      c.entries.push({ t: "route", methods: ["ANY"], path: [ev.pathArg(args[0], env, fn)], handler: args[1]?.text() ?? "?", file, line });
+      c.entries.push({ t: "route", methods: ["ANY"], path: [ev.pathArg(args[0], env, fn)], handler: handlerName(args[1]), file, line });
       return recv;
     case "nest":
     case "merge": {
@@ -74,7 +75,7 @@ function routerMethod(c: Container, recv: RValue, name: string, call: RustCall, 
     }
     case "nest_service":
       // A service nested at a prefix answers the prefix and everything below it.
-      c.entries.push({ t: "route", methods: ["ANY"], path: [ev.pathArg(args[0], env, fn), { s: "/{*rest}" }], handler: args[1]?.text() ?? "?", file, line });
+      c.entries.push({ t: "route", methods: ["ANY"], path: [ev.pathArg(args[0], env, fn), { s: "/{*rest}" }], handler: handlerName(args[1]), file, line });
       return recv;
     default:
       // layer, with_state, fallback, into_make_service, …: the same routes.

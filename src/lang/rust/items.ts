@@ -86,3 +86,11 @@ export function resolveFn(index: RustIndex, pathText: string, from: string[], cr
   // in the crate (`feeds::config` from another crate) is not some other module's `config`.
   return segs.length === 0 && inCrate.length === 1 ? inCrate[0] : undefined;
 }
+
+/** Short name of a handler argument: the path as written, "closure" for an inline closure, long text cut. */
+export function handlerName(node: SgNode | undefined): string {
+  if (!node) return "?";
+  if (node.kind() === "closure_expression" || node.kind() === "async_block") return "closure";
+  const t = node.text().replace(/\s+/g, " ");
+  return t.length > 60 ? t.slice(0, 57) + "..." : t;
+}

@@ -1,0 +1,10 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { fixturesDir, staticRoutes } from "./helpers.js";
+
+describe("handler names", () => {
+  it("an inline Rust closure is named closure, on one line; a path stays as written", async () => {
+    const { routes } = await staticRoutes(path.join(fixturesDir, "ax-closure-handler"));
+    expect(Object.fromEntries(routes.map((r) => [r.path, r.handler]))).toEqual({ "/items": "list_items", "/": "closure" });
+  });
+});
