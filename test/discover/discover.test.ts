@@ -155,6 +155,39 @@ describe("discovery from compose, Dockerfiles and source", () => {
     expect(r.diagnostics.some((d) => d.file === "evil-link" && /outside/.test(d.message))).toBe(true);
   });
 
+  it("keeps docs, CI, test projects and package modules named setup.py out of services, and test code out of their facts", async () => {
+    const bundle = `var a=1;${"x".repeat(500)};r.get("/status",h);`;
+    const dir = tempTree({
+      "docker-compose.yml": [
+        "services:",
+        "  app: { build: ./app }",
+        "  web: { build: ./frontend }",
+        "  db: { build: { context: ./db, dockerfile: Dockerfile.postgres } }",
+        "",
+      ].join("\n"),
+      "db/Dockerfile.postgres": "FROM postgres:16-alpine\nCOPY server.crt /etc/\n",
+      "frontend/Dockerfile": "FROM node:22 AS build\nRUN npm run build\nFROM nginx:1.27-alpine\n",
+      "app/pyproject.toml": '[project]\nname = "app"\ndependencies = ["fastapi"]\n',
+      "app/app/__init__.py": "",
+      "app/app/main.py": 'from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/ready")\ndef ready():\n    return {}\n',
+      "app/app/client.py": 'def up(client):\n    return client.get("/health").ok\n',
+      "app/app/static/bundle.js": bundle,
+      "app/app/setup.py": "def setup(app):\n    return app\n",
+      "app/tests/test_main.py": 'from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/live")\ndef live():\n    return {}\n\napp.run(port=9999)\n',
+      "app/tests/project/manage.py": "import django\n",
+      "app/docs/requirements.txt": "sphinx\ndjango\n",
+      "app/.github/upgrade-check/manage.py": "import django\n",
+      "app/.github/upgrade-check/requirements.txt": "django\n",
+    });
+    const r = await run(dir);
+    expect(r.services.map((s) => s.name)).toEqual(["app", "web"]);
+    const app = r.services.find((s) => s.name === "app")!;
+    expect(app.framework).toBe("fastapi");
+    expect(app.port).toBeUndefined();
+    expect(app.healthInCode).toEqual([{ path: "/ready", file: "app/app/main.py", line: 4 }]);
+    expect(r.dependencies).toEqual([expect.objectContaining({ name: "db", kind: "postgres" })]);
+  });
+
   it("refuses a path that does not exist", async () => {
     const dir = tempTree({});
     await expect(run(dir, ["nope"])).rejects.toThrow(FksError);

@@ -75,7 +75,11 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
   // 2. Compose: app services carry build context, ports, depends_on and healthchecks.
   const composeInfra = new Map<string, Dependency["kind"]>();
   for (const c of ev.compose) {
-    const kind = !c.build ? infraKindOfImage(c.image) : undefined;
+    // A database built locally (`build: {dockerfile: Dockerfile.postgres}`, FROM postgres + certificates) is still a database.
+    const built = c.build ? ev.dockerfiles.get(path.resolve(c.build.context, c.build.dockerfile ?? "Dockerfile"))?.finalImage : undefined;
+    // (A front-end built FROM nginx is the team's own service: only data stores and brokers count.)
+    const builtKind = infraKindOfImage(built);
+    const kind = c.build ? (builtKind !== "other" ? builtKind : undefined) : infraKindOfImage(c.image);
     if (kind) {
       composeInfra.set(c.service, kind);
       infra(c.service, kind, at(c.file, c.line));
