@@ -107,13 +107,37 @@ export class JsEvaluator {
    * by a test harness or a separate entry point) run once, so their routes are found.
    */
   runUncalledFactories(creates: RegExp): void {
+    type Fn = Extract<JsValue, { k: "fn" }>;
+    // Every function of every module by the name it is called with (declarations, exports, object methods).
+    const named: Array<{ name: string; fn: Fn; text: string }> = [];
+    const seen = new Set<Fn>();
     for (const mod of [...this.modules.values()]) {
-      const fns = [...mod.scope.vars.values(), ...mod.exports.values(), ...(mod.moduleExports ? [mod.moduleExports] : [])];
-      const objs = fns.filter((v): v is Extract<JsValue, { k: "obj" }> => v.k === "obj").flatMap((o) => [...o.props.values()]);
-      for (const v of new Set([...fns, ...objs])) {
-        if (v.k === "fn" && v.calls === 0 && v.mod === mod && creates.test(v.node.text())) this.callFn(v, []);
+      const top: Array<[string, JsValue]> = [...mod.scope.vars, ...mod.exports, ...(mod.moduleExports ? [["exports", mod.moduleExports] as [string, JsValue]] : [])];
+      const all = [...top, ...top.flatMap(([, v]) => (v.k === "obj" ? [...v.props] : []))];
+      for (const [name, v] of all) {
+        if (v.k !== "fn" || v.mod !== mod || seen.has(v)) continue;
+        seen.add(v);
+        named.push({ name, fn: v, text: v.node.text() });
       }
     }
+    // Factories create an app, or call a function that does (`adminApp = util.createExpressApp(settings)` in an init()).
+    const factories = new Set(named.filter((n) => creates.test(n.text)));
+    for (let grew = true; grew; ) {
+      grew = false;
+      const names = [...new Set([...factories].map((f) => f.name).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)))];
+      if (!names.length) break;
+      const callsOne = new RegExp(`(?:^|[^\\w$])(?:${names.map((n) => n.replace(/\$/g, "\\$")).join("|")})\\s*\\(`);
+      for (const n of named) {
+        if (!factories.has(n) && callsOne.test(n.text)) {
+          factories.add(n);
+          grew = true;
+        }
+      }
+    }
+    // Outermost first: a factory another factory calls runs through it, with the mount that places it.
+    const list = [...factories];
+    const calledBy = (f: (typeof list)[number]) => list.some((o) => o !== f && new RegExp(`(?:^|[^\\w$])${f.name.replace(/\$/g, "\\$")}\\s*\\(`).test(o.text));
+    for (const f of [...list.filter((f) => !calledBy(f)), ...list.filter(calledBy)]) if (f.fn.calls === 0) this.callFn(f.fn, []);
   }
 
   /** The value a module hands to `require()` or `import x from`. */
