@@ -7,4 +7,9 @@ describe("handler names", () => {
     const { routes } = await staticRoutes(path.join(fixturesDir, "ax-closure-handler"));
     expect(Object.fromEntries(routes.map((r) => [r.path, r.handler]))).toEqual({ "/items": "list_items", "/": "closure" });
   });
+
+  it("an Express handler is the last argument that is not an error handler", async () => {
+    const { routes } = await staticRoutes(path.join(fixturesDir, "ex-helper-app"));
+    expect(routes.find((r) => r.path === "/admin/flows")?.handler).toBe("listFlows");
+  });
 });

@@ -20,6 +20,9 @@ describe("normalizeParams", () => {
     ["/users/:id/posts/:post_id", "/users/{id}/posts/{post_id}"],
     ["/static/*rest", "/static/{rest}"],
     ["/v8/{*rest}", "/v8/{rest}"],
+    ["/context/:scope(node|flow)/:id", "/context/{scope}/{id}"],
+    ["/tags/:tag?", "/tags/{tag}"],
+    ["/n/:id(\\d+)/x", "/n/{id}/x"],
     ["/a:b", "/a:b"],
   ])("%s → %s", (input, want) => expect(normalizeParams(input)).toBe(want));
 });
