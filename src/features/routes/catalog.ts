@@ -122,13 +122,22 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   for (const job of jobs.flatMap((j) => j.parts).sort((a, b) => a.size - b.size)) if (!started.has(job)) started.set(job, job.run());
   const done = await Promise.all(jobs.map((j) => Promise.all(j.parts.map((p) => started.get(p)!))));
   const routes: Route[] = [];
+  // A helper called N times with a path fks cannot read (`serveFile(app, base, file)`) yields N copies of one unresolved route.
+  const unresolvedSeen = new Set<string>();
+  const keep = (r: Route) => {
+    if (!r.unresolved) return true;
+    const key = [r.service, r.app, r.method, r.path, r.file, r.line, r.expression].join("\0");
+    if (unresolvedSeen.has(key)) return false;
+    unresolvedSeen.add(key);
+    return true;
+  };
   let parsed = 0;
   for (const [i, { g }] of jobs.entries()) {
     const before = routes.length;
     for (const res of done[i]!) {
       parsed += res.parsed;
       for (const d of res.diagnostics) diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
-      for (const r of res.routes) routes.push(...toRoutes(r, g.svc.name, rel));
+      for (const r of res.routes) routes.push(...toRoutes(r, g.svc.name, rel).filter(keep));
     }
     if (routes.length === before && (g.svc.framework === "express" || g.svc.framework === "fastify")) {
       diagnostics.push({
