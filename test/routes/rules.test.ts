@@ -90,6 +90,8 @@ describe("rules", () => {
     const u = (p: string, expression: string) => ({ ...r("a", "GET", p), unresolved: true, expression });
     const f = checkRoutes([...healthy("a"), u("<p>/x", "p"), u("<p>/y", "p"), u("<p>/z", "p"), u("<q>/x", "q")], {}, { health });
     expect(f.map((x) => x.message)).toEqual(["GET <p>/x (and 2 more routes under it): cannot resolve p statically", "GET <q>/x: cannot resolve q statically"]);
+    const orphan = u("/x", "api.urls (urls.py:1) is not included by any ROOT_URLCONF fks could follow");
+    expect(checkRoutes([...healthy("a"), orphan], {}, { health }).map((x) => x.message)).toEqual(["GET /x: api.urls (urls.py:1) is not included by any ROOT_URLCONF fks could follow"]);
   });
 });
 

@@ -85,9 +85,9 @@ function unresolved(routes: Route[], emit: Emit): void {
     const more = rs.length > 1 ? ` (and ${rs.length - 1} more route${rs.length === 2 ? "" : "s"} under it)` : "";
     const orphan = / is not included by any /.test(what);
     const hint = orphan
-      ? "include it from the app (or ROOT_URLCONF); a reusable app's paths depend on where a project mounts it — the routes are listed with unresolved: true"
+      ? "mount it where fks can follow it, or list the service in fks.yaml; a reusable app's or router's paths depend on where a project mounts it — the routes are listed with unresolved: true"
       : "make the prefix a literal or module constant, or add the route to fks.yaml; the routes are listed with unresolved: true";
-    emit("route-unresolved", r, `${where(r)}${more}: cannot resolve ${what} statically`, hint);
+    emit("route-unresolved", r, orphan ? `${where(r)}${more}: ${what}` : `${where(r)}${more}: cannot resolve ${what} statically`, hint);
   }
 }
 
