@@ -191,7 +191,7 @@ function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Ro
       // An unresolved method stays as written: `<process.env.METHOD>` names a variable, not a verb.
       method: method.startsWith("<") ? method : method.toUpperCase(),
       path: p,
-      handler: r.handler,
+      handler: r.handler.includes("\n") ? r.handler.replace(/\s+/g, " ") : r.handler,
       file,
       line: r.line,
       via: via.map((v) => ({ ...v })),

@@ -22,8 +22,10 @@ export function renderPath(p: PathExpr): { path: string; unresolved?: string } {
   for (const piece of p) {
     if ("s" in piece) out += piece.s;
     else {
-      out += `<${piece.u}>`;
-      unresolved.push(piece.u);
+      // A multi-line expression (`routes!(\n a,\n b\n)`) is shown on one line.
+      const u = piece.u.replace(/\s+/g, " ");
+      out += `<${u}>`;
+      unresolved.push(u);
     }
   }
   let path = normalizeParams(out);

@@ -44,6 +44,7 @@ export class RustEvaluator {
   private active = new Set<number>();
   /** Per running function: values returned from `if` branches (`if args.help { return Ok(()); }`). */
   private maybeReturns: RValue[][] = [];
+  private branches = 0;
 
   constructor(
     readonly index: RustIndex,
@@ -103,9 +104,18 @@ export class RustEvaluator {
     for (const st of node.namedChildren()) {
       const k = String(st.kind());
       if (k === "let_declaration") {
-        const name = st.field("pattern")?.text().replace(/^mut\s+/, "");
+        const pattern = st.field("pattern");
+        const name = pattern?.text().replace(/^mut\s+/, "");
         const value = st.field("value");
-        if (name && value) env.set(name, this.eval(value, env, fn));
+        if (pattern?.kind() === "tuple_pattern" && value) {
+          // `let (router, api) = …`: a framework value that is a tuple binds each name.
+          const v = this.eval(value, env, fn);
+          const parts = v.k === "x" && v.tag === "tuple" ? (v.data as RValue[]) : [];
+          pattern.namedChildren().forEach((p, i) => {
+            const id = p.text().replace(/^mut\s+/, "");
+            if (/^[A-Za-z_]\w*$/.test(id)) env.set(id, parts[i] ?? { k: "unk", text: id });
+          });
+        } else if (name && value) env.set(name, this.eval(value, env, fn));
         last = { k: "unk", text: "()" };
       } else if (k === "expression_statement") {
         const inner = st.namedChildren()[0];
@@ -179,14 +189,21 @@ export class RustEvaluator {
    */
   private branch(run: () => RValue): RValue {
     const frame = this.maybeReturns.at(-1);
-    if (!frame) return run();
+    this.branches++;
     try {
       return run();
     } catch (e) {
-      if (!(e instanceof Return)) throw e;
+      if (!frame || !(e instanceof Return)) throw e;
       frame.push(e.value);
       return { k: "unk", text: "return" };
+    } finally {
+      this.branches--;
     }
+  }
+
+  /** True while evaluating a branch of an `if` (conditions are never known statically). */
+  get inBranch(): boolean {
+    return this.branches > 0;
   }
 
   /** A string argument: its value, or its source text when it is not known statically. */
