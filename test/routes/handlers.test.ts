@@ -13,3 +13,10 @@ describe("handler names", () => {
     expect(routes.find((r) => r.path === "/admin/flows")?.handler).toBe("listFlows");
   });
 });
+
+describe("Rust syntax errors", () => {
+  it("newer syntax the grammar lacks (macro_rules fragments, async closures) is not an error; a real one is", async () => {
+    const { diagnostics } = await staticRoutes(path.join(fixturesDir, "ax-grammar-gaps"));
+    expect(diagnostics.filter((d) => d.rule === "routes/parse-error").map((d) => d.file)).toEqual(["src/broken.rs"]);
+  });
+});

@@ -3,7 +3,7 @@ import { astGrep, parseMany } from "../../lang/python/ast-grep.js";
 import { firstSyntaxError } from "../../lang/python/ast-grep.js";
 import { PythonInterpreter, type PyKnowledge } from "../../lang/python/interp.js";
 import type { PyValue } from "../../lang/python/values.js";
-import { indexFile, type RustFn, type RustIndex } from "../../lang/rust/items.js";
+import { indexFile, rustSyntaxError, type RustFn, type RustIndex } from "../../lang/rust/items.js";
 import { FRAMEWORKS } from "../../frameworks/index.js";
 import { RustEvaluator, type RustKnowledge } from "../../lang/rust/eval.js";
 import { urlconfOf } from "../../frameworks/django/routes.js";
@@ -103,7 +103,7 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
   const parsed = wanted.length;
   for (const [i, f] of wanted.entries()) {
     const root = trees[i]!.root();
-    const err = firstSyntaxError(root);
+    const err = rustSyntaxError(root);
     if (err) diagnostics.push({ file: f, line: err.line, message: `syntax error near "${err.text}"; routes after it may be missing` });
     indexFile(root, f, index);
   }

@@ -94,3 +94,20 @@ export function handlerName(node: SgNode | undefined): string {
   const t = node.text().replace(/\s+/g, " ");
   return t.length > 60 ? t.slice(0, 57) + "..." : t;
 }
+
+/**
+ * First syntax error of a Rust tree that can cost routes, as a 1-based line. The grammar lags
+ * the language in two places that never hold routes: `macro_rules!` patterns (`$x:pat_param`)
+ * and Rust 2024 async closures (`async move |x| …`); errors there are not reported.
+ */
+export function rustSyntaxError(root: SgNode): { line: number; text: string } | undefined {
+  const ERROR = 65535;
+  if (!root.find(ERROR)) return undefined;
+  const real = root.findAll(ERROR).filter((e) => {
+    if (/^async(\s+move)?$/.test(e.text().trim()) && e.next()?.kind() === "closure_expression") return false;
+    for (let p = e.parent(); p; p = p.parent()) if (p.kind() === "macro_definition") return false;
+    return true;
+  });
+  const first = real.sort((a, b) => a.range().start.index - b.range().start.index)[0];
+  return first ? { line: first.range().start.line + 1, text: first.text().split("\n")[0]!.slice(0, 60) } : undefined;
+}
