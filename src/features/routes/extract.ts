@@ -1,6 +1,5 @@
 import path from "node:path";
 import { astGrep, parseMany } from "../../lang/python/ast-grep.js";
-import { firstSyntaxError } from "../../lang/python/ast-grep.js";
 import { PythonInterpreter, type PyKnowledge } from "../../lang/python/interp.js";
 import type { PyValue } from "../../lang/python/values.js";
 import { indexFile, rustSyntaxError, type RustFn, type RustIndex } from "../../lang/rust/items.js";
