@@ -33,6 +33,8 @@ describe("rules", () => {
     expect(rules(routes)).toEqual(["route-path-case GET /orderHistory"]);
     expect(rules(routes, { "route-path-case": { case: "camel" } })).toEqual(["route-path-case GET /order-items", "route-path-case GET /cash-balance"]);
     expect(rules(routes, { "route-path-case": "off" })).toEqual([]);
+    // RFC 8615 names the segment; no service chooses it.
+    expect(rules([...routes, r("a", "GET", "/.well-known/openid-configuration")])).toEqual(["route-path-case GET /orderHistory"]);
   });
 
   it("verbs in paths, not in parameters", () => {

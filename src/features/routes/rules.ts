@@ -119,7 +119,8 @@ function pathCase(routes: Route[], want: string, emit: Emit): void {
   const segs = new Map<Route, Array<{ seg: string; c: Case | "other" }>>();
   for (const r of routes) {
     const list = staticSegments(r.path)
-      .filter((s) => !/\.\w+$/.test(s))
+      // File names and dot segments fixed by standards (`/.well-known/…`) are not the service's choice.
+      .filter((s) => !/\.\w+$/.test(s) && !s.startsWith("."))
       // Mixed styles ("Order_History", "ORDERS") count as wrong; punctuation-only segments ("-") as nothing.
       .map((seg) => ({ seg, c: caseOf(seg) ?? (/[A-Za-z]/.test(seg) && !/^[a-z0-9]+$/.test(seg) ? "other" : undefined) }))
       .filter((x): x is { seg: string; c: Case | "other" } => !!x.c);
