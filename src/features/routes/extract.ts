@@ -129,6 +129,17 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
         : index.fns.some((other) => other !== fn && new RegExp(`\\b${fn.name}\\s*\\(`).test(texts.get(other)!));
     for (const fn of builders) if (!calledByOthers(fn) && !ev.evaluated.has(fn.node.id())) ev.run(fn);
     for (const fn of builders) if (!ev.evaluated.has(fn.node.id())) ev.run(fn);
+    // Entry points a library crate hands to its users (actix `pub fn config(cfg: &mut web::ServiceConfig)`).
+    for (const fn of index.fns) {
+      if (ev.evaluated.has(fn.node.id())) continue;
+      for (const k of knowledge) {
+        const args = k.entryArgs?.(fn);
+        if (args) {
+          ev.run(fn, args);
+          break;
+        }
+      }
+    }
   });
   return { routes: flattenAll(containers), diagnostics, parsed };
 }

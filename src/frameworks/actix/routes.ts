@@ -46,6 +46,12 @@ function serviceEntries(v: RValue, call: RustCall): Entry[] {
  * with route/to, attribute macros on handlers, and the App built in HttpServer::new's closure.
  */
 export const actixRoutes: RustKnowledge = {
+  entryArgs(fn) {
+    const params = fn.node.field("parameters")?.text() ?? "";
+    if (!/\bServiceConfig\b/.test(params)) return undefined;
+    const line = fn.node.range().start.line + 1;
+    return [container(newContainer({ framework: "actix", kind: "router", join: "concat", name: `${fn.name}(cfg)`, file: fn.file, line, prefix: [] }))];
+  },
   call(call, ev) {
     const { name, args } = call;
     const last = name.split("::").pop()!;

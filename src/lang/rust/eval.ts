@@ -26,6 +26,8 @@ export interface RustCall {
 export interface RustKnowledge {
   call?(call: RustCall, ev: RustEvaluator): RValue | undefined;
   method?(recv: RValue, name: string, call: RustCall, ev: RustEvaluator): RValue | undefined;
+  /** Arguments to run a function nothing in the crate calls with, when it is a framework entry point (`fn config(cfg: &mut ServiceConfig)`). */
+  entryArgs?(fn: RustFn): RValue[] | undefined;
 }
 
 const MAX_DEPTH = 16;
