@@ -1,5 +1,5 @@
 import type { RValue, RustCall, RustKnowledge } from "../../lang/rust/eval.js";
-import { handlerName, type RustFn } from "../../lang/rust/items.js";
+import { handlerName, resolveFn, type RustFn } from "../../lang/rust/items.js";
 import { newContainer, type Container, type Entry } from "../route-graph.js";
 
 const VERBS = new Set(["get", "post", "put", "patch", "delete", "head", "options", "trace", "connect"]);
@@ -102,7 +102,17 @@ export const actixRoutes: RustKnowledge = {
       // cfg functions receive a ServiceConfig; what they register lands in this scope.
       const f = arg(0);
       if (f.k === "fnref") ev.run(f.fn, [recv]);
-      else if (f.k === "closure") ev.callClosure(f, [recv]);
+      else if (f.k === "closure") {
+        ev.callClosure(f, [recv]);
+        // `|cfg| images::config(cfg, client)`: a cfg function of another crate, named in the closure.
+        const param = f.node.field("parameters")?.namedChildren()[0]?.text().split(":")[0]!.trim();
+        const body = f.node.field("body")?.text() ?? "";
+        if (param && /^[A-Za-z_]\w*$/.test(param)) {
+          for (const m of body.matchAll(new RegExp(`([A-Za-z_][\\w:]*)\\s*\\(\\s*&?(?:mut\\s+)?${param}\\b`, "g"))) {
+            if (!resolveFn(ev.index, m[1]!, call.fn.module, ev.crateDir)) c.entries.push({ t: "include", unresolved: m[1]!, prefix: [], file: call.fn.file, line: call.line });
+          }
+        }
+      }
       // A cfg function from another crate registers routes fks cannot see: say so instead of dropping them.
       else c.entries.push({ t: "include", unresolved: call.args[0]?.text() ?? "?", prefix: [], file: call.fn.file, line: call.line });
     }
