@@ -3,6 +3,8 @@ import type { Route } from "../../src/model.js";
 import { checkRoutes } from "../../src/features/routes/rules.js";
 import { diffRoutes } from "../../src/features/routes/diff.js";
 import { normalizeParams } from "../../src/features/routes/normalize.js";
+import { auditRoutes } from "../../src/features/routes/index.js";
+import { fixturesDir } from "./helpers.js";
 import { nginxGateway } from "../../src/report/routes-gateway.js";
 
 let line = 0;
@@ -137,5 +139,13 @@ describe("duplicates and shadowing are judged per application", () => {
     expect(rules("route-duplicate")).toEqual(["examples/second.py:12"]);
     expect(rules("route-shadowed").sort()).toEqual(["examples/first.py:8", "examples/second.py:8", "examples/second.py:12"].sort());
     expect(new Set(res.routes.map((r) => r.app))).toEqual(new Set(["examples/first.py:2", "examples/second.py:2"]));
+  });
+});
+
+describe("typed parameters", () => {
+  it("a static segment an int parameter cannot match is not shadowed by it; an untyped parameter shadows", async () => {
+    const dir = `${fixturesDir}/fa-typed-params`;
+    const res = await auditRoutes({ cwd: dir, paths: [dir], noDiscover: true });
+    expect(res.findings.filter((f) => f.rule === "route-shadowed").map((f) => f.message.split(" is ")[0])).toEqual(["GET /tags/popular"]);
   });
 });

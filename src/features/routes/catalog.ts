@@ -28,6 +28,8 @@ export interface Catalog {
   routes: Route[];
   /** Files fks could not read or parse, binary or oversized files: notes and errors, never fatal. */
   diagnostics: Finding[];
+  /** Typed path parameters per route (`<int:pk>`, `{id:uuid}`, `:id(\\d+)`): what each can match, for the shadowing rule. */
+  paramKinds: WeakMap<Route, Record<string, string>>;
   /** `fks-ignore: rule` comments: file → line → rules suppressed on that line. */
   suppressions: Map<string, Map<number, Set<string>>>;
   stats: { files: number; parsed: number };
@@ -122,6 +124,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   for (const job of jobs.flatMap((j) => j.parts).sort((a, b) => a.size - b.size)) if (!started.has(job)) started.set(job, job.run());
   const done = await Promise.all(jobs.map((j) => Promise.all(j.parts.map((p) => started.get(p)!))));
   const routes: Route[] = [];
+  const paramKinds = new WeakMap<Route, Record<string, string>>();
   // A helper called N times with a path fks cannot read (`serveFile(app, base, file)`) yields N copies of one unresolved route.
   const unresolvedSeen = new Set<string>();
   const keep = (r: Route) => {
@@ -137,7 +140,13 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     for (const res of done[i]!) {
       parsed += res.parsed;
       for (const d of res.diagnostics) diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
-      for (const r of res.routes) routes.push(...toRoutes(r, g.svc.name, rel).filter(keep));
+      for (const r of res.routes) {
+        const kinds = typedParams(r.path);
+        for (const route of toRoutes(r, g.svc.name, rel).filter(keep)) {
+          if (kinds) paramKinds.set(route, kinds);
+          routes.push(route);
+        }
+      }
     }
     if (routes.length === before && (g.svc.framework === "express" || g.svc.framework === "fastify")) {
       diagnostics.push({
@@ -155,6 +164,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     services: services.filter((s) => groups.has(s.dir)),
     routes,
     diagnostics,
+    paramKinds,
     suppressions: collectSuppressions(routes, texts, opts.cwd),
     stats: { files: readable.length, parsed },
   };
@@ -176,6 +186,19 @@ function crateDirOf(file: string, fallback: string): string {
   const parts = file.split(path.sep);
   const src = parts.lastIndexOf("src");
   return src > 0 ? parts.slice(0, src).join(path.sep) : fallback;
+}
+
+/** `<int:pk>` (Django, Flask), `{id:uuid}` (Starlette), `:id(\\d+)` (Express): parameters that only match some text. */
+function typedParams(p: FlatRoute["path"]): Record<string, string> | undefined {
+  const raw = p.map((x) => ("s" in x ? x.s : "")).join("");
+  if (!/[<{:]/.test(raw)) return undefined;
+  const out: Record<string, string> = {};
+  for (const m of raw.matchAll(/<(int|float|uuid):(\w+)>|\{(\w+):(int|float|uuid)\}|:(\w+)\((?:\\d|\[0-9\])\+\)/g)) {
+    if (m[1]) out[m[2]!] = m[1];
+    else if (m[3]) out[m[3]] = m[4]!;
+    else if (m[5]) out[m[5]] = "int";
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Route[] {

@@ -30,7 +30,16 @@ const HEALTHY = /^\/(live|ready|health|healthz|livez|readyz|ping|metrics|docs|op
 
 export interface RuleContext {
   health: (service: string) => { live: string; ready: string; health: string };
+  /** Parameters whose converter only matches some text (`<int:pk>` → int), per route; the rest match any segment. */
+  paramKinds?: (r: Route) => Record<string, string> | undefined;
 }
+
+/** What a typed parameter accepts: a static segment it cannot match is not shadowed by it. */
+const KIND_ACCEPTS: Record<string, RegExp> = {
+  int: /^\d+$/,
+  float: /^\d+(\.\d+)?$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+};
 
 type Emit = (rule: RuleInfo["id"], r: Route | { service: string; file: string; line: number }, message: string, hint?: string) => void;
 
@@ -63,7 +72,7 @@ export function checkRoutes(routes: Route[], config: RouteRulesConfig | undefine
     // (examples, tests) declares the same path in each of them legitimately.
     for (const appRoutes of group(rs, (r) => r.app ?? "").values()) {
       duplicates(appRoutes, emit);
-      shadowing(appRoutes, emit);
+      shadowing(appRoutes, emit, ctx.paramKinds);
     }
     health(svc, rs, routes.filter((r) => r.service === svc), ctx, emit);
   }
@@ -202,18 +211,26 @@ interface SegNode {
 }
 const segNode = (): SegNode => ({ lit: new Map(), params: new Map() });
 
-function insert(root: SegNode, segs: string[], r: Route, order: number): void {
+/** A parameter segment's key in the trie: its name and, when typed, its kind (`{pk}:int`). */
+const paramKey = (s: string, kinds?: Record<string, string>) => {
+  const kind = kinds?.[s.slice(1, -1)];
+  return kind && KIND_ACCEPTS[kind] ? `${s}:${kind}` : s;
+};
+
+function insert(root: SegNode, segs: string[], r: Route, order: number, kinds?: Record<string, string>): void {
   let n = root;
   for (const s of segs) {
-    const map = isParam(s) ? n.params : n.lit;
-    let next = map.get(s);
-    if (!next) map.set(s, (next = segNode()));
+    const param = isParam(s);
+    const map = param ? n.params : n.lit;
+    const key = param ? paramKey(s, kinds) : s;
+    let next = map.get(key);
+    if (!next) map.set(key, (next = segNode()));
     n = next;
   }
   n.first ??= { r, order };
 }
 
-function earliestMatch(root: SegNode, segs: string[], path: string): { r: Route; order: number } | undefined {
+function earliestMatch(root: SegNode, segs: string[], path: string, kinds?: Record<string, string>): { r: Route; order: number } | undefined {
   let best: { r: Route; order: number } | undefined;
   const walk = (n: SegNode, i: number) => {
     if (i === segs.length) {
@@ -222,19 +239,24 @@ function earliestMatch(root: SegNode, segs: string[], path: string): { r: Route;
     }
     const s = segs[i]!;
     if (isParam(s)) {
-      const p = n.params.get(s);
+      const p = n.params.get(paramKey(s, kinds));
       if (p) walk(p, i + 1);
       return;
     }
     const l = n.lit.get(s);
     if (l) walk(l, i + 1);
-    if (s !== "") for (const p of n.params.values()) walk(p, i + 1);
+    if (s !== "") {
+      for (const [key, p] of n.params) {
+        const kind = key.includes("}:") ? key.slice(key.indexOf("}:") + 2) : undefined;
+        if (!kind || KIND_ACCEPTS[kind]!.test(s)) walk(p, i + 1);
+      }
+    }
   };
   walk(root, 0);
   return best;
 }
 
-function shadowing(routes: Route[], emit: Emit): void {
+function shadowing(routes: Route[], emit: Emit, paramKinds?: RuleContext["paramKinds"]): void {
   // Only routes with a parameter can shadow; they are indexed by method as they are declared.
   const earlier = new Map<string, SegNode>();
   let order = 0;
@@ -243,12 +265,13 @@ function shadowing(routes: Route[], emit: Emit): void {
     const own = earlier.get(later.method);
     const any = later.method === "ANY" ? undefined : earlier.get("ANY");
     // The method's own routes are consulted before ANY routes, as the original order of checks did.
-    const hit = (own && earliestMatch(own, segs, later.path)) ?? (any && earliestMatch(any, segs, later.path));
+    const kinds = paramKinds?.(later);
+    const hit = (own && earliestMatch(own, segs, later.path, kinds)) ?? (any && earliestMatch(any, segs, later.path, kinds));
     if (hit) emit("route-shadowed", later, `${where(later)} is shadowed by ${where(hit.r)} declared before it (${hit.r.file}:${hit.r.line})`, `declare ${later.path} before ${hit.r.path}`);
     if (later.path.includes("{")) {
       let root = earlier.get(later.method);
       if (!root) earlier.set(later.method, (root = segNode()));
-      insert(root, segs, later, order++);
+      insert(root, segs, later, order++, kinds);
     }
   }
 }
