@@ -188,6 +188,20 @@ describe("discovery from compose, Dockerfiles and source", () => {
     expect(r.dependencies).toEqual([expect.objectContaining({ name: "db", kind: "postgres" })]);
   });
 
+  it("takes the port from the Dockerfile's EXPOSE before a literal in the code, and never from a config literal or a metrics server", async () => {
+    const cargo = (n: string) => `[package]\nname = "${n}"\n\n[dependencies]\naxum = "0.8"\n`;
+    const dir = tempTree({
+      "a/Cargo.toml": cargo("a"),
+      "a/Dockerfile": "FROM rust:1.85\nEXPOSE 8536\n",
+      "a/src/main.rs": 'use axum::Router;\nfn main() { let _ = "0.0.0.0:3000"; }\n',
+      "b/Cargo.toml": cargo("b"),
+      "b/src/boot.rs": "fn console() { let _ = ConsoleLayer::builder().server_addr(([0, 0, 0, 0], 6669)); }\n",
+      "b/src/main.rs": 'use axum::Router;\nfn main() {\n  let cfg = json!({ "address": "127.0.0.1:8080" });\n  let _ = "0.0.0.0:3000";\n}\n',
+    });
+    const r = await run(dir);
+    expect(Object.fromEntries(r.services.map((s) => [s.name, s.port]))).toEqual({ a: 8536, b: 3000 });
+  });
+
   it("refuses a path that does not exist", async () => {
     const dir = tempTree({});
     await expect(run(dir, ["nope"])).rejects.toThrow(FksError);

@@ -103,6 +103,7 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
   }
 
   // 3. Source projects: language, framework, health routes, client libraries.
+  const sourcePorts = new Map<Draft, NonNullable<Evidence["projects"][number]["port"]>>();
   for (const p of ev.projects) {
     let r = [...records.values()].find((x) => x.abs && path.resolve(x.abs) === p.dir);
     if (!r) {
@@ -113,7 +114,8 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
     }
     if (p.languageSource) set(r, "language", p.language, at(p.languageSource.file, p.languageSource.line));
     if (p.frameworkSource) set(r, "framework", p.framework, at(p.frameworkSource.file, p.frameworkSource.line));
-    if (p.port) set(r, "port", p.port.value, at(p.port.source.file, p.port.source.line));
+    // A port literal in the code is weaker evidence than the Dockerfile's EXPOSE: it is set after step 4.
+    if (p.port) sourcePorts.set(r, p.port);
     r.healthInCode.push(...p.healthInCode);
     for (const i of p.infra) {
       const where = at(i.source.file, i.source.line);
@@ -137,6 +139,8 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
     note(r, "dockerfile", at(ctx.rel(file)));
     set(r, "port", r.dockerfile?.expose[0], at(ctx.rel(file), 1));
   }
+
+  for (const [r, p] of sourcePorts) set(r, "port", p.value, at(p.source.file, p.source.line));
 
   // 5. Kubernetes workloads: matched by configured name, equal name, image name, container name or a name suffix.
   for (const k of ev.k8s) {

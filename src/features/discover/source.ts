@@ -225,6 +225,8 @@ const ROUTE_HINT: Record<string, RegExp> = {
 /** Minified bundles (front-end assets shipped beside a server) hold every word on one line. */
 const MAX_LINE = 400;
 
+const SIDE_SERVER = /console|metric|prometheus|telemetry|otlp|jaeger/i;
+
 function scanSource(lang: string, text: string, file: string, facts: ProjectFacts, project: SourceProject): void {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -242,7 +244,9 @@ function scanSource(lang: string, text: string, file: string, facts: ProjectFact
         const mod = m[1]!;
         if (!facts.imports.has(mod)) facts.imports.set(mod, { file, line: n });
       }
-      if (!project.port && (m = /"(?:0\.0\.0\.0|127\.0\.0\.1|\[::\]|localhost):(\d{2,5})"|unwrap_or\(\s*(\d{4,5})\s*\)|unwrap_or\("(\d{4,5})"|\[\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*\]\s*,\s*(\d{2,5})/.exec(l))) {
+      // (Not a `"address": "127.0.0.1:8080"` entry of a JSON or config literal: another program's address.)
+      // Nor the address of a debugging or metrics side server (tokio-console, a Prometheus exporter).
+      if (!project.port && !/"\w+"\s*:\s*"/.test(l) && !SIDE_SERVER.test(l) && !SIDE_SERVER.test(path.basename(file)) && (m = /"(?:0\.0\.0\.0|127\.0\.0\.1|\[::\]|localhost):(\d{2,5})"|unwrap_or\(\s*(\d{4,5})\s*\)|unwrap_or\("(\d{4,5})"|\[\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*\]\s*,\s*(\d{2,5})/.exec(l))) {
         project.port = { value: Number(m[1] ?? m[2] ?? m[3] ?? m[4]), source: { file, line: n } };
       }
     } else {
