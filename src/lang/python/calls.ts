@@ -130,7 +130,13 @@ export abstract class CallLayer extends ExpressionLayer {
         for (const b of callee.bases) {
           if (b.k === "ext" || b.k === "cls") {
             const v = this.callValue(b, call, text);
-            if (v.k !== "unk" && v.k !== "inst") return v;
+            if (v.k !== "unk" && v.k !== "inst") {
+              // Its own __init__ may add routes to itself (`self.add_api_route("/health", …)`): run it with self bound.
+              const init = v.k === "x" ? this.classAttr(callee, "__init__") : undefined;
+              const own = (n: SgNode) => n.range().start.index >= callee.node.range().start.index && n.range().end.index <= callee.node.range().end.index;
+              if (init?.k === "fn" && init.file === callee.file && own(init.node)) this.callFunction({ ...init, name: "__init__" }, { ...call, args: [v, ...call.args] }, text);
+              return v;
+            }
           }
         }
         return { k: "inst", cls: callee };
