@@ -92,8 +92,12 @@ describe("rules", () => {
 
   it("routes behind one unresolved prefix are one finding, counted; another prefix is another finding", () => {
     const u = (p: string, expression: string) => ({ ...r("a", "GET", p), unresolved: true, expression });
-    const f = checkRoutes([...healthy("a"), u("<p>/x", "p"), u("<p>/y", "p"), u("<p>/z", "p"), u("<q>/x", "q")], {}, { health });
+    const f = checkRoutes([...healthy("a"), u("<p>/x", "p"), u("<p>/y", "p"), u("<p>/z", "p"), { ...u("<q>/x", "q"), file: "b.py" }], {}, { health });
     expect(f.map((x) => x.message)).toEqual(["GET <p>/x (and 2 more routes under it): cannot resolve p statically", "GET <q>/x: cannot resolve q statically"]);
+    // Different expressions on the lines of one file (another crate's handlers, one call per line) are one finding.
+    const inFile = (p: string, expression: string) => ({ ...u(p, expression), file: "routes.rs" });
+    const perFile = checkRoutes([...healthy("a"), inFile("/a<x>", "x"), inFile("/b<y>", "y"), inFile("/c<z>", "z")], {}, { health });
+    expect(perFile.map((x) => x.message)).toEqual(["GET /a<x> (and 2 more unresolved routes in this file): cannot resolve x statically"]);
     const orphan = u("/x", "api.urls (urls.py:1) is not included by any ROOT_URLCONF fks could follow");
     expect(checkRoutes([...healthy("a"), orphan], {}, { health }).map((x) => x.message)).toEqual(["GET /x: api.urls (urls.py:1) is not included by any ROOT_URLCONF fks could follow"]);
   });

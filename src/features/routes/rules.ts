@@ -88,10 +88,14 @@ export function checkRoutes(routes: Route[], config: RouteRulesConfig | undefine
  * route; the rest are counted.
  */
 function unresolved(routes: Route[], emit: Emit): void {
-  for (const rs of group(routes, (r) => `${r.service}\0${r.expression ?? ""}`).values()) {
+  // Expressions a file repeats (one `routes!(…)` of another crate's handlers per line) are one finding per file.
+  const byExpression = [...group(routes, (r) => `${r.service}\0${r.expression ?? ""}`).values()];
+  for (const groups of group(byExpression, (rs) => (rs.length === 1 || rs.every((x) => x.file === rs[0]!.file) ? `${rs[0]!.service}\0${rs[0]!.file}` : `\0${rs[0]!.expression}`)).values()) {
+    const rs = groups.flat();
     const r = rs[0]!;
     const what = r.expression ?? "part of the path";
-    const more = rs.length > 1 ? ` (and ${rs.length - 1} more route${rs.length === 2 ? "" : "s"} under it)` : "";
+    const n = rs.length - 1;
+    const more = n === 0 ? "" : groups.length === 1 ? ` (and ${n} more route${n === 1 ? "" : "s"} under it)` : ` (and ${n} more unresolved route${n === 1 ? "" : "s"} in this file)`;
     const orphan = / is not included by any /.test(what);
     const hint = orphan
       ? "mount it where fks can follow it, or list the service in fks.yaml; a reusable app's or router's paths depend on where a project mounts it — the routes are listed with unresolved: true"
