@@ -140,6 +140,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     for (const res of done[i]!) {
       parsed += res.parsed;
       for (const d of res.diagnostics) diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
+      for (const d of res.notFollowed ?? []) diagnostics.push({ rule: "routes/not-followed", severity: "note", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
       for (const r of res.routes) {
         const kinds = typedParams(r.path);
         for (const route of toRoutes(r, g.svc.name, rel).filter(keep)) {
