@@ -202,6 +202,18 @@ describe("discovery from compose, Dockerfiles and source", () => {
     expect(Object.fromEntries(r.services.map((s) => [s.name, s.port]))).toEqual({ a: 8536, b: 3000 });
   });
 
+  it("a repository's root manifest above the folder holding the app is packaging, not a second service", async () => {
+    const dir = tempTree({
+      "pyproject.toml": '[project]\nname = "labeller"\ndependencies = ["django>=5"]\n',
+      "labeller/manage.py": "import django\n",
+      "labeller/core/__init__.py": "",
+      "labeller/core/urls.py": 'from django.urls import path\nurlpatterns = [path("health/", lambda r: None)]\n',
+      "tools/pyproject.toml": '[project]\nname = "tools"\ndependencies = ["fastapi"]\n',
+    });
+    const r = await run(dir);
+    expect(r.services.map((s) => [s.name, s.framework])).toEqual([["labeller", "django"], ["tools", "fastapi"]]);
+  });
+
   it("refuses a path that does not exist", async () => {
     const dir = tempTree({});
     await expect(run(dir, ["nope"])).rejects.toThrow(FksError);

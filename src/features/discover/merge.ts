@@ -108,6 +108,10 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
     let r = [...records.values()].find((x) => x.abs && path.resolve(x.abs) === p.dir);
     if (!r) {
       if (!p.framework) continue;
+      // A repository's root manifest listing the framework, above the folder that holds the app
+      // (pyproject.toml beside label_studio/manage.py), is packaging, not a second service.
+      const manifestOnly = !!p.frameworkSource && /^(requirements[\w.-]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|Pipfile|Cargo\.toml|package\.json)$/.test(path.basename(p.frameworkSource.file));
+      if (manifestOnly && ev.projects.some((q) => q !== p && q.framework === p.framework && q.dir.startsWith(p.dir + path.sep))) continue;
       r = create(path.basename(p.dir));
       r.abs = p.dir;
       set(r, "path", ctx.rel(p.dir), at(ctx.rel(p.dir)));
