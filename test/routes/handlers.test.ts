@@ -20,3 +20,11 @@ describe("Rust syntax errors", () => {
     expect(diagnostics.filter((d) => d.rule === "routes/parse-error").map((d) => d.file)).toEqual(["src/broken.rs"]);
   });
 });
+
+describe("where a route is declared", () => {
+  it("a DRF @action route points at the viewset's file and the decorator's line, not the router's file", async () => {
+    const { routes } = await staticRoutes(path.join(fixturesDir, "dj-drf"));
+    const action = routes.find((r) => r.handler.endsWith(".market_value"));
+    expect(action && `${action.file}:${action.line}`).toBe("api/views.py:14");
+  });
+});
