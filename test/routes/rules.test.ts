@@ -55,6 +55,8 @@ describe("rules", () => {
   it("version prefix: unversioned routes among mostly versioned ones", () => {
     const routes = [...healthy("a"), r("a", "GET", "/api/v1/a"), r("a", "GET", "/api/v1/b"), r("a", "GET", "/c")];
     expect(rules(routes)).toEqual(["route-version-prefix GET /c has no version prefix while 2 of 3 routes of a do"]);
+    // A mounted app's catch-all is not an API route of its own.
+    expect(rules([...routes, r("a", "ANY", "/static/{path}")])).toEqual(["route-version-prefix GET /c has no version prefix while 2 of 3 routes of a do"]);
     expect(rules(routes, { "route-version-prefix": { policy: "forbidden" } })).toHaveLength(2);
     expect(rules([...healthy("b"), r("b", "GET", "/a"), r("b", "GET", "/v2/b")])).toEqual([]);
   });

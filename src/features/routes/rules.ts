@@ -153,7 +153,8 @@ function pathCase(routes: Route[], want: string, emit: Emit): void {
 
 const VERSION = /^\/(?:api\/)?v\d+(?:\.\d+)?(?:\/|$)|\/v\d+(?:\/|$)/;
 function versionPrefix(routes: Route[], policy: string, emit: Emit): void {
-  const api = routes.filter((r) => !HEALTHY.test(r.path) && !r.path.startsWith("/admin"));
+  // A catch-all where an opaque app is mounted (`/execution/{path}`) is that app's business, not an API route.
+  const api = routes.filter((r) => !HEALTHY.test(r.path) && !r.path.startsWith("/admin") && !/\/\{(path|rest)\}$/.test(r.path));
   const versioned = api.filter((r) => VERSION.test(r.path));
   const flagUnversioned = policy === "required" || (policy === "consistent" && versioned.length * 2 > api.length);
   if (flagUnversioned) {
