@@ -69,7 +69,9 @@ function addRoutes(c: Container, paths: PathExpr[], method: string, call: JsCall
 function use(c: Container, recv: JsValue, call: JsCall, ev: JsEvaluator): JsValue {
   const args = call.args;
   const first = args[0] ? ev.eval(args[0], call.scope, call.mod) : undefined;
-  const hasPath = !!first && (isPathLike(first) || (args.length > 1 && first.k === "unk" && !first.local && !/\(/.test(args[0]!.text()) && /path|prefix|url|base|route/i.test(args[0]!.text())));
+  // An unknown first argument is a path when it is named like one or written as one (`/${key}`, "/" + name).
+  const pathish = (t: string) => (!/\(/.test(t) && /path|prefix|url|base|route/i.test(t)) || /^[`'"]\//.test(t);
+  const hasPath = !!first && (isPathLike(first) || (args.length > 1 && first.k === "unk" && !first.local && pathish(args[0]!.text())));
   // Express drops a mount path's trailing slash: use("/", r) and use("/api/", r) mount at "" and "/api".
   const prefixes = (hasPath ? pathsOf(args[0], call, ev) : [[]]).map((p) => p.map((x) => ("s" in x ? { s: x.s.replace(/\/+$/, "") } : x)));
   const rest = hasPath ? args.slice(1) : args;
