@@ -267,7 +267,7 @@ export class JsEvaluator {
         this.hoist(st, inner, mod);
         return this.block(st, inner, mod, top);
       }
-      case "if_statement":
+      case "if_statement": {
         // Both branches: `if (require.main === module) app.listen()` or per-environment routes. A
         // branch's `return` (`if (key === "$schema") return;`) is remembered, not the end of the function.
         const known = this.knownCondition(st.field("condition"), scope, mod);
@@ -283,6 +283,7 @@ export class JsEvaluator {
           }
         }
         return;
+      }
       case "try_statement":
         for (const f of ["body", "finalizer"]) {
           const b = st.field(f);
