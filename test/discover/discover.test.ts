@@ -185,6 +185,66 @@ describe("discovery from compose, Dockerfiles and source", () => {
     expect(r.diagnostics.some((d) => d.file === "evil-link" && /outside/.test(d.message))).toBe(true);
   });
 
+  it("keeps docs, CI, test projects and package modules named setup.py out of services, and test code out of their facts", async () => {
+    const bundle = `var a=1;${"x".repeat(500)};r.get("/status",h);`;
+    const dir = tempTree({
+      "docker-compose.yml": [
+        "services:",
+        "  app: { build: ./app }",
+        "  web: { build: ./frontend }",
+        "  db: { build: { context: ./db, dockerfile: Dockerfile.postgres } }",
+        "",
+      ].join("\n"),
+      "db/Dockerfile.postgres": "FROM postgres:16-alpine\nCOPY server.crt /etc/\n",
+      "frontend/Dockerfile": "FROM node:22 AS build\nRUN npm run build\nFROM nginx:1.27-alpine\n",
+      "app/pyproject.toml": '[project]\nname = "app"\ndependencies = ["fastapi"]\n',
+      "app/app/__init__.py": "",
+      "app/app/main.py": 'from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/ready")\ndef ready():\n    return {}\n',
+      "app/app/client.py": 'def up(client):\n    return client.get("/health").ok\n',
+      "app/app/static/bundle.js": bundle,
+      "app/app/setup.py": "def setup(app):\n    return app\n",
+      "app/tests/test_main.py": 'from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/live")\ndef live():\n    return {}\n\napp.run(port=9999)\n',
+      "app/tests/project/manage.py": "import django\n",
+      "app/docs/requirements.txt": "sphinx\ndjango\n",
+      "app/.github/upgrade-check/manage.py": "import django\n",
+      "app/.github/upgrade-check/requirements.txt": "django\n",
+    });
+    const r = await run(dir);
+    expect(r.services.map((s) => s.name)).toEqual(["app", "web"]);
+    const app = r.services.find((s) => s.name === "app")!;
+    expect(app.framework).toBe("fastapi");
+    expect(app.port).toBeUndefined();
+    expect(app.healthInCode).toEqual([{ path: "/ready", file: "app/app/main.py", line: 4 }]);
+    expect(r.dependencies).toEqual([expect.objectContaining({ name: "db", kind: "postgres" })]);
+  });
+
+  it("takes the port from the Dockerfile's EXPOSE before a literal in the code, and never from a config literal or a metrics server", async () => {
+    const cargo = (n: string) => `[package]\nname = "${n}"\n\n[dependencies]\naxum = "0.8"\n`;
+    const dir = tempTree({
+      "a/Cargo.toml": cargo("a"),
+      "a/Dockerfile": "FROM rust:1.85\nEXPOSE 8536\n",
+      "a/src/main.rs": 'use axum::Router;\nfn main() { let _ = "0.0.0.0:3000"; }\n',
+      "b/Cargo.toml": cargo("b"),
+      "b/src/boot.rs": "fn console() { let _ = ConsoleLayer::builder().server_addr(([0, 0, 0, 0], 6669)); }\n",
+      "b/src/main.rs": 'use axum::Router;\nfn main() {\n  let cfg = json!({ "address": "127.0.0.1:8080" });\n  let _ = "0.0.0.0:3000";\n}\n',
+    });
+    const r = await run(dir);
+    expect(Object.fromEntries(r.services.map((s) => [s.name, s.port]))).toEqual({ a: 8536, b: 3000 });
+  });
+
+  it("a repository's root manifest above the folder holding the app is packaging, not a second service", async () => {
+    const dir = tempTree({
+      "pyproject.toml": '[project]\nname = "labeller"\ndependencies = ["django>=5"]\n',
+      // Not the package's own folder (that one is part of the root project): the app lives elsewhere.
+      "webapp/manage.py": "import django\n",
+      "webapp/core/__init__.py": "",
+      "webapp/core/urls.py": 'from django.urls import path\nurlpatterns = [path("health/", lambda r: None)]\n',
+      "tools/pyproject.toml": '[project]\nname = "tools"\ndependencies = ["fastapi"]\n',
+    });
+    const r = await run(dir);
+    expect(r.services.map((s) => [s.name, s.framework])).toEqual([["tools", "fastapi"], ["webapp", "django"]]);
+  });
+
   it("refuses a path that does not exist", async () => {
     const dir = tempTree({});
     await expect(run(dir, ["nope"])).rejects.toThrow(FksError);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { cases, findPython, pair, staticRoutes } from "./helpers.js";
 
 /**
- * Django URL confs no ROOT_URLCONF reaches (a test suite's override_settings, a reusable app)
+ * Django URL confs no ROOT_URLCONF reaches (a conf only settings or override_settings name, a reusable app)
  * are listed as unresolved, never dropped; served by Django as ROOT_URLCONF they answer
  * exactly the paths listed.
  */

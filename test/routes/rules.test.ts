@@ -3,6 +3,8 @@ import type { Route } from "../../src/model.js";
 import { checkRoutes } from "../../src/features/routes/rules.js";
 import { diffRoutes } from "../../src/features/routes/diff.js";
 import { normalizeParams } from "../../src/features/routes/normalize.js";
+import { auditRoutes } from "../../src/features/routes/index.js";
+import { fixturesDir } from "./helpers.js";
 import { nginxGateway } from "../../src/report/routes-gateway.js";
 
 let line = 0;
@@ -20,6 +22,9 @@ describe("normalizeParams", () => {
     ["/users/:id/posts/:post_id", "/users/{id}/posts/{post_id}"],
     ["/static/*rest", "/static/{rest}"],
     ["/v8/{*rest}", "/v8/{rest}"],
+    ["/context/:scope(node|flow)/:id", "/context/{scope}/{id}"],
+    ["/tags/:tag?", "/tags/{tag}"],
+    ["/n/:id(\\d+)/x", "/n/{id}/x"],
     ["/a:b", "/a:b"],
   ])("%s → %s", (input, want) => expect(normalizeParams(input)).toBe(want));
 });
@@ -30,6 +35,8 @@ describe("rules", () => {
     expect(rules(routes)).toEqual(["route-path-case GET /orderHistory"]);
     expect(rules(routes, { "route-path-case": { case: "camel" } })).toEqual(["route-path-case GET /order-items", "route-path-case GET /cash-balance"]);
     expect(rules(routes, { "route-path-case": "off" })).toEqual([]);
+    // RFC 8615 names the segment; no service chooses it.
+    expect(rules([...routes, r("a", "GET", "/.well-known/openid-configuration")])).toEqual(["route-path-case GET /orderHistory"]);
   });
 
   it("verbs in paths, not in parameters", () => {
@@ -48,6 +55,8 @@ describe("rules", () => {
   it("version prefix: unversioned routes among mostly versioned ones", () => {
     const routes = [...healthy("a"), r("a", "GET", "/api/v1/a"), r("a", "GET", "/api/v1/b"), r("a", "GET", "/c")];
     expect(rules(routes)).toEqual(["route-version-prefix GET /c has no version prefix while 2 of 3 routes of a do"]);
+    // A mounted app's catch-all is not an API route of its own.
+    expect(rules([...routes, r("a", "ANY", "/static/{path}")])).toEqual(["route-version-prefix GET /c has no version prefix while 2 of 3 routes of a do"]);
     expect(rules(routes, { "route-version-prefix": { policy: "forbidden" } })).toHaveLength(2);
     expect(rules([...healthy("b"), r("b", "GET", "/a"), r("b", "GET", "/v2/b")])).toEqual([]);
   });
@@ -81,6 +90,18 @@ describe("rules", () => {
     const f = checkRoutes([...healthy("a"), u], {}, { health });
     expect(f.map((x) => [x.rule, x.severity])).toEqual([["route-unresolved", "warning"]]);
     expect(f[0]!.message).toContain("get_prefix()");
+  });
+
+  it("routes behind one unresolved prefix are one finding, counted; another prefix is another finding", () => {
+    const u = (p: string, expression: string) => ({ ...r("a", "GET", p), unresolved: true, expression });
+    const f = checkRoutes([...healthy("a"), u("<p>/x", "p"), u("<p>/y", "p"), u("<p>/z", "p"), { ...u("<q>/x", "q"), file: "b.py" }], {}, { health });
+    expect(f.map((x) => x.message)).toEqual(["GET <p>/x (and 2 more routes under it): cannot resolve p statically", "GET <q>/x: cannot resolve q statically"]);
+    // Different expressions on the lines of one file (another crate's handlers, one call per line) are one finding.
+    const inFile = (p: string, expression: string) => ({ ...u(p, expression), file: "routes.rs" });
+    const perFile = checkRoutes([...healthy("a"), inFile("/a<x>", "x"), inFile("/b<y>", "y"), inFile("/c<z>", "z")], {}, { health });
+    expect(perFile.map((x) => x.message)).toEqual(["GET /a<x> (and 2 more unresolved routes in this file): cannot resolve x statically"]);
+    const orphan = u("/x", "api.urls (urls.py:1) is not included by any ROOT_URLCONF fks could follow");
+    expect(checkRoutes([...healthy("a"), orphan], {}, { health }).map((x) => x.message)).toEqual(["GET /x: api.urls (urls.py:1) is not included by any ROOT_URLCONF fks could follow"]);
   });
 });
 
@@ -124,5 +145,13 @@ describe("duplicates and shadowing are judged per application", () => {
     expect(rules("route-duplicate")).toEqual(["examples/second.py:12"]);
     expect(rules("route-shadowed").sort()).toEqual(["examples/first.py:8", "examples/second.py:8", "examples/second.py:12"].sort());
     expect(new Set(res.routes.map((r) => r.app))).toEqual(new Set(["examples/first.py:2", "examples/second.py:2"]));
+  });
+});
+
+describe("typed parameters", () => {
+  it("a static segment an int parameter cannot match is not shadowed by it; an untyped parameter shadows", async () => {
+    const dir = `${fixturesDir}/fa-typed-params`;
+    const res = await auditRoutes({ cwd: dir, paths: [dir], noDiscover: true });
+    expect(res.findings.filter((f) => f.rule === "route-shadowed").map((f) => f.message.split(" is ")[0])).toEqual(["GET /tags/popular"]);
   });
 });

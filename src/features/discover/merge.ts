@@ -75,7 +75,11 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
   // 2. Compose: app services carry build context, ports, depends_on and healthchecks.
   const composeInfra = new Map<string, Dependency["kind"]>();
   for (const c of ev.compose) {
-    const kind = !c.build ? infraKindOfImage(c.image) : undefined;
+    // A database built locally (`build: {dockerfile: Dockerfile.postgres}`, FROM postgres + certificates) is still a database.
+    const built = c.build ? ev.dockerfiles.get(path.resolve(c.build.context, c.build.dockerfile ?? "Dockerfile"))?.finalImage : undefined;
+    // (A front-end built FROM nginx is the team's own service: only data stores and brokers count.)
+    const builtKind = infraKindOfImage(built);
+    const kind = c.build ? (builtKind !== "other" ? builtKind : undefined) : infraKindOfImage(c.image);
     if (kind) {
       composeInfra.set(c.service, kind);
       infra(c.service, kind, at(c.file, c.line));
@@ -99,17 +103,23 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
   }
 
   // 3. Source projects: language, framework, health routes, client libraries.
+  const sourcePorts = new Map<Draft, NonNullable<Evidence["projects"][number]["port"]>>();
   for (const p of ev.projects) {
     let r = [...records.values()].find((x) => x.abs && path.resolve(x.abs) === p.dir);
     if (!r) {
       if (!p.framework) continue;
+      // A repository's root manifest listing the framework, above the folder that holds the app
+      // (pyproject.toml beside label_studio/manage.py), is packaging, not a second service.
+      const manifestOnly = !!p.frameworkSource && /^(requirements[\w.-]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|Pipfile|Cargo\.toml|package\.json)$/.test(path.basename(p.frameworkSource.file));
+      if (manifestOnly && ev.projects.some((q) => q !== p && q.framework === p.framework && q.dir.startsWith(p.dir + path.sep))) continue;
       r = create(path.basename(p.dir));
       r.abs = p.dir;
       set(r, "path", ctx.rel(p.dir), at(ctx.rel(p.dir)));
     }
     if (p.languageSource) set(r, "language", p.language, at(p.languageSource.file, p.languageSource.line));
     if (p.frameworkSource) set(r, "framework", p.framework, at(p.frameworkSource.file, p.frameworkSource.line));
-    if (p.port) set(r, "port", p.port.value, at(p.port.source.file, p.port.source.line));
+    // A port literal in the code is weaker evidence than the Dockerfile's EXPOSE: it is set after step 4.
+    if (p.port) sourcePorts.set(r, p.port);
     r.healthInCode.push(...p.healthInCode);
     for (const i of p.infra) {
       const where = at(i.source.file, i.source.line);
@@ -133,6 +143,8 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
     note(r, "dockerfile", at(ctx.rel(file)));
     set(r, "port", r.dockerfile?.expose[0], at(ctx.rel(file), 1));
   }
+
+  for (const [r, p] of sourcePorts) set(r, "port", p.value, at(p.source.file, p.source.line));
 
   // 5. Kubernetes workloads: matched by configured name, equal name, image name, container name or a name suffix.
   for (const k of ev.k8s) {

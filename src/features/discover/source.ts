@@ -4,6 +4,7 @@ import { detectFramework, type ProjectFacts } from "../../frameworks/index.js";
 import { infraKindOfLibrary } from "./infra.js";
 import { parseCargoManifest } from "../../lang/toml/cargo.js";
 import { parsePythonManifest } from "../../lang/toml/python.js";
+import { isTestCode } from "./test-code.js";
 
 /** Files whose presence makes a folder a project of some language. */
 const MARKERS: Record<string, ProjectFacts["language"] | "any"> = {
@@ -43,7 +44,8 @@ export function isSourceFile(name: string): boolean {
 export function analyzeProjects(files: string[], read: (f: string) => string, rel: (f: string) => string, roots: string[] = []): SourceProject[] {
   // A folder the user names is a project even without a manifest (a service inside a larger repo).
   const projectDirs = new Set<string>(roots);
-  for (const f of files) if (isMarker(path.basename(f))) projectDirs.add(path.dirname(f));
+  const fileSet = new Set(files);
+  for (const f of files) if (isMarker(path.basename(f)) && !notAProject(f, roots, fileSet)) projectDirs.add(path.dirname(f));
   for (const d of packagesOfTheirProject(files, projectDirs, read)) if (!roots.includes(d)) projectDirs.delete(d);
   const owner = (f: string): string | undefined => {
     for (let d = path.dirname(f); ; d = path.dirname(d)) {
@@ -59,6 +61,26 @@ export function analyzeProjects(files: string[], read: (f: string) => string, re
   const projects: SourceProject[] = [];
   for (const [dir, own] of byDir) projects.push(analyzeOne(dir, own, read, rel));
   return projects.sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+/** Folders whose manifests do not make a service: documentation, test projects, CI (`.github/`), templates of a generator. */
+const NOT_SERVICE_DIRS = new Set(["docs", "doc", "documentation", ".github", ".gitlab", ".circleci"]);
+
+/**
+ * A marker that does not start a project: one inside docs, CI or test folders (a test
+ * project's manage.py), or a `setup.py` module inside a Python package (it has an `__init__.py` beside it).
+ */
+function notAProject(marker: string, roots: string[], files: Set<string>): boolean {
+  const dir = path.dirname(marker);
+  if (path.basename(marker) === "setup.py" && files.has(path.join(dir, "__init__.py"))) return true;
+  const root = roots.filter((r) => dir === r || dir.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
+  if (!root || dir === root) return false;
+  return isAside(path.relative(root, marker));
+}
+
+/** Test code, documentation and CI files: not read for a service's framework, port or health routes. */
+function isAside(rel: string): boolean {
+  return rel.split(path.sep).slice(0, -1).some((d) => NOT_SERVICE_DIRS.has(d)) || isTestCode(rel);
 }
 
 function analyzeOne(dir: string, files: string[], read: (f: string) => string, rel: (f: string) => string): SourceProject {
@@ -78,7 +100,7 @@ function analyzeOne(dir: string, files: string[], read: (f: string) => string, r
       readDeps(name, read(f), rel(f), facts.deps);
     }
     const lang = SOURCE_EXT[path.extname(name)];
-    if (lang) {
+    if (lang && !isAside(path.relative(dir, f))) {
       counts[lang] = (counts[lang] ?? 0) + 1;
       scanSource(lang, read(f), rel(f), facts, project);
     }
@@ -234,8 +256,20 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
   }
 }
 
-const HEALTH_LITERAL = /["'`]((?:\/|\^)?(?:health|healthz|healthcheck|live|livez|liveness|ready|readyz|readiness|ping|status)(?:\/[\w-]*)?\/?\$?)["'`]/i;
-const ROUTE_HINT = /(route|get|api_route|path\(|re_path|@|\.add_api_route|Route\(|url\()/;
+const HEALTH_LITERAL = /["'`]((?:\/|\^)?(?:health|healthz|healthcheck|live|livez|liveness|ready|readyz|readiness|ping|status)(?:\/[\w-]*)?\/?\$?)["'`]/;
+/**
+ * Where a health literal declares a route rather than calls one: a decorator or a route
+ * call (not `client.get("/health")`), a Rust route or attribute, a JS route with a handler after the path.
+ */
+const ROUTE_HINT: Record<string, RegExp> = {
+  python: /@[\w.]+\.(get|head|api_route|route)\(|\b(path|re_path|url|Route|add_api_route|add_url_rule|add_route)\(/,
+  rust: /\.route\(|#\[(get|head|route)\(|\bresource\(/,
+  js: /\.(get|head|all|route)\(\s*["'`][^"'`]*["'`]\s*[,)]|\burl:\s*["'`]/,
+};
+/** Minified bundles (front-end assets shipped beside a server) hold every word on one line. */
+const MAX_LINE = 400;
+
+const SIDE_SERVER = /console|metric|prometheus|telemetry|otlp|jaeger/i;
 
 function scanSource(lang: string, text: string, file: string, facts: ProjectFacts, project: SourceProject): void {
   const lines = text.split(/\r?\n/);
@@ -254,7 +288,9 @@ function scanSource(lang: string, text: string, file: string, facts: ProjectFact
         const mod = m[1]!;
         if (!facts.imports.has(mod)) facts.imports.set(mod, { file, line: n });
       }
-      if (!project.port && (m = /"(?:0\.0\.0\.0|127\.0\.0\.1|\[::\]|localhost):(\d{2,5})"|unwrap_or\(\s*(\d{4,5})\s*\)|unwrap_or\("(\d{4,5})"|\[\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*\]\s*,\s*(\d{2,5})/.exec(l))) {
+      // (Not a `"address": "127.0.0.1:8080"` entry of a JSON or config literal: another program's address.)
+      // Nor the address of a debugging or metrics side server (tokio-console, a Prometheus exporter).
+      if (!project.port && !/"\w+"\s*:\s*"/.test(l) && !SIDE_SERVER.test(l) && !SIDE_SERVER.test(path.basename(file)) && (m = /"(?:0\.0\.0\.0|127\.0\.0\.1|\[::\]|localhost):(\d{2,5})"|unwrap_or\(\s*(\d{4,5})\s*\)|unwrap_or\("(\d{4,5})"|\[\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*\]\s*,\s*(\d{2,5})/.exec(l))) {
         project.port = { value: Number(m[1] ?? m[2] ?? m[3] ?? m[4]), source: { file, line: n } };
       }
     } else {
@@ -264,8 +300,8 @@ function scanSource(lang: string, text: string, file: string, facts: ProjectFact
       }
       if (!project.port && (m = /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})/.exec(l))) project.port = { value: Number(m[1]), source: { file, line: n } };
     }
-    const h = HEALTH_LITERAL.exec(l);
-    if (h && ROUTE_HINT.test(l)) {
+    const h = l.length <= MAX_LINE ? HEALTH_LITERAL.exec(l) : null;
+    if (h && ROUTE_HINT[lang === "python" || lang === "rust" ? lang : "js"]!.test(l)) {
       let p = h[1]!.replace(/^\^/, "").replace(/\$$/, "");
       if (!p.startsWith("/")) p = "/" + p;
       if (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);

@@ -8,6 +8,7 @@ import type { FlatRoute } from "../../frameworks/route-graph.js";
 import { isJsSource } from "../../lang/typescript/routes-parse.js";
 import { extractJs, extractPython, extractRust, type ExtractResult } from "./extract.js";
 import { renderPath } from "./normalize.js";
+import { isTestCode } from "../discover/test-code.js";
 
 export interface CatalogOptions {
   cwd: string;
@@ -27,6 +28,8 @@ export interface Catalog {
   routes: Route[];
   /** Files fks could not read or parse, binary or oversized files: notes and errors, never fatal. */
   diagnostics: Finding[];
+  /** Typed path parameters per route (`<int:pk>`, `{id:uuid}`, `:id(\\d+)`): what each can match, for the shadowing rule. */
+  paramKinds: WeakMap<Route, Record<string, string>>;
   /** `fks-ignore: rule` comments: file → line → rules suppressed on that line. */
   suppressions: Map<string, Map<number, Set<string>>>;
   stats: { files: number; parsed: number };
@@ -84,16 +87,25 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   // The deepest service folder owns a file; files outside every service belong to their scan root.
   const owners = [...services].sort((a, b) => b.dir.length - a.dir.length);
   const groups = new Map<string, { svc: Catalog["services"][number]; py: string[]; rs: string[]; js: string[] }>();
+  const tests = new Map<string, number>();
   for (const f of readable) {
     let svc = owners.find((s) => f === s.dir || f.startsWith(s.dir + path.sep));
+    const root = svc?.dir ?? roots.find((r) => f.startsWith(r + path.sep)) ?? path.dirname(f);
+    if (isTestCode(path.relative(root, f))) {
+      tests.set(root, (tests.get(root) ?? 0) + 1);
+      continue;
+    }
     if (!svc) {
-      const root = roots.find((r) => f.startsWith(r + path.sep)) ?? path.dirname(f);
       svc = { name: path.basename(root), dir: root };
       if (!services.some((s) => s.dir === root)) services.push(svc);
     }
     const g = groups.get(svc.dir) ?? { svc, py: [], rs: [], js: [] };
     (f.endsWith(".py") ? g.py : f.endsWith(".rs") ? g.rs : g.js).push(f);
     groups.set(svc.dir, g);
+  }
+
+  for (const [dir, n] of tests) {
+    diagnostics.push({ rule: "routes/test-code", severity: "note", message: `${n} test file${n === 1 ? "" : "s"} not read for routes (tests/, test_*.py, *.test.ts, benches/, Rust examples/)`, file: rel(dir) });
   }
 
   // Every extraction starts at once, smallest first: while one interprets on this thread, the
@@ -112,13 +124,30 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   for (const job of jobs.flatMap((j) => j.parts).sort((a, b) => a.size - b.size)) if (!started.has(job)) started.set(job, job.run());
   const done = await Promise.all(jobs.map((j) => Promise.all(j.parts.map((p) => started.get(p)!))));
   const routes: Route[] = [];
+  const paramKinds = new WeakMap<Route, Record<string, string>>();
+  // A helper called N times with a path fks cannot read (`serveFile(app, base, file)`) yields N copies of one unresolved route.
+  const unresolvedSeen = new Set<string>();
+  const keep = (r: Route) => {
+    if (!r.unresolved) return true;
+    const key = [r.service, r.app, r.method, r.path, r.file, r.line, r.expression].join("\0");
+    if (unresolvedSeen.has(key)) return false;
+    unresolvedSeen.add(key);
+    return true;
+  };
   let parsed = 0;
   for (const [i, { g }] of jobs.entries()) {
     const before = routes.length;
     for (const res of done[i]!) {
       parsed += res.parsed;
       for (const d of res.diagnostics) diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
-      for (const r of res.routes) routes.push(...toRoutes(r, g.svc.name, rel));
+      for (const d of res.notFollowed ?? []) diagnostics.push({ rule: "routes/not-followed", severity: "note", message: d.message, file: rel(d.file), line: d.line, service: g.svc.name });
+      for (const r of res.routes) {
+        const kinds = typedParams(r.path);
+        for (const route of toRoutes(r, g.svc.name, rel).filter(keep)) {
+          if (kinds) paramKinds.set(route, kinds);
+          routes.push(route);
+        }
+      }
     }
     if (routes.length === before && (g.svc.framework === "express" || g.svc.framework === "fastify")) {
       diagnostics.push({
@@ -136,6 +165,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     services: services.filter((s) => groups.has(s.dir)),
     routes,
     diagnostics,
+    paramKinds,
     suppressions: collectSuppressions(routes, texts, opts.cwd),
     stats: { files: readable.length, parsed },
   };
@@ -159,6 +189,19 @@ function crateDirOf(file: string, fallback: string): string {
   return src > 0 ? parts.slice(0, src).join(path.sep) : fallback;
 }
 
+/** `<int:pk>` (Django, Flask), `{id:uuid}` (Starlette), `:id(\\d+)` (Express): parameters that only match some text. */
+function typedParams(p: FlatRoute["path"]): Record<string, string> | undefined {
+  const raw = p.map((x) => ("s" in x ? x.s : "")).join("");
+  if (!/[<{:]/.test(raw)) return undefined;
+  const out: Record<string, string> = {};
+  for (const m of raw.matchAll(/<(int|float|uuid):(\w+)>|\{(\w+):(int|float|uuid)\}|:(\w+)\((?:\\d|\[0-9\])\+\)/g)) {
+    if (m[1]) out[m[2]!] = m[1];
+    else if (m[3]) out[m[3]] = m[4]!;
+    else if (m[5]) out[m[5]] = "int";
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Route[] {
   const { path: p, unresolved } = renderPath(r.path);
   const expression = [unresolved, r.orphanOf].filter(Boolean).join("; ") || undefined;
@@ -172,7 +215,7 @@ function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Ro
       // An unresolved method stays as written: `<process.env.METHOD>` names a variable, not a verb.
       method: method.startsWith("<") ? method : method.toUpperCase(),
       path: p,
-      handler: r.handler,
+      handler: r.handler.includes("\n") ? r.handler.replace(/\s+/g, " ") : r.handler,
       file,
       line: r.line,
       via: via.map((v) => ({ ...v })),

@@ -1,8 +1,8 @@
 import path from "node:path";
 import { astGrep, parseMany } from "../../lang/python/ast-grep.js";
-import { firstSyntaxError } from "../../lang/python/ast-grep.js";
 import { PythonInterpreter, type PyKnowledge } from "../../lang/python/interp.js";
-import { indexFile, type RustFn, type RustIndex } from "../../lang/rust/items.js";
+import type { PyValue } from "../../lang/python/values.js";
+import { indexFile, rustSyntaxError, type RustFn, type RustIndex } from "../../lang/rust/items.js";
 import { FRAMEWORKS } from "../../frameworks/index.js";
 import { RustEvaluator, type RustKnowledge } from "../../lang/rust/eval.js";
 import { urlconfOf } from "../../frameworks/django/routes.js";
@@ -19,7 +19,25 @@ export interface ExtractDiagnostic {
 export interface ExtractResult {
   routes: FlatRoute[];
   diagnostics: ExtractDiagnostic[];
+  /** Route declarations of a kind fks does not read: named, so a short catalog is not taken for the whole service. */
+  notFollowed?: ExtractDiagnostic[];
   parsed: number;
+}
+
+/** Route styles fks does not read yet, by a token that shows them: one note per style and service. */
+const NOT_FOLLOWED: Array<{ uses: RegExp; token: RegExp; what: string }> = [
+  { uses: /\bflask_appbuilder\b/, token: /^\s*@expose\(/m, what: "Flask-AppBuilder views and APIs (@expose, appbuilder.add_view/add_api) are not read: their routes are missing from the catalog" },
+];
+
+function notFollowed(files: string[], read: (f: string) => string): ExtractDiagnostic[] {
+  const out: ExtractDiagnostic[] = [];
+  for (const { uses, token, what } of NOT_FOLLOWED) {
+    if (!files.some((f) => uses.test(read(f)))) continue;
+    const file = files.find((f) => token.test(read(f)));
+    const m = file ? token.exec(read(file)) : null;
+    if (file && m) out.push({ file, line: read(file).slice(0, m.index + m[0].length).split("\n").length, message: what });
+  }
+  return out;
 }
 
 /** Python knowledge of every adapter that has a routes capability for Python. */
@@ -48,12 +66,20 @@ export async function extractPython(files: string[], root: string, read: (f: str
   const interp = new PythonInterpreter({ files: new Set(files), roots: [root], read, parse: (src) => parse("python", src), knowledge, trees });
   const { containers } = collectContainers(() => {
     for (const f of candidates) interp.loadFile(f);
-    // App factories nobody calls at import time (served with `uvicorn --factory`).
+    // App factories nobody calls at import time (served with `uvicorn --factory`). A factory
+    // another factory calls (create_app → create_api_app) runs through its caller, where its
+    // mount prefix is known; only one nothing calls is run on its own.
+    const factories: Array<Extract<PyValue, { k: "fn" }>> = [];
     for (const mod of [...interp.modules.values()]) {
       if (!APP_CALL.test(read(mod.file))) continue;
       for (const b of mod.scope.vars.values()) {
-        if (b.k === "fn" && b.file === mod.file && !interp.called.has(b.node.id()) && APP_CALL.test(b.node.text())) interp.runUncalled(b);
+        if (b.k === "fn" && b.file === mod.file && !interp.called.has(b.node.id()) && APP_CALL.test(b.node.text())) factories.push(b);
       }
+    }
+    const texts = factories.map((f) => f.node.text());
+    const calledByAnother = (f: (typeof factories)[number]) => texts.some((t, i) => factories[i] !== f && new RegExp(`\\b${f.name}\\s*\\(`).test(t));
+    for (const f of [...factories.filter((f) => !calledByAnother(f)), ...factories.filter(calledByAnother)]) {
+      if (!interp.called.has(f.node.id())) interp.runUncalled(f);
     }
     // Django: the ROOT_URLCONF named in settings is the project's root; every urls module is a conf.
     // (A test's override_settings(ROOT_URLCONF=…) mentions it too, but is not a project's settings.)
@@ -69,6 +95,7 @@ export async function extractPython(files: string[], root: string, read: (f: str
   return {
     routes: flattenAll(containers),
     diagnostics: interp.diagnostics,
+    notFollowed: notFollowed(files, read),
     parsed: interp.parsedFiles,
   };
 }
@@ -94,15 +121,16 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
   const parsed = wanted.length;
   for (const [i, f] of wanted.entries()) {
     const root = trees[i]!.root();
-    const err = firstSyntaxError(root);
+    const err = rustSyntaxError(root);
     if (err) diagnostics.push({ file: f, line: err.line, message: `syntax error near "${err.text}"; routes after it may be missing` });
     indexFile(root, f, index);
   }
   const { containers } = collectContainers(() => {
     const ev = new RustEvaluator(index, crateDir, knowledge);
     const texts = new Map(index.fns.map((fn) => [fn, fn.node.text()]));
+    // `main` first: a server function it calls (start_server → HttpServer::new) runs once, through it.
     const mains = index.fns.filter((fn) => fn.name === "main" || /(^|::|\.)serve\(|HttpServer::new/.test(texts.get(fn)!));
-    for (const fn of mains) ev.run(fn);
+    for (const fn of [...mains.filter((f) => f.name === "main"), ...mains.filter((f) => f.name !== "main")]) if (!ev.evaluated.has(fn.node.id())) ev.run(fn);
     // Router builders nobody calls first (entry points of a library crate), then any left over.
     const builders = index.fns.filter((fn) => fn.returnsRouter || /App::new\(/.test(texts.get(fn)!));
     // Every name written as a call, with the functions writing it: one pass instead of one search per builder.
@@ -120,6 +148,17 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
         : index.fns.some((other) => other !== fn && new RegExp(`\\b${fn.name}\\s*\\(`).test(texts.get(other)!));
     for (const fn of builders) if (!calledByOthers(fn) && !ev.evaluated.has(fn.node.id())) ev.run(fn);
     for (const fn of builders) if (!ev.evaluated.has(fn.node.id())) ev.run(fn);
+    // Entry points a library crate hands to its users (actix `pub fn config(cfg: &mut web::ServiceConfig)`).
+    for (const fn of index.fns) {
+      if (ev.evaluated.has(fn.node.id())) continue;
+      for (const k of knowledge) {
+        const args = k.entryArgs?.(fn);
+        if (args) {
+          ev.run(fn, args);
+          break;
+        }
+      }
+    }
   });
   return { routes: flattenAll(containers), diagnostics, parsed };
 }

@@ -30,7 +30,7 @@ export async function auditRoutes(opts: AuditRoutesOptions): Promise<AuditRoutes
   const cat = await buildCatalog(opts);
   const rules = opts.rules ?? opts.config?.rules;
   const health = (svc: string) => ({ live: "/live", ready: "/ready", health: "/health", ...opts.config?.services?.[svc]?.health });
-  let findings = checkRoutes(cat.routes, rules, { health });
+  let findings = checkRoutes(cat.routes, rules, { health, paramKinds: (r) => cat.paramKinds.get(r) });
   let inline = 0;
   findings = findings.filter((f) => {
     const set = f.file && f.line ? cat.suppressions.get(f.file)?.get(f.line) : undefined;

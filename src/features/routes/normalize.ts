@@ -2,14 +2,16 @@ import type { PathExpr } from "../../frameworks/route-graph.js";
 
 /**
  * One spelling for path parameters across frameworks: `<int:pk>` (Flask, Django),
- * `{id:int}` / `{path:path}` (FastAPI, Starlette), `:id` and `*rest` (axum 0.7), `{*rest}` (axum 0.8).
+ * `{id:int}` / `{path:path}` (FastAPI, Starlette), `:id` and `*rest` (axum 0.7, Express), `{*rest}` (axum 0.8),
+ * `:id(\\d+)` and `:tag?` (Express 4).
  */
 export function normalizeParams(p: string): string {
   if (!/[<{:*]/.test(p)) return p;
   return p
     .replace(/<(?:[A-Za-z_][\w]*:)?([A-Za-z_]\w*)>/g, "{$1}")
     .replace(/\{\*?([A-Za-z_]\w*)(?::[^}]*)?\}/g, "{$1}")
-    .replace(/(^|\/):([A-Za-z_]\w*)/g, "$1{$2}")
+    // Express 4: `:id(\\d+)` constrains a parameter, `:tag?` makes it optional; the name is the parameter.
+    .replace(/(^|\/):([A-Za-z_]\w*)(?:\([^)/]*\))?\??/g, "$1{$2}")
     .replace(/(^|\/)\*([A-Za-z_]\w*)/g, "$1{$2}");
 }
 
@@ -20,8 +22,10 @@ export function renderPath(p: PathExpr): { path: string; unresolved?: string } {
   for (const piece of p) {
     if ("s" in piece) out += piece.s;
     else {
-      out += `<${piece.u}>`;
-      unresolved.push(piece.u);
+      // A multi-line expression (`routes!(\n a,\n b\n)`) is shown on one line.
+      const u = piece.u.replace(/\s+/g, " ");
+      out += `<${u}>`;
+      unresolved.push(u);
     }
   }
   let path = normalizeParams(out);

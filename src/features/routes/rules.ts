@@ -30,7 +30,16 @@ const HEALTHY = /^\/(live|ready|health|healthz|livez|readyz|ping|metrics|docs|op
 
 export interface RuleContext {
   health: (service: string) => { live: string; ready: string; health: string };
+  /** Parameters whose converter only matches some text (`<int:pk>` → int), per route; the rest match any segment. */
+  paramKinds?: (r: Route) => Record<string, string> | undefined;
 }
+
+/** What a typed parameter accepts: a static segment it cannot match is not shadowed by it. */
+const KIND_ACCEPTS: Record<string, RegExp> = {
+  int: /^\d+$/,
+  float: /^\d+(\.\d+)?$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+};
 
 type Emit = (rule: RuleInfo["id"], r: Route | { service: string; file: string; line: number }, message: string, hint?: string) => void;
 
@@ -63,16 +72,36 @@ export function checkRoutes(routes: Route[], config: RouteRulesConfig | undefine
     // (examples, tests) declares the same path in each of them legitimately.
     for (const appRoutes of group(rs, (r) => r.app ?? "").values()) {
       duplicates(appRoutes, emit);
-      shadowing(appRoutes, emit);
+      shadowing(appRoutes, emit, ctx.paramKinds);
     }
     health(svc, rs, routes.filter((r) => r.service === svc), ctx, emit);
   }
   overlap(resolved, emit);
   nearOverlap(resolved, emit);
-  for (const r of routes.filter((x) => x.unresolved)) {
-    emit("route-unresolved", r, `${r.method} ${r.path}: cannot resolve ${r.expression ?? "part of the path"} statically`, "make the prefix a literal or module constant, or add the route to fks.yaml; the route is listed with unresolved: true");
-  }
+  unresolved(routes.filter((x) => x.unresolved), emit);
   return out;
+}
+
+/**
+ * One finding per unresolved prefix or mount, not per route: a reusable Django app's 200
+ * routes behind one unknown include are one thing to look at. The finding sits on the first
+ * route; the rest are counted.
+ */
+function unresolved(routes: Route[], emit: Emit): void {
+  // Expressions a file repeats (one `routes!(…)` of another crate's handlers per line) are one finding per file.
+  const byExpression = [...group(routes, (r) => `${r.service}\0${r.expression ?? ""}`).values()];
+  for (const groups of group(byExpression, (rs) => (rs.length === 1 || rs.every((x) => x.file === rs[0]!.file) ? `${rs[0]!.service}\0${rs[0]!.file}` : `\0${rs[0]!.expression}`)).values()) {
+    const rs = groups.flat();
+    const r = rs[0]!;
+    const what = r.expression ?? "part of the path";
+    const n = rs.length - 1;
+    const more = n === 0 ? "" : groups.length === 1 ? ` (and ${n} more route${n === 1 ? "" : "s"} under it)` : ` (and ${n} more unresolved route${n === 1 ? "" : "s"} in this file)`;
+    const orphan = / is not included by any /.test(what);
+    const hint = orphan
+      ? "mount it where fks can follow it, or list the service in fks.yaml; a reusable app's or router's paths depend on where a project mounts it — the routes are listed with unresolved: true"
+      : "make the prefix a literal or module constant, or add the route to fks.yaml; the routes are listed with unresolved: true";
+    emit("route-unresolved", r, orphan ? `${where(r)}${more}: ${what}` : `${where(r)}${more}: cannot resolve ${what} statically`, hint);
+  }
 }
 
 function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
@@ -103,7 +132,8 @@ function pathCase(routes: Route[], want: string, emit: Emit): void {
   const segs = new Map<Route, Array<{ seg: string; c: Case | "other" }>>();
   for (const r of routes) {
     const list = staticSegments(r.path)
-      .filter((s) => !/\.\w+$/.test(s))
+      // File names and dot segments fixed by standards (`/.well-known/…`) are not the service's choice.
+      .filter((s) => !/\.\w+$/.test(s) && !s.startsWith("."))
       // Mixed styles ("Order_History", "ORDERS") count as wrong; punctuation-only segments ("-") as nothing.
       .map((seg) => ({ seg, c: caseOf(seg) ?? (/[A-Za-z]/.test(seg) && !/^[a-z0-9]+$/.test(seg) ? "other" : undefined) }))
       .filter((x): x is { seg: string; c: Case | "other" } => !!x.c);
@@ -123,7 +153,8 @@ function pathCase(routes: Route[], want: string, emit: Emit): void {
 
 const VERSION = /^\/(?:api\/)?v\d+(?:\.\d+)?(?:\/|$)|\/v\d+(?:\/|$)/;
 function versionPrefix(routes: Route[], policy: string, emit: Emit): void {
-  const api = routes.filter((r) => !HEALTHY.test(r.path) && !r.path.startsWith("/admin"));
+  // A catch-all where an opaque app is mounted (`/execution/{path}`) is that app's business, not an API route.
+  const api = routes.filter((r) => !HEALTHY.test(r.path) && !r.path.startsWith("/admin") && !/\/\{(path|rest)\}$/.test(r.path));
   const versioned = api.filter((r) => VERSION.test(r.path));
   const flagUnversioned = policy === "required" || (policy === "consistent" && versioned.length * 2 > api.length);
   if (flagUnversioned) {
@@ -185,18 +216,26 @@ interface SegNode {
 }
 const segNode = (): SegNode => ({ lit: new Map(), params: new Map() });
 
-function insert(root: SegNode, segs: string[], r: Route, order: number): void {
+/** A parameter segment's key in the trie: its name and, when typed, its kind (`{pk}:int`). */
+const paramKey = (s: string, kinds?: Record<string, string>) => {
+  const kind = kinds?.[s.slice(1, -1)];
+  return kind && KIND_ACCEPTS[kind] ? `${s}:${kind}` : s;
+};
+
+function insert(root: SegNode, segs: string[], r: Route, order: number, kinds?: Record<string, string>): void {
   let n = root;
   for (const s of segs) {
-    const map = isParam(s) ? n.params : n.lit;
-    let next = map.get(s);
-    if (!next) map.set(s, (next = segNode()));
+    const param = isParam(s);
+    const map = param ? n.params : n.lit;
+    const key = param ? paramKey(s, kinds) : s;
+    let next = map.get(key);
+    if (!next) map.set(key, (next = segNode()));
     n = next;
   }
   n.first ??= { r, order };
 }
 
-function earliestMatch(root: SegNode, segs: string[], path: string): { r: Route; order: number } | undefined {
+function earliestMatch(root: SegNode, segs: string[], path: string, kinds?: Record<string, string>): { r: Route; order: number } | undefined {
   let best: { r: Route; order: number } | undefined;
   const walk = (n: SegNode, i: number) => {
     if (i === segs.length) {
@@ -205,19 +244,24 @@ function earliestMatch(root: SegNode, segs: string[], path: string): { r: Route;
     }
     const s = segs[i]!;
     if (isParam(s)) {
-      const p = n.params.get(s);
+      const p = n.params.get(paramKey(s, kinds));
       if (p) walk(p, i + 1);
       return;
     }
     const l = n.lit.get(s);
     if (l) walk(l, i + 1);
-    if (s !== "") for (const p of n.params.values()) walk(p, i + 1);
+    if (s !== "") {
+      for (const [key, p] of n.params) {
+        const kind = key.includes("}:") ? key.slice(key.indexOf("}:") + 2) : undefined;
+        if (!kind || KIND_ACCEPTS[kind]!.test(s)) walk(p, i + 1);
+      }
+    }
   };
   walk(root, 0);
   return best;
 }
 
-function shadowing(routes: Route[], emit: Emit): void {
+function shadowing(routes: Route[], emit: Emit, paramKinds?: RuleContext["paramKinds"]): void {
   // Only routes with a parameter can shadow; they are indexed by method as they are declared.
   const earlier = new Map<string, SegNode>();
   let order = 0;
@@ -226,12 +270,13 @@ function shadowing(routes: Route[], emit: Emit): void {
     const own = earlier.get(later.method);
     const any = later.method === "ANY" ? undefined : earlier.get("ANY");
     // The method's own routes are consulted before ANY routes, as the original order of checks did.
-    const hit = (own && earliestMatch(own, segs, later.path)) ?? (any && earliestMatch(any, segs, later.path));
+    const kinds = paramKinds?.(later);
+    const hit = (own && earliestMatch(own, segs, later.path, kinds)) ?? (any && earliestMatch(any, segs, later.path, kinds));
     if (hit) emit("route-shadowed", later, `${where(later)} is shadowed by ${where(hit.r)} declared before it (${hit.r.file}:${hit.r.line})`, `declare ${later.path} before ${hit.r.path}`);
     if (later.path.includes("{")) {
       let root = earlier.get(later.method);
       if (!root) earlier.set(later.method, (root = segNode()));
-      insert(root, segs, later, order++);
+      insert(root, segs, later, order++, kinds);
     }
   }
 }

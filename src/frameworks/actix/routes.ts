@@ -1,5 +1,5 @@
 import type { RValue, RustCall, RustKnowledge } from "../../lang/rust/eval.js";
-import type { RustFn } from "../../lang/rust/items.js";
+import { handlerName, resolveFn, type RustFn } from "../../lang/rust/items.js";
 import { newContainer, type Container, type Entry } from "../route-graph.js";
 
 const VERBS = new Set(["get", "post", "put", "patch", "delete", "head", "options", "trace", "connect"]);
@@ -46,6 +46,12 @@ function serviceEntries(v: RValue, call: RustCall): Entry[] {
  * with route/to, attribute macros on handlers, and the App built in HttpServer::new's closure.
  */
 export const actixRoutes: RustKnowledge = {
+  entryArgs(fn) {
+    const params = fn.node.field("parameters")?.text() ?? "";
+    if (!/\bServiceConfig\b/.test(params)) return undefined;
+    const line = fn.node.range().start.line + 1;
+    return [container(newContainer({ framework: "actix", kind: "router", join: "concat", name: `${fn.name}(cfg)`, file: fn.file, line, prefix: [] }))];
+  },
   call(call, ev) {
     const { name, args } = call;
     const last = name.split("::").pop()!;
@@ -72,7 +78,7 @@ export const actixRoutes: RustKnowledge = {
     const arg = (i: number) => (call.args[i] ? ev.eval(call.args[i]!, call.env, call.fn) : ({ k: "unk", text: "?" } as RValue));
     if (recv.tag === "actix-route") {
       const r = recv.data as MethodRoute;
-      if (name === "to") return { k: "x", tag: "actix-route", data: { ...r, handler: call.args[0]?.text() ?? "?" } };
+      if (name === "to") return { k: "x", tag: "actix-route", data: { ...r, handler: handlerName(call.args[0]) } };
       if (name === "method") return { k: "x", tag: "actix-route", data: { ...r, method: call.args[0]?.text().split("::").pop()!.toUpperCase() ?? "ANY" } };
       return recv;
     }
@@ -81,8 +87,8 @@ export const actixRoutes: RustKnowledge = {
       if (name === "route") {
         const m = arg(0);
         if (m.k === "x" && m.tag === "actix-route") r.routes.push(m.data as MethodRoute);
-      } else if (name === "to") r.routes.push({ method: "ANY", handler: call.args[0]?.text() ?? "?" });
-      else if (VERBS.has(name)) r.routes.push({ method: name.toUpperCase(), handler: call.args[0]?.text() ?? "?" });
+      } else if (name === "to") r.routes.push({ method: "ANY", handler: handlerName(call.args[0]) });
+      else if (VERBS.has(name)) r.routes.push({ method: name.toUpperCase(), handler: handlerName(call.args[0]) });
       return recv;
     }
     if (recv.tag !== "actix-scope") return undefined;
@@ -90,13 +96,25 @@ export const actixRoutes: RustKnowledge = {
     if (name === "service") c.entries.push(...serviceEntries(arg(0), call));
     else if (name === "route") {
       const m = arg(1);
-      const mr = m.k === "x" && m.tag === "actix-route" ? (m.data as MethodRoute) : { method: "ANY", handler: call.args[1]?.text() ?? "?" };
+      const mr = m.k === "x" && m.tag === "actix-route" ? (m.data as MethodRoute) : { method: "ANY", handler: handlerName(call.args[1]) };
       c.entries.push({ t: "route", methods: [mr.method], path: [ev.pathArg(call.args[0], call.env, call.fn)], handler: mr.handler, file: call.fn.file, line: call.line });
     } else if (name === "configure") {
       // cfg functions receive a ServiceConfig; what they register lands in this scope.
       const f = arg(0);
       if (f.k === "fnref") ev.run(f.fn, [recv]);
-      else if (f.k === "closure") ev.callClosure(f, [recv]);
+      else if (f.k === "closure") {
+        ev.callClosure(f, [recv]);
+        // `|cfg| images::config(cfg, client)`: a cfg function of another crate, named in the closure.
+        const param = f.node.field("parameters")?.namedChildren()[0]?.text().split(":")[0]!.trim();
+        const body = f.node.field("body")?.text() ?? "";
+        if (param && /^[A-Za-z_]\w*$/.test(param)) {
+          for (const m of body.matchAll(new RegExp(`([A-Za-z_][\\w:]*)\\s*\\(\\s*&?(?:mut\\s+)?${param}\\b`, "g"))) {
+            if (!resolveFn(ev.index, m[1]!, call.fn.module, ev.crateDir)) c.entries.push({ t: "include", unresolved: m[1]!, prefix: [], file: call.fn.file, line: call.line });
+          }
+        }
+      }
+      // A cfg function from another crate registers routes fks cannot see: say so instead of dropping them.
+      else c.entries.push({ t: "include", unresolved: call.args[0]?.text() ?? "?", prefix: [], file: call.fn.file, line: call.line });
     }
     return recv;
   },

@@ -38,8 +38,9 @@ export function drfRoutes(data: unknown, cx: Interpreter): Entry[] {
     const vs = reg.viewset;
     const name = vs?.k === "cls" ? vs.name : (reg.prefixText ?? "?");
     const { actions, extra, lookup } = vs?.k === "cls" ? inspect(vs, cx) : { actions: new Set<string>(), extra: [], lookup: "pk" };
-    const at = (path: PathExpr, methods: string[], handler: string, line = reg.line) => {
-      if (methods.length) out.push({ t: "route", methods, path, handler, file: reg.file, line });
+    // An @action route is declared on the viewset, in its file; the generated ones where the viewset is registered.
+    const at = (path: PathExpr, methods: string[], handler: string, line = reg.line, file = reg.file) => {
+      if (methods.length) out.push({ t: "route", methods, path, handler, file, line });
     };
     // One route per action, so each method names the viewset method that serves it.
     const each = (path: PathExpr, table: Array<[string, string]>) => {
@@ -51,16 +52,16 @@ export function drfRoutes(data: unknown, cx: Interpreter): Entry[] {
       continue;
     }
     each([...prefix, { s: r.slash }], LIST);
-    for (const e of extra.filter((x) => !x.detail)) at([...prefix, { s: `/${e.urlPath}${r.slash}` }], e.methods, `${name}.${e.name}`, e.line);
+    for (const e of extra.filter((x) => !x.detail)) at([...prefix, { s: `/${e.urlPath}${r.slash}` }], e.methods, `${name}.${e.name}`, e.line, e.file);
     each([...prefix, { s: `/{${lookup}}${r.slash}` }], DETAIL);
-    for (const e of extra.filter((x) => x.detail)) at([...prefix, { s: `/{${lookup}}/${e.urlPath}${r.slash}` }], e.methods, `${name}.${e.name}`, e.line);
+    for (const e of extra.filter((x) => x.detail)) at([...prefix, { s: `/{${lookup}}/${e.urlPath}${r.slash}` }], e.methods, `${name}.${e.name}`, e.line, e.file);
   }
   return out;
 }
 
 type PathExpr = import("../route-graph.js").PathExpr;
 
-interface Extra { name: string; detail: boolean; methods: string[]; urlPath: string; line: number }
+interface Extra { name: string; detail: boolean; methods: string[]; urlPath: string; file: string; line: number }
 
 function inspect(cls: Extract<PyValue, { k: "cls" }>, cx: Interpreter, seen = new Set<string>()): { actions: Set<string>; extra: Extra[]; lookup: string } {
   const actions = new Set<string>();
@@ -100,6 +101,7 @@ function inspect(cls: Extract<PyValue, { k: "cls" }>, cx: Interpreter, seen = ne
           detail: kw.get("detail") === "True",
           methods,
           urlPath: urlPathVal?.k === "str" ? urlPathVal.v : fname,
+          file: cls.file,
           line: d.range().start.line + 1,
         });
       }

@@ -47,7 +47,7 @@ export const expressRoutes: JsKnowledge = {
     if (recv.k !== "x") return undefined;
     if (recv.tag === "express-route") {
       const r = recv.data as { c: Container; paths: PathExpr[] };
-      if (METHODS.has(name)) addRoutes(r.c, r.paths, name, call);
+      if (METHODS.has(name)) addRoutes(r.c, r.paths, name, call, call.args);
       return recv;
     }
     if (recv.tag !== "express") return undefined;
@@ -55,20 +55,23 @@ export const expressRoutes: JsKnowledge = {
     if (name === "route") return { k: "x", tag: "express-route", data: { c, paths: pathsOf(call.args[0], call, ev) } };
     if (name === "use") return use(c, recv, call, ev);
     // `app.get("title")` reads a setting: a route needs a handler after the path.
-    if (METHODS.has(name) && call.args.length >= 2) addRoutes(c, pathsOf(call.args[0], call, ev), name, call);
+    if (METHODS.has(name) && call.args.length >= 2) addRoutes(c, pathsOf(call.args[0], call, ev), name, call, call.args.slice(1));
     return recv;
   },
 };
 
-function addRoutes(c: Container, paths: PathExpr[], method: string, call: JsCall): void {
-  const handler = handlerName(call.args[call.args.length - 1]);
+function addRoutes(c: Container, paths: PathExpr[], method: string, call: JsCall, args: SgNode[]): void {
+  // `app.get(path, auth, handler, errorHandler)`: the handler is the last argument that is not an error handler.
+  const handler = handlerName([...args].reverse().find((a) => !/error/i.test(a.kind() === "identifier" || a.kind() === "member_expression" ? a.text() : "")) ?? args[args.length - 1]);
   for (const path of paths) c.entries.push({ t: "route", methods: [methodOf(method)], path, handler, file: call.mod.file, line: call.line });
 }
 
 function use(c: Container, recv: JsValue, call: JsCall, ev: JsEvaluator): JsValue {
   const args = call.args;
   const first = args[0] ? ev.eval(args[0], call.scope, call.mod) : undefined;
-  const hasPath = !!first && (isPathLike(first) || (args.length > 1 && first.k === "unk" && !first.local && !/\(/.test(args[0]!.text()) && /path|prefix|url|base|route/i.test(args[0]!.text())));
+  // An unknown first argument is a path when it is named like one or written as one (`/${key}`, "/" + name).
+  const pathish = (t: string) => (!/\(/.test(t) && /path|prefix|url|base|route/i.test(t)) || /^[`'"]\//.test(t);
+  const hasPath = !!first && (isPathLike(first) || (args.length > 1 && first.k === "unk" && !first.local && pathish(args[0]!.text())));
   // Express drops a mount path's trailing slash: use("/", r) and use("/api/", r) mount at "" and "/api".
   const prefixes = (hasPath ? pathsOf(args[0], call, ev) : [[]]).map((p) => p.map((x) => ("s" in x ? { s: x.s.replace(/\/+$/, "") } : x)));
   const rest = hasPath ? args.slice(1) : args;

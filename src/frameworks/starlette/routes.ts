@@ -25,7 +25,8 @@ function routeEntry(r: StRoute, cx: Interpreter): Entry {
 }
 
 function mountEntry(m: StMount, cx: Interpreter, framework: string): Entry {
-  const prefix = pathArg(m.path, m.pathText);
+  // Starlette keeps a mount's path without its trailing slash: Mount("/") serves "/x", not "//x".
+  const prefix = pathArg(m.path, m.pathText).map((p, i, all) => (i === all.length - 1 && "s" in p ? { s: p.s.replace(/\/+$/, "") } : p));
   let child = asContainer(m.app);
   if (!child && m.routes) {
     child = makeContainer(framework, "router", "concat", { file: m.file, line: m.line, text: "Mount(", args: [], kw: new Map(), argText: [], kwText: new Map() });

@@ -130,7 +130,13 @@ export abstract class CallLayer extends ExpressionLayer {
         for (const b of callee.bases) {
           if (b.k === "ext" || b.k === "cls") {
             const v = this.callValue(b, call, text);
-            if (v.k !== "unk" && v.k !== "inst") return v;
+            if (v.k !== "unk" && v.k !== "inst") {
+              // Its own __init__ may add routes to itself (`self.add_api_route("/health", …)`): run it with self bound.
+              const init = v.k === "x" ? this.classAttr(callee, "__init__") : undefined;
+              const own = (n: SgNode) => n.range().start.index >= callee.node.range().start.index && n.range().end.index <= callee.node.range().end.index;
+              if (init?.k === "fn" && init.file === callee.file && own(init.node)) this.callFunction({ ...init, name: "__init__" }, { ...call, args: [v, ...call.args] }, text);
+              return v;
+            }
           }
         }
         return { k: "inst", cls: callee };
@@ -203,13 +209,21 @@ export abstract class CallLayer extends ExpressionLayer {
     this.active.add(id);
     const saved = [this.file, this.line] as const;
     this.file = fn.file;
+    const maybe: PyValue[] = [];
+    this.maybeReturns.push(maybe);
     try {
-      this.execBlock(fn.node.field("body")?.namedChildren() ?? [], scope);
-      return NONE;
-    } catch (e) {
-      if (e instanceof Return) return e.value;
-      throw e;
+      let value: PyValue = NONE;
+      try {
+        this.execBlock(fn.node.field("body")?.namedChildren() ?? [], scope);
+      } catch (e) {
+        if (!(e instanceof Return)) throw e;
+        value = e.value;
+      }
+      // Nothing known at the end: what a conditional branch returned is the best answer.
+      if (value.k === "unk" || value.k === "none") value = maybe.find((v) => v.k === "x") ?? maybe.find((v) => v.k !== "unk" && v.k !== "none") ?? value;
+      return value;
     } finally {
+      this.maybeReturns.pop();
       [this.file, this.line] = saved;
       this.depth--;
       this.active.delete(id);

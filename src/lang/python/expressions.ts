@@ -70,13 +70,40 @@ export abstract class ExpressionLayer extends StatementLayer {
           const right = this.eval(node.field("right")!, scope);
           return right.k === "unk" ? UNKNOWN(node.text()) : right;
         }
+        if (op === "and") {
+          // `a and b` is b when a is true: `use_cache and key in CACHE` is as unknown as its right side.
+          const truth = left.k === "bool" ? left.v : left.k === "none" ? false : left.k === "str" ? left.v !== "" : undefined;
+          if (truth === false) return left;
+          if (truth === undefined) return UNKNOWN(node.text());
+          return this.eval(node.field("right")!, scope);
+        }
         return left.k === "unk" ? UNKNOWN(node.text()) : left;
       }
       case "keyword_argument":
         return this.eval(node.field("value")!, scope);
+      case "comparison_operator":
+        return this.evalComparison(node, scope);
+      case "not_operator": {
+        const v = this.eval(node.field("argument")!, scope);
+        return v.k === "bool" ? { k: "bool", v: !v.v } : v.k === "none" ? { k: "bool", v: true } : v.k === "str" ? { k: "bool", v: v.v === "" } : UNKNOWN(node.text());
+      }
       default:
         return UNKNOWN(node.text());
     }
+  }
+
+  /** `a == b`, `a != b`, `a is None` between known constants; anything else is unknown. */
+  private evalComparison(node: SgNode, scope: Scope): PyValue {
+    const operands = node.namedChildren();
+    const op = node.children().filter((c) => !c.isNamed()).map((c) => c.text()).join(" ");
+    if (operands.length !== 2) return UNKNOWN(node.text());
+    const key = (v: PyValue) => (v.k === "str" || v.k === "num" || v.k === "bool" ? `${v.k}:${v.v}` : v.k === "none" ? "none" : undefined);
+    const a = key(this.eval(operands[0]!, scope));
+    const b = key(this.eval(operands[1]!, scope));
+    if (a === undefined || b === undefined) return UNKNOWN(node.text());
+    if (op === "==" || op === "is") return { k: "bool", v: a === b };
+    if (op === "!=" || op === "is not") return { k: "bool", v: a !== b };
+    return UNKNOWN(node.text());
   }
 
   private evalItems(node: SgNode, scope: Scope): PyValue[] {

@@ -23,6 +23,8 @@ export abstract class InterpreterBase implements Interpreter {
   /** Functions whose body ran at least once (app factories called at import time). */
   readonly called = new Set<number>();
   parsedFiles = 0;
+  /** Per running function: values returned by branches whose condition is unknown (`if cached: return cache`). */
+  protected maybeReturns: PyValue[][] = [];
   file = "";
   line = 0;
 

@@ -90,6 +90,11 @@ export abstract class ModuleLayer extends InterpreterBase {
       if (this.opts.roots.some((r) => dir === r) || path.dirname(dir) === dir) break;
     }
     bases.push(...this.opts.roots);
+    // The folder above the file's outermost package is its sys.path entry, even above a root that is
+    // itself a package (a service folder `app/` with an `__init__.py`, imported as `app.tasks`).
+    let top = path.dirname(fromFile);
+    while (this.opts.files.has(path.join(top, "__init__.py")) && path.dirname(top) !== top) top = path.dirname(top);
+    bases.push(top);
     for (const base of bases) {
       if (tried.has(base)) continue;
       tried.add(base);

@@ -118,9 +118,24 @@ export abstract class StatementLayer extends ScopeLayer {
     const c = cond ? this.eval(cond, scope) : UNKNOWN("");
     const truth = c.k === "bool" ? c.v : c.k === "none" ? false : c.k === "str" ? c.v !== "" : undefined;
     if (truth === true) return this.execBlock(st.field("consequence")?.namedChildren() ?? [], scope);
-    if (truth === undefined) this.execBlock(st.field("consequence")?.namedChildren() ?? [], scope);
+    // A branch that may not run must not end the function: `if cached: return cache[key]`
+    // would otherwise hide every route the rest of an app factory adds.
+    const run = truth === undefined ? (b: SgNode[]) => this.execMaybe(b, scope) : (b: SgNode[]) => this.execBlock(b, scope);
+    if (truth === undefined) run(st.field("consequence")?.namedChildren() ?? []);
     for (const alt of st.children().filter((x) => x.kind() === "elif_clause" || x.kind() === "else_clause")) {
-      if (truth === undefined || alt.kind() === "else_clause") this.execBlock(alt.field("consequence")?.namedChildren() ?? alt.field("body")?.namedChildren() ?? lastBlock(alt), scope);
+      if (truth === undefined || alt.kind() === "else_clause") run(alt.field("consequence")?.namedChildren() ?? alt.field("body")?.namedChildren() ?? lastBlock(alt));
+    }
+  }
+
+  /** Runs a block that may or may not run; its `return` is remembered instead of leaving the function. */
+  private execMaybe(stmts: SgNode[], scope: Scope): void {
+    const frame = this.maybeReturns.at(-1);
+    if (!frame) return this.execBlock(stmts, scope);
+    try {
+      this.execBlock(stmts, scope);
+    } catch (e) {
+      if (!(e instanceof Return)) throw e;
+      frame.push(e.value);
     }
   }
 

@@ -26,6 +26,8 @@ export interface RustCall {
 export interface RustKnowledge {
   call?(call: RustCall, ev: RustEvaluator): RValue | undefined;
   method?(recv: RValue, name: string, call: RustCall, ev: RustEvaluator): RValue | undefined;
+  /** Arguments to run a function nothing in the crate calls with, when it is a framework entry point (`fn config(cfg: &mut ServiceConfig)`). */
+  entryArgs?(fn: RustFn): RValue[] | undefined;
 }
 
 const MAX_DEPTH = 16;
@@ -42,6 +44,9 @@ export class RustEvaluator {
   readonly evaluated = new Set<number>();
   private depth = 0;
   private active = new Set<number>();
+  /** Per running function: values returned from `if` branches (`if args.help { return Ok(()); }`). */
+  private maybeReturns: RValue[][] = [];
+  private branches = 0;
 
   constructor(
     readonly index: RustIndex,
@@ -62,13 +67,20 @@ export class RustEvaluator {
     });
     this.depth++;
     this.active.add(id);
+    const maybe: RValue[] = [];
+    this.maybeReturns.push(maybe);
     try {
       const body = fn.node.field("body");
-      return body ? this.block(body, env, fn) : { k: "unk", text: fn.name };
-    } catch (e) {
-      if (e instanceof Return) return e.value;
-      throw e;
+      let value: RValue;
+      try {
+        value = body ? this.block(body, env, fn) : { k: "unk", text: fn.name };
+      } catch (e) {
+        if (!(e instanceof Return)) throw e;
+        value = e.value;
+      }
+      return value.k === "x" ? value : (maybe.find((v) => v.k === "x") ?? value);
     } finally {
+      this.maybeReturns.pop();
       this.depth--;
       this.active.delete(id);
     }
@@ -94,9 +106,18 @@ export class RustEvaluator {
     for (const st of node.namedChildren()) {
       const k = String(st.kind());
       if (k === "let_declaration") {
-        const name = st.field("pattern")?.text().replace(/^mut\s+/, "");
+        const pattern = st.field("pattern");
+        const name = pattern?.text().replace(/^mut\s+/, "");
         const value = st.field("value");
-        if (name && value) env.set(name, this.eval(value, env, fn));
+        if (pattern?.kind() === "tuple_pattern" && value) {
+          // `let (router, api) = …`: a framework value that is a tuple binds each name.
+          const v = this.eval(value, env, fn);
+          const parts = v.k === "x" && v.tag === "tuple" ? (v.data as RValue[]) : [];
+          pattern.namedChildren().forEach((p, i) => {
+            const id = p.text().replace(/^mut\s+/, "");
+            if (/^[A-Za-z_]\w*$/.test(id)) env.set(id, parts[i] ?? { k: "unk", text: id });
+          });
+        } else if (name && value) env.set(name, this.eval(value, env, fn));
         last = { k: "unk", text: "()" };
       } else if (k === "expression_statement") {
         const inner = st.namedChildren()[0];
@@ -146,9 +167,9 @@ export class RustEvaluator {
         // Both branches may add routes; run them in order so neither is lost.
         const cons = node.field("consequence");
         const alt = node.field("alternative");
-        const a = cons ? this.block(cons, env, fn) : undefined;
+        const a = cons ? this.branch(() => this.block(cons, env, fn)) : undefined;
         const bNode = alt?.namedChildren()[0];
-        const b = bNode ? this.eval(bNode, env, fn) : undefined;
+        const b = bNode ? this.branch(() => this.eval(bNode, env, fn)) : undefined;
         return a?.k === "x" ? a : (b ?? a ?? { k: "unk", text: node.text() });
       }
       case "return_expression": {
@@ -162,6 +183,29 @@ export class RustEvaluator {
       default:
         return { k: "unk", text: node.text() };
     }
+  }
+
+  /**
+   * One branch of an `if`: a `return` in it is remembered instead of leaving the function, so an
+   * early exit (`if args.help { return Ok(()); }`) does not hide the server built after it.
+   */
+  private branch(run: () => RValue): RValue {
+    const frame = this.maybeReturns.at(-1);
+    this.branches++;
+    try {
+      return run();
+    } catch (e) {
+      if (!frame || !(e instanceof Return)) throw e;
+      frame.push(e.value);
+      return { k: "unk", text: "return" };
+    } finally {
+      this.branches--;
+    }
+  }
+
+  /** True while evaluating a branch of an `if` (conditions are never known statically). */
+  get inBranch(): boolean {
+    return this.branches > 0;
   }
 
   /** A string argument: its value, or its source text when it is not known statically. */

@@ -30,6 +30,7 @@ export function indexFile(root: SgNode, file: string, into: RustIndex): void {
   const visit = (node: SgNode, module: string[]) => {
     for (const c of node.children()) {
       const k = c.kind();
+      if ((k === "function_item" || k === "mod_item") && isTestOnly(c)) continue;
       if (k === "function_item") {
         const name = c.field("name")?.text();
         if (name) into.fns.push({ name, module, node: c, file, returnsRouter: /Router\b/.test(c.field("return_type")?.text() ?? "") });
@@ -48,6 +49,16 @@ export function indexFile(root: SgNode, file: string, into: RustIndex): void {
     }
   };
   visit(root, modulePathOf(file));
+}
+
+/** `#[cfg(test)] mod tests` and `#[test]` / `#[tokio::test]` functions: compiled only into the test binary. */
+const TEST_ATTR = /^#\[\s*(cfg\s*\(\s*test\s*\)|([\w:]+::)?test\b|rstest\b)/;
+
+function isTestOnly(item: SgNode): boolean {
+  for (let prev = item.prev(); prev && (prev.kind() === "attribute_item" || String(prev.kind()).endsWith("comment")); prev = prev.prev()) {
+    if (prev.kind() === "attribute_item" && TEST_ATTR.test(prev.text())) return true;
+  }
+  return false;
 }
 
 /** Resolves `orders::router`, `crate::api::routes`, `super::x` or a bare name as seen from a module. */
@@ -70,5 +81,33 @@ export function resolveFn(index: RustIndex, pathText: string, from: string[], cr
   if (exact) return exact;
   // `use` imports are not followed: fall back to the one function of that name whose module ends like the path.
   const tailMatch = inCrate.filter((f) => segs.every((s, i) => f.module[f.module.length - segs.length + i] === s));
-  return tailMatch.length === 1 ? tailMatch[0] : inCrate.length === 1 ? inCrate[0] : undefined;
+  if (tailMatch.length === 1) return tailMatch[0];
+  // A bare name may be imported from anywhere in the crate; a qualified one whose module is not
+  // in the crate (`feeds::config` from another crate) is not some other module's `config`.
+  return segs.length === 0 && inCrate.length === 1 ? inCrate[0] : undefined;
+}
+
+/** Short name of a handler argument: the path as written, "closure" for an inline closure, long text cut. */
+export function handlerName(node: SgNode | undefined): string {
+  if (!node) return "?";
+  if (node.kind() === "closure_expression" || node.kind() === "async_block") return "closure";
+  const t = node.text().replace(/\s+/g, " ");
+  return t.length > 60 ? t.slice(0, 57) + "..." : t;
+}
+
+/**
+ * First syntax error of a Rust tree that can cost routes, as a 1-based line. The grammar lags
+ * the language in two places that never hold routes: `macro_rules!` patterns (`$x:pat_param`)
+ * and Rust 2024 async closures (`async move |x| …`); errors there are not reported.
+ */
+export function rustSyntaxError(root: SgNode): { line: number; text: string } | undefined {
+  const ERROR = 65535;
+  if (!root.find(ERROR)) return undefined;
+  const real = root.findAll(ERROR).filter((e) => {
+    if (/^async(\s+move)?$/.test(e.text().trim()) && e.next()?.kind() === "closure_expression") return false;
+    for (let p = e.parent(); p; p = p.parent()) if (p.kind() === "macro_definition") return false;
+    return true;
+  });
+  const first = real.sort((a, b) => a.range().start.index - b.range().start.index)[0];
+  return first ? { line: first.range().start.line + 1, text: first.text().split("\n")[0]!.slice(0, 60) } : undefined;
 }

@@ -73,6 +73,8 @@ export class JsEvaluator {
   readonly diagnostics: Array<{ file: string; line: number; message: string }> = [];
   parsedFiles = 0;
   private depth = 0;
+  /** Per running function: values returned by `if` branches, which may not run. */
+  private maybeReturns: JsValue[][] = [];
 
   constructor(
     readonly files: Set<string>,
@@ -107,13 +109,39 @@ export class JsEvaluator {
    * by a test harness or a separate entry point) run once, so their routes are found.
    */
   runUncalledFactories(creates: RegExp): void {
+    type Fn = Extract<JsValue, { k: "fn" }>;
+    // Every function of every module by the name it is called with (declarations, exports, object methods).
+    const named: Array<{ name: string; fn: Fn; text: string }> = [];
+    const seen = new Set<Fn>();
     for (const mod of [...this.modules.values()]) {
-      const fns = [...mod.scope.vars.values(), ...mod.exports.values(), ...(mod.moduleExports ? [mod.moduleExports] : [])];
-      const objs = fns.filter((v): v is Extract<JsValue, { k: "obj" }> => v.k === "obj").flatMap((o) => [...o.props.values()]);
-      for (const v of new Set([...fns, ...objs])) {
-        if (v.k === "fn" && v.calls === 0 && v.mod === mod && creates.test(v.node.text())) this.callFn(v, []);
+      const top: Array<[string, JsValue]> = [...mod.scope.vars, ...mod.exports, ...(mod.moduleExports ? [["exports", mod.moduleExports] as [string, JsValue]] : [])];
+      const all = [...top, ...top.flatMap(([, v]) => (v.k === "obj" ? [...v.props] : []))];
+      for (const [name, v] of all) {
+        if (v.k !== "fn" || v.mod !== mod || seen.has(v)) continue;
+        seen.add(v);
+        named.push({ name, fn: v, text: v.node.text() });
       }
     }
+    // Factories create an app, or call a function that does (`adminApp = util.createExpressApp(settings)` in an init()).
+    const factories = new Set(named.filter((n) => creates.test(n.text)));
+    for (let grew = true; grew; ) {
+      grew = false;
+      const names = [...new Set([...factories].map((f) => f.name).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)))];
+      if (!names.length) break;
+      const callsOne = new RegExp(`(?:^|[^\\w$])(?:${names.map((n) => n.replace(/\$/g, "\\$")).join("|")})\\s*\\(`);
+      for (const n of named) {
+        if (!factories.has(n) && callsOne.test(n.text)) {
+          factories.add(n);
+          grew = true;
+        }
+      }
+    }
+    // Outermost first: a factory another factory calls runs through it, with the mount that places it.
+    const list = [...factories];
+    const calledBy = (f: (typeof list)[number]) => list.some((o) => o !== f && new RegExp(`(?:^|[^\\w$])${f.name.replace(/\$/g, "\\$")}\\s*\\(`).test(o.text));
+    // A `module.exports = (…) => …` function is called by its importers under another name: it goes last.
+    const outer = (f: (typeof list)[number]) => f.name !== "exports" && !calledBy(f);
+    for (const f of [...list.filter(outer), ...list.filter((f) => !outer(f))]) if (f.fn.calls === 0) this.callFn(f.fn, []);
   }
 
   /** The value a module hands to `require()` or `import x from`. */
@@ -151,17 +179,37 @@ export class JsEvaluator {
     const body = fn.node.field("body");
     if (!body) return unk(fn.node.text());
     this.depth++;
+    const maybe: JsValue[] = [];
+    this.maybeReturns.push(maybe);
     try {
       if (body.kind() !== "statement_block") return this.eval(body, scope, fn.mod);
       this.hoist(body, scope, fn.mod);
-      this.block(body, scope, fn.mod, false);
-      return unk("undefined");
-    } catch (e) {
-      if (e instanceof Return) return e.value;
-      throw e;
+      let value: JsValue = unk("undefined");
+      try {
+        this.block(body, scope, fn.mod, false);
+      } catch (e) {
+        if (!(e instanceof Return)) throw e;
+        value = e.value;
+      }
+      // Nothing known at the end: what a conditional branch returned is the best answer.
+      return value.k === "unk" ? (maybe.find((v) => v.k === "x") ?? maybe.find((v) => v.k !== "unk") ?? value) : value;
     } finally {
+      this.maybeReturns.pop();
       this.depth--;
     }
+  }
+
+  /** `a === "x"` / `a !== "x"` between known strings; anything else is unknown (both branches run). */
+  private knownCondition(cond: SgNode | null, scope: Scope, mod: JsModule): boolean | undefined {
+    let n: SgNode | null = cond;
+    while (n && n.kind() === "parenthesized_expression") n = n.namedChildren()[0] ?? null;
+    if (!n || n.kind() !== "binary_expression") return undefined;
+    const op = n.field("operator")?.text();
+    if (!op || !["===", "!==", "==", "!="].includes(op)) return undefined;
+    const a = this.eval(n.field("left")!, scope, mod);
+    const b = this.eval(n.field("right")!, scope, mod);
+    if (a.k !== "str" || b.k !== "str") return undefined;
+    return op.startsWith("=") ? a.v === b.v : a.v !== b.v;
   }
 
   /** A string-valued argument as a path piece: literal text, or the expression when unknown. */
@@ -219,13 +267,23 @@ export class JsEvaluator {
         this.hoist(st, inner, mod);
         return this.block(st, inner, mod, top);
       }
-      case "if_statement":
-        // Both branches: `if (require.main === module) app.listen()` or per-environment routes.
+      case "if_statement": {
+        // Both branches: `if (require.main === module) app.listen()` or per-environment routes. A
+        // branch's `return` (`if (key === "$schema") return;`) is remembered, not the end of the function.
+        const known = this.knownCondition(st.field("condition"), scope, mod);
         for (const f of ["consequence", "alternative"]) {
           const b = st.field(f);
-          if (b) this.statement(b.kind() === "else_clause" ? b.children().find((c) => c.isNamed())! : b, scope, mod, top);
+          if (!b || (known !== undefined && known !== (f === "consequence"))) continue;
+          const frame = this.maybeReturns.at(-1);
+          try {
+            this.statement(b.kind() === "else_clause" ? b.children().find((c) => c.isNamed())! : b, scope, mod, top);
+          } catch (e) {
+            if (!(e instanceof Return) || !frame || known !== undefined) throw e;
+            frame.push(e.value);
+          }
         }
         return;
+      }
       case "try_statement":
         for (const f of ["body", "finalizer"]) {
           const b = st.field(f);
