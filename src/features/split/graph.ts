@@ -1,6 +1,7 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { isFile, readTextSync } from "../../io/fs.js";
+import { isTestCode } from "../discover/test-code.js";
 import { walkSync } from "../../io/walk.js";
 import { scanPythonImports, type PyScan } from "../../lang/python/imports.js";
 import { cacheDirFor, openScanCache, statKey } from "./cache.js";
@@ -22,12 +23,6 @@ export interface GraphOptions {
   /** Keep test code (tests/ folders, test_*.py, *.test.ts, conftest.py) in the graph. */
   includeTests?: boolean;
 }
-
-/**
- * Test code: it imports across every package (fixtures, factories, the code under test), so it
- * would turn each package pair into a cycle; when the code is split, tests move with what they test.
- */
-export const TEST_PATH = /(^|\/)(?:tests?|__tests__)\/|(^|\/)(?:test_[^/]*\.pyi?|[^/]*_tests?\.pyi?|tests\.py|conftest\.py|[^/]*\.(?:test|spec)\.[cm]?[jt]sx?)$/;
 
 const PY = /\.pyi?$/;
 const TS = /\.(?:[cm]?[jt]sx?)$/;
@@ -60,7 +55,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   const notes: SplitNote[] = [];
   for (const s of skipped) {
     const rel = relOf(s.file);
-    if (keep(rel) && (opts.includeTests || !TEST_PATH.test(rel)) && considered(s.file, rel)) notes.push({ file: rel, message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" });
+    if (keep(rel) && (opts.includeTests || !isTestCode(rel)) && considered(s.file, rel)) notes.push({ file: rel, message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" });
   }
   files.forEach((f, i) => {
     const rel = relOf(f);
@@ -68,7 +63,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
       leftOut.add(f);
       return;
     }
-    if (!opts.includeTests && TEST_PATH.test(rel)) {
+    if (!opts.includeTests && isTestCode(rel)) {
       tests++;
       leftOut.add(f);
       return;
@@ -82,7 +77,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     else leftOut.add(f);
   });
 
-  if (tests > 0) notes.push({ file: "", message: `left out ${tests} test file${tests === 1 ? "" : "s"} (tests/ folders, test_*.py, *.test.ts, conftest.py); --include-tests keeps them`, kind: "info" });
+  if (tests > 0) notes.push({ file: "", message: `left out ${tests} test file${tests === 1 ? "" : "s"} (tests/ and benches/ folders, test_*.py, conftest.py, *.test.ts, Rust examples/); --include-tests keeps them`, kind: "info" });
 
   const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDirFor(opts.env ?? {}));
   const cache = openScanCache<PyScan>(cacheDir, root, isPyScan);
