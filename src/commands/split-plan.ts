@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option("--depth <n>", "package depth for package metrics and cycles (default: first depth with two packages)")
     .option("--target <n>", "wanted number of modules after the split")
     .option("--include-type-only", "count imports under `if TYPE_CHECKING:` / `import type`")
-    .option("--include-tests", "keep test code (tests/ folders, test_*.py, *.test.ts, conftest.py), left out by default")
+    .option("--include-tests", "keep test code (tests/ and benches/ folders, test_*.py, conftest.py, *.test.ts, Rust examples/), left out by default")
     .addOption(new Option("--parser <parser>", "Python parser: the fast import scanner or a full tree-sitter parse").choices(["scanner", "tree-sitter"]).default("scanner"))
     .option("--exclude <regex...>", "leave out files whose relative path matches")
     .option("--max-file-kb <kb>", "skip larger files (generated code) with a note", "1024")
