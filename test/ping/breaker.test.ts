@@ -9,6 +9,7 @@ let flaky: srv.Running;
 let flakyHits = 0;
 
 beforeAll(async () => {
+  await srv.warmUpPing();
   dead = await srv.blackhole();
   // Fails twice with 503, then recovers: a service still starting up.
   flaky = await srv.httpServer((_q, res) => {

@@ -106,3 +106,14 @@ export async function refusedPort(): Promise<number> {
   await r.close();
   return r.port;
 }
+
+/**
+ * ping loads its transport and breaker lazily: one ping against a healthy server before a timed
+ * test makes the timing measure deadlines, not module loading on a busy machine.
+ */
+export async function warmUpPing(): Promise<void> {
+  const { ping } = await import("../../src/features/ping/index.js");
+  const ok = await healthJson(200, { status: "pass" });
+  await ping({ cwd: process.cwd(), urls: [ok.url], settings: { timeout: 2000, retries: 0 }, docker: false });
+  await ok.close();
+}

@@ -15,11 +15,7 @@ let warmingHits = 0;
 const held: ServerResponse[] = [];
 
 beforeAll(async () => {
-  // ping loads its transport and breaker lazily: load them here, so the first timing below measures
-  // deadlines, not module loading on a busy machine.
-  const ok = await srv.healthJson(200, { status: "pass" });
-  await ping({ cwd: process.cwd(), urls: [ok.url], settings: { timeout: TIMEOUT, retries: 0 }, docker: false });
-  await ok.close();
+  await srv.warmUpPing();
   dead = await srv.blackhole();
   // Its first request starts a warm-up and gets no answer in time; later ones are served.
   warming = await srv.httpServer((_q, res) => {
