@@ -4,6 +4,7 @@ import { findListAssignment, importInsertLine, insertAfterLine, parsePython } fr
 import { moduleFile } from "./edits.js";
 import { pythonModule } from "./python.js";
 import { djangoGuards } from "./guards-django.js";
+import { resolveRootUrlconf } from "../django/settings.js";
 import type { HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
 
 /** Django: a module with views and urlpatterns next to the root URLconf, included from it. */
@@ -18,17 +19,20 @@ export const djangoHealth: HealthAdapter = {
 
 async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
   const plan: HealthCodePlan = { edits: [], notes: [] };
-  const urlconf = rootUrlconf(ctx.dir, ctx.files, ctx.read);
-  if (!urlconf) {
-    plan.notes.push({ message: "no ROOT_URLCONF found (looked for DJANGO_SETTINGS_MODULE in manage.py and settings files)", hint: "set services.<name>.path to the Django project folder" });
+  const found = resolveRootUrlconf(ctx.dir, ctx.files, ctx.read);
+  if (!found) {
+    plan.notes.push({ message: "no ROOT_URLCONF found (looked for DJANGO_SETTINGS_MODULE in manage.py, wsgi.py and asgi.py, through star imports, and in settings files)", hint: "set services.<name>.path to the Django project folder" });
     return plan;
   }
-  const urlsFile = path.join(ctx.dir, ...urlconf.split(".")) + ".py";
+  const urlconf = found.module;
+  const urlsFile = found.file;
   if (!existsSync(urlsFile)) {
-    plan.notes.push({ message: `ROOT_URLCONF ${urlconf} has no file ${urlsFile}` });
+    plan.notes.push({ message: `ROOT_URLCONF ${urlconf} (${path.relative(ctx.dir, found.settingsFile)}) has no file ${urlsFile}`, file: found.settingsFile });
     return plan;
   }
-  const pkg = urlconf.split(".").slice(0, -1).join(".");
+  // A URL conf package (proj/urls/__init__.py) gets the health module inside it.
+  const isPackage = path.basename(urlsFile) === "__init__.py";
+  const pkg = isPackage ? urlconf : urlconf.split(".").slice(0, -1).join(".");
   const mod = moduleFile(path.dirname(urlsFile), "health.py", "fks_health.py", ctx.read);
   const modName = `${pkg ? pkg + "." : ""}${path.basename(mod.file, ".py")}`;
   plan.module = mod.file;
@@ -54,18 +58,4 @@ async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
     plan.edits.push({ file: urlsFile, before: text, after, reason: "include the health URLs" });
   }
   return plan;
-}
-
-/** ROOT_URLCONF from the settings module that manage.py names, else from any settings.py. */
-function rootUrlconf(dir: string, files: string[], read: (f: string) => string): string | undefined {
-  const manage = path.join(dir, "manage.py");
-  const settingsMod = existsSync(manage) ? /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']/.exec(read(manage))?.[1] : undefined;
-  const settingsFiles = settingsMod ? [path.join(dir, ...settingsMod.split(".")) + ".py"] : [];
-  settingsFiles.push(...files.filter((f) => path.basename(f) === "settings.py"));
-  for (const f of settingsFiles) {
-    if (!existsSync(f)) continue;
-    const m = /^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m.exec(read(f));
-    if (m) return m[1];
-  }
-  return undefined;
 }
