@@ -7,17 +7,13 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { httpRequest, pythonBin, startProcess, type StartedProcess } from "../env/engines.js";
+import { httpRequest, pythonBin, startProcess } from "../env/engines.js";
 import { fks, removeTree, ROOT, tempTree } from "../helpers.js";
+import { cleanedUpAfterAll } from "./axum-helpers.js";
 import { resolveRootUrlconf } from "../../src/frameworks/django/settings.js";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/scaffold/django-split-settings");
-const made: string[] = [];
-const started: StartedProcess[] = [];
-afterAll(async () => {
-  await Promise.all(started.map((p) => p.stop()));
-  for (const d of made) removeTree(d);
-});
+const { started, dirs: made } = cleanedUpAfterAll();
 
 function copy(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "fks-django-split-"));
