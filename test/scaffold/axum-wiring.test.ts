@@ -58,6 +58,9 @@ describe("axum: the application listener's Router, not the metrics listener's", 
     const metrics = `http://127.0.0.1:${metricsPort}`;
     expect((await httpRequest(`${metrics}/metrics`)).body).toContain("catalog_requests_total");
     expect((await httpRequest(`${metrics}/live`)).status).toBe(404);
+    // The `healthcheck` subcommand probes the application's port ($PORT), not the metrics port read before it.
+    const check = spawnSync(path.join(cargoTarget(), "debug", "fks-fixture-axum-two-routers"), ["healthcheck"], { env: { ...process.env, PORT: String(p.port), METRICS_PORT: String(metricsPort) }, encoding: "utf8", timeout: 30_000 });
+    expect(check.status, check.stderr).toBe(0);
   }, 660_000);
 
   it("the plan says which Router it chose and which metrics-only one it passed over", () => {

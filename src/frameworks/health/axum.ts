@@ -278,7 +278,9 @@ export function rustModule(ctx: HealthContext): string {
   // The service's own code (not a module fks generated) decides whether SIGTERM already ends it gracefully.
   const graceful = ctx.files.some((f) => f.endsWith(".rs") && !ctx.read(f).includes(GENERATED_MARK) && OWN_SHUTDOWN.test(ctx.read(f)));
   const main = ctx.files.find((f) => f.endsWith(path.join("src", "main.rs")));
-  const portEnv = (main && /env::var\("(\w*PORT\w*)"\)/.exec(ctx.read(main))?.[1]) ?? "PORT";
+  // The application's port, not a metrics or admin listener's read before it.
+  const ports = main ? [...ctx.read(main).matchAll(/env::var\("(\w*PORT\w*)"\)/g)].map((m) => m[1]!) : [];
+  const portEnv = ports.find((p) => !/METRIC|PROM|ADMIN/i.test(p)) ?? ports[0] ?? "PORT";
   return fill(template("axum/health.rs"), {
     SERVICE: ctx.service,
     TOKEN_ENV: ctx.tokenEnv,
