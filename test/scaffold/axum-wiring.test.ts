@@ -85,6 +85,31 @@ describe("axum: choosing a Router without compiling", () => {
     expect(readFileSync(path.join(dir, "src/lib.rs"), "utf8")).not.toContain("health::router()");
   });
 
+  it("a library crate without serve: the Router builder nobody calls, not the bigger sub-router it nests under /api", () => {
+    const dir = tree({
+      "Cargo.toml": CARGO,
+      "src/lib.rs": [
+        "use axum::{routing::get, Router};",
+        "",
+        "fn api() -> Router {",
+        "    Router::new()",
+        '        .route("/a", get(|| async { "a" }))',
+        '        .route("/b", get(|| async { "b" }))',
+        '        .route("/c", get(|| async { "c" }))',
+        "}",
+        "",
+        "pub fn app() -> Router {",
+        '    Router::new().route("/", get(|| async { "" })).nest("/api", api())',
+        "}",
+        "",
+      ].join("\n"),
+    });
+    expect(fks(["scaffold", "health", dir]).code).toBe(0);
+    const after = readFileSync(path.join(dir, "src/lib.rs"), "utf8");
+    expect(after).toContain('.nest("/api", api()).merge(health::router())\n}');
+    expect(after.match(/health::router\(\)/g)).toHaveLength(1);
+  });
+
   it("a Router rebound after its let (nested under a prefix) and served inside tokio::select!: merged where it is served", () => {
     const main = [
       "use axum::{routing::get, Router};",

@@ -438,7 +438,11 @@ async function servedSite(ctx: HealthContext, rootFile: string, rootParsed: SgRo
     return { site: pick, why, note };
   }
   // No serve call fks can follow (a library crate): the tail of the function returning the biggest Router.
-  const builders = fns.filter((f) => f.returnsRouter && f.file !== modFile).flatMap((f) => {
+  // Only builders no other function calls: a sub-router nested under a prefix is called by the one that nests it.
+  const routerFns = fns.filter((f) => f.returnsRouter);
+  const calledByOthers = (f: RsFn) => fns.some((o) => o !== f && new RegExp(`\\b${f.name}\\s*(::<[^>]*>)?\\s*\\(`).test(o.node.text()));
+  const entries = routerFns.filter((f) => !calledByOthers(f));
+  const builders = (entries.length ? entries : routerFns).flatMap((f) => {
     const tail = tailExpression(f.node);
     const site = tail && resolve(tail, f);
     return site && !metricsOnly(site) ? [site] : [];
