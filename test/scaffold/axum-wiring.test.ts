@@ -5,7 +5,7 @@
  * axum-guarded lock file's versions) into the shared target.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,6 +61,25 @@ describe("axum: the application listener's Router, not the metrics listener's", 
     // The `healthcheck` subcommand probes the application's port ($PORT), not the metrics port read before it.
     const check = spawnSync(path.join(cargoTarget(), "debug", "fks-fixture-axum-two-routers"), ["healthcheck"], { env: { ...process.env, PORT: String(p.port), METRICS_PORT: String(metricsPort) }, encoding: "utf8", timeout: 30_000 });
     expect(check.status, check.stderr).toBe(0);
+  }, 660_000);
+
+  it("a binary whose Router is built in its library crate (src/lib.rs beside src/main.rs): the library declares the module, and it compiles", async () => {
+    const dir = copy();
+    // The same service as lib + bin, under a package name of its own so the shared target keeps both binaries.
+    const pkg = "fks-fixture-axum-two-routers-lib";
+    for (const f of ["Cargo.toml", "Cargo.lock"]) writeFileSync(path.join(dir, f), readFileSync(path.join(dir, f), "utf8").replace('name = "fks-fixture-axum-two-routers"', `name = "${pkg}"`));
+    const main = readFileSync(path.join(dir, "src/main.rs"), "utf8");
+    writeFileSync(path.join(dir, "src/lib.rs"), main.replace("#[tokio::main]\nasync fn main()", "pub async fn run()"));
+    writeFileSync(path.join(dir, "src/main.rs"), "#[tokio::main]\nasync fn main() -> Result<(), std::io::Error> {\n    fks_fixture_axum_two_routers_lib::run().await\n}\n");
+    const run = fks(["scaffold", "health", dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, "src/lib.rs"), "utf8")).toMatch(/^pub mod health;$/m);
+    expect(readFileSync(path.join(dir, "src/main.rs"), "utf8")).toContain("std::process::exit(fks_fixture_axum_two_routers_lib::health::run_cli());");
+    const build = spawnSync("cargo", ["build", "--offline", "--locked", "--quiet"], { cwd: dir, env: { ...process.env, CARGO_TARGET_DIR: cargoTarget() }, encoding: "utf8", timeout: 600_000 });
+    expect(build.status, build.stderr).toBe(0);
+    const p = await startProcess(path.join(cargoTarget(), "debug", pkg), [], { env: { PORT: "{port}" }, readyUrl: "http://127.0.0.1:{port}/api/items" });
+    started.push(p);
+    expect((await httpRequest(`http://127.0.0.1:${p.port}/live`)).status).toBe(200);
   }, 660_000);
 
   it("the plan says which Router it chose and which metrics-only one it passed over", () => {

@@ -91,16 +91,28 @@ export const axumHealth: HealthAdapter = {
       }
       if (!done) plan.notes.push({ message: "no `Router::new()` chain found", file: rootFile, hint: "add `.merge(health::router())` to your Router by hand" });
     }
+    // A binary whose Router is built in its library crate (src/lib.rs beside src/main.rs): the module belongs to the library.
+    const lib = mergedInto ? libraryOwner(ctx, rootFile, mergedInto) : undefined;
+    if (lib) {
+      const existing = plan.edits.find((e) => e.file === lib.file && e.before !== null);
+      const before = existing ? existing.after : ctx.read(lib.file);
+      if (!HEALTH_MOD.test(before)) {
+        const after = insertAfterLine(before, modInsertLine(await parseRust(before, lib.file)), ["pub mod health;"]);
+        if (existing) existing.after = after;
+        else plan.edits.push({ file: lib.file, before, after, reason: "declare the health module in the library crate that builds the Router" });
+      }
+    }
+    const runCli = lib ? `${lib.name}::health` : "health";
     // Line-based inserts below the chain edit keep earlier line numbers valid: do the lower one first.
-    if (!/^\s*(pub(\([^)]*\))?\s+)?mod\s+health\s*;/m.test(rootAfter)) {
+    if (!lib && !HEALTH_MOD.test(rootAfter)) {
       const main = path.basename(rootFile) === "main.rs" && !/"healthcheck"/.test(rootAfter) ? mainBodyLine(await parseRust(rootAfter, rootFile)) : undefined;
-      if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent));
+      if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent, runCli));
       rootAfter = insertAfterLine(rootAfter, modInsertLine(await parseRust(rootAfter, rootFile)), ["mod health;"]);
     } else if (path.basename(rootFile) === "main.rs" && !/"healthcheck"/.test(rootAfter)) {
-      const main = mainBodyLine(rootParsed);
-      if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent));
+      const main = mainBodyLine(await parseRust(rootAfter, rootFile));
+      if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent, runCli));
     }
-    if (rootAfter !== rootText) plan.edits.push({ file: rootFile, before: rootText, after: rootAfter, reason: `declare the health module${mergedInto === rootFile ? ", merge its router" : ""} and add the \`healthcheck\` subcommand` });
+    if (rootAfter !== rootText) plan.edits.push({ file: rootFile, before: rootText, after: rootAfter, reason: lib ? "add the `healthcheck` subcommand" : `declare the health module${mergedInto === rootFile ? ", merge its router" : ""} and add the \`healthcheck\` subcommand` });
     const manifest = serviceManifest(ctx);
     const pg = rustClients(manifest.deps).postgres;
     const note = pg && tlsNote(pg, ctx.checks, manifest.file ?? rootFile);
@@ -125,11 +137,39 @@ function insertMerge(text: string, at: { endLine: number; endColumn: number; ind
   return lines.join(eol);
 }
 
-function healthcheckLines(indent: string): string[] {
+const HEALTH_MOD = /^\s*(pub(\([^)]*\))?\s+)?mod\s+health\s*;/m;
+
+/**
+ * The library crate (src/lib.rs and its name) when main.rs is the root fks found but the file the health router
+ * is merged into belongs to the library beside it: main.rs does not declare its module, lib.rs does.
+ */
+function libraryOwner(ctx: HealthContext, rootFile: string, site: string): { file: string; name: string } | undefined {
+  const src = path.dirname(rootFile);
+  const libFile = path.join(src, "lib.rs");
+  if (path.basename(rootFile) !== "main.rs" || site === rootFile || !existsSync(libFile)) return undefined;
+  const top = path.relative(src, site).split(path.sep)[0]!.replace(/\.rs$/, "");
+  const declares = (text: string) => new RegExp(`^\\s*(pub(\\([^)]*\\))?\\s+)?mod\\s+${top}\\s*;`, "m").test(text);
+  if (site !== libFile && (declares(ctx.read(rootFile)) || !declares(ctx.read(libFile)))) return undefined;
+  const manifest = path.join(path.dirname(src), "Cargo.toml");
+  if (!existsSync(manifest)) return undefined;
+  // [lib] name, else the package name, as Rust spells it.
+  let section = "";
+  const names: Record<string, string> = {};
+  for (const line of ctx.read(manifest).split(/\r?\n/)) {
+    const header = /^\s*\[([^\]]+)\]/.exec(line);
+    if (header) section = header[1]!.trim();
+    const name = /^\s*name\s*=\s*"([^"]+)"/.exec(line);
+    if (name && (section === "lib" || section === "package")) names[section] ??= name[1]!;
+  }
+  const name = names.lib ?? names.package;
+  return name ? { file: libFile, name: name.replace(/-/g, "_") } : undefined;
+}
+
+function healthcheckLines(indent: string, module = "health"): string[] {
   return [
     `${indent}// \`<binary> healthcheck\` probes the running server: the HEALTHCHECK of images without a shell.`,
     `${indent}if std::env::args().nth(1).as_deref() == Some("healthcheck") {`,
-    `${indent}    std::process::exit(health::run_cli());`,
+    `${indent}    std::process::exit(${module}::run_cli());`,
     `${indent}}`,
   ];
 }
