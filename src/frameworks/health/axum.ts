@@ -112,7 +112,7 @@ export const axumHealth: HealthAdapter = {
       const main = mainBodyLine(await parseRust(rootAfter, rootFile));
       if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent, runCli));
     }
-    if (rootAfter !== rootText) plan.edits.push({ file: rootFile, before: rootText, after: rootAfter, reason: lib ? "add the `healthcheck` subcommand" : `declare the health module${mergedInto === rootFile ? ", merge its router" : ""} and add the \`healthcheck\` subcommand` });
+    if (rootAfter !== rootText) plan.edits.push({ file: rootFile, before: rootText, after: rootAfter, reason: rootReason(!lib && !HEALTH_MOD.test(rootText), mergedInto === rootFile, !/"healthcheck"/.test(rootText) && /"healthcheck"/.test(rootAfter)) });
     const manifest = serviceManifest(ctx);
     const pg = rustClients(manifest.deps).postgres;
     const note = pg && tlsNote(pg, ctx.checks, manifest.file ?? rootFile);
@@ -135,6 +135,12 @@ function insertMerge(text: string, at: { endLine: number; endColumn: number; ind
     ? `${line.slice(0, at.endColumn)}${eol}${at.indent}${call}${line.slice(at.endColumn)}`
     : `${line.slice(0, at.endColumn)}${call}${line.slice(at.endColumn)}`;
   return lines.join(eol);
+}
+
+/** What the crate root's edit does, in the plan's words. */
+function rootReason(declared: boolean, merged: boolean, subcommand: boolean): string {
+  const parts = [declared && "declare the health module", merged && "merge its router", subcommand && "add the `healthcheck` subcommand"].filter((p): p is string => !!p);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : (parts[0] ?? "wire the health module");
 }
 
 const HEALTH_MOD = /^\s*(pub(\([^)]*\))?\s+)?mod\s+health\s*;/m;
