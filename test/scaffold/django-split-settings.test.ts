@@ -3,7 +3,7 @@
  * them out): the settings module manage.py names is followed through star imports to ROOT_URLCONF, and the
  * scaffolded endpoints really answer under runserver from the test venv.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -57,6 +57,23 @@ describe("scaffold health on a Django project with split settings", () => {
     expect(readFileSync(path.join(dir, "proj/urls.py"), "utf8")).not.toContain("health");
     const base = await runserver(dir);
     expect((await httpRequest(`${base}/live`)).status).toBe(200);
+  }, 60_000);
+});
+
+describe("scaffold health on a URL conf package", () => {
+  it("proj/urls/__init__.py star-imports an empty `urlpatterns = []` that apps extend: the list opens onto lines of its own and /live answers", async () => {
+    const dir = copy();
+    const urls = readFileSync(path.join(dir, "proj/urls.py"), "utf8");
+    rmSync(path.join(dir, "proj/urls.py"));
+    mkdirSync(path.join(dir, "proj/urls"));
+    writeFileSync(path.join(dir, "proj/urls/__init__.py"), "from .base import *  # noqa: F403\n");
+    writeFileSync(path.join(dir, "proj/urls/base.py"), urls.replace(/urlpatterns = \[[\s\S]*\]/, 'urlpatterns = []\nurlpatterns += [path("items/", views.items)]'));
+    scaffold(dir);
+    const base = readFileSync(path.join(dir, "proj/urls/base.py"), "utf8");
+    expect(base).toContain('urlpatterns = [\n    path("", include("proj.urls.health")),\n]');
+    expect(readFileSync(path.join(dir, "proj/urls/health.py"), "utf8")).toContain("def live(");
+    const server = await runserver(dir);
+    expect((await httpRequest(`${server}/live`)).status).toBe(200);
   }, 60_000);
 });
 

@@ -94,6 +94,15 @@ function followSettings(file: string, dir: string, read: (f: string) => string, 
   return found;
 }
 
+/** The files `from … import *` lines of a module load, in order. */
+export function starImportTargets(file: string, text: string, dir: string): string[] {
+  return text.split(/\r?\n/).flatMap((line) => {
+    const star = STAR_IMPORT.exec(line);
+    const target = star && starTarget(file, star[1]!, star[2]!, dir);
+    return target ? [target] : [];
+  });
+}
+
 /** The file a `from <dots><name> import *` in `file` loads: relative to its package, or absolute from the project. */
 function starTarget(file: string, dots: string, name: string, dir: string): string | undefined {
   if (!dots) return resolveModule(name, path.dirname(file), dir)?.file;
