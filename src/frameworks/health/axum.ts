@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { SgNode, SgRoot } from "@ast-grep/napi";
 import { existsSync } from "../../io/fs.js";
 import { mainBodyLine, modInsertLine, parseRust, routerChains } from "../../lang/rust/edit.js";
 import { insertAfterLine } from "../../lang/python/edit.js";
@@ -61,6 +62,18 @@ export const axumHealth: HealthAdapter = {
     const wired = ctx.files.some((f) => f.endsWith(".rs") && /\bhealth::router\s*(::<[^>]*>)?\s*\(/.test(ctx.read(f)));
     let mergedInto: string | undefined;
     if (!wired) {
+      const served = await servedSite(ctx, rootFile, rootParsed, modFile);
+      if (served) {
+        const { site } = served;
+        const text = site.file === rootFile ? rootText : ctx.read(site.file);
+        const after = insertMerge(text, site, `.merge(${site.file === rootFile ? "" : "crate::"}health::router())`);
+        if (site.file === rootFile) rootAfter = after;
+        else plan.edits.push({ file: site.file, before: text, after, reason: `merge the health router into ${served.why}` });
+        if (served.note) plan.notes.push(served.note);
+        mergedInto = site.file;
+      }
+    }
+    if (!wired && !mergedInto) {
       // The app's Router chain: the biggest one, in the crate root when it has one.
       const rsFiles = [rootFile, ...ctx.files.filter((f) => f.endsWith(".rs") && f !== rootFile && f !== modFile && /Router::new\(\)/.test(ctx.read(f)))];
       let done = false;
@@ -69,13 +82,7 @@ export const axumHealth: HealthAdapter = {
         const chain = routerChains(file === rootFile ? rootParsed : await parseRust(text, file))[0];
         if (!chain) continue;
         const call = `.merge(${file === rootFile ? "" : "crate::"}health::router())`;
-        const eol = lineEnding(text);
-        const lines = text.split(/\r?\n/);
-        const line = lines[chain.endLine - 1]!;
-        lines[chain.endLine - 1] = chain.multiline
-          ? `${line.slice(0, chain.endColumn)}${eol}${chain.indent}${call}${line.slice(chain.endColumn)}`
-          : `${line.slice(0, chain.endColumn)}${call}${line.slice(chain.endColumn)}`;
-        const after = lines.join(eol);
+        const after = insertMerge(text, chain, call);
         if (file === rootFile) rootAfter = after;
         else plan.edits.push({ file, before: text, after, reason: "merge the health router into the app's Router" });
         done = true;
@@ -84,16 +91,28 @@ export const axumHealth: HealthAdapter = {
       }
       if (!done) plan.notes.push({ message: "no `Router::new()` chain found", file: rootFile, hint: "add `.merge(health::router())` to your Router by hand" });
     }
+    // A binary whose Router is built in its library crate (src/lib.rs beside src/main.rs): the module belongs to the library.
+    const lib = mergedInto ? libraryOwner(ctx, rootFile, mergedInto) : undefined;
+    if (lib) {
+      const existing = plan.edits.find((e) => e.file === lib.file && e.before !== null);
+      const before = existing ? existing.after : ctx.read(lib.file);
+      if (!HEALTH_MOD.test(before)) {
+        const after = insertAfterLine(before, modInsertLine(await parseRust(before, lib.file)), ["pub mod health;"]);
+        if (existing) existing.after = after;
+        else plan.edits.push({ file: lib.file, before, after, reason: "declare the health module in the library crate that builds the Router" });
+      }
+    }
+    const runCli = lib ? `${lib.name}::health` : "health";
     // Line-based inserts below the chain edit keep earlier line numbers valid: do the lower one first.
-    if (!/^\s*(pub(\([^)]*\))?\s+)?mod\s+health\s*;/m.test(rootAfter)) {
+    if (!lib && !HEALTH_MOD.test(rootAfter)) {
       const main = path.basename(rootFile) === "main.rs" && !/"healthcheck"/.test(rootAfter) ? mainBodyLine(await parseRust(rootAfter, rootFile)) : undefined;
-      if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent));
+      if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent, runCli));
       rootAfter = insertAfterLine(rootAfter, modInsertLine(await parseRust(rootAfter, rootFile)), ["mod health;"]);
     } else if (path.basename(rootFile) === "main.rs" && !/"healthcheck"/.test(rootAfter)) {
-      const main = mainBodyLine(rootParsed);
-      if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent));
+      const main = mainBodyLine(await parseRust(rootAfter, rootFile));
+      if (main) rootAfter = insertAfterLine(rootAfter, main.line, healthcheckLines(main.indent, runCli));
     }
-    if (rootAfter !== rootText) plan.edits.push({ file: rootFile, before: rootText, after: rootAfter, reason: "declare the health module, merge its router and add the `healthcheck` subcommand" });
+    if (rootAfter !== rootText) plan.edits.push({ file: rootFile, before: rootText, after: rootAfter, reason: rootReason(!lib && !HEALTH_MOD.test(rootText), mergedInto === rootFile, !/"healthcheck"/.test(rootText) && /"healthcheck"/.test(rootAfter)) });
     const manifest = serviceManifest(ctx);
     const pg = rustClients(manifest.deps).postgres;
     const note = pg && tlsNote(pg, ctx.checks, manifest.file ?? rootFile);
@@ -107,11 +126,56 @@ export const axumHealth: HealthAdapter = {
   },
 };
 
-function healthcheckLines(indent: string): string[] {
+/** `call` appended to the expression ending at endLine:endColumn, on its own line when the expression spans lines. */
+function insertMerge(text: string, at: { endLine: number; endColumn: number; indent: string; multiline: boolean }, call: string): string {
+  const eol = lineEnding(text);
+  const lines = text.split(/\r?\n/);
+  const line = lines[at.endLine - 1]!;
+  lines[at.endLine - 1] = at.multiline
+    ? `${line.slice(0, at.endColumn)}${eol}${at.indent}${call}${line.slice(at.endColumn)}`
+    : `${line.slice(0, at.endColumn)}${call}${line.slice(at.endColumn)}`;
+  return lines.join(eol);
+}
+
+/** What the crate root's edit does, in the plan's words. */
+function rootReason(declared: boolean, merged: boolean, subcommand: boolean): string {
+  const parts = [declared && "declare the health module", merged && "merge its router", subcommand && "add the `healthcheck` subcommand"].filter((p): p is string => !!p);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : (parts[0] ?? "wire the health module");
+}
+
+const HEALTH_MOD = /^\s*(pub(\([^)]*\))?\s+)?mod\s+health\s*;/m;
+
+/**
+ * The library crate (src/lib.rs and its name) when main.rs is the root fks found but the file the health router
+ * is merged into belongs to the library beside it: main.rs does not declare its module, lib.rs does.
+ */
+function libraryOwner(ctx: HealthContext, rootFile: string, site: string): { file: string; name: string } | undefined {
+  const src = path.dirname(rootFile);
+  const libFile = path.join(src, "lib.rs");
+  if (path.basename(rootFile) !== "main.rs" || site === rootFile || !existsSync(libFile)) return undefined;
+  const top = path.relative(src, site).split(path.sep)[0]!.replace(/\.rs$/, "");
+  const declares = (text: string) => new RegExp(`^\\s*(pub(\\([^)]*\\))?\\s+)?mod\\s+${top}\\s*;`, "m").test(text);
+  if (site !== libFile && (declares(ctx.read(rootFile)) || !declares(ctx.read(libFile)))) return undefined;
+  const manifest = path.join(path.dirname(src), "Cargo.toml");
+  if (!existsSync(manifest)) return undefined;
+  // [lib] name, else the package name, as Rust spells it.
+  let section = "";
+  const names: Record<string, string> = {};
+  for (const line of ctx.read(manifest).split(/\r?\n/)) {
+    const header = /^\s*\[([^\]]+)\]/.exec(line);
+    if (header) section = header[1]!.trim();
+    const name = /^\s*name\s*=\s*"([^"]+)"/.exec(line);
+    if (name && (section === "lib" || section === "package")) names[section] ??= name[1]!;
+  }
+  const name = names.lib ?? names.package;
+  return name ? { file: libFile, name: name.replace(/-/g, "_") } : undefined;
+}
+
+function healthcheckLines(indent: string, module = "health"): string[] {
   return [
     `${indent}// \`<binary> healthcheck\` probes the running server: the HEALTHCHECK of images without a shell.`,
     `${indent}if std::env::args().nth(1).as_deref() == Some("healthcheck") {`,
-    `${indent}    std::process::exit(health::run_cli());`,
+    `${indent}    std::process::exit(${module}::run_cli());`,
     `${indent}}`,
   ];
 }
@@ -260,7 +324,9 @@ export function rustModule(ctx: HealthContext): string {
   // The service's own code (not a module fks generated) decides whether SIGTERM already ends it gracefully.
   const graceful = ctx.files.some((f) => f.endsWith(".rs") && !ctx.read(f).includes(GENERATED_MARK) && OWN_SHUTDOWN.test(ctx.read(f)));
   const main = ctx.files.find((f) => f.endsWith(path.join("src", "main.rs")));
-  const portEnv = (main && /env::var\("(\w*PORT\w*)"\)/.exec(ctx.read(main))?.[1]) ?? "PORT";
+  // The application's port, not a metrics or admin listener's read before it.
+  const ports = main ? [...ctx.read(main).matchAll(/env::var\("(\w*PORT\w*)"\)/g)].map((m) => m[1]!) : [];
+  const portEnv = ports.find((p) => !/METRIC|PROM|ADMIN/i.test(p)) ?? ports[0] ?? "PORT";
   return fill(template("axum/health.rs"), {
     SERVICE: ctx.service,
     TOKEN_ENV: ctx.tokenEnv,
@@ -274,4 +340,178 @@ export function rustModule(ctx: HealthContext): string {
     READY: ctx.paths.ready,
     HEALTH: ctx.paths.health,
   });
+}
+
+/** Where `.merge(health::router())` goes: just after a Router-valued expression. */
+interface MergeSite { file: string; line: number; endLine: number; endColumn: number; indent: string; multiline: boolean }
+interface RsFn { name: string; file: string; node: SgNode; returnsRouter: boolean }
+type ServedNote = HealthCodePlan["notes"][number];
+
+/** Route paths of a listener that only exports metrics. */
+const METRICS_PATH = /^\/(metrics|prometheus)(\/|$)/;
+
+/**
+ * The Router the application's listener serves: each `axum::serve(listener, x)` (or `Server::bind(..).serve(x)`)
+ * is followed from `x` through `let` bindings, `.into_make_service()`, `.await`, `?`, `Ok(..)` and calls of the
+ * crate's own functions to the expression that builds the Router (a function's tail expression included).
+ * Listeners whose routes are all /metrics are passed over; of the rest, the Router whose builder names the most
+ * routes wins. Without a `serve` call fks can follow: the tail of the function returning a Router with the most routes.
+ */
+async function servedSite(ctx: HealthContext, rootFile: string, rootParsed: SgRoot, modFile: string): Promise<{ site: MergeSite; why: string; note?: ServedNote } | undefined> {
+  const rel = (f: string) => path.relative(ctx.dir, f);
+  const parsed = new Map<string, SgRoot>([[rootFile, rootParsed]]);
+  for (const f of ctx.files) {
+    if (!f.endsWith(".rs") || f === rootFile || f === modFile || /(^|\/)(tests|benches|examples)\//.test(rel(f))) continue;
+    const text = ctx.read(f);
+    if (!/\bRouter\b|\bserve\s*\(/.test(text)) continue;
+    try {
+      parsed.set(f, await parseRust(text, f));
+    } catch {
+      continue; // a file that does not parse is reported where it is edited
+    }
+  }
+  const fns: RsFn[] = [];
+  for (const [file, root] of parsed) {
+    for (const node of root.root().findAll({ rule: { kind: "function_item" } })) {
+      if (inTest(node)) continue;
+      fns.push({ name: node.field("name")?.text() ?? "", file, node, returnsRouter: /\bRouter\b/.test(node.field("return_type")?.text() ?? "") });
+    }
+  }
+  const fnOf = (node: SgNode, file: string) => {
+    for (let p = node.parent(); p; p = p.parent()) if (p.kind() === "function_item") return fns.find((f) => f.file === file && f.node.id() === p.id());
+    return undefined;
+  };
+  const siteOf = (expr: SgNode, fn: RsFn): MergeSite & { routes: string[]; fn: RsFn } => {
+    const text = expr.text();
+    const last = text.split("\n").pop()!;
+    const start = expr.range().start.line;
+    const { end } = expr.range();
+    return {
+      file: fn.file, line: start + 1, endLine: end.line + 1, endColumn: end.column,
+      // A chain whose last line is a `.call(...)` continues on a line of its own; after a closing bracket, on the same line.
+      multiline: /^\s*\./.test(last) && text.includes("\n"),
+      indent: /^\s*/.exec(last)![0],
+      routes: [...fn.node.text().matchAll(/\.route\(\s*"([^"]*)"/g)].map((m) => m[1]!),
+      fn,
+    };
+  };
+  const resolve = (from: SgNode, fnAt: RsFn): (MergeSite & { routes: string[]; fn: RsFn }) | undefined => {
+    let expr: SgNode | null = from;
+    let fn = fnAt;
+    for (let depth = 0; expr && depth < 24; depth++) {
+      const kind = String(expr.kind());
+      if (kind === "try_expression" || kind === "await_expression" || kind === "parenthesized_expression") {
+        expr = expr.children().find((c) => c.isNamed()) ?? null;
+      } else if (kind === "identifier") {
+        const name = expr.text();
+        const at: number = expr.range().start.index;
+        const bound: SgNode | undefined = fn.node.findAll({ rule: { kind: "let_declaration" } }).filter((l) => l.field("pattern")?.text().replace(/^mut\s+/, "") === name && l.range().start.index < at).pop();
+        const value: SgNode | null = bound?.field("value") ?? null;
+        // `app = Router::new().nest(prefix, app)` after the let: only the value where it is used has every route at its final path.
+        const from: number = bound?.range().start.index ?? -1;
+        const reassigned = bound && fn.node.findAll({ rule: { kind: "assignment_expression" } }).some((a) => a.field("left")?.text() === name && a.range().start.index > from && a.range().start.index < at);
+        if (reassigned) return { ...siteOf(expr, fn), multiline: false, routes: (value && resolve(value, fn)?.routes) ?? [] };
+        expr = value;
+      } else if (kind === "call_expression") {
+        let callee: SgNode | null = expr.field("function");
+        if (callee?.kind() === "generic_function") callee = callee.field("function"); // x.into_make_service_with_connect_info::<A>()
+        if (!callee) return undefined;
+        if (callee.kind() === "field_expression") {
+          if (/^into_(make_service|service)/.test(callee.field("field")?.text() ?? "")) expr = callee.field("value");
+          else return siteOf(expr, fn); // a method chain: the Router it ends with
+          continue;
+        }
+        const name = callee.text().replace(/::<[\s\S]*>$/, "");
+        const args: SgNode[] = expr.field("arguments")?.children().filter((c) => c.isNamed() && !String(c.kind()).includes("comment")) ?? [];
+        if (name === "Ok" || name === "Some") {
+          expr = args[0] ?? null;
+          continue;
+        }
+        if (/(^|::)Router::new$/.test(name)) return siteOf(expr, fn);
+        const parts = name.split("::");
+        const own = fns.filter((f) => f.name === parts.at(-1));
+        const qualifier = parts.at(-2);
+        const target =
+          own.find((f) => f.returnsRouter && qualifier && [`${qualifier}.rs`, "mod.rs"].includes(path.basename(f.file)) && (path.basename(f.file) !== "mod.rs" || path.basename(path.dirname(f.file)) === qualifier))
+          ?? own.find((f) => f.returnsRouter) ?? own[0];
+        if (!target) return undefined;
+        fn = target;
+        expr = tailExpression(target.node);
+      } else return undefined;
+    }
+    return undefined;
+  };
+
+  const served: Array<ReturnType<typeof siteOf> & { serve: string }> = [];
+  const add = (call: SgNode, arg: SgNode | undefined, file: string) => {
+    const fn = arg && fnOf(call, file);
+    const site = arg && fn && resolve(arg, fn);
+    if (site && !served.some((s) => s.file === site.file && s.endLine === site.endLine && s.endColumn === site.endColumn)) {
+      served.push({ ...site, serve: `${rel(file)}:${call.range().start.line + 1}` });
+    }
+  };
+  for (const [file, root] of parsed) {
+    for (const call of root.root().findAll({ rule: { kind: "call_expression" } })) {
+      const callee = call.field("function");
+      const args = call.field("arguments")?.children().filter((c) => c.isNamed() && !String(c.kind()).includes("comment")) ?? [];
+      add(call, 
+        callee && /^(identifier|scoped_identifier)$/.test(String(callee.kind())) && /(^|::)serve$/.test(callee.text()) && args.length >= 2 ? args[1]
+        : callee?.kind() === "field_expression" && callee.field("field")?.text() === "serve" && args.length === 1 ? args[0]
+        : undefined, file);
+    }
+    // `tokio::select! { r = axum::serve(listener, app) => ... }`: inside a macro only tokens, so the served name by its text.
+    for (const mac of root.root().findAll({ rule: { kind: "macro_invocation" } })) {
+      const m = /\bserve\s*\(\s*[^,()]+,\s*([A-Za-z_]\w*)\b/.exec(mac.text());
+      if (!m) continue;
+      const after = mac.range().start.index + m.index + m[0].length - m[1]!.length;
+      add(mac, mac.findAll({ rule: { kind: "identifier", regex: `^${m[1]}$` } }).find((n) => n.range().start.index === after), file);
+    }
+  }
+  const metricsOnly = (s: { routes: string[] }) => s.routes.length > 0 && s.routes.every((r) => METRICS_PATH.test(r));
+  const app = served.filter((s) => !metricsOnly(s));
+  const passed = served.filter(metricsOnly).map((s) => `not the /metrics-only Router served at ${s.serve}`);
+  const most = <T extends { routes: string[] }>(list: T[]) => list.reduce<T | undefined>((best, s) => (!best || s.routes.length > best.routes.length ? s : best), undefined);
+  const pick = most(app);
+  if (pick) {
+    const why = `the Router served at ${pick.serve}${pick.fn.name ? `, built in ${pick.fn.name}() (${rel(pick.file)}:${pick.line})` : ""}${passed.length ? `; ${passed.join(", ")}` : ""}`;
+    const note: ServedNote | undefined = app.length > 1
+      ? {
+        message: `${app.length} listeners serve a Router (${app.map((s) => s.serve).join(", ")}): the health router joins the one with the most routes, ${pick.fn.name}() at ${rel(pick.file)}:${pick.line}`,
+        file: pick.file, line: pick.line,
+        hint: "to serve the probes from another listener, move `.merge(health::router())` there: fks leaves a crate that merges it alone",
+      }
+      : undefined;
+    return { site: pick, why, note };
+  }
+  // No serve call fks can follow (a library crate): the tail of the function returning the biggest Router.
+  // Only builders no other function calls: a sub-router nested under a prefix is called by the one that nests it.
+  const routerFns = fns.filter((f) => f.returnsRouter);
+  const calledByOthers = (f: RsFn) => fns.some((o) => o !== f && new RegExp(`\\b${f.name}\\s*(::<[^>]*>)?\\s*\\(`).test(o.node.text()));
+  const entries = routerFns.filter((f) => !calledByOthers(f));
+  const builders = (entries.length ? entries : routerFns).flatMap((f) => {
+    const tail = tailExpression(f.node);
+    const site = tail && resolve(tail, f);
+    return site && !metricsOnly(site) ? [site] : [];
+  });
+  const builder = most(builders);
+  return builder ? { site: builder, why: `the Router ${builder.fn.name}() returns (${rel(builder.file)}:${builder.line})${passed.length ? `; ${passed.join(", ")}` : ""}` } : undefined;
+}
+
+/** A function's result expression: its block's tail expression, or a final `return x;`. */
+function tailExpression(fn: SgNode): SgNode | null {
+  const items = fn.field("body")?.children().filter((c) => c.isNamed() && !String(c.kind()).includes("comment")) ?? [];
+  const last = items.at(-1);
+  if (!last) return null;
+  if (last.kind() === "expression_statement") {
+    const inner = last.children().find((c) => c.isNamed());
+    return inner?.kind() === "return_expression" ? (inner.children().find((c) => c.isNamed()) ?? null) : null;
+  }
+  return last.kind() === "let_declaration" ? null : last;
+}
+
+/** Inside a `#[cfg(test)]` / `mod tests` module or a `#[test]` / `#[tokio::test]` function. */
+function inTest(fn: SgNode): boolean {
+  if (/^#\[[\w:]*test\]/m.test(fn.prev()?.kind() === "attribute_item" ? fn.prev()!.text() : "")) return true;
+  for (let p = fn.parent(); p; p = p.parent()) if (p.kind() === "mod_item" && /^tests?$/.test(p.field("name")?.text() ?? "")) return true;
+  return false;
 }

@@ -4,6 +4,7 @@ import { findListAssignment, importInsertLine, insertAfterLine, parsePython } fr
 import { moduleFile } from "./edits.js";
 import { pythonModule } from "./python.js";
 import { djangoGuards } from "./guards-django.js";
+import { resolveRootUrlconf, starImportTargets } from "../django/settings.js";
 import type { HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
 
 /** Django: a module with views and urlpatterns next to the root URLconf, included from it. */
@@ -18,22 +19,28 @@ export const djangoHealth: HealthAdapter = {
 
 async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
   const plan: HealthCodePlan = { edits: [], notes: [] };
-  const urlconf = rootUrlconf(ctx.dir, ctx.files, ctx.read);
-  if (!urlconf) {
-    plan.notes.push({ message: "no ROOT_URLCONF found (looked for DJANGO_SETTINGS_MODULE in manage.py and settings files)", hint: "set services.<name>.path to the Django project folder" });
+  const found = resolveRootUrlconf(ctx.dir, ctx.files, ctx.read);
+  if (!found) {
+    plan.notes.push({ message: "no ROOT_URLCONF found (looked for DJANGO_SETTINGS_MODULE in manage.py, wsgi.py and asgi.py, through star imports, and in settings files)", hint: "set services.<name>.path to the Django project folder" });
     return plan;
   }
-  const urlsFile = path.join(ctx.dir, ...urlconf.split(".")) + ".py";
+  const urlconf = found.module;
+  const urlsFile = found.file;
   if (!existsSync(urlsFile)) {
-    plan.notes.push({ message: `ROOT_URLCONF ${urlconf} has no file ${urlsFile}` });
+    plan.notes.push({ message: `ROOT_URLCONF ${urlconf} (${path.relative(ctx.dir, found.settingsFile)}) has no file ${urlsFile}`, file: found.settingsFile });
     return plan;
   }
-  const pkg = urlconf.split(".").slice(0, -1).join(".");
+  // A URL conf package (proj/urls/__init__.py) gets the health module inside it.
+  const isPackage = path.basename(urlsFile) === "__init__.py";
+  const pkg = isPackage ? urlconf : urlconf.split(".").slice(0, -1).join(".");
   const mod = moduleFile(path.dirname(urlsFile), "health.py", "fks_health.py", ctx.read);
   const modName = `${pkg ? pkg + "." : ""}${path.basename(mod.file, ".py")}`;
   plan.module = mod.file;
-  const text = ctx.read(urlsFile);
-  const root = await parsePython(text, urlsFile);
+  // A URL conf that star-imports its urlpatterns (`from .base import *`): the list is edited where it is assigned.
+  const own = ctx.read(urlsFile);
+  const listFile = /^urlpatterns\s*=/m.test(own) ? urlsFile : (starImportTargets(urlsFile, own, ctx.dir).filter((f) => /^urlpatterns\s*=/m.test(ctx.read(f))).pop() ?? urlsFile);
+  const text = ctx.read(listFile);
+  const root = await parsePython(text, listFile);
   if (!mod.exists) {
     const { text: body, skipped } = pythonModule("django", ctx, { URLCONF: urlconf, MODULE: modName });
     plan.edits.push({ file: mod.file, before: null, after: body, reason: `add ${ctx.paths.live}, ${ctx.paths.ready} and ${ctx.paths.health}` });
@@ -41,31 +48,24 @@ async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
   }
   if (!text.includes(`include("${modName}")`) && !text.includes(`include('${modName}')`)) {
     const list = findListAssignment(root, "urlpatterns");
-    const opensAlone = list && /\[\s*(#.*)?$/.test(text.split(/\r?\n/)[list.openLine - 1] ?? "");
-    if (!list || !opensAlone) {
-      plan.notes.push({ message: `${path.basename(urlsFile)}: no multi-line \`urlpatterns = [\` list to add the health URLs to`, file: urlsFile, hint: `add path("", include("${modName}")) to urlpatterns by hand` });
+    const lines = text.split(/\r?\n/);
+    const opening = list ? (lines[list.openLine - 1] ?? "") : "";
+    const opensAlone = list && /\[\s*(#.*)?$/.test(opening);
+    // `urlpatterns = []` (apps add their URLs later): opened onto lines of its own.
+    const empty = list && !opensAlone && /^(\s*urlpatterns\s*=\s*)\[\s*\]\s*$/.exec(opening);
+    if (!list || (!opensAlone && !empty)) {
+      plan.notes.push({ message: `${path.relative(ctx.dir, listFile)}: no multi-line \`urlpatterns = [\` list to add the health URLs to`, file: listFile, hint: `add path("", include("${modName}")) to urlpatterns by hand` });
       return plan;
     }
+    const item = `path("", include("${modName}")),`;
     // First in the list, so no catch-all pattern above can swallow the probes.
-    let after = insertAfterLine(text, list.openLine, [`${list.itemIndent}path("", include("${modName}")),`]);
+    let after = empty
+      ? [...lines.slice(0, list.openLine - 1), `${empty[1]}[`, `${/^\s*/.exec(empty[1]!)![0]}    ${item}`, `${/^\s*/.exec(empty[1]!)![0]}]`, ...lines.slice(list.openLine)].join(text.includes("\r\n") ? "\r\n" : "\n")
+      : insertAfterLine(text, list.openLine, [`${list.itemIndent}${item}`]);
     const imports = [...text.matchAll(/^from\s+django\.urls\s+import\s+([^\n(]+)$/gm)].map((m) => m[1]!).join(",");
     const need = ["include", "path"].filter((n) => !new RegExp(`\\b${n}\\b`).test(imports));
     if (need.length) after = insertAfterLine(after, importInsertLine(root), [`from django.urls import ${need.join(", ")}`]);
-    plan.edits.push({ file: urlsFile, before: text, after, reason: "include the health URLs" });
+    plan.edits.push({ file: listFile, before: text, after, reason: "include the health URLs" });
   }
   return plan;
-}
-
-/** ROOT_URLCONF from the settings module that manage.py names, else from any settings.py. */
-function rootUrlconf(dir: string, files: string[], read: (f: string) => string): string | undefined {
-  const manage = path.join(dir, "manage.py");
-  const settingsMod = existsSync(manage) ? /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']/.exec(read(manage))?.[1] : undefined;
-  const settingsFiles = settingsMod ? [path.join(dir, ...settingsMod.split(".")) + ".py"] : [];
-  settingsFiles.push(...files.filter((f) => path.basename(f) === "settings.py"));
-  for (const f of settingsFiles) {
-    if (!existsSync(f)) continue;
-    const m = /^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m.exec(read(f));
-    if (m) return m[1];
-  }
-  return undefined;
 }
