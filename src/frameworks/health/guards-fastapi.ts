@@ -1,16 +1,17 @@
 /** FastAPI/Starlette: app-wide dependencies, auth and rate-limit middleware, slowapi, and router dependencies above the probes. */
 import { exemptedPaths, kindOfBody, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
 import path from "node:path";
-import { calls, definitions, dependencyNames, pythonFiles, withConstants, type PyCall, type PyDef } from "./guards-python.js";
+import { calls, dependencyNames, PySources, withConstants, type PyCall, type PyDef, type PyFile } from "./guards-python.js";
 import type { HealthContext } from "./types.js";
 
 const SLOWAPI = /^SlowAPI(ASGI)?Middleware$/;
 
 export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
   const probes = probePaths(ctx.paths);
-  const files = await pythonFiles(ctx.dir, ctx.files, ctx.read);
-  const defs = definitions(files);
-  const defOf = (name: string): PyDef | undefined => defs.find((d) => d.name === name);
+  // Only files whose text can hold a guard are parsed: a big project has few of them.
+  const src = new PySources(ctx.dir, ctx.files, ctx.read);
+  const defOf = async (name: string): Promise<PyDef | undefined> => (await src.named(name))[0];
+  const body = async (def: PyDef | undefined) => def && withConstants(await src.parse(def.file), def);
   const open = (...bodies: Array<string | undefined>) => {
     const ok = exemptedPaths(bodies.filter(Boolean).join("\n"), probes);
     return probes.filter((p) => !ok.has(p));
@@ -19,13 +20,13 @@ export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
   const out: ProbeGuard[] = [];
 
   // App-wide dependencies run before every route; FastAPI has no per-route opt-out.
-  for (const c of calls(files, /^(fastapi\.)?FastAPI$/)) {
+  for (const c of calls(await src.matching(/\bFastAPI\s*\(/), /^(fastapi\.)?FastAPI$/)) {
     const deps = c.kwargs.get("dependencies");
     if (!deps) continue;
     for (const name of dependencyNames(deps)) {
-      const def = defOf(name);
+      const def = await defOf(name);
       const kind = kindOfName(name) ?? (def ? kindOfBody(def.text) : undefined);
-      const paths = open(def && withConstants(files, def));
+      const paths = open(await body(def));
       if (!paths.length) continue;
       out.push({
         kind: kind ?? "auth", what: `app-wide dependency ${name} (FastAPI(dependencies=[...]))`, file: c.file, line: c.line, paths,
@@ -36,14 +37,14 @@ export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
   }
 
   // Middleware wraps every route; only its own code can let the probes through.
-  const middleware = calls(files, /(^|\.)add_middleware$|^(starlette\.middleware\.)?Middleware$/);
+  const middleware = calls(await src.matching(/add_middleware|\bMiddleware\s*\(/), /(^|\.)add_middleware$|^(starlette\.middleware\.)?Middleware$/);
   for (const c of middleware) {
     const cls = c.args[0]?.split(".").pop() ?? "";
     if (!cls || SLOWAPI.test(cls)) continue;
-    const def = defOf(cls);
+    const def = await defOf(cls);
     const kind = kindOfName(cls) ?? (def ? kindOfBody(def.text) : undefined);
     if (!kind) continue;
-    const paths = open(c.text, def && withConstants(files, def));
+    const paths = open(c.text, await body(def));
     if (!paths.length) continue;
     const starlette = cls === "AuthenticationMiddleware" && !def;
     out.push({
@@ -54,25 +55,28 @@ export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
         : `exclude ${list(paths)} through ${cls}'s own path-exclusion option, or wrap it in a middleware that calls the app directly for those paths`,
     });
   }
-  for (const d of defs) {
+  const decorated = async (re: RegExp) => (await src.matching(re)).flatMap((f) => src.definitionsOf(f));
+  for (const d of await decorated(/\.middleware\(/)) {
     if (!d.decorators.some((x) => /\.middleware\(\s*["']http["']\s*\)/.test(x))) continue;
     const kind = kindOfName(d.name) ?? kindOfBody(d.text);
     if (!kind) continue;
-    const paths = open(withConstants(files, d));
+    const paths = open(await body(d));
     if (!paths.length) continue;
     out.push({
       kind, what: `@middleware("http") ${d.name}`, file: d.file, line: d.line, paths,
       hint: `start ${d.name} with \`if request.url.path in (${list(paths)}): return await call_next(request)\``,
     });
   }
-  out.push(...slowapi(files, middleware, defs, probes));
-  out.push(...routerDependencies(ctx, files.length ? calls(files, /(^|\.)(include_router|get|api_route|APIRouter)$/) : []));
+  if (middleware.some((c) => SLOWAPI.test(c.args[0]?.split(".").pop() ?? ""))) out.push(...slowapi(await src.matching(/\bLimiter\s*\(/), await decorated(/\.exempt\b/), probes));
+  // The route catalog names the files the probe routes and their includes are in: only those matter.
+  const routed = new Set((ctx.probeRoutes ?? []).flatMap((r) => [r.file, ...r.via.map((v) => v.file)]));
+  const routing = routed.size ? await src.matching(/./, (f) => routed.has(f)) : [];
+  out.push(...routerDependencies(ctx, routing.length ? calls(routing, /(^|\.)(include_router|get|api_route|APIRouter)$/) : []));
   return dedupe(out);
 }
 
 /** slowapi's default_limits apply to every route once SlowAPIMiddleware is installed, unless a route is @limiter.exempt. */
-function slowapi(files: Parameters<typeof calls>[0], middleware: PyCall[], defs: PyDef[], probes: string[]): ProbeGuard[] {
-  if (!middleware.some((c) => SLOWAPI.test(c.args[0]?.split(".").pop() ?? ""))) return [];
+function slowapi(files: PyFile[], defs: PyDef[], probes: string[]): ProbeGuard[] {
   const out: ProbeGuard[] = [];
   for (const c of calls(files, /(^|\.)Limiter$/)) {
     if (!c.kwargs.has("default_limits") && !c.kwargs.has("application_limits")) continue;

@@ -27,19 +27,61 @@ export interface PyCall {
   node: SgNode;
 }
 
-/** The service's Python files outside tests, parsed; files that do not parse are skipped (the planner reports them). */
-export async function pythonFiles(dir: string, files: string[], read: (f: string) => string): Promise<PyFile[]> {
-  const out: PyFile[] = [];
-  for (const file of files) {
-    if (!file.endsWith(".py") || isTestFile(path.relative(dir, file))) continue;
-    const text = read(file);
-    try {
-      out.push({ file, text, root: await parsePython(text, file) });
-    } catch {
-      continue;
-    }
+/**
+ * The service's Python files outside tests, parsed on demand and once: a scanner asks only for the
+ * files whose text can matter (a cheap regular expression first), so a big project is not parsed
+ * whole. Files that do not parse are skipped (the planner reports them).
+ */
+export class PySources {
+  readonly files: string[];
+  private readonly parsed = new Map<string, Promise<PyFile | undefined>>();
+  private readonly defs = new Map<string, PyDef[]>();
+  private readonly byName = new Map<string, PyDef[]>();
+
+  constructor(readonly dir: string, files: string[], readonly read: (f: string) => string) {
+    this.files = files.filter((f) => f.endsWith(".py") && !isTestFile(path.relative(dir, f)));
   }
-  return out;
+
+  parse(file: string): Promise<PyFile | undefined> {
+    let p = this.parsed.get(file);
+    if (!p) {
+      const text = this.read(file);
+      p = parsePython(text, file).then((root) => ({ file, text, root }), () => undefined);
+      this.parsed.set(file, p);
+    }
+    return p;
+  }
+
+  /** The parsed files whose text matches (and that are among `only`, when given). */
+  async matching(text: RegExp, only?: (file: string) => boolean): Promise<PyFile[]> {
+    const out: PyFile[] = [];
+    for (const f of this.files) {
+      if ((only && !only(f)) || !text.test(this.read(f))) continue;
+      const p = await this.parse(f);
+      if (p) out.push(p);
+    }
+    return out;
+  }
+
+  /** Function and class definitions of that name, from the files that define it. */
+  async named(name: string): Promise<PyDef[]> {
+    if (!/^\w+$/.test(name)) return [];
+    let found = this.byName.get(name);
+    if (!found) {
+      const re = new RegExp(`\\b(?:def|class)\\s+${name}\\b`);
+      // A plain substring search first: a regular expression over every file is slow on big projects.
+      const files = await this.matching(re, (f) => this.read(f).includes(name));
+      this.byName.set(name, (found = files.flatMap((f) => this.definitionsOf(f)).filter((d) => d.name === name)));
+    }
+    return found;
+  }
+
+  /** All definitions of a parsed file, computed once. */
+  definitionsOf(f: PyFile): PyDef[] {
+    let d = this.defs.get(f.file);
+    if (!d) this.defs.set(f.file, (d = definitions([f])));
+    return d;
+  }
 }
 
 /** Every call whose callee matches, in every file. */
@@ -98,8 +140,7 @@ export function lineOf(node: SgNode): number {
 }
 
 /** A definition's text plus the module-level constants it names (`PROBES = ("/live", "/ready")`), for exemption evidence. */
-export function withConstants(files: PyFile[], def: PyDef): string {
-  const f = files.find((x) => x.file === def.file);
+export function withConstants(f: PyFile | undefined, def: PyDef): string {
   if (!f) return def.text;
   const extra: string[] = [];
   for (const stmt of f.root.root().children()) {
