@@ -2,8 +2,8 @@
 import path from "node:path";
 import type { SgNode } from "@ast-grep/napi";
 import { GENERATED_MARK } from "./template.js";
-import { exemptedPaths, kindOfBody, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
-import { PySources, withConstants, type PyDef, type PyFile } from "./guards-python.js";
+import { exemptedPaths, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
+import { judgePython, PySources, withConstants, type PyDef, type PyFile } from "./guards-python.js";
 import type { HealthContext } from "./types.js";
 
 const LOGIN_REQUIRED = "django.contrib.auth.middleware.LoginRequiredMiddleware";
@@ -70,14 +70,16 @@ export async function djangoGuards(ctx: HealthContext, module: { file: string; g
     }
     // Project middleware: its own code says what it rejects and which paths it lets through.
     const local = (await src.named(cls)).find((d) => m.value.startsWith(path.relative(ctx.dir, d.file).replace(/\.py$/, "").split(path.sep).join(".")));
-    const kind = kindOfName(cls) ?? (local ? kindOfBody(local.text) : undefined);
-    if (!kind) continue;
     const body = local ? withConstants(await src.parse(local.file), local) : "";
+    // Its code, when fks can read it, says whether it refuses a GET probe at all.
+    const v = local && judgePython(local, body);
+    const kind = kindOfName(cls) ?? v?.kind;
+    if (!kind || v?.unsafeOnly || v?.passes) continue;
     const ok = exemptedPaths(body, probes);
     const paths = probes.filter((p) => !ok.has(p));
     if (!paths.length) continue;
     out.push({
-      kind, what: `middleware ${cls}`, file: m.file, line: m.line, paths,
+      kind, what: `middleware ${cls}`, file: m.file, line: m.line, paths, maybe: v && !v.kind ? v.maybe : undefined,
       unsure: local ? undefined : `fks cannot see ${m.value}'s code`,
       hint: local ? `in ${cls} (${rel(local.file)}:${local.line}) return self.get_response(request) first when request.path in (${paths.map((p) => JSON.stringify(p)).join(", ")})` : `exempt ${paths.join(", ")} through ${cls}'s settings if it has any`,
     });

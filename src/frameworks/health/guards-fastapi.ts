@@ -1,7 +1,7 @@
 /** FastAPI/Starlette: app-wide dependencies, auth and rate-limit middleware, slowapi, and router dependencies above the probes. */
-import { exemptedPaths, kindOfBody, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
+import { exemptedPaths, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
 import path from "node:path";
-import { calls, dependencyNames, PySources, withConstants, type PyCall, type PyDef, type PyFile } from "./guards-python.js";
+import { calls, dependencyNames, judgePython, PySources, withConstants, type PyCall, type PyDef, type PyFile } from "./guards-python.js";
 import type { HealthContext } from "./types.js";
 
 const SLOWAPI = /^SlowAPI(ASGI)?Middleware$/;
@@ -12,6 +12,18 @@ export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
   const src = new PySources(ctx.dir, ctx.files, ctx.read);
   const defOf = async (name: string): Promise<PyDef | undefined> => (await src.named(name))[0];
   const body = async (def: PyDef | undefined) => def && withConstants(await src.parse(def.file), def);
+  // What a guard is, by what its code does when fks can read it, else by its name; undefined when it lets a GET probe through.
+  const judge = async (name: string, def: PyDef | undefined): Promise<{ kind: ProbeGuard["kind"]; maybe?: string; text?: string } | undefined> => {
+    if (!def) {
+      const kind = kindOfName(name);
+      return kind && { kind };
+    }
+    const text = (await body(def))!;
+    const v = judgePython(def, text);
+    const kind = kindOfName(name) ?? v.kind;
+    if (!kind || v.unsafeOnly || v.passes) return undefined;
+    return { kind, maybe: v.kind ? undefined : v.maybe, text };
+  };
   const open = (...bodies: Array<string | undefined>) => {
     const ok = exemptedPaths(bodies.filter(Boolean).join("\n"), probes);
     return probes.filter((p) => !ok.has(p));
@@ -25,8 +37,11 @@ export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
     if (!deps) continue;
     for (const name of dependencyNames(deps)) {
       const def = await defOf(name);
-      const kind = kindOfName(name) ?? (def ? kindOfBody(def.text) : undefined);
-      const paths = open(await body(def));
+      const text = await body(def);
+      const v = def && judgePython(def, text!);
+      if (v?.unsafeOnly) continue;
+      const kind = kindOfName(name) ?? v?.kind;
+      const paths = open(text);
       if (!paths.length) continue;
       out.push({
         kind: kind ?? "auth", what: `app-wide dependency ${name} (FastAPI(dependencies=[...]))`, file: c.file, line: c.line, paths,
@@ -42,13 +57,14 @@ export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
     const cls = c.args[0]?.split(".").pop() ?? "";
     if (!cls || SLOWAPI.test(cls)) continue;
     const def = await defOf(cls);
-    const kind = kindOfName(cls) ?? (def ? kindOfBody(def.text) : undefined);
-    if (!kind) continue;
-    const paths = open(c.text, await body(def));
+    const guard = await judge(cls, def);
+    if (!guard) continue;
+    const { kind, maybe } = guard;
+    const paths = open(c.text, guard.text);
     if (!paths.length) continue;
     const starlette = cls === "AuthenticationMiddleware" && !def;
     out.push({
-      kind, what: `${kind === "rate" ? "rate-limit" : "auth"} middleware ${cls}`, file: c.file, line: c.line, paths,
+      kind, maybe, what: `${kind === "rate" ? "rate-limit" : "auth"} middleware ${cls}`, file: c.file, line: c.line, paths,
       unsure: starlette ? "starlette's AuthenticationMiddleware rejects only requests its backend raises AuthenticationError for; check that anonymous requests pass" : undefined,
       hint: def
         ? `in ${cls} (${path.relative(ctx.dir, def.file)}:${def.line}) pass the probes through first: \`if request.url.path in (${list(paths)}): return await call_next(request)\``
@@ -58,12 +74,13 @@ export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
   const decorated = async (re: RegExp) => (await src.matching(re)).flatMap((f) => src.definitionsOf(f));
   for (const d of await decorated(/\.middleware\(/)) {
     if (!d.decorators.some((x) => /\.middleware\(\s*["']http["']\s*\)/.test(x))) continue;
-    const kind = kindOfName(d.name) ?? kindOfBody(d.text);
-    if (!kind) continue;
-    const paths = open(await body(d));
+    const guard = await judge(d.name, d);
+    if (!guard) continue;
+    const { kind, maybe } = guard;
+    const paths = open(guard.text);
     if (!paths.length) continue;
     out.push({
-      kind, what: `@middleware("http") ${d.name}`, file: d.file, line: d.line, paths,
+      kind, maybe, what: `@middleware("http") ${d.name}`, file: d.file, line: d.line, paths,
       hint: `start ${d.name} with \`if request.url.path in (${list(paths)}): return await call_next(request)\``,
     });
   }

@@ -139,14 +139,104 @@ export function lineOf(node: SgNode): number {
   return node.range().start.line + 1;
 }
 
-/** A definition's text plus the module-level constants it names (`PROBES = ("/live", "/ready")`), for exemption evidence. */
+/**
+ * A definition's text plus the constants it names, assigned at module level or in a function that
+ * encloses it (`PROBES = ("/live", "/ready")`, a set built in the app factory), for exemption evidence.
+ */
 export function withConstants(f: PyFile | undefined, def: PyDef): string {
   if (!f) return def.text;
+  const assignments = f.root.root().children().map((stmt) => (stmt.kind() === "expression_statement" ? stmt.child(0) : null));
+  for (const fn of f.root.root().findAll({ rule: { kind: "function_definition" } })) {
+    const r = fn.range();
+    if (r.start.line + 1 < def.line && r.end.line + 1 >= def.line) assignments.push(...fn.findAll({ rule: { kind: "assignment" } }).filter((a) => a.range().start.line + 1 < def.line));
+  }
   const extra: string[] = [];
-  for (const stmt of f.root.root().children()) {
-    const a = stmt.kind() === "expression_statement" ? stmt.child(0) : undefined;
+  for (const a of assignments) {
     const name = a?.kind() === "assignment" ? a.field("left")?.text() : undefined;
     if (name && /^\w+$/.test(name) && new RegExp(`\\b${name}\\b`).test(def.text)) extra.push(a!.text());
   }
   return [def.text, ...extra].join("\n");
+}
+
+/** Python code without comments, docstrings, `except` headers and `isinstance(...)`: what it does, not what it mentions. */
+export function pyCode(text: string): string {
+  return text
+    .replace(/(?:[rbuRBU]{0,2})("""|''')[\s\S]*?\1/g, '""')
+    .replace(/("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|#[^\n]*/g, (m, s: string | undefined) => s ?? "")
+    .replace(/^\s*except\b[^\n]*:/gm, "except:")
+    .replace(/\bisinstance\([^()]*(?:\([^()]*\)[^()]*)*\)/g, "isinstance()");
+}
+
+const UNSAFE_METHOD = /^(POST|PUT|PATCH|DELETE)$/;
+const NEXT = /\b(?:call_next|get_response|self\.app)\s*\(/;
+
+/** What a middleware's (or dependency's) own code does to a probe, a GET without credentials. */
+export interface PyVerdict {
+  /** What it answers when it refuses (401/403 auth, 429 rate), undefined when its code never names such an answer. */
+  kind?: "auth" | "rate";
+  /** It checks only unsafe methods (POST, PUT, PATCH, DELETE); probes are GET. */
+  unsafeOnly: boolean;
+  /** It never refuses: no 401/403/429, no raised HTTP or permission error, no redirect, nothing inherited, and it calls the next handler. */
+  passes: boolean;
+  /** It may refuse with an answer fks cannot read (a caught exception's status, a redirect). */
+  maybe?: string;
+}
+
+/** `text`: a definition with the constants it names (withConstants). */
+export function judgePython(def: PyDef, text: string): PyVerdict {
+  const code = pyCode(text);
+  const kind = kindOfCode(code);
+  const unread = /status_code\s*=(?!=)\s*(?![\d\s])(?!status\.|HTTPStatus\.)[\w.]+/.exec(code)?.[0];
+  const maybe = unread
+    ? `it answers with a status fks cannot read: ${unread.replace(/\s+/g, "")}`
+    : /raise\s+[\w.]*HTTPException\(\s*(?!\d|status_code\s*=\s*\d|status\.)/.test(code)
+      ? "it raises an HTTPException whose status fks cannot read"
+      : /\bRedirectResponse\(|\bredirect\(|redirect_to_login/.test(code)
+        ? "it may redirect requests"
+        : undefined;
+  const bases = /^\s*class\s+\w+\s*\(([^)]*)\)/m.exec(def.text)?.[1]?.split(",").map((b) => b.trim().split(".").pop()!).filter((b) => b && !/=/.test(b)) ?? [];
+  const inherits = bases.some((b) => !/^(object|BaseHTTPMiddleware|MiddlewareMixin)$/.test(b)) || /\bsuper\(\)\s*\.\s*(dispatch|__call__|process_request|process_view)\b/.test(code);
+  return { kind, unsafeOnly: unsafeOnly(code), passes: !kind && !maybe && !inherits && NEXT.test(code), maybe: kind ? undefined : maybe };
+}
+
+function kindOfCode(code: string): PyVerdict["kind"] {
+  if (/\b429\b|TOO_MANY_REQUESTS|Throttled|Ratelimited/.test(code)) return "rate";
+  if (/\b40[13]\b|UNAUTHORIZED|FORBIDDEN|HttpResponseForbidden|\b(PermissionDenied|NotAuthenticated|AuthenticationFailed)\b/.test(code)) return "auth";
+  return undefined;
+}
+
+/**
+ * Whether every request-method test in the code limits it to unsafe methods: `method in {"POST", ...}`,
+ * `method not in ("GET", "HEAD", ...)`, `method in SAFE_METHODS: return ...` (a pass-through).
+ */
+function unsafeOnly(code: string): boolean {
+  const tests = [...code.matchAll(/\bmethod\b[\w.()[\]"']*\s*(==|!=|not\s+in|in)\s*(\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|frozenset\([^)]*\)|["'][A-Za-z]+["']|[A-Za-z_]\w*)/g)];
+  if (!tests.length) return false;
+  return tests.every((m) => {
+    const negative = m[1] !== "==" && m[1] !== "in";
+    const methods = methodsOf(m[2]!, code);
+    if (!methods) return false;
+    const hasGet = methods.includes("GET");
+    if (!negative && !hasGet && methods.every((x) => UNSAFE_METHOD.test(x))) return true; // acts on POST..DELETE only
+    if (negative && hasGet) return true; // acts on everything but the safe methods
+    // `if request.method in SAFE_METHODS: return await call_next(request)` lets GET through first
+    // (the method test must be the whole condition).
+    const before = code.slice(Math.max(0, m.index! - 80), m.index!);
+    const after = code.slice(m.index! + m[0].length, m.index! + m[0].length + 200);
+    return !negative && hasGet && /\bif\s+[\w.[\]"']*$/.test(before) && /^\s*:\s*(?:\n\s*)?return\s+(?:await\s+)?(?:call_next|self\.get_response|self\.app|get_response|None\b)/.test(after);
+  });
+}
+
+/** The upper-case method names of a collection, a literal, or a constant defined in the code; undefined when unknown. */
+function methodsOf(operand: string, code: string): string[] | undefined {
+  let text = operand;
+  if (/^[A-Za-z_]\w*$/.test(operand) && operand !== "frozenset") {
+    const def = new RegExp(`^\\s*${operand}\\s*(?::[^=\\n]*)?=\\s*(\\{[^}]*\\}|\\[[^\\]]*\\]|\\([^)]*\\)|frozenset\\([^)]*\\))`, "m").exec(code);
+    if (def) text = def[1]!;
+    else if (/UNSAFE/i.test(operand)) return ["POST", "PUT", "PATCH", "DELETE"];
+    else if (/SAFE/i.test(operand)) return ["GET", "HEAD", "OPTIONS", "TRACE"];
+    else return undefined;
+  }
+  const names = [...text.matchAll(/["']([A-Za-z]+)["']/g)].map((x) => x[1]!.toUpperCase());
+  return names.length ? names : undefined;
 }
