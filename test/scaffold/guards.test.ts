@@ -1,7 +1,9 @@
 /**
  * Auth and rate limiting in the service's code that reach /live and /ready: --check reports them,
  * and a real uvicorn / runserver shows the finding is true (the probe is refused) and that the
- * fixed variant passes both --check and the probe while its other routes stay guarded.
+ * fixed variant passes both --check and the probe while its other routes stay guarded. Guards are
+ * judged by what their code does: a check on unsafe methods only, paths exempted in the app factory,
+ * and middleware whose names or docstrings sound like authentication but that never refuse.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,14 +35,14 @@ function check(dir: string): { code: number | null; findings: F[] } {
 const guards = (list: F[]) => list.filter((f) => f.rule === "health/probe-auth" || f.rule === "health/probe-rate-limited");
 const lineOf = (file: string, needle: string) => readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(needle)) + 1;
 
-async function uvicorn(dir: string): Promise<string> {
-  const p = await startProcess(pythonBin(), ["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", "{port}"], { cwd: dir, env: { ORDERS_API_KEY: "k3y" }, readyUrl: "http://127.0.0.1:{port}/docs" });
+async function uvicorn(dir: string, env: Record<string, string> = { ORDERS_API_KEY: "k3y" }, ready = "/docs"): Promise<string> {
+  const p = await startProcess(pythonBin(), ["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", "{port}"], { cwd: dir, env, readyUrl: `http://127.0.0.1:{port}${ready}` });
   started.push(p);
   return `http://127.0.0.1:${p.port}`;
 }
 
-async function runserver(dir: string): Promise<string> {
-  const p = await startProcess(pythonBin(), ["manage.py", "runserver", "127.0.0.1:{port}", "--noreload"], { cwd: dir, readyUrl: "http://127.0.0.1:{port}/desk/", timeoutMs: 30_000 });
+async function runserver(dir: string, ready = "/desk/"): Promise<string> {
+  const p = await startProcess(pythonBin(), ["manage.py", "runserver", "127.0.0.1:{port}", "--noreload"], { cwd: dir, readyUrl: `http://127.0.0.1:{port}${ready}`, timeoutMs: 30_000 });
   started.push(p);
   return `http://127.0.0.1:${p.port}`;
 }
@@ -199,3 +201,66 @@ describe("Django: LoginRequiredMiddleware", () => {
     ]);
   });
 });
+
+describe("FastAPI: guards judged by their code", () => {
+  it("reports only the middleware that refuses /live; uvicorn refuses /live, passes /ready, and the CSRF check refuses only writes", async () => {
+    const dir = copy("guards-fastapi-judged");
+    const main = path.join(dir, "app/main.py");
+    const found = judged(dir);
+    expect(found.map((f) => [f.severity, f.line])).toEqual([["error", lineOf(main, '@app.middleware("http")')]]);
+    expect(found[0]!.message).toMatch(/token_check authenticates \/live:/);
+    expect(found[0]!.hint).toContain('if request.url.path in ("/live",):');
+
+    const base = await uvicorn(dir, { INVENTORY_TOKEN: "t0ken" }, "/ready");
+    expect((await httpRequest(`${base}/live`)).status).toBe(401);
+    expect((await httpRequest(`${base}/ready`)).status).toBe(200);
+    const auth = { authorization: "Bearer t0ken" };
+    expect((await httpRequest(`${base}/live`, { headers: auth })).status).toBe(200);
+    expect((await httpRequest(`${base}/items`, { method: "POST", headers: auth })).status).toBe(403);
+    expect((await httpRequest(`${base}/items`, { method: "POST", headers: { ...auth, "x-csrf": "1" } })).status).toBe(200);
+  }, 60_000);
+
+  it("a refusal whose status fks cannot read is a warning that says \"may\"; an unsafe-method check through a constant is no guard", () => {
+    const dir = copy("guards-fastapi-judged");
+    const main = path.join(dir, "app/main.py");
+    const text = readFileSync(main, "utf8")
+      .replace('writes = request.method in {"POST", "PUT", "PATCH", "DELETE"}', "writes = request.method not in SAFE_METHODS")
+      .replace('TOKEN = os.environ', 'SAFE_METHODS = ("GET", "HEAD", "OPTIONS")\nTOKEN = os.environ')
+      .replace("        return await call_next(request)\n\n\nclass ErrorLogging", "        try:\n            return await call_next(request)\n        except HTTPException as exc:\n            return JSONResponse({}, status_code=exc.status_code)\n\n\nclass ErrorLogging");
+    writeFile(main, text);
+    const found = judged(dir);
+    const session = found.find((f) => f.message.includes("SessionAuthContextMiddleware"));
+    expect(session?.severity).toBe("warning");
+    expect(session!.message).toMatch(/may authenticate \/live and \/ready \(it answers with a status fks cannot read: status_code=exc\.status_code\)/);
+    expect(found.some((f) => f.message.includes("CsrfMiddleware"))).toBe(false);
+  });
+});
+
+describe("Django: middleware judged by its code", () => {
+  it("reports only the partner-token middleware, for /ready only; runserver refuses /ready, passes /live, and the form token refuses only writes", async () => {
+    // The login-required site with this fixture's middleware instead of LoginRequiredMiddleware.
+    const dir = copy("django-login-required");
+    cpSync(path.join(FIXTURES, "guards-django-judged"), dir, { recursive: true });
+    const settings = path.join(dir, "site_cfg/settings.py");
+    const own = ["ErrorReportingMiddleware", "FormTokenMiddleware", "ProxyAuthHeaderMiddleware", "PartnerTokenAuthMiddleware"];
+    writeFile(settings, readFileSync(settings, "utf8").replace('    "django.contrib.auth.middleware.LoginRequiredMiddleware",\n', own.map((m) => `    "desk.middleware.${m}",\n`).join("")));
+    const found = judged(dir);
+    expect(found.map((f) => [f.severity, f.line])).toEqual([["error", lineOf(settings, "PartnerTokenAuthMiddleware")]]);
+    expect(found[0]!.message).toMatch(/PartnerTokenAuthMiddleware authenticates \/ready:/);
+    expect(found[0]!.hint).toContain('request.path in ("/ready",)');
+
+    const base = await runserver(dir);
+    expect((await httpRequest(`${base}/live`)).status).toBe(200);
+    expect((await httpRequest(`${base}/ready`)).status).toBe(401);
+    expect((await httpRequest(`${base}/ready`, { headers: { "x-partner-token": "p4ss" } })).status).toBe(200);
+    expect((await httpRequest(`${base}/live`, { method: "POST" })).status).toBe(403);
+  }, 60_000);
+});
+
+/** Guard findings of --check. */
+const judged = (dir: string) => guards(check(dir).findings);
+
+function writeFile(file: string, text: string): void {
+  expect(text).not.toBe(readFileSync(file, "utf8"));
+  writeFileSync(file, text);
+}

@@ -81,7 +81,7 @@ export async function djangoGuards(ctx: HealthContext, module: { file: string; g
     out.push({
       kind, what: `middleware ${cls}`, file: m.file, line: m.line, paths, maybe: v && !v.kind ? v.maybe : undefined,
       unsure: local ? undefined : `fks cannot see ${m.value}'s code`,
-      hint: local ? `in ${cls} (${rel(local.file)}:${local.line}) return self.get_response(request) first when request.path in (${paths.map((p) => JSON.stringify(p)).join(", ")})` : `exempt ${paths.join(", ")} through ${cls}'s settings if it has any`,
+      hint: local ? `in ${cls} (${rel(local.file)}:${local.line}) return self.get_response(request) first when request.path in (${paths.map((p) => JSON.stringify(p)).join(", ")}${paths.length === 1 ? "," : ""})` : `exempt ${paths.join(", ")} through ${cls}'s settings if it has any`,
     });
   }
   return out;

@@ -28,7 +28,8 @@ export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
     const ok = exemptedPaths(bodies.filter(Boolean).join("\n"), probes);
     return probes.filter((p) => !ok.has(p));
   };
-  const list = (paths: string[]) => paths.map((p) => JSON.stringify(p)).join(", ");
+  // The items of a Python tuple: one path needs its trailing comma, else `in ("/live")` is a substring test.
+  const list = (paths: string[]) => paths.map((p) => JSON.stringify(p)).join(", ") + (paths.length === 1 ? "," : "");
   const out: ProbeGuard[] = [];
 
   // App-wide dependencies run before every route; FastAPI has no per-route opt-out.

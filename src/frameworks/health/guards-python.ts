@@ -199,9 +199,12 @@ export function judgePython(def: PyDef, text: string): PyVerdict {
   return { kind, unsafeOnly: unsafeOnly(code), passes: !kind && !maybe && !inherits && NEXT.test(code), maybe: kind ? undefined : maybe };
 }
 
+/** A refusal the code answers (not one it merely compares or logs): `status_code=401`, `HTTPException(403)`, `raise PermissionDenied`. */
 function kindOfCode(code: string): PyVerdict["kind"] {
-  if (/\b429\b|TOO_MANY_REQUESTS|Throttled|Ratelimited/.test(code)) return "rate";
-  if (/\b40[13]\b|UNAUTHORIZED|FORBIDDEN|HttpResponseForbidden|\b(PermissionDenied|NotAuthenticated|AuthenticationFailed)\b/.test(code)) return "auth";
+  const answer = (codes: string, names: string, raised: string) =>
+    new RegExp(`(?:\\bstatus(?:_code)?\\s*=\\s*|["']status["']\\s*:\\s*|\\b(?:HTTPException|abort)\\(\\s*)(?:${codes})\\b|\\b(?:${names})\\b|\\braise\\s+[\\w.]*(?:${raised})\\b`).test(code);
+  if (answer("429", "HTTP_429_TOO_MANY_REQUESTS|HTTPStatus\\.TOO_MANY_REQUESTS", "Throttled|Ratelimited|RateLimitExceeded")) return "rate";
+  if (answer("40[13]", "HTTP_401_UNAUTHORIZED|HTTP_403_FORBIDDEN|HTTPStatus\\.(?:UNAUTHORIZED|FORBIDDEN)|HttpResponseForbidden", "PermissionDenied|NotAuthenticated|AuthenticationFailed|Unauthorized|Forbidden")) return "auth";
   return undefined;
 }
 
