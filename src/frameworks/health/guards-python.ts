@@ -199,10 +199,13 @@ export function judgePython(def: PyDef, text: string): PyVerdict {
   return { kind, unsafeOnly: unsafeOnly(code), passes: !kind && !maybe && !inherits && NEXT.test(code), maybe: kind ? undefined : maybe };
 }
 
-/** A refusal the code answers (not one it merely compares or logs): `status_code=401`, `HTTPException(403)`, `raise PermissionDenied`. */
+/**
+ * A refusal the code answers (not one it merely compares or logs): `status_code=401`,
+ * `HTTPException(403)`, `PlainTextResponse("no", 401)`, `raise PermissionDenied`.
+ */
 function kindOfCode(code: string): PyVerdict["kind"] {
   const answer = (codes: string, names: string, raised: string) =>
-    new RegExp(`(?:\\bstatus(?:_code)?\\s*=\\s*|["']status["']\\s*:\\s*|\\b(?:HTTPException|abort)\\(\\s*)(?:${codes})\\b|\\b(?:${names})\\b|\\braise\\s+[\\w.]*(?:${raised})\\b`).test(code);
+    new RegExp(`(?:\\bstatus(?:_code)?\\s*=\\s*|["']status["']\\s*:\\s*|\\b(?:HTTPException|abort)\\(\\s*|\\w*Response\\([^()\\n]*,\\s*)(?:${codes})\\b|\\b(?:${names})\\b|\\braise\\s+[\\w.]*(?:${raised})\\b`).test(code);
   if (answer("429", "HTTP_429_TOO_MANY_REQUESTS|HTTPStatus\\.TOO_MANY_REQUESTS", "Throttled|Ratelimited|RateLimitExceeded")) return "rate";
   if (answer("40[13]", "HTTP_401_UNAUTHORIZED|HTTP_403_FORBIDDEN|HTTPStatus\\.(?:UNAUTHORIZED|FORBIDDEN)|HttpResponseForbidden", "PermissionDenied|NotAuthenticated|AuthenticationFailed|Unauthorized|Forbidden")) return "auth";
   return undefined;

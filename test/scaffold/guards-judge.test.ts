@@ -1,0 +1,44 @@
+/** What a Python guard's own code does to a probe (a GET without credentials), judged from its text. */
+import { describe, expect, it } from "vitest";
+import { judgePython, pyCode, type PyDef } from "../../src/frameworks/health/guards-python.js";
+
+const judge = (lines: string[]) => {
+  const text = lines.join("\n");
+  const def: PyDef = { file: "m.py", line: 1, name: /(?:def|class)\s+(\w+)/.exec(text)![1]!, text, decorators: [] };
+  return judgePython(def, text);
+};
+
+describe("judgePython", () => {
+  it("reads the answers the code gives, not the statuses it compares, logs or documents", () => {
+    expect(judge(["async def gate(request, call_next):", "    if not request.headers.get('x-key'):", "        return PlainTextResponse('no', 401)", "    return await call_next(request)"]).kind).toBe("auth");
+    expect(judge(["async def gate(request, call_next):", "    raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS)"]).kind).toBe("rate");
+    const logs = judge([
+      "class AuditAuthMiddleware(BaseHTTPMiddleware):",
+      '    """Logs refused requests (401, 403) and returns them unchanged."""',
+      "    async def dispatch(self, request, call_next):",
+      "        response = await call_next(request)",
+      "        if response.status_code in (401, 403):  # raise PermissionDenied? no: only log",
+      "            log.info('refused')",
+      "        return response",
+    ]);
+    expect(logs).toMatchObject({ kind: undefined, passes: true, unsafeOnly: false });
+  });
+
+  it("a check limited to unsafe methods is no guard for a GET probe; one combined with other conditions is", () => {
+    expect(judge(["def csrf(request, call_next):", "    if request.method in ('POST', 'DELETE') and bad(request):", "        return JSONResponse({}, status_code=403)"]).unsafeOnly).toBe(true);
+    expect(judge(["class Csrf:", "    def __call__(self, request):", "        if request.method not in SAFE_METHODS and bad(request):", "            return HttpResponseForbidden()", "        return self.get_response(request)"]).unsafeOnly).toBe(true);
+    expect(judge(["def csrf(request, call_next):", "    if request.method in SAFE:", "        return await call_next(request)", "    return JSONResponse({}, status_code=403)", "SAFE = {'GET', 'HEAD'}"]).unsafeOnly).toBe(true);
+    expect(judge(["def token(request, call_next):", "    if request.url.path in OPEN and request.method == 'GET':", "        return await call_next(request)", "    return JSONResponse({}, status_code=401)"]).unsafeOnly).toBe(false);
+    expect(judge(["def token(request, call_next):", "    return JSONResponse({}, status_code=401)"]).unsafeOnly).toBe(false);
+  });
+
+  it("a middleware that inherits its behaviour, or answers with a status it does not write, is not judged harmless", () => {
+    expect(judge(["class StrictLoginMiddleware(LoginRequiredMiddleware):", "    def process_view(self, request, *args):", "        return super().process_view(request, *args)"]).passes).toBe(false);
+    const forwarded = judge(["async def refresh(request, call_next):", "    try:", "        return await call_next(request)", "    except HTTPException as exc:", "        return JSONResponse({}, status_code=exc.status_code)"]);
+    expect(forwarded).toMatchObject({ passes: false, maybe: "it answers with a status fks cannot read: status_code=exc.status_code" });
+  });
+
+  it("pyCode drops comments and docstrings but keeps string literals", () => {
+    expect(pyCode('x = "/live"  # 401\n"""403"""\ny = \'#not a comment\'')).toBe('x = "/live"  \n""\ny = \'#not a comment\'');
+  });
+});
