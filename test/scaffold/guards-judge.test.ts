@@ -42,3 +42,34 @@ describe("judgePython", () => {
     expect(pyCode('x = "/live"  # 401\n"""403"""\ny = \'#not a comment\'')).toBe('x = "/live"  \n""\ny = \'#not a comment\'');
   });
 });
+
+describe("refusals only a credential reaches", () => {
+  it("a check that runs only when the request carries a cookie or header lets an anonymous probe through", () => {
+    const refresh = [
+      "class TokenRefreshMiddleware(BaseHTTPMiddleware):",
+      "    async def dispatch(self, request, call_next):",
+      "        renewed = None",
+      "        token = request.cookies.get('token')",
+      "        try:",
+      "            if token is not None:",
+      "                try:",
+      "                    renewed = await refresh(token)",
+      "                except HTTPException:",
+      "                    renewed = ''",
+      "            response = await call_next(request)",
+      "            if renewed is not None:",
+      "                response.set_cookie('token', renewed)",
+      "        except HTTPException as exc:",
+      "            return JSONResponse(",
+      "                status_code=exc.status_code,",
+      "            )",
+      "        return response",
+    ];
+    expect(judge(refresh).passes).toBe(true);
+    const bearer = ["async def bearer(request, call_next):", "    auth = request.headers.get('authorization')", "    if auth and not valid(auth):", "        return JSONResponse({}, status_code=401)", "    return await call_next(request)"];
+    expect(judge(bearer)).toMatchObject({ kind: "auth", passes: true });
+    // The same checks on a missing credential refuse the probe.
+    expect(judge(bearer.map((l) => l.replace("if auth and not valid(auth)", "if not auth or not valid(auth)"))).passes).toBe(false);
+    expect(judge(refresh.map((l) => l.replace("response = await call_next(request)", "response = await call_next(request) if check(request) else None"))).passes).toBe(false);
+  });
+});

@@ -218,6 +218,8 @@ describe("FastAPI: guards judged by their code", () => {
     expect((await httpRequest(`${base}/live`, { headers: auth })).status).toBe(200);
     expect((await httpRequest(`${base}/items`, { method: "POST", headers: auth })).status).toBe(403);
     expect((await httpRequest(`${base}/items`, { method: "POST", headers: { ...auth, "x-csrf": "1" } })).status).toBe(200);
+    // The session check refuses only requests that carry a (bad) session cookie.
+    expect((await httpRequest(`${base}/ready`, { headers: { cookie: "session=stale" } })).status).toBe(401);
   }, 60_000);
 
   it("a refusal whose status fks cannot read is a warning that says \"may\"; an unsafe-method check through a constant is no guard", () => {
@@ -226,12 +228,12 @@ describe("FastAPI: guards judged by their code", () => {
     const text = readFileSync(main, "utf8")
       .replace('writes = request.method in {"POST", "PUT", "PATCH", "DELETE"}', "writes = request.method not in SAFE_METHODS")
       .replace('TOKEN = os.environ', 'SAFE_METHODS = ("GET", "HEAD", "OPTIONS")\nTOKEN = os.environ')
-      .replace("        return await call_next(request)\n\n\nclass ErrorLogging", "        try:\n            return await call_next(request)\n        except HTTPException as exc:\n            return JSONResponse({}, status_code=exc.status_code)\n\n\nclass ErrorLogging");
+      .replace("        return await call_next(request)\n\n\nclass CookieSession", "        if request.state.token is None:\n            return JSONResponse({}, status_code=self.denied)\n        return await call_next(request)\n\n\nclass CookieSession");
     writeFile(main, text);
     const found = judged(dir);
     const session = found.find((f) => f.message.includes("SessionAuthContextMiddleware"));
     expect(session?.severity).toBe("warning");
-    expect(session!.message).toMatch(/may authenticate \/live and \/ready \(it answers with a status fks cannot read: status_code=exc\.status_code\)/);
+    expect(session!.message).toMatch(/may authenticate \/live and \/ready \(it answers with a status fks cannot read: status_code=self\.denied\)/);
     expect(found.some((f) => f.message.includes("CsrfMiddleware"))).toBe(false);
   });
 });

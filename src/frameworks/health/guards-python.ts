@@ -163,7 +163,7 @@ export function pyCode(text: string): string {
   return text
     .replace(/(?:[rbuRBU]{0,2})("""|''')[\s\S]*?\1/g, '""')
     .replace(/("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|#[^\n]*/g, (m, s: string | undefined) => s ?? "")
-    .replace(/^\s*except\b[^\n]*:/gm, "except:")
+    .replace(/^([ \t]*)except\b[^\n]*:/gm, "$1except:")
     .replace(/\bisinstance\([^()]*(?:\([^()]*\)[^()]*)*\)/g, "isinstance()");
 }
 
@@ -186,17 +186,88 @@ export interface PyVerdict {
 export function judgePython(def: PyDef, text: string): PyVerdict {
   const code = pyCode(text);
   const kind = kindOfCode(code);
-  const unread = /status_code\s*=(?!=)\s*(?![\d\s])(?!status\.|HTTPStatus\.)[\w.]+/.exec(code)?.[0];
-  const maybe = unread
-    ? `it answers with a status fks cannot read: ${unread.replace(/\s+/g, "")}`
-    : /raise\s+[\w.]*HTTPException\(\s*(?!\d|status_code\s*=\s*\d|status\.)/.test(code)
-      ? "it raises an HTTPException whose status fks cannot read"
-      : /\bRedirectResponse\(|\bredirect\(|redirect_to_login/.test(code)
-        ? "it may redirect requests"
-        : undefined;
+  const maybe = maybeOf(code);
   const bases = /^\s*class\s+\w+\s*\(([^)]*)\)/m.exec(def.text)?.[1]?.split(",").map((b) => b.trim().split(".").pop()!).filter((b) => b && !/=/.test(b)) ?? [];
   const inherits = bases.some((b) => !/^(object|BaseHTTPMiddleware|MiddlewareMixin)$/.test(b)) || /\bsuper\(\)\s*\.\s*(dispatch|__call__|process_request|process_view)\b/.test(code);
-  return { kind, unsafeOnly: unsafeOnly(code), passes: !kind && !maybe && !inherits && NEXT.test(code), maybe: kind ? undefined : maybe };
+  const refusesAnonymous = (kind || maybe) && !onlyWithCredentials(code);
+  return { kind, unsafeOnly: unsafeOnly(code), passes: !refusesAnonymous && !inherits && NEXT.test(code), maybe: kind ? undefined : maybe };
+}
+
+function maybeOf(code: string): string | undefined {
+  const unread = /status_code\s*=(?!=)\s*(?![\d\s])(?!status\.|HTTPStatus\.)[\w.]+/.exec(code)?.[0];
+  if (unread) return `it answers with a status fks cannot read: ${unread.replace(/\s+/g, "")}`;
+  if (/raise\s+[\w.]*HTTPException\(\s*(?!\d|status_code\s*=\s*\d|status\.)/.test(code)) return "it raises an HTTPException whose status fks cannot read";
+  if (/\bRedirectResponse\(|\bredirect\(|redirect_to_login/.test(code)) return "it may redirect requests";
+  return undefined;
+}
+
+/**
+ * Whether every refusal in the code is reachable only when the request carries a credential (a
+ * cookie or header it read): inside `if token:` / `if token is not None and ...`, or in an
+ * `except` whose `try` does nothing else but call the next handler. Probes carry no credentials.
+ */
+function onlyWithCredentials(code: string): boolean {
+  // One logical line per statement: brackets spanning lines are joined.
+  let depth = 0;
+  let joined = "";
+  for (const ch of code) {
+    if ("([{".includes(ch)) depth++;
+    else if (")]}".includes(ch)) depth = Math.max(0, depth - 1);
+    joined += ch === "\n" && depth > 0 ? " " : ch;
+  }
+  const lines = joined.split("\n").map((t) => ({ indent: /^\s*/.exec(t)![0].length, text: t.trim() })).filter((l) => l.text);
+  const enclosing = (i: number): number[] => {
+    const out: number[] = [];
+    let limit = lines[i]!.indent;
+    for (let j = i - 1; j >= 0 && limit > 0; j--) {
+      if (lines[j]!.indent >= limit) continue;
+      limit = lines[j]!.indent;
+      if (lines[j]!.text.endsWith(":")) out.push(j);
+    }
+    return out;
+  };
+  const creds = new Set<string>();
+  for (const l of lines) {
+    const m = /^(\w+)\s*(?::[^=]*)?=\s*(.*)$/.exec(l.text);
+    if (m && /\brequest\.(cookies|headers|META)\b|\bscope\[["']headers["']\]/.test(m[2]!)) creds.add(m[1]!);
+  }
+  if (!creds.size) return false;
+  const present = (cond: string) =>
+    !/\bor\b/.test(cond) && cond.split(/\s+and\s+/).some((c) => {
+      const name = /^(?:\(\s*)?(\w+)(?:\s+is\s+not\s+None|\s*:=.*|(?:\.\w+\([^()]*\))*\.startswith\(.*)?$/.exec(c.trim())?.[1];
+      return !!name && creds.has(name);
+    });
+  const gated = (i: number) => enclosing(i).some((j) => {
+    const m = /^(?:el)?if\s+(.*):$/.exec(lines[j]!.text);
+    return !!m && present(m[1]!);
+  });
+  // Variables set only under a credential (else None or empty) count as credentials too: `if new_token is not None:`.
+  for (let grew = true; grew; ) {
+    grew = false;
+    const assigned = new Map<string, boolean>();
+    lines.forEach((l, i) => {
+      const m = /^(\w+)\s*(?::[^=]*)?=(?!=)\s*(.*)$/.exec(l.text);
+      if (m && !creds.has(m[1]!)) assigned.set(m[1]!, (assigned.get(m[1]!) ?? true) && (/^(None|""|'')$/.test(m[2]!) || gated(i)));
+    });
+    for (const [name, ok] of assigned) if (ok) grew = !creds.has(name) && !!creds.add(name);
+  }
+  // A handler is reached only from its try block: one that, outside credential branches, only passes the request on.
+  const handlerGated = (j: number): boolean => {
+    const t = lines.findLastIndex((l, k) => k < j && l.indent === lines[j]!.indent && l.text === "try:");
+    if (t < 0) return false;
+    for (let k = t + 1; k < j && lines[k]!.indent > lines[t]!.indent; k++) {
+      const l = lines[k]!;
+      if (gated(k) || /^(?:el)?if\s/.test(l.text) && gated(k + 1)) continue;
+      if (/^(?:\w+\s*(?::[^=]*)?=\s*|return\s+)?(?:await\s+)?(?:call_next|self\.get_response|get_response|self\.app)\([^()]*\)$/.test(l.text)) continue;
+      if (/^(\w+\s*=\s*(None|""|''|\w+)|return\s+\w+|pass)$/.test(l.text)) continue;
+      return false;
+    }
+    return true;
+  };
+  return lines.every((l, i) => {
+    if (!kindOfCode(l.text) && !maybeOf(l.text)) return true;
+    return gated(i) || enclosing(i).some((j) => /^except\b/.test(lines[j]!.text) && handlerGated(j));
+  });
 }
 
 /**
