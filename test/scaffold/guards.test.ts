@@ -266,3 +266,27 @@ function writeFile(file: string, text: string): void {
   expect(text).not.toBe(readFileSync(file, "utf8"));
   writeFileSync(file, text);
 }
+
+describe("axum: a layer judged by its function's code", () => {
+  it("a from_fn layer named like auth that only inspects and logs the answer is no guard; the real token check still is", () => {
+    const dir = copy("axum-guarded");
+    const main = path.join(dir, "src/main.rs");
+    writeFile(main, readFileSync(main, "utf8")
+      .replace("fn app() -> Router {", [
+        "async fn auth_audit(req: Request, next: Next) -> Response {",
+        "    // Logs the requests refused downstream (401); refuses nothing itself.",
+        "    let res = next.run(req).await;",
+        "    if res.status() == StatusCode::UNAUTHORIZED {",
+        '        eprintln!("refused");',
+        "    }",
+        "    res",
+        "}",
+        "",
+        "fn app() -> Router {",
+      ].join("\n"))
+      .replace('        .route("/orders"', '        .route("/live", get(|| async { "ok" }))\n        .route("/orders"')
+      .replace(".layer(middleware::from_fn(require_token))", ".layer(middleware::from_fn(require_token))\n        .layer(middleware::from_fn(auth_audit))"));
+    const found = judged(dir);
+    expect(found.map((f) => [f.severity, f.line, /authenticates (\S+):/.exec(f.message)?.[1]])).toEqual([["error", lineOf(main, "from_fn(require_token)"), "/live"]]);
+  });
+});
