@@ -34,8 +34,11 @@ describe("judgePython", () => {
 
   it("a middleware that inherits its behaviour, or answers with a status it does not write, is not judged harmless", () => {
     expect(judge(["class StrictLoginMiddleware(LoginRequiredMiddleware):", "    def process_view(self, request, *args):", "        return super().process_view(request, *args)"]).passes).toBe(false);
-    const forwarded = judge(["async def refresh(request, call_next):", "    try:", "        return await call_next(request)", "    except HTTPException as exc:", "        return JSONResponse({}, status_code=exc.status_code)"]);
-    expect(forwarded).toMatchObject({ passes: false, maybe: "it answers with a status fks cannot read: status_code=exc.status_code" });
+    const unread = judge(["async def key_auth(request, call_next):", "    if not request.headers.get('x-key'):", "        return JSONResponse({}, status_code=DENIED)", "    return await call_next(request)"]);
+    expect(unread).toMatchObject({ passes: false, maybe: "it answers with a status fks cannot read: status_code=DENIED" });
+    // A refusal built by a helper is still a refusal.
+    expect(judge(["async def key_auth(request, call_next):", "    if not request.headers.get('x-key'):", "        return deny(request)", "    return await call_next(request)"]).passes).toBe(false);
+    expect(judge(["async def key_auth(request, call_next):", "    if not request.headers.get('x-key'):", "        raise MissingKey()", "    return await call_next(request)"]).passes).toBe(false);
   });
 
   it("pyCode drops comments and docstrings but keeps string literals", () => {

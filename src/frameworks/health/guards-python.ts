@@ -189,8 +189,7 @@ export function judgePython(def: PyDef, text: string): PyVerdict {
   const maybe = maybeOf(code);
   const bases = /^\s*class\s+\w+\s*\(([^)]*)\)/m.exec(def.text)?.[1]?.split(",").map((b) => b.trim().split(".").pop()!).filter((b) => b && !/=/.test(b)) ?? [];
   const inherits = bases.some((b) => !/^(object|BaseHTTPMiddleware|MiddlewareMixin)$/.test(b)) || /\bsuper\(\)\s*\.\s*(dispatch|__call__|process_request|process_view)\b/.test(code);
-  const refusesAnonymous = (kind || maybe) && !onlyWithCredentials(code);
-  return { kind, unsafeOnly: unsafeOnly(code), passes: !refusesAnonymous && !inherits && NEXT.test(code), maybe: kind ? undefined : maybe };
+  return { kind, unsafeOnly: unsafeOnly(code), passes: !inherits && NEXT.test(code) && onlyWithCredentials(code), maybe: kind ? undefined : maybe };
 }
 
 function maybeOf(code: string): string | undefined {
@@ -205,6 +204,8 @@ function maybeOf(code: string): string | undefined {
  * Whether every refusal in the code is reachable only when the request carries a credential (a
  * cookie or header it read): inside `if token:` / `if token is not None and ...`, or in an
  * `except` whose `try` does nothing else but call the next handler. Probes carry no credentials.
+ * A refusal is a 401/403/429 or an unreadable status, a redirect, a raised exception, or any
+ * return other than the next handler's answer or a variable (a helper may build the refusal).
  */
 function onlyWithCredentials(code: string): boolean {
   // One logical line per statement: brackets spanning lines are joined.
@@ -231,7 +232,6 @@ function onlyWithCredentials(code: string): boolean {
     const m = /^(\w+)\s*(?::[^=]*)?=\s*(.*)$/.exec(l.text);
     if (m && /\brequest\.(cookies|headers|META)\b|\bscope\[["']headers["']\]/.test(m[2]!)) creds.add(m[1]!);
   }
-  if (!creds.size) return false;
   const present = (cond: string) =>
     !/\bor\b/.test(cond) && cond.split(/\s+and\s+/).some((c) => {
       const name = /^(?:\(\s*)?(\w+)(?:\s+is\s+not\s+None|\s*:=.*|(?:\.\w+\([^()]*\))*\.startswith\(.*)?$/.exec(c.trim())?.[1];
@@ -264,8 +264,16 @@ function onlyWithCredentials(code: string): boolean {
     }
     return true;
   };
+  // What the request handler itself returns (not a helper method of the class) must be the next handler's answer.
+  const entry = (i: number) => {
+    const def = enclosing(i).find((j) => /^(?:async\s+)?def\s/.test(lines[j]!.text));
+    return def !== undefined && /^(?:async\s+)?def\s+(?:dispatch|__call__|process_request|process_view)\b|\bcall_next\b/.test(lines[def]!.text);
+  };
+  const refusal = (t: string, i: number) =>
+    !!kindOfCode(t) || !!maybeOf(t) || /^raise\s+\w/.test(t) ||
+    (/^return\s/.test(t) && entry(i) && !/^return\s+(?:(?:await\s+)?(?:call_next|self\.get_response|get_response|self\.app)\([^()]*\)|\w+)$/.test(t));
   return lines.every((l, i) => {
-    if (!kindOfCode(l.text) && !maybeOf(l.text)) return true;
+    if (!refusal(l.text, i)) return true;
     return gated(i) || enclosing(i).some((j) => /^except\b/.test(lines[j]!.text) && handlerGated(j));
   });
 }
