@@ -76,3 +76,27 @@ describe("refusals only a credential reaches", () => {
     expect(judge(refresh.map((l) => l.replace("response = await call_next(request)", "response = await call_next(request) if check(request) else None"))).passes).toBe(false);
   });
 });
+
+describe("refusals only an unsafe method reaches", () => {
+  it("a CSRF check through a flag is no guard; a token check beside it still is", () => {
+    const csrf = [
+      "class CsrfMiddleware(BaseHTTPMiddleware):",
+      "    async def dispatch(self, request, call_next):",
+      "        writes = request.method in {",
+      "            'POST',",
+      "            'DELETE',",
+      "        }",
+      "        if (",
+      "            ENABLED",
+      "            and writes",
+      "        ):",
+      "            if request.headers.get('x-csrf') is None:",
+      "                return JSONResponse({}, status_code=403)",
+      "        return await call_next(request)",
+    ];
+    expect(judge(csrf).unsafeOnly).toBe(true);
+    const both = [...csrf.slice(0, -1), "        if not request.headers.get('x-token'):", "            return JSONResponse({}, status_code=401)", csrf.at(-1)!];
+    expect(judge(both).unsafeOnly).toBe(false);
+    expect(judge(["async def csrf(request, call_next):", "    if request.method == 'POST' and not ok(request):", "        return JSONResponse({}, status_code=403)", "    return JSONResponse({}, status_code=401)"]).unsafeOnly).toBe(false);
+  });
+});

@@ -189,7 +189,8 @@ export function judgePython(def: PyDef, text: string): PyVerdict {
   const maybe = maybeOf(code);
   const bases = /^\s*class\s+\w+\s*\(([^)]*)\)/m.exec(def.text)?.[1]?.split(",").map((b) => b.trim().split(".").pop()!).filter((b) => b && !/=/.test(b)) ?? [];
   const inherits = bases.some((b) => !/^(object|BaseHTTPMiddleware|MiddlewareMixin)$/.test(b)) || /\bsuper\(\)\s*\.\s*(dispatch|__call__|process_request|process_view)\b/.test(code);
-  return { kind, unsafeOnly: unsafeOnly(code), passes: !inherits && NEXT.test(code) && onlyWithCredentials(code), maybe: kind ? undefined : maybe };
+  const unsafe = unsafeOnly(code) && (SAFE_FIRST.test(code) || refusalsGated(code, "unsafe"));
+  return { kind, unsafeOnly: unsafe, passes: !inherits && NEXT.test(code) && refusalsGated(code, "credential"), maybe: kind ? undefined : maybe };
 }
 
 function maybeOf(code: string): string | undefined {
@@ -207,7 +208,7 @@ function maybeOf(code: string): string | undefined {
  * A refusal is a 401/403/429 or an unreadable status, a redirect, a raised exception, or any
  * return other than the next handler's answer or a variable (a helper may build the refusal).
  */
-function onlyWithCredentials(code: string): boolean {
+function refusalsGated(code: string, by: "credential" | "unsafe"): boolean {
   // One logical line per statement: brackets spanning lines are joined.
   let depth = 0;
   let joined = "";
@@ -227,13 +228,16 @@ function onlyWithCredentials(code: string): boolean {
     }
     return out;
   };
+  // The gate: a credential the request carries, or a request method that is not GET.
+  const source = (expr: string) => (by === "credential" ? /\brequest\.(cookies|headers|META)\b|\bscope\[["']headers["']\]/.test(expr) : unsafeTest(expr, code));
   const creds = new Set<string>();
   for (const l of lines) {
     const m = /^(\w+)\s*(?::[^=]*)?=\s*(.*)$/.exec(l.text);
-    if (m && /\brequest\.(cookies|headers|META)\b|\bscope\[["']headers["']\]/.test(m[2]!)) creds.add(m[1]!);
+    if (m && source(m[2]!)) creds.add(m[1]!);
   }
   const present = (cond: string) =>
-    !/\bor\b/.test(cond) && cond.split(/\s+and\s+/).some((c) => {
+    !/\bor\b/.test(cond) && cond.trim().replace(/^\((.*)\)$/s, "$1").split(/\s+and\s+/).some((c) => {
+      if (by === "unsafe" && unsafeTest(c, code)) return true;
       const name = /^(?:\(\s*)?(\w+)(?:\s+is\s+not\s+None|\s*:=.*|(?:\.\w+\([^()]*\))*\.startswith\(.*)?$/.exec(c.trim())?.[1];
       return !!name && creds.has(name);
     });
@@ -310,6 +314,18 @@ function unsafeOnly(code: string): boolean {
     const after = code.slice(m.index! + m[0].length, m.index! + m[0].length + 200);
     return !negative && hasGet && /\bif\s+[\w.[\]"']*$/.test(before) && /^\s*:\s*(?:\n\s*)?return\s+(?:await\s+)?(?:call_next|self\.get_response|self\.app|get_response|None\b)/.test(after);
   });
+}
+
+/** `if request.method in SAFE_METHODS: return await call_next(request)` as the method test's whole condition. */
+const SAFE_FIRST = /\bif\s+[\w.[\]"']*\bmethod\b[\w.()[\]"']*\s+in\s+(?:\w*SAFE\w*|[[({][^\])}]*["']GET["'][^\])}]*[\])}])\s*:\s*(?:\n\s*)?return\s+(?:await\s+)?(?:call_next|self\.get_response|self\.app|get_response|None\b)/;
+
+/** Whether an expression is a request-method test true only for unsafe methods (`method in {"POST", ...}`, `method not in SAFE_METHODS`). */
+function unsafeTest(expr: string, code: string): boolean {
+  const m = /^\(?\s*[\w.[\]"']*\bmethod\b[\w.()[\]"']*\s*(==|!=|not\s+in|in)\s*(\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|frozenset\([^)]*\)|["'][A-Za-z]+["']|[A-Za-z_]\w*)\s*\)?$/.exec(expr.trim());
+  const methods = m && methodsOf(m[2]!, code);
+  if (!methods) return false;
+  const negative = m![1] !== "==" && m![1] !== "in";
+  return negative ? methods.includes("GET") : methods.every((x) => UNSAFE_METHOD.test(x));
 }
 
 /** The upper-case method names of a collection, a literal, or a constant defined in the code; undefined when unknown. */
