@@ -1,7 +1,9 @@
 /**
  * Auth and rate limiting in the service's code that reach /live and /ready: --check reports them,
  * and a real uvicorn / runserver shows the finding is true (the probe is refused) and that the
- * fixed variant passes both --check and the probe while its other routes stay guarded.
+ * fixed variant passes both --check and the probe while its other routes stay guarded. Guards are
+ * judged by what their code does: a check on unsafe methods only, paths exempted in the app factory,
+ * and middleware whose names or docstrings sound like authentication but that never refuse.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,14 +35,14 @@ function check(dir: string): { code: number | null; findings: F[] } {
 const guards = (list: F[]) => list.filter((f) => f.rule === "health/probe-auth" || f.rule === "health/probe-rate-limited");
 const lineOf = (file: string, needle: string) => readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(needle)) + 1;
 
-async function uvicorn(dir: string): Promise<string> {
-  const p = await startProcess(pythonBin(), ["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", "{port}"], { cwd: dir, env: { ORDERS_API_KEY: "k3y" }, readyUrl: "http://127.0.0.1:{port}/docs" });
+async function uvicorn(dir: string, env: Record<string, string> = { ORDERS_API_KEY: "k3y" }, ready = "/docs"): Promise<string> {
+  const p = await startProcess(pythonBin(), ["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", "{port}"], { cwd: dir, env, readyUrl: `http://127.0.0.1:{port}${ready}` });
   started.push(p);
   return `http://127.0.0.1:${p.port}`;
 }
 
-async function runserver(dir: string): Promise<string> {
-  const p = await startProcess(pythonBin(), ["manage.py", "runserver", "127.0.0.1:{port}", "--noreload"], { cwd: dir, readyUrl: "http://127.0.0.1:{port}/desk/", timeoutMs: 30_000 });
+async function runserver(dir: string, ready = "/desk/"): Promise<string> {
+  const p = await startProcess(pythonBin(), ["manage.py", "runserver", "127.0.0.1:{port}", "--noreload"], { cwd: dir, readyUrl: `http://127.0.0.1:{port}${ready}`, timeoutMs: 30_000 });
   started.push(p);
   return `http://127.0.0.1:${p.port}`;
 }
@@ -197,5 +199,94 @@ describe("Django: LoginRequiredMiddleware", () => {
       ["health/probe-auth", lineOf(settings, "DEFAULT_PERMISSION_CLASSES"), "/live"],
       ["health/probe-rate-limited", lineOf(settings, "DEFAULT_THROTTLE_CLASSES"), "/live"],
     ]);
+  });
+});
+
+describe("FastAPI: guards judged by their code", () => {
+  it("reports only the middleware that refuses /live; uvicorn refuses /live, passes /ready, and the CSRF check refuses only writes", async () => {
+    const dir = copy("guards-fastapi-judged");
+    const main = path.join(dir, "app/main.py");
+    const found = judged(dir);
+    expect(found.map((f) => [f.severity, f.line])).toEqual([["error", lineOf(main, '@app.middleware("http")')]]);
+    expect(found[0]!.message).toMatch(/token_check authenticates \/live:/);
+    expect(found[0]!.hint).toContain('if request.url.path in ("/live",):');
+
+    const base = await uvicorn(dir, { INVENTORY_TOKEN: "t0ken" }, "/ready");
+    expect((await httpRequest(`${base}/live`)).status).toBe(401);
+    expect((await httpRequest(`${base}/ready`)).status).toBe(200);
+    const auth = { authorization: "Bearer t0ken" };
+    expect((await httpRequest(`${base}/live`, { headers: auth })).status).toBe(200);
+    expect((await httpRequest(`${base}/items`, { method: "POST", headers: auth })).status).toBe(403);
+    expect((await httpRequest(`${base}/items`, { method: "POST", headers: { ...auth, "x-csrf": "1" } })).status).toBe(200);
+    // The session check refuses only requests that carry a (bad) session cookie.
+    expect((await httpRequest(`${base}/ready`, { headers: { cookie: "session=stale" } })).status).toBe(401);
+  }, 60_000);
+
+  it("a refusal whose status fks cannot read is a warning that says \"may\"; an unsafe-method check through a constant is no guard", () => {
+    const dir = copy("guards-fastapi-judged");
+    const main = path.join(dir, "app/main.py");
+    const text = readFileSync(main, "utf8")
+      .replace('writes = request.method in {"POST", "PUT", "PATCH", "DELETE"}', "writes = request.method not in SAFE_METHODS")
+      .replace('TOKEN = os.environ', 'SAFE_METHODS = ("GET", "HEAD", "OPTIONS")\nTOKEN = os.environ')
+      .replace("        return await call_next(request)\n\n\nclass CookieSession", "        if request.state.token is None:\n            return JSONResponse({}, status_code=self.denied)\n        return await call_next(request)\n\n\nclass CookieSession");
+    writeFile(main, text);
+    const found = judged(dir);
+    const session = found.find((f) => f.message.includes("SessionAuthContextMiddleware"));
+    expect(session?.severity).toBe("warning");
+    expect(session!.message).toMatch(/may authenticate \/live and \/ready \(it answers with a status fks cannot read: status_code=self\.denied\)/);
+    expect(found.some((f) => f.message.includes("CsrfMiddleware"))).toBe(false);
+  });
+});
+
+describe("Django: middleware judged by its code", () => {
+  it("reports only the partner-token middleware, for /ready only; runserver refuses /ready, passes /live, and the form token refuses only writes", async () => {
+    // The login-required site with this fixture's middleware instead of LoginRequiredMiddleware.
+    const dir = copy("django-login-required");
+    cpSync(path.join(FIXTURES, "guards-django-judged"), dir, { recursive: true });
+    const settings = path.join(dir, "site_cfg/settings.py");
+    const own = ["ErrorReportingMiddleware", "FormTokenMiddleware", "ProxyAuthHeaderMiddleware", "PartnerTokenAuthMiddleware"];
+    writeFile(settings, readFileSync(settings, "utf8").replace('    "django.contrib.auth.middleware.LoginRequiredMiddleware",\n', own.map((m) => `    "desk.middleware.${m}",\n`).join("")));
+    const found = judged(dir);
+    expect(found.map((f) => [f.severity, f.line])).toEqual([["error", lineOf(settings, "PartnerTokenAuthMiddleware")]]);
+    expect(found[0]!.message).toMatch(/PartnerTokenAuthMiddleware authenticates \/ready:/);
+    expect(found[0]!.hint).toContain('request.path in ("/ready",)');
+
+    const base = await runserver(dir);
+    expect((await httpRequest(`${base}/live`)).status).toBe(200);
+    expect((await httpRequest(`${base}/ready`)).status).toBe(401);
+    expect((await httpRequest(`${base}/ready`, { headers: { "x-partner-token": "p4ss" } })).status).toBe(200);
+    expect((await httpRequest(`${base}/live`, { method: "POST" })).status).toBe(403);
+  }, 60_000);
+});
+
+/** Guard findings of --check. */
+const judged = (dir: string) => guards(check(dir).findings);
+
+function writeFile(file: string, text: string): void {
+  expect(text).not.toBe(readFileSync(file, "utf8"));
+  writeFileSync(file, text);
+}
+
+describe("axum: a layer judged by its function's code", () => {
+  it("a from_fn layer named like auth that only inspects and logs the answer is no guard; the real token check still is", () => {
+    const dir = copy("axum-guarded");
+    const main = path.join(dir, "src/main.rs");
+    writeFile(main, readFileSync(main, "utf8")
+      .replace("fn app() -> Router {", [
+        "async fn auth_audit(req: Request, next: Next) -> Response {",
+        "    // Logs the requests refused downstream (401); refuses nothing itself.",
+        "    let res = next.run(req).await;",
+        "    if res.status() == StatusCode::UNAUTHORIZED {",
+        '        eprintln!("refused");',
+        "    }",
+        "    res",
+        "}",
+        "",
+        "fn app() -> Router {",
+      ].join("\n"))
+      .replace('        .route("/orders"', '        .route("/live", get(|| async { "ok" }))\n        .route("/orders"')
+      .replace(".layer(middleware::from_fn(require_token))", ".layer(middleware::from_fn(require_token))\n        .layer(middleware::from_fn(auth_audit))"));
+    const found = judged(dir);
+    expect(found.map((f) => [f.severity, f.line, /authenticates (\S+):/.exec(f.message)?.[1]])).toEqual([["error", lineOf(main, "from_fn(require_token)"), "/live"]]);
   });
 });

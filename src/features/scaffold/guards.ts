@@ -9,13 +9,15 @@ export function guardFindings(guards: ProbeGuard[], service: string, rel: (f: st
     const what = g.kind === "rate" ? "rate-limits" : "authenticates";
     return {
       rule: rule.id,
-      severity: g.unsure || g.avoided ? "note" : rule.severity,
+      severity: g.unsure || g.avoided ? "note" : g.maybe ? "warning" : rule.severity,
       service,
       file: rel(g.file),
       line: g.line,
       message: g.avoided
         ? `${g.what} would ${what.replace(/s$/, "")} ${g.paths.join(" and ")}; fks places the health endpoints out of its reach`
-        : `${g.what} ${what} ${g.paths.join(" and ")}: probes must reach the service without credentials or limits${g.unsure ? ` (${g.unsure})` : ""}`,
+        : g.maybe
+          ? `${g.what} may ${what.replace(/s$/, "")} ${g.paths.join(" and ")} (${g.maybe}): probes must reach the service without credentials or limits`
+          : `${g.what} ${what} ${g.paths.join(" and ")}: probes must reach the service without credentials or limits${g.unsure ? ` (${g.unsure})` : ""}`,
       hint: g.hint,
       fixed: !!g.avoided,
     };

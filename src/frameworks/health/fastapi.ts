@@ -15,7 +15,7 @@ export const fastapiHealth: HealthAdapter = {
     const plan = await planCode(ctx);
     plan.guards = await fastapiGuards(ctx);
     // FastAPI cannot exempt a route from app-wide dependencies or middleware: say so where the edit is listed.
-    const reach = plan.guards.filter((g) => !g.unsure);
+    const reach = plan.guards.filter((g) => !g.unsure && !g.maybe);
     for (const e of plan.edits) if (e.before !== null && reach.length) e.reason += `; ${reach.map((g) => g.what).join(", ")} still reach the probes (see health/probe-${reach[0]!.kind === "rate" ? "rate-limited" : "auth"})`;
     return plan;
   },

@@ -83,11 +83,25 @@ function guardOf(l: Link, all: string, probes: string[]): { kind: ProbeGuard["ki
   if (/^\(\s*(axum::)?(Extension|AddExtensionLayer)\b/.test(l.args)) return undefined; // shares state, rejects nothing
   const fnName = /from_fn(?:_with_state)?\s*\(\s*(?:[^,()]+,\s*)?([\w:]+)\s*\)/.exec(l.args)?.[1]?.split("::").pop();
   const body = fnName ? functionBody(all, fnName) : undefined;
-  const kind = kindOfName(l.args.replace(/\bfrom_fn\w*/g, "")) ?? (/ValidateRequestHeader|RequireAuthorization/.test(l.args) ? "auth" : undefined) ?? (body ? kindOfBody(body) : undefined);
-  if (!kind) return undefined;
+  const code = body && rustCode(body);
+  const kind = kindOfName(l.args.replace(/\bfrom_fn\w*/g, "")) ?? (/ValidateRequestHeader|RequireAuthorization/.test(l.args) ? "auth" : undefined) ?? (code ? kindOfBody(code) : undefined);
+  if (!kind || (code && passes(code))) return undefined;
   const ok = body ? exemptedPaths(body, probes) : exemptedPaths(l.args, probes);
   const paths = probes.filter((p) => !ok.has(p));
   return paths.length ? { kind, paths } : undefined;
+}
+
+/** Rust code without comments and status comparisons: what it answers, not what it inspects or logs. */
+function rustCode(body: string): string {
+  return body
+    .replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, "")
+    .replace(/[=!]=\s*(?:\w+::)*StatusCode::\w+|(?:\w+::)*StatusCode::\w+\s*[=!]=|matches!\([^;]*?StatusCode::\w+\s*\)/g, "");
+}
+
+/** A middleware function that never refuses: no refusal status, no `Err`, no `?`, no early return, and it runs the next handler. */
+function passes(code: string): boolean {
+  const inner = code.slice(code.indexOf("{") + 1);
+  return !kindOfBody(inner) && !/\bErr\s*\(|\?\s*[;.),]|\breturn\b/.test(inner) && /\bnext\s*\.\s*run\s*\(/.test(inner);
 }
 
 /** The text of `fn name(...) { ... }`, by brace counting from its signature. */

@@ -2,8 +2,8 @@
 import path from "node:path";
 import type { SgNode } from "@ast-grep/napi";
 import { GENERATED_MARK } from "./template.js";
-import { exemptedPaths, kindOfBody, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
-import { definitions, pythonFiles, withConstants, type PyDef, type PyFile } from "./guards-python.js";
+import { exemptedPaths, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
+import { judgePython, PySources, withConstants, type PyDef, type PyFile } from "./guards-python.js";
 import type { HealthContext } from "./types.js";
 
 const LOGIN_REQUIRED = "django.contrib.auth.middleware.LoginRequiredMiddleware";
@@ -26,13 +26,13 @@ interface Entry {
  */
 export async function djangoGuards(ctx: HealthContext, module: { file: string; generating: boolean } | undefined): Promise<ProbeGuard[]> {
   const probes = probePaths(ctx.paths);
-  const files = await pythonFiles(ctx.dir, ctx.files, ctx.read);
-  const settings = files.filter((f) => /settings/.test(path.relative(ctx.dir, f.file)));
+  // Only the settings modules and the definitions they name are parsed, not the whole project.
+  const src = new PySources(ctx.dir, ctx.files, ctx.read);
+  const settings = await src.matching(/\b(MIDDLEWARE|REST_FRAMEWORK)\b/, (f) => /settings/.test(path.relative(ctx.dir, f)));
   const middleware = settings.flatMap((f) => listStrings(f, "MIDDLEWARE"));
-  const defs = definitions(files);
   const rel = (f: string) => path.relative(ctx.dir, f);
   const out: ProbeGuard[] = [];
-  const views = probeViews(ctx, defs);
+  const views = await probeViews(ctx, src);
 
   const login = middleware.find((m) => m.value === LOGIN_REQUIRED);
   if (login) {
@@ -69,29 +69,31 @@ export async function djangoGuards(ctx: HealthContext, module: { file: string; g
       continue;
     }
     // Project middleware: its own code says what it rejects and which paths it lets through.
-    const local = defs.find((d) => d.name === cls && m.value.startsWith(path.relative(ctx.dir, d.file).replace(/\.py$/, "").split(path.sep).join(".")));
-    const kind = kindOfName(cls) ?? (local ? kindOfBody(local.text) : undefined);
-    if (!kind) continue;
-    const body = local ? withConstants(files, local) : "";
+    const local = (await src.named(cls)).find((d) => m.value.startsWith(path.relative(ctx.dir, d.file).replace(/\.py$/, "").split(path.sep).join(".")));
+    const body = local ? withConstants(await src.parse(local.file), local) : "";
+    // Its code, when fks can read it, says whether it refuses a GET probe at all.
+    const v = local && judgePython(local, body);
+    const kind = kindOfName(cls) ?? v?.kind;
+    if (!kind || v?.unsafeOnly || v?.passes) continue;
     const ok = exemptedPaths(body, probes);
     const paths = probes.filter((p) => !ok.has(p));
     if (!paths.length) continue;
     out.push({
-      kind, what: `middleware ${cls}`, file: m.file, line: m.line, paths,
+      kind, what: `middleware ${cls}`, file: m.file, line: m.line, paths, maybe: v && !v.kind ? v.maybe : undefined,
       unsure: local ? undefined : `fks cannot see ${m.value}'s code`,
-      hint: local ? `in ${cls} (${rel(local.file)}:${local.line}) return self.get_response(request) first when request.path in (${paths.map((p) => JSON.stringify(p)).join(", ")})` : `exempt ${paths.join(", ")} through ${cls}'s settings if it has any`,
+      hint: local ? `in ${cls} (${rel(local.file)}:${local.line}) return self.get_response(request) first when request.path in (${paths.map((p) => JSON.stringify(p)).join(", ")}${paths.length === 1 ? "," : ""})` : `exempt ${paths.join(", ")} through ${cls}'s settings if it has any`,
     });
   }
   return out;
 }
 
 /** The existing views that serve a probe path, from the route catalog. */
-function probeViews(ctx: HealthContext, defs: PyDef[]): Array<{ path: string; def: PyDef; urlLine: string; drf: boolean }> {
+async function probeViews(ctx: HealthContext, src: PySources): Promise<Array<{ path: string; def: PyDef; urlLine: string; drf: boolean }>> {
   const out: Array<{ path: string; def: PyDef; urlLine: string; drf: boolean }> = [];
   for (const r of ctx.probeRoutes ?? []) {
     const name = /^[\w.]*?(\w+)(\.as_view)?$/.exec(r.handler.replace(/\(.*$/, ""))?.[1];
     // The view the URLconf names: defined in it, else in a module it imports, else any of that name.
-    const named = defs.filter((d) => d.name === name);
+    const named = name ? await src.named(name) : [];
     const urls = ctx.read(r.file);
     const stem = (f: string) => (path.basename(f) === "__init__.py" ? path.basename(path.dirname(f)) : path.basename(f, ".py"));
     const def = named.find((d) => d.file === r.file) ?? named.find((d) => new RegExp(`\\b${stem(d.file)}\\b`).test(urls)) ?? named[0];

@@ -1,31 +1,48 @@
 /** FastAPI/Starlette: app-wide dependencies, auth and rate-limit middleware, slowapi, and router dependencies above the probes. */
-import { exemptedPaths, kindOfBody, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
+import { exemptedPaths, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
 import path from "node:path";
-import { calls, definitions, dependencyNames, pythonFiles, withConstants, type PyCall, type PyDef } from "./guards-python.js";
+import { calls, dependencyNames, judgePython, PySources, withConstants, type PyCall, type PyDef, type PyFile } from "./guards-python.js";
 import type { HealthContext } from "./types.js";
 
 const SLOWAPI = /^SlowAPI(ASGI)?Middleware$/;
 
 export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
   const probes = probePaths(ctx.paths);
-  const files = await pythonFiles(ctx.dir, ctx.files, ctx.read);
-  const defs = definitions(files);
-  const defOf = (name: string): PyDef | undefined => defs.find((d) => d.name === name);
+  // Only files whose text can hold a guard are parsed: a big project has few of them.
+  const src = new PySources(ctx.dir, ctx.files, ctx.read);
+  const defOf = async (name: string): Promise<PyDef | undefined> => (await src.named(name))[0];
+  const body = async (def: PyDef | undefined) => def && withConstants(await src.parse(def.file), def);
+  // What a guard is, by what its code does when fks can read it, else by its name; undefined when it lets a GET probe through.
+  const judge = async (name: string, def: PyDef | undefined): Promise<{ kind: ProbeGuard["kind"]; maybe?: string; text?: string } | undefined> => {
+    if (!def) {
+      const kind = kindOfName(name);
+      return kind && { kind };
+    }
+    const text = (await body(def))!;
+    const v = judgePython(def, text);
+    const kind = kindOfName(name) ?? v.kind;
+    if (!kind || v.unsafeOnly || v.passes) return undefined;
+    return { kind, maybe: v.kind ? undefined : v.maybe, text };
+  };
   const open = (...bodies: Array<string | undefined>) => {
     const ok = exemptedPaths(bodies.filter(Boolean).join("\n"), probes);
     return probes.filter((p) => !ok.has(p));
   };
-  const list = (paths: string[]) => paths.map((p) => JSON.stringify(p)).join(", ");
+  // The items of a Python tuple: one path needs its trailing comma, else `in ("/live")` is a substring test.
+  const list = (paths: string[]) => paths.map((p) => JSON.stringify(p)).join(", ") + (paths.length === 1 ? "," : "");
   const out: ProbeGuard[] = [];
 
   // App-wide dependencies run before every route; FastAPI has no per-route opt-out.
-  for (const c of calls(files, /^(fastapi\.)?FastAPI$/)) {
+  for (const c of calls(await src.matching(/\bFastAPI\s*\(/), /^(fastapi\.)?FastAPI$/)) {
     const deps = c.kwargs.get("dependencies");
     if (!deps) continue;
     for (const name of dependencyNames(deps)) {
-      const def = defOf(name);
-      const kind = kindOfName(name) ?? (def ? kindOfBody(def.text) : undefined);
-      const paths = open(def && withConstants(files, def));
+      const def = await defOf(name);
+      const text = await body(def);
+      const v = def && judgePython(def, text!);
+      if (v?.unsafeOnly) continue;
+      const kind = kindOfName(name) ?? v?.kind;
+      const paths = open(text);
       if (!paths.length) continue;
       out.push({
         kind: kind ?? "auth", what: `app-wide dependency ${name} (FastAPI(dependencies=[...]))`, file: c.file, line: c.line, paths,
@@ -36,43 +53,48 @@ export async function fastapiGuards(ctx: HealthContext): Promise<ProbeGuard[]> {
   }
 
   // Middleware wraps every route; only its own code can let the probes through.
-  const middleware = calls(files, /(^|\.)add_middleware$|^(starlette\.middleware\.)?Middleware$/);
+  const middleware = calls(await src.matching(/add_middleware|\bMiddleware\s*\(/), /(^|\.)add_middleware$|^(starlette\.middleware\.)?Middleware$/);
   for (const c of middleware) {
     const cls = c.args[0]?.split(".").pop() ?? "";
     if (!cls || SLOWAPI.test(cls)) continue;
-    const def = defOf(cls);
-    const kind = kindOfName(cls) ?? (def ? kindOfBody(def.text) : undefined);
-    if (!kind) continue;
-    const paths = open(c.text, def && withConstants(files, def));
+    const def = await defOf(cls);
+    const guard = await judge(cls, def);
+    if (!guard) continue;
+    const { kind, maybe } = guard;
+    const paths = open(c.text, guard.text);
     if (!paths.length) continue;
     const starlette = cls === "AuthenticationMiddleware" && !def;
     out.push({
-      kind, what: `${kind === "rate" ? "rate-limit" : "auth"} middleware ${cls}`, file: c.file, line: c.line, paths,
+      kind, maybe, what: `${kind === "rate" ? "rate-limit" : "auth"} middleware ${cls}`, file: c.file, line: c.line, paths,
       unsure: starlette ? "starlette's AuthenticationMiddleware rejects only requests its backend raises AuthenticationError for; check that anonymous requests pass" : undefined,
       hint: def
         ? `in ${cls} (${path.relative(ctx.dir, def.file)}:${def.line}) pass the probes through first: \`if request.url.path in (${list(paths)}): return await call_next(request)\``
         : `exclude ${list(paths)} through ${cls}'s own path-exclusion option, or wrap it in a middleware that calls the app directly for those paths`,
     });
   }
-  for (const d of defs) {
+  const decorated = async (re: RegExp) => (await src.matching(re)).flatMap((f) => src.definitionsOf(f));
+  for (const d of await decorated(/\.middleware\(/)) {
     if (!d.decorators.some((x) => /\.middleware\(\s*["']http["']\s*\)/.test(x))) continue;
-    const kind = kindOfName(d.name) ?? kindOfBody(d.text);
-    if (!kind) continue;
-    const paths = open(withConstants(files, d));
+    const guard = await judge(d.name, d);
+    if (!guard) continue;
+    const { kind, maybe } = guard;
+    const paths = open(guard.text);
     if (!paths.length) continue;
     out.push({
-      kind, what: `@middleware("http") ${d.name}`, file: d.file, line: d.line, paths,
+      kind, maybe, what: `@middleware("http") ${d.name}`, file: d.file, line: d.line, paths,
       hint: `start ${d.name} with \`if request.url.path in (${list(paths)}): return await call_next(request)\``,
     });
   }
-  out.push(...slowapi(files, middleware, defs, probes));
-  out.push(...routerDependencies(ctx, files.length ? calls(files, /(^|\.)(include_router|get|api_route|APIRouter)$/) : []));
+  if (middleware.some((c) => SLOWAPI.test(c.args[0]?.split(".").pop() ?? ""))) out.push(...slowapi(await src.matching(/\bLimiter\s*\(/), await decorated(/\.exempt\b/), probes));
+  // The route catalog names the files the probe routes and their includes are in: only those matter.
+  const routed = new Set((ctx.probeRoutes ?? []).flatMap((r) => [r.file, ...r.via.map((v) => v.file)]));
+  const routing = routed.size ? await src.matching(/./, (f) => routed.has(f)) : [];
+  out.push(...routerDependencies(ctx, routing.length ? calls(routing, /(^|\.)(include_router|get|api_route|APIRouter)$/) : []));
   return dedupe(out);
 }
 
 /** slowapi's default_limits apply to every route once SlowAPIMiddleware is installed, unless a route is @limiter.exempt. */
-function slowapi(files: Parameters<typeof calls>[0], middleware: PyCall[], defs: PyDef[], probes: string[]): ProbeGuard[] {
-  if (!middleware.some((c) => SLOWAPI.test(c.args[0]?.split(".").pop() ?? ""))) return [];
+function slowapi(files: PyFile[], defs: PyDef[], probes: string[]): ProbeGuard[] {
   const out: ProbeGuard[] = [];
   for (const c of calls(files, /(^|\.)Limiter$/)) {
     if (!c.kwargs.has("default_limits") && !c.kwargs.has("application_limits")) continue;

@@ -15,6 +15,8 @@ export interface ProbeGuard {
   avoided?: boolean;
   /** Why fks is not sure (it cannot see the guard's code, or where it applies): reported as a note. */
   unsure?: string;
+  /** Its code may refuse a probe, with an answer fks cannot read: reported as a warning that says "may". */
+  maybe?: string;
 }
 
 const AUTH = /auth|validaterequestheader|jwt|token|oauth|bearer|login|session_?required|api_?key|permission|credential/i;
