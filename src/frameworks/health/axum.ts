@@ -7,6 +7,7 @@ import { lineEnding } from "./edits.js";
 import { axumGuards } from "./guards-axum.js";
 import { fill, GENERATED_MARK, template } from "./template.js";
 import { cargoDependencies, crateDependencies, type CargoDependency } from "./cargo.js";
+import { parseCargoManifest } from "../../lang/toml/cargo.js";
 import type { DependencyCheck, HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
 
 /**
@@ -159,15 +160,13 @@ function libraryOwner(ctx: HealthContext, rootFile: string, site: string): { fil
   const manifest = path.join(path.dirname(src), "Cargo.toml");
   if (!existsSync(manifest)) return undefined;
   // [lib] name, else the package name, as Rust spells it.
-  let section = "";
-  const names: Record<string, string> = {};
-  for (const line of ctx.read(manifest).split(/\r?\n/)) {
-    const header = /^\s*\[([^\]]+)\]/.exec(line);
-    if (header) section = header[1]!.trim();
-    const name = /^\s*name\s*=\s*"([^"]+)"/.exec(line);
-    if (name && (section === "lib" || section === "package")) names[section] ??= name[1]!;
+  let name: string | undefined;
+  try {
+    const m = parseCargoManifest(ctx.read(manifest));
+    name = m.lib?.name ?? m.name;
+  } catch {
+    return undefined;
   }
-  const name = names.lib ?? names.package;
   return name ? { file: libFile, name: name.replace(/-/g, "_") } : undefined;
 }
 
