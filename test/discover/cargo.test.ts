@@ -6,6 +6,7 @@ import { tempTree } from "../helpers.js";
 const MANIFEST = [
   "[package]",
   'name = "orders"',
+  'version = "0.3.1"',
   "",
   "[dependencies]",
   'axum = { version = "0.8", features = [',
@@ -34,6 +35,7 @@ describe("Cargo.toml", () => {
   it("reads inline tables over several lines, dotted and quoted keys, sub-tables and per-target tables", () => {
     const m = parseCargoManifest(MANIFEST);
     expect(m.name).toBe("orders");
+    expect(m.version).toBe("0.3.1");
     expect([...m.dependencies.keys()].sort()).toEqual(["axum", "nix", "serde", "sqlx", "tokio-postgres"]);
     expect(m.dependencies.get("axum")).toMatchObject({ version: "0.8", features: ["macros"], defaultFeatures: true });
     expect(m.dependencies.get("sqlx")).toMatchObject({ workspace: true, features: ["postgres"] });
@@ -54,6 +56,6 @@ describe("Cargo.toml", () => {
     });
     const r = await discover({ cwd: dir });
     expect(r.services.map((s) => `${s.name}:${s.framework}`)).toEqual(["api:fastapi", "orders:axum"]);
-    expect(r.services.find((s) => s.name === "orders")!.sources.framework).toEqual(["orders/Cargo.toml:5"]);
+    expect(r.services.find((s) => s.name === "orders")!.sources.framework).toEqual(["orders/Cargo.toml:6"]);
   });
 });

@@ -13,6 +13,7 @@ import { walk } from "../../io/walk.js";
 import { parseYaml } from "../../lang/yaml/parse.js";
 import { discover } from "../discover/index.js";
 import { declaredDependencies } from "../discover/source.js";
+import { parseCargoManifest } from "../../lang/toml/cargo.js";
 import { dependencyChecks } from "./checks.js";
 import { guardFindings } from "./guards.js";
 import { planCompose, type ComposeEntry } from "./compose.js";
@@ -244,11 +245,19 @@ function resolveSettings(opts: ScaffoldHealthOptions): ScaffoldHealthSettings {
   }
 }
 
+function cargoVersion(text: string): string | undefined {
+  try {
+    return parseCargoManifest(text).version;
+  } catch {
+    return undefined;
+  }
+}
+
 function versionOf(files: string[], read: (f: string) => string): string | undefined {
   for (const f of files) {
     const text = read(f);
-    const m = path.basename(f) === "Cargo.toml" ? /^version\s*=\s*"([^"]+)"/m.exec(text) : /FastAPI\([^)]*\bversion\s*=\s*["']([^"']+)["']/.exec(text);
-    if (m) return m[1];
+    const version = path.basename(f) === "Cargo.toml" ? cargoVersion(text) : /FastAPI\([^)]*\bversion\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
+    if (version) return version;
   }
   return undefined;
 }

@@ -26,6 +26,8 @@ export interface CargoTarget {
 
 export interface CargoManifest {
   name?: string;
+  /** [package] version, when written out (not `version.workspace = true`). */
+  version?: string;
   lib?: CargoTarget;
   bins: CargoTarget[];
   /** [dependencies] and [target.'cfg(...)'.dependencies]. */
@@ -48,6 +50,7 @@ export function parseCargoManifest(text: string): CargoManifest {
   const ws = table(doc.workspace);
   return {
     name: str(pkg?.name),
+    version: str(pkg?.version),
     lib: doc.lib ? target(doc.lib) : undefined,
     bins: Array.isArray(doc.bin) ? doc.bin.map(target) : [],
     dependencies: dependencies([doc.dependencies, ...platformDeps("dependencies")]),
