@@ -56,7 +56,10 @@ export function analyzeProjects(files: string[], read: (f: string) => string, re
   const byDir = new Map<string, string[]>();
   for (const f of files) {
     const d = owner(f);
-    if (d) byDir.set(d, [...(byDir.get(d) ?? []), f]);
+    if (!d) continue;
+    const own = byDir.get(d);
+    if (own) own.push(f);
+    else byDir.set(d, [f]);
   }
   const projects: SourceProject[] = [];
   for (const [dir, own] of byDir) projects.push(analyzeOne(dir, own, read, rel));
