@@ -4,7 +4,7 @@ import { detectFramework, type ProjectFacts } from "../../frameworks/index.js";
 import { infraKindOfLibrary } from "./infra.js";
 import { parseCargoManifest } from "../../lang/toml/cargo.js";
 import { parsePythonManifest } from "../../lang/toml/python.js";
-import { isTestCode } from "./test-code.js";
+import { isTestCode } from "../../lang/test-code.js";
 
 /** Files whose presence makes a folder a project of some language. */
 const MARKERS: Record<string, ProjectFacts["language"] | "any"> = {

@@ -8,7 +8,7 @@ import type { FlatRoute } from "../../frameworks/route-graph.js";
 import { isJsSource } from "../../lang/typescript/routes-parse.js";
 import { extractJs, extractPython, extractRust, type ExtractResult } from "./extract.js";
 import { renderPath } from "./normalize.js";
-import { isTestCode } from "../discover/test-code.js";
+import { isTestCode } from "../../lang/test-code.js";
 
 export interface CatalogOptions {
   cwd: string;

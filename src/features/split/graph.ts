@@ -1,7 +1,7 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { isFile, readTextSync } from "../../io/fs.js";
-import { isTestCode } from "../discover/test-code.js";
+import { isTestCode } from "../../lang/test-code.js";
 import { walkSync } from "../../io/walk.js";
 import { scanPythonImports, type PyScan } from "../../lang/python/imports.js";
 import { cacheDirFor, openScanCache, statKey } from "./cache.js";

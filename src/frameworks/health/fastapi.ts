@@ -4,7 +4,7 @@ import { findCalls, importInsertLine, insertAfterLine, parsePython } from "../..
 import { moduleFile } from "./edits.js";
 import { pythonModule } from "./python.js";
 import { fastapiGuards } from "./guards-fastapi.js";
-import { isTestFile } from "./guards-python.js";
+import { isTestCode } from "../../lang/test-code.js";
 import type { HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
 
 const APP_CALL = /^(fastapi\.)?FastAPI$/;
@@ -24,7 +24,7 @@ export const fastapiHealth: HealthAdapter = {
 async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
   const plan: HealthCodePlan = { edits: [], notes: [] };
   // Tests are judged below the service folder: a service may itself live under a tests/ folder.
-  const candidates = ctx.files.filter((f) => f.endsWith(".py") && !isTestFile(path.relative(ctx.dir, f)) && /\bFastAPI\s*\(/.test(ctx.read(f)));
+  const candidates = ctx.files.filter((f) => f.endsWith(".py") && !isTestCode(path.relative(ctx.dir, f)) && /\bFastAPI\s*\(/.test(ctx.read(f)));
   // Prefer the conventional entry modules; otherwise the shallowest file.
   candidates.sort((a, b) => rank(a) - rank(b) || a.split(path.sep).length - b.split(path.sep).length || a.localeCompare(b));
   for (const file of candidates) {

@@ -2,11 +2,7 @@
 import type { SgNode, SgRoot } from "@ast-grep/napi";
 import path from "node:path";
 import { parsePython } from "../../lang/python/edit.js";
-
-/** A test module or a file under a tests folder, by its path below the service folder. */
-export function isTestFile(rel: string): boolean {
-  return /(^|[\\/])tests?[\\/]|(^|[\\/])test_[^\\/]*\.py$/.test(rel);
-}
+import { isTestCode } from "../../lang/test-code.js";
 
 export interface PyFile {
   file: string;
@@ -39,7 +35,7 @@ export class PySources {
   private readonly byName = new Map<string, PyDef[]>();
 
   constructor(readonly dir: string, files: string[], readonly read: (f: string) => string) {
-    this.files = files.filter((f) => f.endsWith(".py") && !isTestFile(path.relative(dir, f)));
+    this.files = files.filter((f) => f.endsWith(".py") && !isTestCode(path.relative(dir, f)));
   }
 
   parse(file: string): Promise<PyFile | undefined> {
