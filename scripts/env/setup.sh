@@ -108,9 +108,15 @@ if [ -x "$VENV/bin/python" ] && [ -f "$HASH_FILE" ] && [ "$(cat "$HASH_FILE")" =
   PY_STATE="cached"
 else
   T0=$(now)
-  log "creating Python venv at $VENV"
   rm -f "$HASH_FILE"
-  python3 -m venv --clear "$VENV"
+  # A working venv only gets what the requirements add (pip install is incremental); a broken
+  # or missing one is made anew.
+  if ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
+    log "creating Python venv at $VENV"
+    python3 -m venv --clear "$VENV"
+  else
+    log "updating Python venv at $VENV"
+  fi
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQUIREMENTS" >&2
   echo "$REQ_HASH" >"$HASH_FILE"
   PY_STATE="installed in $(( $(now) - T0 ))s"
