@@ -159,13 +159,14 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     const key = `${from}\u0000${to}`;
     let e = edges.get(key);
     if (!e) edges.set(key, (e = { from, to, weight: 0, sites: [] }));
-    const same = e.sites.find((s) => s.line === site.line && s.file === site.file);
+    const same = e.sites.find((s) => s.line === site.line && s.file === site.file && s.via === site.via);
     if (same) {
       for (const n of site.names) if (!same.names.includes(n)) same.names.push(n);
       continue;
     }
+    // One statement is one import to move, however many of its names reach the module.
+    if (!e.sites.some((s) => s.line === site.line && s.file === site.file)) e.weight++;
     e.sites.push(site);
-    e.weight++;
   }
   return {
     root,

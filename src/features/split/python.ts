@@ -25,6 +25,8 @@ export interface PyModuleInfo {
    * importers under the same folder, `root`.
    */
   short?: { name: string; root: string };
+  /** Named through the scan root's own package (the root holds `__init__.py`): no shorter alias exists. */
+  underRootPackage?: boolean;
 }
 
 export interface ResolvedPython {
@@ -66,7 +68,7 @@ export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => 
       start = 0;
     }
     taken.add(id);
-    mods.push({ id, file: f.file, rel: f.rel, isPackage: n.isPackage, loc: f.scan.loc, nameStart: start, ...(short ? { short } : {}) });
+    mods.push({ id, file: f.file, rel: f.rel, isPackage: n.isPackage, loc: f.scan.loc, nameStart: start, ...(short ? { short } : {}), ...(id !== n.id || start !== 0 || prefix.length === 0 ? {} : { underRootPackage: true }) });
   });
   return mods;
 }
@@ -99,6 +101,8 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
   // Aliases: longer names through the folders above the package root (namespace packages, src layouts).
   // Never shorter ones: `collections` must not name `shop/admin/collections.py`.
   for (const m of mods) {
+    // `http/cookie.py` in a scanned `django/` is `django.http.cookie`, never the stdlib's `http`.
+    if (m.underRootPackage) continue;
     const parts = m.rel.replace(/\.pyi?$/, "").split("/");
     if (m.isPackage) parts.pop();
     for (let i = 0; i <= m.nameStart && i < parts.length; i++) {
@@ -115,8 +119,22 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
     names.set(m.short.name, m);
   }
   /** The folder an importer's absolute imports start from. */
-  const rootOf = (m: PyModuleInfo): string => m.short?.root ?? m.rel.split("/").slice(0, m.nameStart).join("/");
-  const lookup = (root: string, name: string): PyModuleInfo | undefined => shortIn.get(root)?.get(name) ?? byName.get(name);
+  const roots = new Map<PyModuleInfo, string>();
+  const rootOf = (m: PyModuleInfo): string => {
+    let r = roots.get(m);
+    if (r === undefined) roots.set(m, (r = m.short?.root ?? m.rel.split("/").slice(0, m.nameStart).join("/")));
+    return r;
+  };
+  const lookup = (root: string, name: string): PyModuleInfo | undefined => {
+    const hit = shortIn.get(root)?.get(name) ?? byName.get(name);
+    return hit && PY_STDLIB.has(topOf(name)) && !shadowsStdlib(hit, root, name) ? undefined : hit;
+  };
+  /**
+   * A standard-library name means the project's module only when that module really sits on the
+   * importer's own path under that very name (`logging/` beside the importer's package), never
+   * through an alias or from another sub-project's folder.
+   */
+  const shadowsStdlib = (m: PyModuleInfo, root: string, name: string): boolean => topOf(m.short?.name ?? m.id) === topOf(name) && rootOf(m) === root;
   // Names the project's own modules start with. Not their aliases: `docs/opentelemetry/example.py`
   // (a folder without __init__.py) does not make the `opentelemetry` library local.
   const localTop = new Set<string>();
@@ -178,9 +196,9 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
     const f = fileOf.get(m.file)!;
     const tp = new Set<string>();
     thirdParty.set(m.id, tp);
-    const add = (to: PyModuleInfo, line: number, names: string[], kind: EdgeKind) => {
+    const add = (to: PyModuleInfo, line: number, names: string[], kind: EdgeKind, via?: string) => {
       if (to.id === m.id) return;
-      sites.push({ from: m.id, to: to.id, site: { file: m.rel, line, names, kind } });
+      sites.push({ from: m.id, to: to.id, site: via ? { file: m.rel, line, names, kind, via } : { file: m.rel, line, names, kind } });
     };
     const external = (dotted: string, line: number) => {
       const top = dotted.split(".")[0]!;
@@ -222,7 +240,10 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
         const sub = get(base ? `${base}.${nm.name}` : nm.name);
         if (!sub && skipped(base ? `${base}.${nm.name}` : nm.name)) continue;
         if (sub) add(sub, imp.line, [], kind);
-        else if (baseMod) add(follow(baseMod, nm.name), imp.line, [nm.name], kind);
+        else if (baseMod) {
+          const to = follow(baseMod, nm.name);
+          add(to, imp.line, [nm.name], kind, to === baseMod ? undefined : baseMod.id);
+        }
         else notes.push({ file: m.rel, line: imp.line, message: `cannot resolve "${".".repeat(imp.level)}${imp.module}"`, kind: "unresolved" });
       }
     }
@@ -294,6 +315,11 @@ function appModels(label: string, byName: Map<string, PyModuleInfo>): PyModuleIn
   }
   cache.set(label, found ?? null);
   return found;
+}
+
+function topOf(dotted: string): string {
+  const dot = dotted.indexOf(".");
+  return dot < 0 ? dotted : dotted.slice(0, dot);
 }
 
 export function relPosix(root: string, file: string): string {

@@ -24,6 +24,11 @@ export interface ImportSite {
   /** Names imported across this edge (for the interface a cut would need). */
   names: string[];
   kind: EdgeKind;
+  /**
+   * The module the statement names, when the imported name was followed from it to the module
+   * that defines it (`from pkg import Thing` where pkg/__init__.py re-exports Thing from pkg.things).
+   */
+  via?: string;
   /** Importing and imported module, on edges between packages. */
   from?: string;
   to?: string;
