@@ -20,6 +20,7 @@ interface SplitFlags {
   exclude?: string[];
   maxFileKb: string;
   dryRun?: boolean;
+  timings?: boolean;
 }
 
 const int = (name: string, v: string | undefined, min: number): number | undefined => {
@@ -48,6 +49,7 @@ export function register(program: Command): void {
     .option("--metrics-only", "graph, metrics, cycles and breakers only: no clustering, candidates or plan (faster)")
     .option("--check", "check the `contracts:` of fks.yaml instead of planning; exit 1 on violations")
     .option("--dry-run", "say which files would be written, write nothing")
+    .option("--timings", "print the time of each phase (walk, scan, graph, metrics, plan) to stderr, and into --format json")
     .addHelpText("after", `
 Formats: table (default), json, dot, mermaid, html; with --check: table, json, sarif, junit, github.
 
@@ -90,20 +92,21 @@ Examples:
       const spin = await progress(g, "reading imports");
       const result = await splitPlan({ ...opts, graphOnly: !!flags.metricsOnly }).finally(() => spin.stop());
       const extra: Array<{ file: string; content: string }> = [];
-      if (flags.json) extra.push({ file: flags.json, content: await render(result, "json", g) });
+      if (flags.json) extra.push({ file: flags.json, content: await render(result, "json", g, flags.timings) });
       if (flags.html) extra.push({ file: flags.html, content: await render(result, "html", g) });
-      await emit(await render(result, format, g), flags, extra);
-      if (format === "table" && result.graph.stats.files > 0 && g.verbose) {
-        warn(`timings: ${Object.entries(result.timings).map(([k, v]) => `${k} ${v} ms`).join(", ")} (${result.graph.stats.cached}/${result.graph.stats.files} files from cache)`);
+      await emit(await render(result, format, g, flags.timings), flags, extra);
+      if (flags.timings || (format === "table" && result.graph.stats.files > 0 && g.verbose)) {
+        const { splitTimings } = await import("../report/split.js");
+        warn(splitTimings(result));
       }
       return EXIT_OK;
     }));
 }
 
-async function render(result: import("../features/split/types.js").SplitResult, format: string, g: { color: boolean; cwd: string }): Promise<string> {
+async function render(result: import("../features/split/types.js").SplitResult, format: string, g: { color: boolean; cwd: string }, timings = false): Promise<string> {
   const report = await import("../report/split.js");
   switch (format) {
-    case "json": return report.splitJson(result);
+    case "json": return report.splitJson(result, { timings });
     case "dot": return report.splitDot(result);
     case "mermaid": return report.splitMermaid(result);
     case "html": return (await import("../report/split/html.js")).splitHtml(result, { cwd: g.cwd });

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { SplitResult } from "../features/split/types.js";
 import { colorsFor, json, renderTable, type Style } from "./table.js";
+import { byText } from "../features/split/metrics.js";
 
 export const SPLIT_FORMATS = ["table", "json", "dot", "mermaid", "html"] as const;
 export type SplitFormat = (typeof SPLIT_FORMATS)[number];
@@ -14,7 +15,7 @@ export function splitTable(r: SplitResult, style: Style & { cwd?: string }, limi
   out.push(c.bold(`${g.modules.length} modules, ${g.edges.length} module dependencies (${edges} imports), ${g.stats.files} files in ${style.cwd ? path.relative(style.cwd, r.root) || "." : r.root}`));
   out.push(c.dim(`packages at depth ${r.depth}: ${r.packages.length} · module cycles: ${r.cycles.modules.length} · package cycles: ${r.cycles.packages.length}`));
   out.push("");
-  const pk = [...r.packages].sort((a, b) => b.fanIn + b.fanOut - (a.fanIn + a.fanOut) || a.id.localeCompare(b.id)).slice(0, limit);
+  const pk = [...r.packages].sort((a, b) => b.fanIn + b.fanOut - (a.fanIn + a.fanOut) || byText(a.id, b.id)).slice(0, limit);
   out.push(renderTable(["package", "modules", "loc", "Ca", "Ce", "I", "fan-in", "fan-out"],
     pk.map((p) => [p.id, String(p.modules), String(p.loc), String(p.ca), String(p.ce), p.instability.toFixed(2), String(p.fanIn), String(p.fanOut)]), style));
   if (r.packages.length > limit) out.push(c.dim(`… ${r.packages.length - limit} more packages (--format json lists all)\n`));
@@ -68,7 +69,7 @@ function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + "…" : s;
 }
 
-export function splitJson(r: SplitResult): string {
+export function splitJson(r: SplitResult, opts: { timings?: boolean } = {}): string {
   return json({
     root: r.root,
     depth: r.depth,
@@ -79,7 +80,14 @@ export function splitJson(r: SplitResult): string {
     candidates: r.candidates,
     partition: { proposal: r.partition, packages: r.packagePartition },
     plan: r.plan,
+    ...(opts.timings ? { timings: r.timings } : {}),
   });
+}
+
+/** One line of per-phase times (walk, scan, graph, metrics, plan …), milliseconds. */
+export function splitTimings(r: SplitResult): string {
+  const phases = Object.entries(r.timings).map(([k, v]) => `${k} ${v} ms`).join(", ");
+  return `timings: ${phases} (${r.graph.stats.cached}/${r.graph.stats.files} files from cache)`;
 }
 
 const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -93,12 +101,12 @@ export function splitDot(r: SplitResult): string {
   const byPkg = new Map<string, string[]>();
   for (const m of r.graph.modules) byPkg.set(pkgOf.get(m.id)!, [...(byPkg.get(pkgOf.get(m.id)!) ?? []), m.id]);
   let i = 0;
-  for (const [p, ms] of [...byPkg].sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [p, ms] of [...byPkg].sort((a, b) => byText(a[0], b[0]))) {
     lines.push(`  subgraph cluster_${i++} {`, `    label=${q(p)};`);
     for (const m of ms.sort()) lines.push(`    ${q(m)} [fillcolor=${q(palette(cand.get(m) ?? 0))}];`);
     lines.push("  }");
   }
-  for (const e of [...r.graph.edges].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to))) {
+  for (const e of [...r.graph.edges].sort((a, b) => byText(a.from, b.from) || byText(a.to, b.to))) {
     const cut = breakers.has(`${pkgOf.get(e.from)}\u0000${pkgOf.get(e.to)}`);
     lines.push(`  ${q(e.from)} -> ${q(e.to)} [label=${e.weight}${cut ? ", color=red, penwidth=2" : ""}${e.sites.every((s) => s.kind !== "import") ? ", style=dashed" : ""}];`);
   }
@@ -120,7 +128,7 @@ export function splitMermaid(r: SplitResult): string {
   }
   let k = 0;
   const red: number[] = [];
-  for (const [key, weight] of [...w].sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [key, weight] of [...w].sort((a, b) => byText(a[0], b[0]))) {
     const [a, b] = key.split("\u0000") as [string, string];
     lines.push(`  ${ids.get(a)} -->|${weight}| ${ids.get(b)}`);
     if (breakers.has(key)) red.push(k);

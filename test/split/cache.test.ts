@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -34,5 +34,56 @@ describe("scan cache (size + mtime)", () => {
     const again = await buildImportGraph({ root, cacheDir });
     expect(again.stats.cached).toBe(0);
     expect(again.edges.length).toBeGreaterThan(0);
+  });
+});
+
+describe("graph cache (warm runs)", () => {
+  it("a warm run on an unchanged tree reads no source file; one edited file is scanned again alone", async () => {
+    const root = path.join(tmp, "forms3");
+    cpSync(path.join(FIX, "forms"), root, { recursive: true });
+    const cacheDir = path.join(tmp, "cache3");
+    // Whole seconds survive utimes exactly, so the file below can get its old mtime back.
+    const file = path.join(root, "src/shop/legacy/old.py");
+    const before = "VALUE = 1\n#".padEnd(40, "-") + "\n";
+    writeFileSync(file, before);
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const first = await buildImportGraph({ root, cacheDir });
+    expect(first.timings?.scan).toBeDefined();
+    // Same size and mtime, other content: a run that read the file would see the new import.
+    const swapped = "import shop.billing.tax\n#".padEnd(40, "-") + "\n";
+    expect(swapped.length).toBe(before.length);
+    writeFileSync(file, swapped);
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const warm = await buildImportGraph({ root, cacheDir });
+    expect(warm.timings).toHaveProperty("cache");
+    expect(warm.timings).not.toHaveProperty("scan");
+    expect(warm.stats.cached).toBe(warm.stats.files);
+    expect(warm.edges).toEqual(first.edges);
+    // Now the edit is seen: only that file is rescanned, from the per-file cache for the rest.
+    utimesSync(file, 1_700_000_000, 1_700_000_005);
+    const edited = await buildImportGraph({ root, cacheDir });
+    expect(edited.stats.cached).toBe(edited.stats.files - 1);
+    expect(edited.edges.some((e) => e.from === "shop.legacy.old" && e.to === "shop.billing.tax")).toBe(true);
+  });
+
+  it("says so in a note when a cache file is damaged or was written by another version, and rebuilds", async () => {
+    const root = path.join(tmp, "forms4");
+    cpSync(path.join(FIX, "forms"), root, { recursive: true });
+    const cacheDir = path.join(tmp, "cache4");
+    const first = await buildImportGraph({ root, cacheDir });
+    const files = readdirSync(cacheDir);
+    expect(files.length).toBe(2);
+    for (const f of files) writeFileSync(path.join(cacheDir, f), "{\"version\":");
+    const damaged = await buildImportGraph({ root, cacheDir });
+    expect(damaged.notes.filter((n) => n.message.includes("damaged"))).toHaveLength(1);
+    expect(damaged.stats.cached).toBe(0);
+    expect(damaged.edges).toEqual(first.edges);
+    for (const f of readdirSync(cacheDir)) writeFileSync(path.join(cacheDir, f), JSON.stringify({ version: 1, root, entries: {} }));
+    const foreign = await buildImportGraph({ root, cacheDir });
+    expect(foreign.notes.filter((n) => n.message.includes("another fks version"))).toHaveLength(1);
+    // Rewritten: the next run is warm and quiet.
+    const again = await buildImportGraph({ root, cacheDir });
+    expect(again.stats.cached).toBe(again.stats.files);
+    expect(again.notes.some((n) => n.message.includes("cache file"))).toBe(false);
   });
 });

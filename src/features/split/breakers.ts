@@ -1,5 +1,6 @@
 import type { UnitGraph } from "./metrics.js";
 import type { Breaker } from "./types.js";
+import { byText } from "./metrics.js";
 
 /**
  * Weighted feedback arc set by Eades–Lin–Smyth inside each strongly connected component:
@@ -36,7 +37,7 @@ export function cycleBreakers(g: UnitGraph, components: string[][]): Breaker[] {
       });
     }
     // Put back the heaviest edges first when they no longer close a cycle.
-    removed.sort((x, y) => y.weight - x.weight || names[x.from]!.localeCompare(names[y.from]!) || names[x.to]!.localeCompare(names[y.to]!));
+    removed.sort((x, y) => y.weight - x.weight || byText(names[x.from]!, names[y.from]!) || byText(names[x.to]!, names[y.to]!));
     const cut = new Set(removed.map((r) => r.from * n + r.to));
     const seen = new Uint8Array(n);
     for (const r of removed) {
@@ -47,10 +48,10 @@ export function cycleBreakers(g: UnitGraph, components: string[][]): Breaker[] {
       if (!cut.has(r.from * n + r.to)) continue;
       const from = names[r.from]!, to = names[r.to]!;
       const e = g.out.get(from)!.get(to)!;
-      result.push({ from, to, cost: e.weight, sites: [...e.sites].sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line), cycleSize: comp.length });
+      result.push({ from, to, cost: e.weight, sites: [...e.sites].sort((x, y) => byText(x.file, y.file) || x.line - y.line), cycleSize: comp.length });
     }
   }
-  return result.sort((a, b) => a.cost - b.cost || b.cycleSize - a.cycleSize || a.from.localeCompare(b.from));
+  return result.sort((a, b) => a.cost - b.cost || b.cycleSize - a.cycleSize || byText(a.from, b.from));
 }
 
 /** Position of each unit in the Eades–Lin–Smyth order; ties go to the first unit in name order. */

@@ -4,7 +4,7 @@ import path from "node:path";
 import { isFile, readTextSync, writeFileAtomic } from "../../io/fs.js";
 
 /** Bump when a scanner's output shape or meaning changes, so old entries are ignored. */
-export const SCAN_CACHE_VERSION = 4;
+export const SCAN_CACHE_VERSION = 5;
 
 export interface ScanCache<T> {
   /** `key` identifies the file's content: its size and modification time (see statKey). */
@@ -29,30 +29,45 @@ export function statKey(st: { size: number; mtimeMs: number }): string {
   return `${st.size}:${st.mtimeMs}`;
 }
 
+/** What a cache file found on open says about itself, for a note when it had to be ignored. */
+export type CacheState = "none" | "ok" | "damaged" | "foreign";
+
+/** The cache file of a root: a hash of its path, so two roots never share one. */
+function cacheFile(dir: string, root: string, kind: string): string {
+  return path.join(dir, `${createHash("sha1").update(root).digest("hex").slice(0, 20)}${kind}.json`);
+}
+
+/** Reads a cache file written by this version for this root; anything else is ignored, never trusted. */
+function readCacheFile(file: string | undefined, root: string): { state: CacheState; data?: Record<string, unknown> } {
+  if (!file || !isFile(file)) return { state: "none" };
+  try {
+    const parsed = JSON.parse(readTextSync(file)) as Record<string, unknown>;
+    if (!parsed || typeof parsed !== "object") return { state: "damaged" };
+    if (parsed.version !== SCAN_CACHE_VERSION || parsed.root !== root) return { state: "foreign" };
+    return { state: "ok", data: parsed };
+  } catch {
+    return { state: "damaged" };
+  }
+}
+
 /**
  * One JSON file per scanned root, keyed by relative path and size+mtime. A damaged, foreign or
  * outdated file is ignored (never trusted, never fatal); writes are atomic.
  */
-export function openScanCache<T>(dir: string | undefined, root: string, validate: (v: unknown) => v is T): ScanCache<T> {
-  const file = dir ? path.join(dir, `${createHash("sha1").update(root).digest("hex").slice(0, 20)}.json`) : undefined;
+export function openScanCache<T>(dir: string | undefined, root: string, validate: (v: unknown) => v is T): ScanCache<T> & { state: CacheState } {
+  const file = dir ? cacheFile(dir, root, "") : undefined;
+  const read = readCacheFile(file, root);
   let entries: Record<string, { h: string; v: T }> = {};
-  let dirty = false;
-  if (file) {
-    if (isFile(file)) {
-      try {
-        const text = readTextSync(file);
-        const parsed = JSON.parse(text) as { version?: unknown; root?: unknown; entries?: unknown };
-        if (parsed.version === SCAN_CACHE_VERSION && parsed.root === root && parsed.entries && typeof parsed.entries === "object") {
-          entries = parsed.entries as typeof entries;
-        }
-      } catch {
-        entries = {};
-      }
-    }
+  let state = read.state;
+  if (read.data) {
+    if (read.data.entries && typeof read.data.entries === "object") entries = read.data.entries as typeof entries;
+    else state = "damaged";
   }
+  let dirty = false;
   const seen = new Set<string>();
-  const cache: ScanCache<T> = {
+  const cache: ScanCache<T> & { state: CacheState } = {
     hits: 0,
+    state,
     get(rel, hash) {
       seen.add(rel);
       const e = Object.prototype.hasOwnProperty.call(entries, rel) ? entries[rel] : undefined;
@@ -72,12 +87,62 @@ export function openScanCache<T>(dir: string | undefined, root: string, validate
       // Drop entries of files that are gone.
       for (const k of Object.keys(entries)) if (!seen.has(k)) { delete entries[k]; dirty = true; }
       if (!dirty) return;
-      try {
-        await writeFileAtomic(file, JSON.stringify({ version: SCAN_CACHE_VERSION, root, entries }));
-      } catch {
-        // A read-only or full cache folder only costs speed.
-      }
+      await writeQuietly(file, { version: SCAN_CACHE_VERSION, root, entries });
     },
   };
   return cache;
+}
+
+/**
+ * The whole graph of a root, valid while every input (each file's path, size and mtime, and the
+ * options) is as it was: a warm run then reads this one file and no source at all. Any change
+ * falls back to the per-file scan cache, which rescans only what changed.
+ */
+export interface GraphCache<T> {
+  state: CacheState;
+  get(fingerprint: string): T | undefined;
+  save(fingerprint: string, value: T): Promise<void>;
+}
+
+export function openGraphCache<T>(dir: string | undefined, root: string, validate: (v: unknown) => v is T): GraphCache<T> {
+  const file = dir ? cacheFile(dir, root, ".graph") : undefined;
+  let read: ReturnType<typeof readCacheFile> | undefined;
+  const cache: GraphCache<T> = {
+    state: "none",
+    get(fingerprint) {
+      read ??= readCacheFile(file, root);
+      cache.state = read.state;
+      const d = read.data;
+      if (!d || d.fingerprint !== fingerprint) return undefined;
+      if (validate(d.graph)) return d.graph;
+      cache.state = "damaged";
+      return undefined;
+    },
+    async save(fingerprint, value) {
+      if (file) await writeQuietly(file, { version: SCAN_CACHE_VERSION, root, fingerprint, graph: value });
+    },
+  };
+  return cache;
+}
+
+/** The cache file's state as a note, when it had to be ignored. */
+export function cacheNote(state: CacheState): string | undefined {
+  if (state === "damaged") return "the split-plan cache file was damaged: ignored, every file scanned again and the cache rewritten";
+  if (state === "foreign") return "the split-plan cache file was written by another fks version or for another folder: ignored and rewritten";
+  return undefined;
+}
+
+async function writeQuietly(file: string, value: unknown): Promise<void> {
+  try {
+    await writeFileAtomic(file, JSON.stringify(value));
+  } catch {
+    // A read-only or full cache folder only costs speed.
+  }
+}
+
+/** A short stable hash of the inputs a cached graph stands for. */
+export function fingerprintOf(parts: string[]): string {
+  const h = createHash("sha1");
+  for (const p of parts) h.update(p).update("\n");
+  return h.digest("hex");
 }

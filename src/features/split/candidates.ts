@@ -1,4 +1,5 @@
 import type { Candidate, SplitEdge, SplitModule } from "./types.js";
+import { byText } from "./metrics.js";
 
 /** Describes each cluster as a module-to-be: size, cut cost, interface and what it carries along. */
 export function describeCandidates(modules: SplitModule[], edges: SplitEdge[], clusterOf: Map<string, string>, packageOf: (id: string) => string): Candidate[] {
@@ -9,10 +10,10 @@ export function describeCandidates(modules: SplitModule[], edges: SplitEdge[], c
   }
   const names = new Map<string, string>();
   const used = new Map<string, number>();
-  for (const [c, ms] of [...byCluster].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))) {
+  for (const [c, ms] of [...byCluster].sort((a, b) => b[1].length - a[1].length || byText(a[0], b[0]))) {
     const count = new Map<string, number>();
     for (const m of ms) count.set(packageOf(m.id), (count.get(packageOf(m.id)) ?? 0) + 1);
-    const top = [...count].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+    const top = [...count].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))[0]![0];
     const n = (used.get(top) ?? 0) + 1;
     used.set(top, n);
     names.set(c, n === 1 ? top : `${top}-${n}`);
@@ -47,5 +48,5 @@ export function describeCandidates(modules: SplitModule[], edges: SplitEdge[], c
       thirdParty: [...new Set(ms.flatMap((m) => m.thirdParty))].sort(),
     });
   }
-  return out.sort((a, b) => b.modules.length - a.modules.length || a.name.localeCompare(b.name));
+  return out.sort((a, b) => b.modules.length - a.modules.length || byText(a.name, b.name));
 }

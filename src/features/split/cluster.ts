@@ -1,4 +1,5 @@
 import type { SplitEdge, SplitModule } from "./types.js";
+import { byText } from "./metrics.js";
 
 export interface ClusterOptions {
   /** Wanted number of clusters; communities are merged or split to reach it. */
@@ -70,7 +71,7 @@ function countOf(c: Map<string, string>): number {
 function canonical(c: Map<string, string>): Map<string, string> {
   const members = new Map<string, string[]>();
   for (const [id, k] of c) members.set(k, [...(members.get(k) ?? []), id]);
-  const order = [...members.entries()].sort((a, b) => b[1].length - a[1].length || a[1].sort()[0]!.localeCompare(b[1].sort()[0]!));
+  const order = [...members.entries()].sort((a, b) => b[1].length - a[1].length || byText(a[1].sort()[0]!, b[1].sort()[0]!));
   const rename = new Map(order.map(([k], i) => [k, `c${i + 1}`]));
   return new Map([...c].map(([id, k]) => [id, rename.get(k)!]));
 }
@@ -79,7 +80,7 @@ function canonical(c: Map<string, string>): Map<string, string> {
 function mergeClosest(c: Map<string, string>, edges: SplitEdge[], modules: SplitModule[]): Map<string, string> {
   const loc = new Map<string, number>();
   for (const m of modules) loc.set(c.get(m.id)!, (loc.get(c.get(m.id)!) ?? 0) + Math.max(1, m.loc));
-  const smallest = [...loc.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0]![0];
+  const smallest = [...loc.entries()].sort((a, b) => a[1] - b[1] || byText(a[0], b[0]))[0]![0];
   const w = new Map<string, number>();
   for (const e of edges) {
     const a = c.get(e.from), b = c.get(e.to);
@@ -87,7 +88,7 @@ function mergeClosest(c: Map<string, string>, edges: SplitEdge[], modules: Split
     if (a === smallest) w.set(b, (w.get(b) ?? 0) + e.weight);
     if (b === smallest) w.set(a, (w.get(a) ?? 0) + e.weight);
   }
-  const into = [...w.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0]
+  const into = [...w.entries()].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))[0]?.[0]
     ?? [...loc.entries()].filter(([k]) => k !== smallest).sort((a, b) => a[1] - b[1])[0]![0];
   return canonical(new Map([...c].map(([id, k]) => [id, k === smallest ? into : k])));
 }

@@ -2,9 +2,10 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { isFile, readTextSync } from "../../io/fs.js";
 import { isTestCode } from "../../lang/test-code.js";
-import { walkSync } from "../../io/walk.js";
+import { walkSync, type WalkResult } from "../../io/walk.js";
+import { VERSION } from "../../version.js";
 import { scanPythonImports, type PyScan } from "../../lang/python/imports.js";
-import { cacheDirFor, openScanCache, statKey } from "./cache.js";
+import { cacheDirFor, cacheNote, fingerprintOf, openGraphCache, openScanCache, statKey, type CacheState } from "./cache.js";
 import { markPackages } from "./metrics.js";
 import { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, relPosix, resolvePython, type PyFile } from "./python.js";
 import type { ImportGraph, ImportSite, SplitEdge, SplitModule, SplitNote } from "./types.js";
@@ -28,16 +29,75 @@ const PY = /\.pyi?$/;
 const TS = /\.(?:[cm]?[jt]sx?)$/;
 const RS = /\.rs$/;
 
+/**
+ * Files the graph does not parse but depends on: a new package.json, Cargo.toml or tsconfig changes
+ * which files count and how imports resolve, so they are part of what a cached graph stands for.
+ */
+const MANIFEST = /^(?:package\.json|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json|deno\.json|Cargo\.toml)$/;
+const isSource = (name: string) => (PY.test(name) || TS.test(name) || RS.test(name)) && !/\.d\.[cm]?ts$/.test(name) && !name.endsWith(".min.js");
+
 export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph> {
   const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  let t = t0;
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round((now - t) * 10) / 10;
+    t = now;
+  };
   const root = path.resolve(opts.root);
   const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
-  const { files, skipped, stats } = walkSync([root], {
-    maxBytes,
-    stats: true,
-    accept: (name) => (PY.test(name) || TS.test(name) || RS.test(name)) && !/\.d\.[cm]?ts$/.test(name) && !name.endsWith(".min.js"),
-  });
+  const walked = walkSync([root], { maxBytes, stats: true, gitignore: true, pruneData: true, accept: (name) => isSource(name) || MANIFEST.test(name) });
   const exclude = opts.exclude ?? [];
+  const prefixLen = root.endsWith(path.sep) ? root.length : root.length + 1;
+  const relOf = (f: string) => (path.sep === "/" ? f.slice(prefixLen) : relPosix(root, f));
+  const prefix = rootPackagePrefix(root);
+  lap("walk");
+
+  const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDirFor(opts.env ?? {}));
+  const graphCache = openGraphCache<ImportGraph>(cacheDir, root, isImportGraph);
+  const fingerprint = cacheDir ? graphFingerprint(opts, prefix, walked, relOf) : "";
+  const hit = cacheDir ? graphCache.get(fingerprint) : undefined;
+  if (hit) {
+    lap("cache");
+    return { ...hit, stats: { ...hit.stats, cached: hit.stats.files, scanMs: Math.round(performance.now() - t0) }, timings };
+  }
+  const cacheStates: CacheState[] = [graphCache.state];
+  const graph = await freshGraph(opts, root, prefix, walked, relOf, exclude, cacheDir, lap, cacheStates);
+  if (cacheDir) await graphCache.save(fingerprint, graph);
+  lap("save");
+  // About this run only: the saved graph must not repeat it on the next, healthy run.
+  const said = new Set<string>();
+  for (const st of cacheStates) {
+    const message = cacheNote(st);
+    if (!message || said.has(message)) continue;
+    said.add(message);
+    graph.notes.push({ file: "", message, kind: "info" });
+  }
+  return { ...graph, stats: { ...graph.stats, scanMs: Math.round(performance.now() - t0) }, timings };
+}
+
+function graphFingerprint(opts: GraphOptions, prefix: string[], walked: WalkResult, relOf: (f: string) => string): string {
+  const parts = [VERSION, JSON.stringify([!!opts.includeTypeOnly, !!opts.includeTests, opts.parser ?? "scanner", opts.maxFileBytes ?? 0, (opts.exclude ?? []).map(String), prefix])];
+  walked.files.forEach((f, i) => parts.push(`${relOf(f)}\u0000${statKey(walked.stats![i]!)}`));
+  for (const s of walked.skipped) parts.push(`${relOf(s.file)}\u0000${s.reason}`);
+  return fingerprintOf(parts);
+}
+
+/** The names of the packages a root that is itself a package sits in (`django/` → ["django"]). */
+function rootPackagePrefix(root: string): string[] {
+  const prefix: string[] = [];
+  for (let dir = root; prefix.length < 10 && isPackageDir(dir); dir = path.dirname(dir)) prefix.unshift(path.basename(dir));
+  return prefix;
+}
+
+async function freshGraph(
+  opts: GraphOptions, root: string, prefix: string[], walked: WalkResult, relOf: (f: string) => string, exclude: RegExp[],
+  cacheDir: string | undefined, lap: (name: string) => void, cacheStates: CacheState[],
+): Promise<Omit<ImportGraph, "timings">> {
+  const { skipped, stats } = walked;
+  const files = walked.files.filter((f) => !MANIFEST.test(path.basename(f)));
+  const statOfWalked = new Map(walked.files.map((f, i) => [f, stats![i]!]));
   const keep = (rel: string) => exclude.length === 0 || !exclude.some((r) => r.test(rel));
   let tests = 0;
   // Files seen but left out of the graph: an import of one is no unresolved import.
@@ -45,42 +105,38 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   const pyFiles: string[] = [];
   const tsFiles: string[] = [];
   const rsFiles: string[] = [];
-  const statOf = new Map<string, { size: number; mtimeMs: number }>();
   const all = new Set(files);
   const owned = projectOwnership();
   // Only files the graph would have read are worth a note: a Python app's bundled front-end assets are not.
   const considered = (f: string, rel: string) => PY.test(f) || (RS.test(f) ? owned(f, RUST_MARKERS) : owned(f, JS_MARKERS) && !VENDORED_JS.test(rel));
-  const prefixLen = root.endsWith(path.sep) ? root.length : root.length + 1;
-  const relOf = (f: string) => (path.sep === "/" ? f.slice(prefixLen) : relPosix(root, f));
   const notes: SplitNote[] = [];
   for (const s of skipped) {
     const rel = relOf(s.file);
     if (keep(rel) && (opts.includeTests || !isTestCode(rel)) && considered(s.file, rel)) notes.push({ file: rel, message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" });
   }
-  files.forEach((f, i) => {
+  for (const f of files) {
     const rel = relOf(f);
     if (!keep(rel)) {
       leftOut.add(f);
-      return;
+      continue;
     }
     if (!opts.includeTests && isTestCode(rel)) {
       tests++;
       leftOut.add(f);
-      return;
+      continue;
     }
-    statOf.set(f, stats![i]!);
     if (PY.test(f)) {
       // A stub next to its module describes the same module.
-      if (f.endsWith(".pyi") && all.has(f.slice(0, -1))) return;
+      if (f.endsWith(".pyi") && all.has(f.slice(0, -1))) continue;
       pyFiles.push(f);
     } else if (considered(f, rel)) (RS.test(f) ? rsFiles : tsFiles).push(f);
     else leftOut.add(f);
-  });
+  }
 
   if (tests > 0) notes.push({ file: "", message: `left out ${tests} test file${tests === 1 ? "" : "s"} (tests/ and benches/ folders, test_*.py, conftest.py, *.test.ts, Rust examples/); --include-tests keeps them`, kind: "info" });
 
-  const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDirFor(opts.env ?? {}));
   const cache = openScanCache<PyScan>(cacheDir, root, isPyScan);
+  cacheStates.push(cache.state);
   let bytes = 0;
   const modules: SplitModule[] = [];
   const siteList: Array<{ from: string; to: string; site: ImportSite }> = [];
@@ -98,7 +154,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
         bytes += text.length;
         scan = ts.treeSitterPythonImports(text, { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
       } else {
-        const st = statOf.get(file)!;
+        const st = statOfWalked.get(file)!;
         const key = statKey(st);
         scan = cache.get(rel, key);
         bytes += st.size;
@@ -113,14 +169,9 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
       }
       scanned.push({ file, rel, scan });
     }
+    lap("scan");
     const initDirs = new Set(scanned.filter((f) => /(^|\/)__init__\.pyi?$/.test(f.rel)).map((f) => f.rel.replace(/\/?__init__\.pyi?$/, "")));
-    const prefix: string[] = [];
-    for (let dir = root; initDirs.has("") && prefix.length < 10; ) {
-      prefix.unshift(path.basename(dir));
-      dir = path.dirname(dir);
-      if (!isPackageDir(dir)) break;
-    }
-    const named = namePythonModules(scanned, (d) => initDirs.has(d), prefix);
+    const named = namePythonModules(scanned, (d) => initDirs.has(d), initDirs.has("") ? prefix : []);
     const leftOutPy = new Set<string>();
     for (const f of leftOut) {
       if (!PY.test(f)) continue;
@@ -168,17 +219,23 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     if (!e.sites.some((s) => s.line === site.line && s.file === site.file)) e.weight++;
     e.sites.push(site);
   }
+  lap("graph");
   return {
     root,
     modules,
     edges: [...edges.values()],
     notes,
-    stats: { files: pyFiles.length + tsFiles.length + rsFiles.length, bytes, cached: cache.hits, scanMs: Math.round(performance.now() - t0) },
+    stats: { files: pyFiles.length + tsFiles.length + rsFiles.length, bytes, cached: cache.hits, scanMs: 0 },
   };
 }
 
 function isPackageDir(dir: string): boolean {
   return isFile(path.join(dir, "__init__.py"));
+}
+
+function isImportGraph(v: unknown): v is ImportGraph {
+  const g = v as ImportGraph;
+  return !!g && Array.isArray(g.modules) && Array.isArray(g.edges) && Array.isArray(g.notes) && !!g.stats && typeof g.stats.files === "number";
 }
 
 function isPyScan(v: unknown): v is PyScan {

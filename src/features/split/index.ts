@@ -41,13 +41,19 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
     t = now;
   };
   const graph = await buildImportGraph({ root, includeTypeOnly: opts.includeTypeOnly, cacheDir: opts.cacheDir, env: opts.env, parser: opts.parser, maxFileBytes: opts.maxFileBytes, exclude: opts.exclude, includeTests: opts.includeTests });
-  lap("graph");
+  Object.assign(timings, graph.timings);
+  t = performance.now();
   if (graph.modules.length === 0) {
     throw new FksError(`no Python, TypeScript/JavaScript or Rust files in ${opts.path}`, { hint: graph.notes.find((n) => n.kind === "info")?.message ?? "point split-plan at the monolith's source folder" });
   }
   const depth = opts.depth ?? autoDepth(graph.modules, graph.edges);
   const modById = new Map(graph.modules.map((m) => [m.id, m]));
-  const pkg = (id: string) => packageOf(modById.get(id)!, depth);
+  const pkgMemo = new Map<string, string>();
+  const pkg = (id: string) => {
+    let p = pkgMemo.get(id);
+    if (p === undefined) pkgMemo.set(id, (p = packageOf(modById.get(id)!, depth)));
+    return p;
+  };
   const moduleGraph = collapse(graph.modules, graph.edges, (id) => id);
   const packageGraph = collapse(graph.modules, graph.edges, pkg);
   const modules = unitMetrics(moduleGraph, graph.modules, (id) => id);
@@ -90,11 +96,12 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
 function autoDepth(modules: SplitModule[], edges: SplitEdge[]): number {
   let fallback: number | undefined;
   let sized: number | undefined;
-  const byId = new Map(modules.map((m) => [m.id, m]));
   for (let d = 1; d <= 6; d++) {
     const sizes = new Map<string, number>();
+    const at = new Map<string, string>();
     for (const m of modules) {
       const p = packageOf(m, d);
+      at.set(m.id, p);
       sizes.set(p, (sizes.get(p) ?? 0) + 1);
     }
     if (sizes.size < 2) continue;
@@ -102,7 +109,7 @@ function autoDepth(modules: SplitModule[], edges: SplitEdge[]): number {
     if (Math.max(...sizes.values()) > 0.8 * modules.length) continue;
     sized ??= d;
     let crossing = 0;
-    for (const e of edges) if (packageOf(byId.get(e.from)!, d) !== packageOf(byId.get(e.to)!, d)) crossing += e.weight;
+    for (const e of edges) if (at.get(e.from) !== at.get(e.to)) crossing += e.weight;
     if (crossing > 0) return d;
   }
   return sized ?? fallback ?? 1;

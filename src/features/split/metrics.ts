@@ -142,7 +142,12 @@ export function cyclesOf(g: UnitGraph): Cycle[] {
       for (const m of members) for (const to of g.out.get(m)!.keys()) if (set.has(to)) edges++;
       return { members, size: members.length, edges };
     })
-    .sort((a, b) => b.size - a.size || a.members[0]!.localeCompare(b.members[0]!));
+    .sort((a, b) => b.size - a.size || byText(a.members[0]!, b.members[0]!));
+}
+
+/** Locale-independent text order (and no collator to load on a cold start). */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function round(x: number, digits = 3): number {

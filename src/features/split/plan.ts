@@ -1,4 +1,5 @@
 import type { Breaker, Candidate, PlanStep } from "./types.js";
+import { byText } from "./metrics.js";
 
 /**
  * Orders the work: first the cheapest cycle breakers (each one unblocks the packages it separates),
@@ -34,7 +35,7 @@ export function buildPlan(breakers: Breaker[], candidates: Candidate[], candidat
     while (remaining.size > 1) {
       // Leaves first: fewest dependencies still in place; then the cheapest cut.
       const next = [...remaining.values()].sort(
-        (a, b) => pending(a, done, cut) - pending(b, done, cut) || a.crossingEdges - b.crossingEdges || a.name.localeCompare(b.name),
+        (a, b) => pending(a, done, cut) - pending(b, done, cut) || a.crossingEdges - b.crossingEdges || byText(a.name, b.name),
       )[0]!;
       remaining.delete(next.name);
       done.add(next.name);

@@ -56,6 +56,8 @@ export interface ImportGraph {
   notes: SplitNote[];
   /** Files read, and how many came from the content-hash cache. */
   stats: { files: number; bytes: number; cached: number; scanMs: number };
+  /** Milliseconds per phase of building the graph: walk, scan, graph, save (or cache on a warm run). */
+  timings?: Record<string, number>;
 }
 
 export interface ModuleMetrics {

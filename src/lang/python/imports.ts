@@ -64,17 +64,32 @@ const enum C {
   COMMA = 44, DOT = 46, COLON = 58, SEMI = 59, EQ = 61, LBRK = 91, BSL = 92, RBRK = 93, LBRC = 123, RBRC = 125,
 }
 
-/** Characters that change the scanner's state; everything else is skipped in a tight loop. */
-const SPECIAL = new Uint8Array(128);
-for (const ch of "#'\"()[]{}\\\n;:") SPECIAL[ch.charCodeAt(0)] = 1;
-
-const HEADERS = new Set(["if", "elif", "else", "try", "except", "finally", "def", "class", "with", "for", "while", "async"]);
+/** A run of characters that do not change the scanner's state (sticky: matches from lastIndex, possibly empty). */
+const BORING = /[^#'"()[\]{}\\\n;:]*/y;
 
 type BlockKind = "def" | "class" | "typecheck" | "try" | "except-import" | "other";
 interface Block {
   indent: number;
   kind: BlockKind;
   tryId: number;
+}
+
+/**
+ * The statement keyword the scanner cares about at `p` (a word of `len` characters), or "".
+ * Compared in place: slicing every statement's first word cost an allocation per line.
+ */
+function keywordAt(s: string, p: number, len: number): string {
+  switch (s.charCodeAt(p)) {
+    case 105: return len === 2 && s.charCodeAt(p + 1) === 102 ? "if" : len === 6 && s.startsWith("import", p) ? "import" : "";
+    case 102: return len === 4 && s.startsWith("from", p) ? "from" : len === 3 && s.startsWith("for", p) ? "for" : len === 7 && s.startsWith("finally", p) ? "finally" : "";
+    case 100: return len === 3 && s.startsWith("def", p) ? "def" : "";
+    case 99: return len === 5 && s.startsWith("class", p) ? "class" : "";
+    case 101: return len === 4 ? (s.startsWith("elif", p) ? "elif" : s.startsWith("else", p) ? "else" : "") : len === 6 && s.startsWith("except", p) ? "except" : "";
+    case 116: return len === 3 && s.startsWith("try", p) ? "try" : "";
+    case 119: return len === 4 && s.startsWith("with", p) ? "with" : len === 5 && s.startsWith("while", p) ? "while" : "";
+    case 97: return len === 5 && s.startsWith("async", p) ? "async" : "";
+    default: return "";
+  }
 }
 
 function isIdent(c: number): boolean {
@@ -93,6 +108,17 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   const importTry = new Set<number>();
   const tryAtIndent = new Map<number, number>();
   let tryCount = 0;
+  // Where the next "TYPE_CHECKING" starts: found once per file, not searched for at every `if`.
+  let nextTypeChecking = -1;
+  let typeCheckingFrom = -1;
+  const typeCheckingIn = (from: number, to: number): boolean => {
+    if (from > typeCheckingFrom && nextTypeChecking < from) {
+      nextTypeChecking = src.indexOf("TYPE_CHECKING", from);
+      typeCheckingFrom = from;
+      if (nextTypeChecking < 0) nextTypeChecking = Infinity;
+    }
+    return nextTypeChecking >= from && nextTypeChecking < to;
+  };
 
   // Hot-loop state lives in locals no closure captures, so V8 keeps it in registers.
   let loc = 0;
@@ -149,7 +175,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     else if (word === "async") {
       if (/^async\s+def\b/.test(head())) kind = "def";
     } else if (word === "if") {
-      if (src.slice(stmtStart, colon).includes("TYPE_CHECKING") && /^\(?\s*(?:typing\.|t\.|_typing\.)?TYPE_CHECKING\s*\)?$/.test(head().slice(2).trim())) kind = "typecheck";
+      if (typeCheckingIn(stmtStart, colon) && /^\(?\s*(?:typing\.|t\.|_typing\.)?TYPE_CHECKING\s*\)?$/.test(head().slice(2).trim())) kind = "typecheck";
     } else if (word === "try") {
       tryId = tryCount++;
       kind = "try";
@@ -174,10 +200,17 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     let e = p;
     const len = src.length;
     while (e < len && isIdent(src.charCodeAt(e))) e++;
-    stmtWord = src.slice(p, e);
-    header = HEADERS.has(stmtWord) && !(e < len && src.charCodeAt(e) === C.EQ);
+    stmtWord = keywordAt(src, p, e - p);
     collecting = stmtWord === "import" || stmtWord === "from";
-    collectStrings = !!assignments && !virtual && stack.length === 0 && assignments.has(stmtWord);
+    header = stmtWord !== "" && !collecting && !(e < len && src.charCodeAt(e) === C.EQ);
+    collectStrings = false;
+    if (assignments && !virtual && stack.length === 0 && stmtWord === "" && e > p) {
+      const word = src.slice(p, e);
+      if (assignments.has(word)) {
+        stmtWord = word;
+        collectStrings = true;
+      }
+    }
   };
 
   const s = src;
@@ -208,7 +241,8 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
         continue;
       }
       if (c === C.HASH) {
-        while (pos < n && s.charCodeAt(pos) !== C.LF) pos++;
+        const nl = s.indexOf("\n", pos);
+        pos = nl < 0 ? n : nl;
         continue;
       }
       if (c === C.BSL && (s.charCodeAt(pos + 1) === C.LF || s.charCodeAt(pos + 1) === C.CR)) {
@@ -220,17 +254,18 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
       beginStatement(pos, line, col, false);
       if (lastLocLine !== line) { loc++; lastLocLine = line; }
     }
-    // Skip uninteresting characters fast.
-    let c = s.charCodeAt(pos);
-    while (c < 128 ? SPECIAL[c] === 0 : true) {
-      if (++pos >= n) break;
-      c = s.charCodeAt(pos);
-    }
+    // Skip uninteresting characters in native code: a cold process never waits for the JIT here.
+    BORING.lastIndex = pos;
+    BORING.test(s);
+    pos = BORING.lastIndex;
     if (pos >= n) break;
+    const c = s.charCodeAt(pos);
     switch (c) {
-      case C.HASH:
-        while (pos < n && s.charCodeAt(pos) !== C.LF) pos++;
+      case C.HASH: {
+        const nl = s.indexOf("\n", pos);
+        pos = nl < 0 ? n : nl;
         break;
+      }
       case C.LF:
         if (depth === 0) {
           finishStatement(pos);

@@ -1,5 +1,6 @@
 import type { SplitResult } from "../../features/split/types.js";
 import { candidateOf, packageMap, palette } from "../split.js";
+import { byText } from "../../features/split/metrics.js";
 
 export const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -11,7 +12,7 @@ export const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g,
 export function dsmSvg(r: SplitResult): string {
   const cand = candidateOf(r);
   const pkg = packageMap(r);
-  const order = [...r.graph.modules].sort((a, b) => (cand.get(a.id) ?? 0) - (cand.get(b.id) ?? 0) || pkg.get(a.id)!.localeCompare(pkg.get(b.id)!) || a.id.localeCompare(b.id));
+  const order = [...r.graph.modules].sort((a, b) => (cand.get(a.id) ?? 0) - (cand.get(b.id) ?? 0) || byText(pkg.get(a.id)!, pkg.get(b.id)!) || byText(a.id, b.id));
   const n = order.length;
   const idx = new Map(order.map((m, i) => [m.id, i]));
   const cell = Math.max(3, Math.min(16, Math.floor(900 / Math.max(1, n))));
