@@ -1,8 +1,12 @@
-// Benchmark for `fks split-plan`: a generated 1,000-module Python tree (1,121 files, about 6.1 MB), whole-process
-// time of the CLI with the import scanner, warm cache, and a full tree-sitter parse of the same
-// files in the same run as the baseline. Run `npm run build` first.
+// Benchmark for `fks split-plan`.
+// 1. Against grimp (the graph builder behind import-linter), whole process each, interleaved, on the
+//    Django tree installed in the test venv: fks cold (empty cache) and warm, grimp cold (no cache)
+//    and warm (its own cache), the fks/grimp ratios and fks's per-phase times (--timings).
+//    Skipped, saying why, when the venv or grimp is missing.
+// 2. A generated 1,000-module Python tree (1,121 files, about 6.1 MB): the scanner against a full
+//    tree-sitter parse of the same files in the same run. Run `npm run build` first.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -96,8 +100,71 @@ if (process.argv[2] === "--generate") {
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "fks-bench-split-"));
-const cacheDir = path.join(tmp, "cache");
+let cacheDir = path.join(tmp, "cache");
+
+/** The test venv's python (from scripts/env/setup.sh's env file), or undefined. */
+function venvPython() {
+  if (process.env.FKS_PYTHON) return process.env.FKS_PYTHON;
+  const envFile = path.join(process.env.FKS_CACHE ?? path.join(os.homedir(), ".cache", "fks"), "env.sh");
+  if (!existsSync(envFile)) return undefined;
+  const m = /^export FKS_PYTHON='([^']+)'/m.exec(readFileSync(envFile, "utf8"));
+  return m?.[1];
+}
+
+function timed(cmd, args, env = {}) {
+  const t = process.hrtime.bigint();
+  const p = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, ...env } });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (p.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${p.stderr}`);
+  return { ms, stderr: p.stderr };
+}
+
+function againstGrimp() {
+  const py = venvPython();
+  if (!py) return console.log("grimp comparison skipped: no test venv (run bash scripts/env/setup.sh)");
+  const probe = spawnSync(py, ["-c", "import grimp, django, os; print(os.path.dirname(django.__file__))"], { encoding: "utf8" });
+  if (probe.status !== 0) return console.log(`grimp comparison skipped: grimp or django missing in ${py} (${probe.stderr.trim().split("\n").pop()})`);
+  const django = probe.stdout.trim();
+  const grimpCache = path.join(tmp, "grimp-cache");
+  const grimpScript = (cache) => `import grimp; grimp.build_graph("django", cache_dir=${cache ? JSON.stringify(grimpCache) : "None"})`;
+  const fksArgs = [bin, "split-plan", django, "--metrics-only", "--format", "json"];
+  const runs = Number(process.env.BENCH_GRIMP_RUNS ?? 9);
+  const t = { grimpCold: [], grimpWarm: [], fksCold: [], fksWarm: [], node: [] };
+  timed(py, ["-c", grimpScript(true)]); // fill grimp's cache
+  let phases = "";
+  const warmCache = path.join(tmp, "fks-warm");
+  timed(process.execPath, fksArgs, { FKS_CACHE: warmCache });
+  // Interleaved, so load from anything else on the machine falls on every tool alike.
+  for (let i = 0; i < runs; i++) {
+    t.node.push(timed(process.execPath, ["-e", "0"]).ms);
+    t.grimpCold.push(timed(py, ["-c", grimpScript(false)]).ms);
+    t.grimpWarm.push(timed(py, ["-c", grimpScript(true)]).ms);
+    const coldCache = path.join(tmp, `fks-cold-${i}`);
+    t.fksCold.push(timed(process.execPath, fksArgs, { FKS_CACHE: coldCache }).ms);
+    rmSync(coldCache, { recursive: true, force: true });
+    const w = timed(process.execPath, [...fksArgs, "--timings"], { FKS_CACHE: warmCache });
+    t.fksWarm.push(w.ms);
+    phases = w.stderr.trim();
+  }
+  const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
+  const cold = timed(process.execPath, [...fksArgs, "--timings", "--no-cache"]).stderr.trim();
+  console.log(`Django ${django} — medians of ${runs} interleaved whole-process runs (split-plan --metrics-only --format json):`);
+  console.log(`  node -e 0 (floor)          ${m.node.toFixed(0).padStart(5)} ms`);
+  console.log(`  grimp cold (no cache)      ${m.grimpCold.toFixed(0).padStart(5)} ms`);
+  console.log(`  grimp warm (its cache)     ${m.grimpWarm.toFixed(0).padStart(5)} ms`);
+  console.log(`  fks cold (empty cache)     ${m.fksCold.toFixed(0).padStart(5)} ms   ${cold}`);
+  console.log(`  fks warm                   ${m.fksWarm.toFixed(0).padStart(5)} ms   ${phases}`);
+  console.log(`ratio fks/grimp: cold ${(m.fksCold / m.grimpCold).toFixed(2)} (goal ≤ 1.0), warm ${(m.fksWarm / m.grimpCold).toFixed(2)} (goal ≤ 0.5; against grimp's own warm run ${(m.fksWarm / m.grimpWarm).toFixed(2)})`);
+}
+
 try {
+  againstGrimp();
+  if (!process.env.BENCH_GRIMP_ONLY) await generatedTree();
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+async function generatedTree() {
   const tree = path.join(tmp, "tree");
   const bytes = generateTree(tree);
   console.log(`generated ${MODULES} modules, ${(bytes / 1e6).toFixed(1)} MB of Python in ${tree}`);
@@ -129,8 +196,6 @@ try {
   console.log(`in-process over ${files.length} files: scanner ${scanMs.toFixed(0)} ms, tree-sitter ${tsMs.toFixed(0)} ms`);
   console.log(`ratio whole process: scanner/tree-sitter = ${(scanner / ts).toFixed(2)} (warm cache ${(warm / ts).toFixed(2)}); node floor ${node.toFixed(0)} ms`);
   console.log(`ratio in-process: scanner/tree-sitter = ${(scanMs / tsMs).toFixed(3)}`);
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
 }
 
 import { readdirSync } from "node:fs";
