@@ -8,6 +8,7 @@ import { scanPythonImports, type PyScan } from "../../lang/python/imports.js";
 import { cacheDirFor, cacheNote, fingerprintOf, openGraphCache, openScanCache, statKey, type CacheState } from "./cache.js";
 import { markPackages } from "./metrics.js";
 import { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, relPosix, resolvePython, type PyFile } from "./python.js";
+import type { ImportRoot } from "./source-roots.js";
 import type { ImportGraph, ImportSite, SplitEdge, SplitModule, SplitNote } from "./types.js";
 
 export interface GraphOptions {
@@ -34,6 +35,8 @@ const RS = /\.rs$/;
  * which files count and how imports resolve, so they are part of what a cached graph stands for.
  */
 const MANIFEST = /^(?:package\.json|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json|deno\.json|Cargo\.toml)$/;
+/** Files that say where a Python sub-project's import root is (read only when present). */
+const ROOT_MANIFEST = /^(?:pyproject\.toml|setup\.cfg|setup\.py|pytest\.ini)$/;
 const isSource = (name: string) => (PY.test(name) || TS.test(name) || RS.test(name)) && !/\.d\.[cm]?ts$/.test(name) && !name.endsWith(".min.js");
 
 export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph> {
@@ -47,7 +50,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   };
   const root = path.resolve(opts.root);
   const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
-  const walked = walkSync([root], { maxBytes, stats: true, gitignore: true, pruneData: true, accept: (name) => isSource(name) || MANIFEST.test(name) });
+  const walked = walkSync([root], { maxBytes, stats: true, gitignore: true, pruneData: true, accept: (name) => isSource(name) || MANIFEST.test(name) || ROOT_MANIFEST.test(name) });
   const exclude = opts.exclude ?? [];
   const prefixLen = root.endsWith(path.sep) ? root.length : root.length + 1;
   const relOf = (f: string) => (path.sep === "/" ? f.slice(prefixLen) : relPosix(root, f));
@@ -96,7 +99,8 @@ async function freshGraph(
   cacheDir: string | undefined, lap: (name: string) => void, cacheStates: CacheState[],
 ): Promise<Omit<ImportGraph, "timings">> {
   const { skipped, stats } = walked;
-  const files = walked.files.filter((f) => !MANIFEST.test(path.basename(f)));
+  const files = walked.files.filter((f) => isSource(path.basename(f)));
+  const rootManifests = walked.files.filter((f) => ROOT_MANIFEST.test(path.basename(f)));
   const statOfWalked = new Map(walked.files.map((f, i) => [f, stats![i]!]));
   const keep = (rel: string) => exclude.length === 0 || !exclude.some((r) => r.test(rel));
   let tests = 0;
@@ -139,6 +143,7 @@ async function freshGraph(
   cacheStates.push(cache.state);
   let bytes = 0;
   const modules: SplitModule[] = [];
+  let importRoots: ImportRoot[] = [];
   const siteList: Array<{ from: string; to: string; site: ImportSite }> = [];
 
   if (pyFiles.length > 0) {
@@ -171,7 +176,14 @@ async function freshGraph(
     }
     lap("scan");
     const initDirs = new Set(scanned.filter((f) => /(^|\/)__init__\.pyi?$/.test(f.rel)).map((f) => f.rel.replace(/\/?__init__\.pyi?$/, "")));
-    const named = namePythonModules(scanned, (d) => initDirs.has(d), initDirs.has("") ? prefix : []);
+    if (rootManifests.length > 0) {
+      const { findImportRoots } = await import("./source-roots.js");
+      const pyDirs = new Set(scanned.map((f) => (f.rel.includes("/") ? f.rel.slice(0, f.rel.lastIndexOf("/")) : "")));
+      importRoots = findImportRoots(rootManifests.map((f) => ({ rel: relOf(f), text: readTextSync(f) })), pyDirs);
+      const used = importRoots.filter((r) => r.dir !== "");
+      if (used.length > 0) notes.push({ file: "", message: `Python import roots: ${used.map((r) => `${r.dir} (${r.reason})`).join("; ")}`, kind: "info" });
+    }
+    const named = namePythonModules(scanned, (d) => initDirs.has(d), initDirs.has("") ? prefix : [], importRoots.map((r) => r.dir).filter(Boolean));
     const leftOutPy = new Set<string>();
     for (const f of leftOut) {
       if (!PY.test(f)) continue;
@@ -225,6 +237,7 @@ async function freshGraph(
     modules,
     edges: [...edges.values()],
     notes,
+    ...(importRoots.length > 0 ? { roots: importRoots } : {}),
     stats: { files: pyFiles.length + tsFiles.length + rsFiles.length, bytes, cached: cache.hits, scanMs: 0 },
   };
 }

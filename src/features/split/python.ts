@@ -45,8 +45,8 @@ export const DJANGO_ASSIGNMENTS: ReadonlySet<string> = new Set(["INSTALLED_APPS"
  * up its chain of `__init__.py` files; folders above it (up to the scan root) give alias names so
  * namespace packages and src layouts resolve too.
  */
-export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => boolean, prefix: string[] = []): PyModuleInfo[] {
-  const named = files.map((f) => nameOne(f, hasInit, prefix));
+export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => boolean, prefix: string[] = [], importRoots: string[] = []): PyModuleInfo[] {
+  const named = files.map((f) => nameOne(f, hasInit, prefix, importRoots));
   // A top-level name that starts packages (or loose modules) in several folders is ambiguous.
   const rootsOf = new Map<string, Set<string>>();
   for (const n of named) {
@@ -73,10 +73,16 @@ export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => 
   return mods;
 }
 
-function nameOne(f: PyFile, hasInit: (relDir: string) => boolean, prefix: string[]): { id: string; start: number; parts: string[]; isPackage: boolean } {
+function nameOne(f: PyFile, hasInit: (relDir: string) => boolean, prefix: string[], importRoots: string[]): { id: string; start: number; parts: string[]; isPackage: boolean } {
   const parts = f.rel.replace(/\.pyi?$/, "").split("/");
   const isPackage = parts[parts.length - 1] === "__init__";
   if (isPackage) parts.pop();
+  // Under a sub-project's import root the name starts there, packages with __init__.py or not.
+  const root = importRoots.find((r) => f.rel.startsWith(`${r}/`));
+  if (root) {
+    const start = root.split("/").length;
+    if (start < parts.length) return { id: parts.slice(start).join("."), start, parts, isPackage };
+  }
   // The outermost package folder above the file starts its name; namespace folders between
   // packages (no __init__.py) stay part of it.
   let start = Math.max(0, parts.length - 1);
@@ -227,7 +233,8 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
         continue;
       }
       if (!get(base) && skipped(base)) continue;
-      if (imp.level === 0 && !get(base) && !longestPrefix(base)) {
+      // A namespace package (no __init__.py) is no module of its own, but its sub-modules are.
+      if (imp.level === 0 && !get(base) && !longestPrefix(base) && !imp.names.some((nm) => get(`${base}.${nm.name}`))) {
         external(base, imp.line);
         continue;
       }
