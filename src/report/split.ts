@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { SplitResult } from "../features/split/types.js";
 import { colorsFor, json, renderTable, type Style } from "./table.js";
-import { byText } from "../features/split/metrics.js";
+import { byText } from "../text-order.js";
 
 export const SPLIT_FORMATS = ["table", "json", "dot", "mermaid", "html"] as const;
 export type SplitFormat = (typeof SPLIT_FORMATS)[number];

@@ -1,6 +1,6 @@
 import type { UnitGraph } from "./metrics.js";
 import type { Breaker } from "./types.js";
-import { byText } from "./metrics.js";
+import { byText } from "../../text-order.js";
 
 /**
  * Weighted feedback arc set by Eades–Lin–Smyth inside each strongly connected component:

@@ -1,5 +1,5 @@
 import type { Candidate, SplitEdge, SplitModule } from "./types.js";
-import { byText } from "./metrics.js";
+import { byText } from "../../text-order.js";
 
 /** Describes each cluster as a module-to-be: size, cut cost, interface and what it carries along. */
 export function describeCandidates(modules: SplitModule[], edges: SplitEdge[], clusterOf: Map<string, string>, packageOf: (id: string) => string): Candidate[] {

@@ -1,5 +1,5 @@
 import type { SplitEdge, SplitModule } from "./types.js";
-import { byText } from "./metrics.js";
+import { byText } from "../../text-order.js";
 
 export interface ClusterOptions {
   /** Wanted number of clusters; communities are merged or split to reach it. */

@@ -1,3 +1,4 @@
+import { byText } from "../../text-order.js";
 import type { Cycle, ModuleMetrics, SplitEdge, SplitModule } from "./types.js";
 
 /** A weighted directed graph over units (modules or packages) with the import sites behind each edge. */
@@ -143,11 +144,6 @@ export function cyclesOf(g: UnitGraph): Cycle[] {
       return { members, size: members.length, edges };
     })
     .sort((a, b) => b.size - a.size || byText(a.members[0]!, b.members[0]!));
-}
-
-/** Locale-independent text order (and no collator to load on a cold start). */
-export function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function round(x: number, digits = 3): number {

@@ -1,5 +1,5 @@
 import type { Breaker, Candidate, PlanStep } from "./types.js";
-import { byText } from "./metrics.js";
+import { byText } from "../../text-order.js";
 
 /**
  * Orders the work: first the cheapest cycle breakers (each one unblocks the packages it separates),

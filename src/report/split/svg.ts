@@ -1,6 +1,6 @@
 import type { SplitResult } from "../../features/split/types.js";
 import { candidateOf, packageMap, palette } from "../split.js";
-import { byText } from "../../features/split/metrics.js";
+import { byText } from "../../text-order.js";
 
 export const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
