@@ -144,6 +144,9 @@ def django_routes(urlconf=None):
             elif isinstance(p, URLPattern):
                 if "format" in str(p.pattern):
                     continue
+                # django-ninja's own docs, schema and home views, as FastAPI's docs are left out.
+                if getattr(getattr(p.callback, "func", None), "__module__", "").startswith("ninja."):
+                    continue
                 for m in view_methods(p.callback, p):
                     out.append([m, "/" + prefix + piece(p)])
 
@@ -164,4 +167,6 @@ elif kind == "django-urlconf":
 else:
     raise SystemExit(f"unknown kind {kind}")
 
-print(json.dumps(sorted([m, norm(p)] for m, p in routes)))
+# One pair per method and path: Django serves a path from the first pattern that matches it
+# (django-ninja adds one pattern per operation, each answering all the path's methods).
+print(json.dumps(sorted({(m, norm(p)) for m, p in routes})))
