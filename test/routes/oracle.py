@@ -73,7 +73,12 @@ def starlette_routes(routes, prefix, out):
 def flask_routes(app):
     out = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
+            continue
+        # Flask-RESTX's own root, Swagger UI and swagger.json views, as FastAPI's docs are left out.
+        view = app.view_functions[rule.endpoint]
+        owner = getattr(view, "view_class", view)
+        if getattr(owner, "__module__", "").startswith("flask_restx"):
             continue
         methods = set(rule.methods) - {"OPTIONS"}
         if "GET" in methods:
