@@ -13,7 +13,7 @@ interface Holder { c: Container; api?: boolean }
 
 export const restxRoutes: PyKnowledge = {
   packages: ["flask_restful", "flask_restx"],
-  construct(q, call, cx) {
+  construct(q, call) {
     const root = rootOf(q);
     if (root !== "flask_restful" && root !== "flask_restx") return undefined;
     if (tail(q) === "Api") {
