@@ -11,7 +11,7 @@ export const fixturesDir = path.join(repoRoot, "test", "fixtures", "routes");
 export interface Case {
   name: string;
   dir: string;
-  kind: "fastapi" | "starlette" | "flask" | "django" | "axum" | "actix" | "express" | "fastify" | "static";
+  kind: "fastapi" | "starlette" | "flask" | "litestar" | "django" | "axum" | "actix" | "express" | "fastify" | "static";
   target?: string;
   expect?: Array<{ method: string; path?: string; unresolved?: boolean; expression?: string }>;
   diagnostic?: { file: string; rule: string };

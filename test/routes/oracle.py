@@ -1,7 +1,7 @@
 """Runtime oracle: import a fixture app and print its real route table as JSON.
 
 usage: python oracle.py <kind> <fixture-dir> <target>
-  kind   fastapi | starlette | flask | django | django-urlconf
+  kind   fastapi | starlette | flask | litestar | django | django-urlconf
   target module:attr of the app (fastapi, starlette, flask), the settings module (django)
          or a URL conf to serve as ROOT_URLCONF, as override_settings(ROOT_URLCONF=...) does (django-urlconf)
 
@@ -88,6 +88,19 @@ def flask_routes(app):
     return out
 
 
+def litestar_routes(app):
+    out = []
+    for r in app.routes:
+        if type(r).__name__ != "HTTPRoute":
+            continue
+        # Litestar's own OpenAPI controller is left out, as FastAPI's docs are.
+        handlers = [h for h in r.route_handlers if not getattr(h.fn, "__module__", "").startswith("litestar.")]
+        methods = set().union(*(h.http_methods for h in handlers)) - {"OPTIONS"} if handlers else set()
+        for m in sorted(methods):
+            out.append([m, r.path])
+    return out
+
+
 def regex_text(rx):
     s = re.sub(r"^\^", "", rx)
     s = re.sub(r"\$$", "", s)
@@ -163,6 +176,8 @@ if kind in ("fastapi", "starlette"):
     app = load(target)
     routes = []
     starlette_routes(app.routes, "", routes)
+elif kind == "litestar":
+    routes = litestar_routes(load(target))
 elif kind == "flask":
     routes = flask_routes(load(target))
 elif kind == "django":

@@ -10,7 +10,7 @@ import { cases, findPython, pair, staticRoutes } from "./helpers.js";
  */
 const { python, why } = findPython();
 
-const PY = cases().filter((c) => ["fastapi", "starlette", "flask", "django"].includes(c.kind));
+const PY = cases().filter((c) => ["fastapi", "starlette", "flask", "litestar", "django"].includes(c.kind));
 
 describe("static catalog equals the runtime route table", () => {
   if (!python) {
@@ -19,7 +19,7 @@ describe("static catalog equals the runtime route table", () => {
     return;
   }
   it("has Python fixtures for every framework", () => {
-    expect(new Set(PY.map((c) => c.kind))).toEqual(new Set(["fastapi", "starlette", "flask", "django"]));
+    expect(new Set(PY.map((c) => c.kind))).toEqual(new Set(["fastapi", "starlette", "flask", "litestar", "django"]));
   });
   for (const c of PY) {
     it(`${c.name} (${c.kind})`, async () => {
