@@ -1,6 +1,6 @@
 import type { Interpreter, PyCall, PyKnowledge } from "../../lang/python/interp.js";
 import { items, type PyValue } from "../../lang/python/values.js";
-import type { Container, Entry, PathExpr } from "../route-graph.js";
+import type { Entry, PathExpr } from "../route-graph.js";
 import { arg, asContainer, containerValue, handlerName, makeContainer, pathArg, rootOf, tail } from "../python-routes.js";
 
 interface Decorator { methods: string[]; paths: PathExpr[]; call: PyCall }
