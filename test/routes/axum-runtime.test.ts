@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCrate, type RunningCrate } from "./crate-runtime.js";
-import { fixturesDir, staticRoutes } from "./helpers.js";
+import { probeRoutes, startCrate, type RunningCrate } from "./crate-runtime.js";
+import { fixturesDir, ORACLE_BAR, Scoreboard, staticRoutes } from "./helpers.js";
 import type { Route } from "../../src/model.js";
 
 /**
@@ -29,8 +29,8 @@ describe("axum fixture crate", () => {
       console.warn(`[axum runtime] skipped: ${skip}`);
       ctx.skip();
     }
-    // 5 at the root, 7 under /api, 2 merged admin routes, 1 under /api/v2
-    expect(routes.length).toBe(15);
+    // 11 at the root (on() with two filters and a chained .on() give 3), 7 under /api, 2 merged admin routes, 1 under /api/v2
+    expect(routes.length).toBe(21);
     expect(routes.filter((r) => r.unresolved)).toEqual([]);
     for (const r of routes) {
       const url = r.path.replace(/\{(\w+)\}/g, (_, n: string) => (n === "path" ? "a/b/c.txt" : `x-${n}`));
@@ -39,10 +39,20 @@ describe("axum fixture crate", () => {
     }
   });
 
+  it(`a path's other methods are refused (strict precision and recall ≥ ${ORACLE_BAR * 100}%)`, async (ctx) => {
+    if (skip) ctx.skip();
+    const res = await probeRoutes(routes, request, (n) => (n === "path" ? "a/b/c.txt" : `x-${n}`));
+    const board = new Scoreboard();
+    board.add("axum", res);
+    console.log(board.render("[routes oracle] axum, extracted routes requested from the running fixture:"));
+    expect({ wrong: res.wrong, missed: res.missed }).toEqual({ wrong: [], missed: [] });
+    for (const r of board.rates()) expect(Math.min(r.precision, r.recall)).toBeGreaterThanOrEqual(ORACLE_BAR);
+  });
+
   it("finds the nested, merged and parameterised routes", async (ctx) => {
     if (skip) ctx.skip();
     const got = routes.map((r) => `${r.method} ${r.path}`);
-    for (const want of ["GET /api", "POST /api", "PUT /api/orders/{id}", "PATCH /api/users/{user_id}/settings", "DELETE /admin/jobs/{job}", "GET /api/v2/orders", "GET /files/{path}", "ANY /echo/{a}/{b}", "PATCH /patch-only", "GET /health"]) {
+    for (const want of ["GET /api", "POST /api", "PUT /api/orders/{id}", "PATCH /api/users/{user_id}/settings", "DELETE /admin/jobs/{job}", "GET /api/v2/orders", "GET /files/{path}", "ANY /echo/{a}/{b}", "PATCH /patch-only", "GET /health", "GET /read-write", "POST /read-write", "DELETE /read-write", "GET /service"]) {
       expect(got).toContain(want);
     }
   });
