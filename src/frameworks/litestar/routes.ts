@@ -1,6 +1,6 @@
 import type { Interpreter, PyCall, PyKnowledge } from "../../lang/python/interp.js";
 import { items, type PyValue } from "../../lang/python/values.js";
-import type { Entry, PathExpr } from "../route-graph.js";
+import type { Container, Entry, PathExpr } from "../route-graph.js";
 import { arg, asContainer, containerValue, handlerName, makeContainer, pathArg, rootOf, tail } from "../python-routes.js";
 
 interface Decorator { methods: string[]; paths: PathExpr[]; call: PyCall }
@@ -35,6 +35,11 @@ export const litestarRoutes: PyKnowledge = {
     c.entries.push(...handlerEntries({ k: "seq", items: call.args }, cx, call));
     return { k: "none" };
   },
+  // Controllers registered by a plugin's on_app_init or a config object fks does not follow
+  // still carry their own path: listed, and marked as not mounted when an app is known.
+  classDefined(cls, cx) {
+    if (isController(cls)) controller(cls, cx);
+  },
   decorate(dec, target) {
     if (dec.k !== "x" || dec.tag !== "ls-decorator") return undefined;
     const d = dec.data as Decorator;
@@ -66,10 +71,7 @@ function handlerEntries(list: PyValue | undefined, cx: Interpreter, call: PyCall
   for (const item of items(list) ?? []) {
     if (item.k === "x" && item.tag === "ls-handler") out.push(...routes(item.data as Handler));
     else if (item.k === "cls" && isController(item)) {
-      const p = cx.classAttr(item, "path");
-      const c = makeContainer("litestar", "router", "axum", { ...call, file: item.file, line: item.node.range().start.line + 1, text: item.name }, p ? normalise(pathArg(p, item.name)) : []);
-      c.name = item.name;
-      c.entries.push(...controllerHandlers(item, cx).flatMap(routes));
+      const c = controller(item, cx, call);
       c.included = true;
       out.push({ t: "include", child: c, prefix: [], file: call.file, line: call.line });
     } else {
@@ -80,6 +82,22 @@ function handlerEntries(list: PyValue | undefined, cx: Interpreter, call: PyCall
     }
   }
   return out;
+}
+
+/** One container per controller class, whether an app registers it or not. */
+function controller(cls: Extract<PyValue, { k: "cls" }>, cx: Interpreter, call?: PyCall): Container {
+  const memo = cls.scope.module.memo;
+  const key = `litestar-controller:${cls.node.id()}`;
+  let c = memo.get(key) as Container | undefined;
+  if (!c) {
+    const p = cx.classAttr(cls, "path");
+    const line = cls.node.range().start.line + 1;
+    c = makeContainer("litestar", "router", "axum", { args: [], kw: new Map(), argText: [], kwText: new Map(), ...call, file: cls.file, line, text: cls.name }, p ? normalise(pathArg(p, cls.name)) : []);
+    c.name = cls.name;
+    c.entries.push(...controllerHandlers(cls, cx).flatMap(routes));
+    memo.set(key, c);
+  }
+  return c;
 }
 
 function routes(h: Handler): Entry[] {
