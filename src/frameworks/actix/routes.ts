@@ -56,6 +56,11 @@ function serviceEntries(v: RValue, call: RustCall): Entry[] {
     c.included = true;
     return [{ t: "include", child: c, prefix: [], file: call.fn.file, line: call.line }];
   }
+  if (v.k === "x" && v.tag === "actix-files") {
+    const f = v.data as { path: { s: string } | { u: string }; line: number; file: string };
+    const mount = "s" in f.path ? { s: f.path.s.replace(/\/+$/, "") } : f.path;
+    return [{ t: "route", methods: ["GET"], path: [mount, { s: "/{path}" }], handler: "Files", file: f.file, line: f.line }];
+  }
   if (v.k === "x" && v.tag === "actix-resource") {
     const r = v.data as Resource;
     const routes = r.routes.length ? r.routes : [{ method: "ANY", handler: "?" }];
@@ -91,7 +96,15 @@ export const actixRoutes: RustKnowledge = {
     if (/(^|::)web::resource$/.test(name) || name === "resource") {
       return { k: "x", tag: "actix-resource", data: { path: ev.pathArg(args[0], call.env, call.fn), routes: [], line: call.line, file: call.fn.file } satisfies Resource };
     }
-    if (/(^|::)web::(get|post|put|patch|delete|head|trace)$/.test(name) || (name === `web::${last}` && last === "route")) {
+    // actix-files: a directory served below its mount path, by GET and HEAD (other methods get 405).
+    if (/(^|::)Files::new$/.test(name)) return { k: "x", tag: "actix-files", data: { path: ev.pathArg(args[0], call.env, call.fn), line: call.line, file: call.fn.file } };
+    // web::redirect(from, to) answers every method at `from`.
+    if (/(^|::)web::redirect$/.test(name) || name === "redirect") {
+      return { k: "x", tag: "actix-resource", data: { path: ev.pathArg(args[0], call.env, call.fn), routes: [{ method: "ANY", handler: "redirect" }], line: call.line, file: call.fn.file } satisfies Resource };
+    }
+    // `use actix_web::web::{get, resource}` makes `get()` the route builder; it takes no arguments.
+    const bare = args.length === 0 && /^(get|post|put|patch|delete|head|trace|route)$/.test(name);
+    if (bare || /(^|::)web::(get|post|put|patch|delete|head|trace)$/.test(name) || (name === `web::${last}` && last === "route")) {
       return { k: "x", tag: "actix-route", data: { method: last === "route" ? "ANY" : last.toUpperCase(), handler: "?" } satisfies MethodRoute };
     }
     return undefined;
@@ -99,6 +112,8 @@ export const actixRoutes: RustKnowledge = {
   method(recv, name, call, ev) {
     if (recv.k !== "x") return undefined;
     const arg = (i: number) => (call.args[i] ? ev.eval(call.args[i]!, call.env, call.fn) : ({ k: "unk", text: "?" } as RValue));
+    // Files::new(..).show_files_listing().index_file(..): the same mount.
+    if (recv.tag === "actix-files") return recv;
     if (recv.tag === "actix-route") {
       const r = recv.data as MethodRoute;
       if (name === "to") return { k: "x", tag: "actix-route", data: { ...r, handler: handlerName(call.args[0]) } };

@@ -37,7 +37,8 @@ export const axumRoutes: RustKnowledge = {
       return router(newContainer({ framework: "axum", kind: "router", join: "axum", name: "OpenApiRouter::new()", file: call.fn.file, line: call.line, prefix: [] }));
     }
     const plain = last.replace(/_service$/, "");
-    if (METHOD_FNS.has(plain) && /^(axum::)?(routing::)?[a-z_]+$/.test(name)) return methodRouter([{ method: upper(plain), handler: handlerName(args[0]) }]);
+    // axum's get(handler) takes the handler; a bare get() is another framework's builder (actix-web).
+    if (METHOD_FNS.has(plain) && args.length > 0 && /^(axum::)?(routing::)?[a-z_]+$/.test(name)) return methodRouter([{ method: upper(plain), handler: handlerName(args[0]) }]);
     if (last === "on" && args.length >= 2) return methodRouter(filterMethods(args[0]!.text()).map((method) => ({ method, handler: handlerName(args[1]) })));
     if (/(^|::)serve$/.test(name)) {
       for (const a of args) markRoot(ev.eval(a, call.env, call.fn));
