@@ -22,7 +22,7 @@ const BRACED = /\{\*?([A-Za-z_]\w*)(?::((?:[^{}]|\{[^{}]*\})*))?\}\*?/g;
 const CONVERTERS = new Set(["int", "str", "slug", "uuid", "path", "float"]);
 
 /** The display path of a route: literal pieces normalised, unresolved pieces shown as `<expression>`. */
-export function renderPath(p: PathExpr): { path: string; unresolved?: string } {
+export function renderPath(p: PathExpr): { path: string; unresolved?: string; raw: string } {
   let out = "";
   const unresolved: string[] = [];
   for (const piece of p) {
@@ -34,9 +34,8 @@ export function renderPath(p: PathExpr): { path: string; unresolved?: string } {
       unresolved.push(u);
     }
   }
-  let path = normalizeParams(out);
-  if (!path.startsWith("/") && !path.startsWith("<")) path = "/" + path;
-  return { path, unresolved: unresolved.length ? unresolved.join(", ") : undefined };
+  const lead = (x: string) => (x.startsWith("/") || x.startsWith("<") ? x : "/" + x);
+  return { path: lead(normalizeParams(out)), unresolved: unresolved.length ? unresolved.join(", ") : undefined, raw: lead(out) };
 }
 
 /** Parameter names of a normalised path. */
