@@ -33,6 +33,8 @@ export interface Route {
   expression?: string;
   /** The application object the route belongs to (file:line); a folder of examples or tests holds many. */
   app?: string;
+  /** The path as the framework spells it (`/items/<int:pk>`, `{id:\\d+}`), when `path` normalised its parameters. */
+  rawPath?: string;
 }
 
 /** A planned change to one file; applying is atomic, and --dry-run renders the same list as diffs. */

@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExamples:\n  fks audit routes examples/platform\n  fks audit routes --format sarif > routes.sarif");
   audit
     .command("routes")
-    .description("static catalog of every HTTP route (FastAPI, Starlette, Flask, Django/DRF, axum, actix-web, Express, Fastify), API style rules, contracts and a breaking-change diff")
+    .description("static catalog of every HTTP route (FastAPI, Starlette, Litestar, Flask with Flask-RESTX/RESTful, Django/DRF/django-ninja, axum, actix-web, Express, Fastify), API style rules, contracts and a breaking-change diff")
     .argument("[paths...]", "folders or repositories to scan (default: roots in fks.yaml, else the current folder)")
     .addOption(new Option("--fail-on <level>", "exit 1 when a finding reaches this level, or on breaking changes").choices(FAIL_ON).default("error"))
     .option("--baseline <file>", "leave out findings recorded in this baseline file")
@@ -102,7 +102,7 @@ Rules and their severities: the rules: section of fks.yaml, e.g.
         write(renderFindings(res.findings, format, { color: g.color, tool, suite: "fks audit routes", extra: {} }));
       }
       if (res.routes.length === 0) {
-        warn(`no routes found in ${res.roots.map((r) => path.relative(g.cwd, r) || ".").join(", ")} — fks reads FastAPI, Starlette, Flask, Django/DRF, axum, actix-web, Express and Fastify code`);
+        warn(`no routes found in ${res.roots.map((r) => path.relative(g.cwd, r) || ".").join(", ")} — fks reads FastAPI, Starlette, Litestar, Flask (Flask-RESTX/RESTful), Django (DRF, django-ninja), axum, actix-web, Express and Fastify code`);
         if (res.services.length === 0) return EXIT_USAGE;
       }
       return exitCode(flags.failOn, res);

@@ -5,5 +5,5 @@ export const flask: FrameworkAdapter = {
   language: "python",
   priority: 25,
   detect: (facts) => (facts.language === "python" ? firstEvidence(facts, ["flask"], ["flask"]) : undefined),
-  routes: { language: "python", load: async () => [(await import("./flask/routes.js")).flaskRoutes] },
+  routes: { language: "python", load: async () => [(await import("./flask/routes.js")).flaskRoutes, (await import("./flask/restx.js")).restxRoutes] },
 };

@@ -5,11 +5,13 @@ import { express } from "./express.js";
 import { fastapi } from "./fastapi.js";
 import { fastify } from "./fastify.js";
 import { flask } from "./flask.js";
+import { litestar } from "./litestar.js";
+import { ninja } from "./ninja.js";
 import { starlette } from "./starlette.js";
 import type { FrameworkAdapter, ProjectFacts } from "./types.js";
 import type { Source } from "../model.js";
 
-export const FRAMEWORKS: readonly FrameworkAdapter[] = [fastapi, starlette, flask, django, axum, actix, express, fastify];
+export const FRAMEWORKS: readonly FrameworkAdapter[] = [fastapi, starlette, flask, django, axum, actix, express, fastify, ninja, litestar];
 
 export function frameworkById(id: string): FrameworkAdapter | undefined {
   return FRAMEWORKS.find((f) => f.id === id);

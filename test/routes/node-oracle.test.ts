@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cases, pair, repoRoot, staticRoutes } from "./helpers.js";
+import { cases, ORACLE_BAR, pair, repoRoot, Scoreboard, score, staticRoutes } from "./helpers.js";
 
 /**
  * The runtime oracle for Express and Fastify: each fixture app is loaded with the real framework
@@ -13,6 +13,8 @@ const modules = path.join(repoRoot, "test", "fixtures", "routes-node", "node_mod
 const missing = ["express", "fastify"].filter((p) => !existsSync(path.join(modules, p, "package.json")));
 const why = missing.length ? `${missing.join(", ")} not installed in ${path.relative(repoRoot, modules)}: run \`bash scripts/env/setup.sh\`` : "";
 const JS = cases().filter((c) => c.kind === "express" || c.kind === "fastify");
+
+const board = new Scoreboard();
 
 describe("static catalog equals the Express/Fastify runtime route table", () => {
   it("has enough fixtures for both frameworks", () => {
@@ -35,7 +37,13 @@ describe("static catalog equals the Express/Fastify runtime route table", () => 
       expect(real.length, "the oracle found no routes: the fixture does not exercise anything").toBeGreaterThan(0);
       const { routes } = await staticRoutes(c.dir);
       expect(routes.filter((r) => r.unresolved), "no route of an oracle fixture may stay unresolved").toEqual([]);
+      board.add(c.framework ?? c.kind, score(routes.map(pair), real));
       expect(routes.map(pair).sort()).toEqual(real);
     });
   }
+  it(`every framework reaches ${ORACLE_BAR * 100}% strict precision and recall`, () => {
+    console.log(board.render("[routes oracle] strict method+path against the runtime route table:"));
+    expect(board.rates().length).toBeGreaterThan(0);
+    for (const r of board.rates()) expect({ framework: r.framework, precision: r.precision >= ORACLE_BAR, recall: r.recall >= ORACLE_BAR }).toEqual({ framework: r.framework, precision: true, recall: true });
+  });
 });

@@ -58,6 +58,9 @@ if (kind === "express") {
           if (methods.length > ALL || layer.route.methods._all) out.push(["ANY", norm(full)]);
           else for (const m of methods) out.push([m.toUpperCase(), norm(full)]);
         }
+      } else if (layer.name === "serveStatic") {
+        // express.static answers GET and HEAD for any file below its mount point.
+        for (const mount of [layer.rawPath ?? ""].flat()) out.push(["GET", norm(`${prefix}${mount.replace(/\/+$/, "")}/{path}`)]);
       } else if (layer.handle?.stack || subApps.has(layer)) {
         // A mounted router or sub-app, at the pattern its layer was created with.
         const stack = layer.handle.stack ?? subApps.get(layer).router.stack;

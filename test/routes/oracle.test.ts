@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cases, findPython, pair, staticRoutes } from "./helpers.js";
+import { cases, findPython, ORACLE_BAR, pair, Scoreboard, score, staticRoutes } from "./helpers.js";
 
 /**
  * The runtime oracle: each Python fixture app is imported by its framework and its real
@@ -10,7 +10,9 @@ import { cases, findPython, pair, staticRoutes } from "./helpers.js";
  */
 const { python, why } = findPython();
 
-const PY = cases().filter((c) => ["fastapi", "starlette", "flask", "django"].includes(c.kind));
+const PY = cases().filter((c) => ["fastapi", "starlette", "flask", "litestar", "django"].includes(c.kind));
+
+const board = new Scoreboard();
 
 describe("static catalog equals the runtime route table", () => {
   if (!python) {
@@ -19,7 +21,7 @@ describe("static catalog equals the runtime route table", () => {
     return;
   }
   it("has Python fixtures for every framework", () => {
-    expect(new Set(PY.map((c) => c.kind))).toEqual(new Set(["fastapi", "starlette", "flask", "django"]));
+    expect(new Set(PY.map((c) => c.kind))).toEqual(new Set(["fastapi", "starlette", "flask", "litestar", "django"]));
   });
   for (const c of PY) {
     it(`${c.name} (${c.kind})`, async () => {
@@ -31,7 +33,13 @@ describe("static catalog equals the runtime route table", () => {
       const { routes } = await staticRoutes(c.dir);
       const unresolved = routes.filter((r) => r.unresolved);
       expect(unresolved, "no route of an oracle fixture may stay unresolved").toEqual([]);
+      board.add(c.framework ?? c.kind, score(routes.map(pair), real));
       expect(routes.map(pair).sort()).toEqual(real);
     });
   }
+  it(`every framework reaches ${ORACLE_BAR * 100}% strict precision and recall`, () => {
+    console.log(board.render("[routes oracle] strict method+path against the runtime route table:"));
+    expect(board.rates().length).toBeGreaterThan(0);
+    for (const r of board.rates()) expect({ framework: r.framework, precision: r.precision >= ORACLE_BAR, recall: r.recall >= ORACLE_BAR }).toEqual({ framework: r.framework, precision: true, recall: true });
+  });
 });

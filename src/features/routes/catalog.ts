@@ -203,7 +203,7 @@ function typedParams(p: FlatRoute["path"]): Record<string, string> | undefined {
 }
 
 function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Route[] {
-  const { path: p, unresolved } = renderPath(r.path);
+  const { path: p, unresolved, raw } = renderPath(r.path);
   const expression = [unresolved, r.orphanOf].filter(Boolean).join("; ") || undefined;
   const file = rel(r.file);
   const via = r.via.map((v) => ({ prefix: renderPath(v.prefix).path, file: rel(v.file), line: v.line }));
@@ -221,6 +221,7 @@ function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Ro
       via: via.map((v) => ({ ...v })),
     };
     if (r.app) route.app = app;
+    if (raw !== p) route.rawPath = raw;
     if (expression || method.startsWith("<")) {
       route.unresolved = true;
       route.expression = expression ?? method;

@@ -50,11 +50,11 @@ async function pythonKnowledge(): Promise<PyKnowledge[]> {
 }
 
 /** Tokens without which a Python file cannot declare or mount a route (a cheap pre-filter before parsing). */
-const PY_ROUTEISH = /FastAPI|APIRouter|Flask|Blueprint|Starlette|urlpatterns|include_router|register_blueprint|add_api_route|add_url_rule|Router\(|Mount\(|Route\(|\.route\(/;
+const PY_ROUTEISH = /FastAPI|APIRouter|Flask|Blueprint|Starlette|urlpatterns|include_router|register_blueprint|add_api_route|add_url_rule|NinjaAPI|add_router|Litestar|route_handlers|\bController[,)]|add_resource|Namespace\(|Router\(|Mount\(|Route\(|\.route\(/;
 /** A Django settings module naming its root URL conf; only read, loaded when something imports it. */
 const ROOT_URLCONF = /^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m;
 
-const APP_CALL = /\b(FastAPI|Flask|Starlette)\(/;
+const APP_CALL = /\b(FastAPI|Flask|Starlette|Litestar)\(/;
 
 /** Routes of one service's Python files. */
 export async function extractPython(files: string[], root: string, read: (f: string) => string): Promise<ExtractResult> {
@@ -91,6 +91,9 @@ export async function extractPython(files: string[], root: string, read: (f: str
       }
     }
     for (const mod of interp.modules.values()) if (mod.scope.vars.has("urlpatterns")) urlconfOf(mod, interp);
+    for (const mod of [...interp.modules.values()]) {
+      for (const b of mod.scope.vars.values()) if (b.k === "cls" && b.file === mod.file) for (const k of knowledge) k.classDefined?.(b, interp);
+    }
   });
   return {
     routes: flattenAll(containers),

@@ -2,21 +2,27 @@ import type { PathExpr } from "../../frameworks/route-graph.js";
 
 /**
  * One spelling for path parameters across frameworks: `<int:pk>` (Flask, Django),
- * `{id:int}` / `{path:path}` (FastAPI, Starlette), `:id` and `*rest` (axum 0.7, Express), `{*rest}` (axum 0.8),
+ * `{id:int}` / `{path:path}` (FastAPI, Starlette, Litestar), `{int:id}` (django-ninja), `{id:\\d+}` and
+ * `{tail}*` (actix), `:id` and `*rest` (axum 0.7, Express), `{*rest}` (axum 0.8),
  * `:id(\\d+)` and `:tag?` (Express 4).
  */
 export function normalizeParams(p: string): string {
   if (!/[<{:*]/.test(p)) return p;
   return p
     .replace(/<(?:[A-Za-z_][\w]*:)?([A-Za-z_]\w*)>/g, "{$1}")
-    .replace(/\{\*?([A-Za-z_]\w*)(?::[^}]*)?\}/g, "{$1}")
+    .replace(BRACED, (_, name: string, spec: string | undefined) => `{${spec !== undefined && CONVERTERS.has(name) && /^[A-Za-z_]\w*$/.test(spec) && !CONVERTERS.has(spec) ? spec : name}}`)
     // Express 4: `:id(\\d+)` constrains a parameter, `:tag?` makes it optional; the name is the parameter.
     .replace(/(^|\/):([A-Za-z_]\w*)(?:\([^)/]*\))?\??/g, "$1{$2}")
     .replace(/(^|\/)\*([A-Za-z_]\w*)/g, "$1{$2}");
 }
 
+/** `{name}`, `{*name}`, `{name:spec}` with a regex holding one level of braces (`{id:\\d{4}}`), and actix's `{tail}*`. */
+const BRACED = /\{\*?([A-Za-z_]\w*)(?::((?:[^{}]|\{[^{}]*\})*))?\}\*?/g;
+/** Converter names written before the parameter name (django-ninja's `{int:id}`, Django's own converters). */
+const CONVERTERS = new Set(["int", "str", "slug", "uuid", "path", "float"]);
+
 /** The display path of a route: literal pieces normalised, unresolved pieces shown as `<expression>`. */
-export function renderPath(p: PathExpr): { path: string; unresolved?: string } {
+export function renderPath(p: PathExpr): { path: string; unresolved?: string; raw: string } {
   let out = "";
   const unresolved: string[] = [];
   for (const piece of p) {
@@ -28,9 +34,8 @@ export function renderPath(p: PathExpr): { path: string; unresolved?: string } {
       unresolved.push(u);
     }
   }
-  let path = normalizeParams(out);
-  if (!path.startsWith("/") && !path.startsWith("<")) path = "/" + path;
-  return { path, unresolved: unresolved.length ? unresolved.join(", ") : undefined };
+  const lead = (x: string) => (x.startsWith("/") || x.startsWith("<") ? x : "/" + x);
+  return { path: lead(normalizeParams(out)), unresolved: unresolved.length ? unresolved.join(", ") : undefined, raw: lead(out) };
 }
 
 /** Parameter names of a normalised path. */

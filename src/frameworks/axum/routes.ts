@@ -10,6 +10,12 @@ const upper = (m: string) => (m === "any" ? "ANY" : m.toUpperCase());
 const router = (c: Container): RValue => ({ k: "x", tag: "axum-router", data: c });
 const methodRouter = (m: MethodRouter): RValue => ({ k: "x", tag: "axum-mr", data: m });
 
+/** `MethodFilter::GET.or(MethodFilter::POST)`: every method the filter names. */
+function filterMethods(text: string): string[] {
+  const out = [...text.matchAll(/MethodFilter::([A-Z]+)/g)].map((m) => m[1]!);
+  return out.length ? out : [`<${text}>`];
+}
+
 /** Routers handed to axum::serve (or Server::serve) are the service's roots. */
 function markRoot(v: RValue): void {
   if (v.k === "x" && v.tag === "axum-router") (v.data as Container).kind = "app";
@@ -31,8 +37,9 @@ export const axumRoutes: RustKnowledge = {
       return router(newContainer({ framework: "axum", kind: "router", join: "axum", name: "OpenApiRouter::new()", file: call.fn.file, line: call.line, prefix: [] }));
     }
     const plain = last.replace(/_service$/, "");
-    if (METHOD_FNS.has(plain) && /^(axum::)?(routing::)?[a-z_]+$/.test(name)) return methodRouter([{ method: upper(plain), handler: handlerName(args[0]) }]);
-    if (last === "on" && args.length >= 2) return methodRouter([{ method: args[0]!.text().split("::").pop()!.toUpperCase(), handler: handlerName(args[1]) }]);
+    // axum's get(handler) takes the handler; a bare get() is another framework's builder (actix-web).
+    if (METHOD_FNS.has(plain) && args.length > 0 && /^(axum::)?(routing::)?[a-z_]+$/.test(name)) return methodRouter([{ method: upper(plain), handler: handlerName(args[0]) }]);
+    if (last === "on" && args.length >= 2) return methodRouter(filterMethods(args[0]!.text()).map((method) => ({ method, handler: handlerName(args[1]) })));
     if (/(^|::)serve$/.test(name)) {
       for (const a of args) markRoot(ev.eval(a, call.env, call.fn));
       return { k: "unk", text: call.text };
@@ -42,7 +49,9 @@ export const axumRoutes: RustKnowledge = {
   method(recv, name, call, ev) {
     if (recv.k === "x" && recv.tag === "axum-mr") {
       const base = name.replace(/_service$/, "");
-      return METHOD_FNS.has(base) ? methodRouter([...(recv.data as MethodRouter), { method: upper(base), handler: handlerName(call.args[0]) }]) : recv;
+      const mr = recv.data as MethodRouter;
+      if (base === "on" && call.args.length >= 2) return methodRouter([...mr, ...filterMethods(call.args[0]!.text()).map((method) => ({ method, handler: handlerName(call.args[1]) }))]);
+      return METHOD_FNS.has(base) ? methodRouter([...mr, { method: upper(base), handler: handlerName(call.args[0]) }]) : recv;
     }
     if (recv.k !== "x" || recv.tag !== "axum-router") {
       if (name === "serve" || name === "serve_with_incoming") for (const a of call.args) markRoot(ev.eval(a, call.env, call.fn));
@@ -62,9 +71,13 @@ function routerMethod(c: Container, recv: RValue, name: string, call: RustCall, 
       for (const m of methods) c.entries.push({ t: "route", methods: [m.method], path: [ev.pathArg(args[0], env, fn)], handler: m.handler, file, line });
       return recv;
     }
-    case "route_service":
-      c.entries.push({ t: "route", methods: ["ANY"], path: [ev.pathArg(args[0], env, fn)], handler: handlerName(args[1]), file, line });
+    case "route_service": {
+      // A method router is a service too: route_service("/x", get(h)) answers GET only.
+      const svc = args[1] ? ev.eval(args[1], env, fn) : undefined;
+      const methods = svc?.k === "x" && svc.tag === "axum-mr" ? (svc.data as MethodRouter) : [{ method: "ANY", handler: handlerName(args[1]) }];
+      for (const m of methods) c.entries.push({ t: "route", methods: [m.method], path: [ev.pathArg(args[0], env, fn)], handler: m.handler, file, line });
       return recv;
+    }
     case "nest":
     case "merge": {
       const childNode = name === "nest" ? args[1] : args[0];

@@ -2,6 +2,7 @@ import type { Interpreter, PyCall } from "../../lang/python/interp.js";
 import { items, type PyValue } from "../../lang/python/values.js";
 import type { Entry } from "../route-graph.js";
 import { arg, pathArg } from "../python-routes.js";
+import { regexText } from "./regex-path.js";
 
 interface Registration { prefix: PyValue | undefined; prefixText?: string; viewset: PyValue | undefined; file: string; line: number }
 interface DrfRouter { regs: Registration[]; root: boolean; slash: string; file: string; line: number }
@@ -39,7 +40,9 @@ export function drfRoutes(data: unknown, cx: Interpreter): Entry[] {
     const name = vs?.k === "cls" ? vs.name : (reg.prefixText ?? "?");
     const { actions, extra, lookup } = vs?.k === "cls" ? inspect(vs, cx) : { actions: new Set<string>(), extra: [], lookup: "pk" };
     // An @action route is declared on the viewset, in its file; the generated ones where the viewset is registered.
-    const at = (path: PathExpr, methods: string[], handler: string, line = reg.line, file = reg.file) => {
+    const allowed = vs?.k === "cls" ? allowedMethods(vs, cx) : undefined;
+    const at = (path: PathExpr, all: string[], handler: string, line = reg.line, file = reg.file) => {
+      const methods = allowed ? all.filter((m) => allowed.has(m)) : all;
       if (methods.length) out.push({ t: "route", methods, path, handler, file, line });
     };
     // One route per action, so each method names the viewset method that serves it.
@@ -67,6 +70,7 @@ function inspect(cls: Extract<PyValue, { k: "cls" }>, cx: Interpreter, seen = ne
   const actions = new Set<string>();
   const extra: Extra[] = [];
   let lookup: string | undefined;
+  const mappings: Array<[string, string]> = [];
   if (seen.has(cls.name)) return { actions, extra, lookup: "pk" };
   seen.add(cls.name);
   for (const b of cls.bases) {
@@ -87,6 +91,9 @@ function inspect(cls: Extract<PyValue, { k: "cls" }>, cx: Interpreter, seen = ne
       const def = st.field("definition");
       const fname = def?.field("name")?.text() ?? "?";
       for (const d of st.children().filter((c) => c.kind() === "decorator")) {
+        // @avatar.mapping.delete: one more method on an @action declared above.
+        const mapped = /^@\s*(\w+)\.mapping\.(\w+)$/.exec(d.text().trim());
+        if (mapped) mappings.push([mapped[1]!, mapped[2]!.toUpperCase()]);
         const call = d.children().find((c) => c.kind() === "call");
         if (!call || !/(^|\.)action$/.test(call.field("function")?.text() ?? "")) continue;
         const kw = new Map<string, string>();
@@ -100,14 +107,23 @@ function inspect(cls: Extract<PyValue, { k: "cls" }>, cx: Interpreter, seen = ne
           name: fname,
           detail: kw.get("detail") === "True",
           methods,
-          urlPath: urlPathVal?.k === "str" ? urlPathVal.v : fname,
+          // The router builds a regex: an url_path may hold named groups of its own.
+          urlPath: urlPathVal?.k === "str" ? regexText(urlPathVal.v) : fname,
           file: cls.file,
           line: d.range().start.line + 1,
         });
       }
     }
   }
+  for (const [name, method] of mappings) extra.find((e) => e.name === name)?.methods.push(method);
   const lk = cx.classAttr(cls, "lookup_url_kwarg") ?? cx.classAttr(cls, "lookup_field");
   if (lk?.k === "str") lookup = lk.v;
   return { actions, extra, lookup: lookup ?? "pk" };
+}
+
+/** A view class's `http_method_names`, upper-case, when it narrows what dispatch() accepts. */
+export function allowedMethods(cls: Extract<PyValue, { k: "cls" }>, cx: Interpreter): Set<string> | undefined {
+  const list = items(cx.classAttr(cls, "http_method_names"));
+  if (!list || !list.every((m) => m.k === "str")) return undefined;
+  return new Set(list.map((m) => (m as { v: string }).v.toUpperCase()));
 }

@@ -2,7 +2,9 @@ import type { Interpreter, PyKnowledge } from "../../lang/python/interp.js";
 import { items, type PyModule, type PyValue } from "../../lang/python/values.js";
 import { newContainer, type Container, type Entry, type PathExpr } from "../route-graph.js";
 import { arg, asContainer, classMethods, handlerName, methodsArg, order, pathArg, tail } from "../python-routes.js";
-import { drfRouter, drfRoutes, isDrfRouter } from "./drf.js";
+import { allowedMethods, drfRouter, drfRoutes, isDrfRouter } from "./drf.js";
+import { branchMethods } from "./method-branches.js";
+import { regexToPath } from "./regex-path.js";
 
 interface Pattern { route: PathExpr; regex: boolean; view: PyValue | undefined; viewText?: string; file: string; line: number }
 interface Include { target: PyValue | undefined; text?: string; file: string }
@@ -36,7 +38,7 @@ export const djangoRoutes: PyKnowledge = {
     if (name === "DefaultRouter" || name === "SimpleRouter") return drfRouter(name, call);
     if (name === "api_view" || name === "require_http_methods") {
       const m = arg(call, 0, name === "api_view" ? "http_method_names" : "request_method_list");
-      return { k: "x", tag: "dj-methods", data: methodsArg(m.v, m.text) ?? ["GET"] };
+      return { k: "x", tag: "dj-methods", data: servedMethods(methodsArg(m.v, m.text) ?? ["GET"]) };
     }
     if (name === "action") return { k: "x", tag: "drf-action", data: call };
     return undefined;
@@ -157,25 +159,22 @@ function drfContainer(v: Extract<PyValue, { k: "x" }>, cx: Interpreter): Contain
 
 function viewMethods(v: PyValue | undefined, cx: Interpreter): string[] {
   if (v?.k === "x" && v.tag === "view-fn") return (v.data as { methods: string[] }).methods;
+  if (v?.k === "fn") return branchMethods(v.node) ?? ["ANY"];
   if (v?.k === "x" && v.tag === "as_view") {
     const view = v.data as PyValue;
     if (view.k === "ext") return GENERIC_METHODS[tail(view.q)] ?? ["ANY"];
     if (view.k !== "cls") return ["ANY"];
     const m = classMethods(cx, view, GENERIC_METHODS);
-    return m.length === 0 || m.includes("ANY") ? ["ANY"] : order(m);
+    if (m.length === 0 || m.includes("ANY")) return ["ANY"];
+    const allowed = allowedMethods(view, cx);
+    return order(allowed ? m.filter((x) => allowed.has(x)) : m);
   }
   return ["ANY"];
 }
 
-/** `^items/(?P<pk>[0-9]+)\.csv$` → `items/{pk}.csv`; what cannot be read as a path stays as is. */
-export function regexToPath(route: PathExpr): PathExpr {
-  return route.map((p) => ("s" in p ? { s: regexText(p.s) } : p));
-}
 
-function regexText(re: string): string {
-  let s = re.replace(/^\^/, "").replace(/\$$/, "").replace(/\\Z$/, "");
-  s = s.replace(/\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)/g, "{$1}");
-  s = s.replace(/\\([./-])/g, "$1");
-  s = s.replace(/\/\?$/, "/");
-  return s;
+/** Django answers HEAD through GET and OPTIONS by itself: a list naming them adds no route. */
+function servedMethods(methods: string[]): string[] {
+  const rest = methods.filter((m) => m !== "HEAD" && m !== "OPTIONS");
+  return rest.length ? rest : methods;
 }

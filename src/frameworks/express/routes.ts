@@ -40,6 +40,8 @@ export const expressRoutes: JsKnowledge = {
     const p = pkg.path.filter((x) => x !== "default" && x !== "*").join(".");
     const file = call.mod.file;
     if (p === "") return value(newContainer({ framework: "express", kind: "app", join: "axum", name: "express()", file, line: call.line, prefix: [] }));
+    // express.static(root): a middleware serving files below its mount point, by GET (and HEAD).
+    if (p === "static") return { k: "x", tag: "express-static", data: call.args[0]?.text() ?? "" };
     if (p === "Router") return value(newContainer({ framework: "express", kind: "router", join: "axum", name: "Router()", file, line: call.line, prefix: [] }));
     return undefined;
   },
@@ -83,7 +85,9 @@ function use(c: Container, recv: JsValue, call: JsCall, ev: JsEvaluator): JsValu
   }
   for (const { v, node } of values) {
     for (const prefix of prefixes) {
-      if (v.k === "x" && v.tag === "express") {
+      if (v.k === "x" && v.tag === "express-static") {
+        c.entries.push({ t: "route", methods: ["GET"], path: [...prefix, { s: "/{path}" }], handler: `express.static(${String(v.data)})`, file: call.mod.file, line: call.line });
+      } else if (v.k === "x" && v.tag === "express") {
         const child = v.data as Container;
         child.included = true;
         c.entries.push({ t: "include", child, prefix, file: call.mod.file, line: call.line });

@@ -9,12 +9,8 @@ const SHORTCUTS = ["get", "post", "put", "patch", "delete"];
 
 /** Flask: Flask()/Blueprint(url_prefix=), route/get/post…, add_url_rule, register_blueprint(url_prefix=). */
 export const flaskRoutes: PyKnowledge = {
-  packages: ["flask", "flask_restful", "flask_restx"],
+  packages: ["flask"],
   construct(q, call) {
-    // Flask-RESTful / Flask-RESTX: Api(app_or_blueprint) routes resources onto that app.
-    if ((rootOf(q) === "flask_restful" || rootOf(q) === "flask_restx") && tail(q) === "Api") {
-      return { k: "x", tag: "flask-restful", data: { target: asContainer(arg(call, 0, "app").v), prefix: arg(call, 99, "prefix") } };
-    }
     if (rootOf(q) !== "flask") return undefined;
     if (tail(q) === "Flask") return containerValue(makeContainer("flask", "app", "flask", call));
     if (tail(q) === "Blueprint") {
@@ -26,7 +22,6 @@ export const flaskRoutes: PyKnowledge = {
     return undefined;
   },
   method(self, name, call, cx) {
-    if (self.tag === "flask-restful" && name === "add_resource") return addResource(self.data as Restful, call, cx);
     const c = asContainer(self);
     if (!c || c.framework !== "flask") return undefined;
     if (name === "route") {
@@ -71,18 +66,4 @@ function viewMethods(v: PyValue | undefined, cx: Parameters<NonNullable<PyKnowle
     return m.length ? m : ["GET"];
   }
   return ["GET"];
-}
-
-interface Restful { target?: Container; prefix: { v?: PyValue; text?: string } }
-
-/** api.add_resource(Todo, "/todos", "/todos/<id>"): one rule per URL, methods from the resource class. */
-function addResource(api: Restful, call: PyCall, cx: Parameters<NonNullable<PyKnowledge["method"]>>[3]): PyValue | undefined {
-  if (!api.target) return undefined;
-  const cls = call.args[0];
-  const methods = cls?.k === "cls" ? classMethods(cx, cls, {}) : [];
-  const prefix = api.prefix.v && api.prefix.v.k !== "none" ? pathArg(api.prefix.v, api.prefix.text) : [];
-  call.args.slice(1).forEach((url, i) => {
-    api.target!.entries.push({ t: "route", methods: methods.length ? methods : ["ANY"], path: [...prefix, ...pathArg(url, call.argText[i + 1])], handler: handlerName(cls, call.argText[0]), file: call.file, line: call.line });
-  });
-  return { k: "none" };
 }

@@ -23,6 +23,12 @@ export interface PyKnowledge {
   /** A decorator value applied to a function or class definition. */
   decorate?(dec: PyValue, target: PyValue, cx: Interpreter): PyValue | undefined;
   /**
+   * A class defined at module level, shown once the whole scan is loaded: a framework whose
+   * classes are routes by themselves (a Litestar Controller with its own path) lists those
+   * nothing registered.
+   */
+  classDefined?(cls: Extract<PyValue, { k: "cls" }>, cx: Interpreter): void;
+  /**
    * Top-level packages this knowledge models. Their source stays outside even when the scan
    * holds it (a checkout of Django itself), so that `path()` is still Django's path().
    */
