@@ -6,6 +6,7 @@ import { isDirectory, readTextSync } from "../../io/fs.js";
 import { walk } from "../../io/walk.js";
 import type { FlatRoute } from "../../frameworks/route-graph.js";
 import { isJsSource } from "../../lang/typescript/routes-parse.js";
+import { tooDeep, tooDeepMessage } from "../../lang/nesting.js";
 import { extractJs, extractPython, extractRust, type ExtractResult } from "./extract.js";
 import { renderPath } from "./normalize.js";
 import { isTestCode } from "../../lang/test-code.js";
@@ -76,6 +77,11 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     }
     if (text.slice(0, 8000).includes("\0")) {
       diagnostics.push({ rule: "routes/skipped", severity: "note", message: "skipped: binary file", file: rel(f) });
+      continue;
+    }
+    const deep = tooDeep(text);
+    if (deep) {
+      diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: tooDeepMessage(deep), file: rel(f), line: deep.line });
       continue;
     }
     texts.set(f, text);

@@ -128,8 +128,8 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
     if (err) diagnostics.push({ file: f, line: err.line, message: `syntax error near "${err.text}"; routes after it may be missing` });
     indexFile(root, f, index);
   }
+  const ev = new RustEvaluator(index, crateDir, knowledge);
   const { containers } = collectContainers(() => {
-    const ev = new RustEvaluator(index, crateDir, knowledge);
     const texts = new Map(index.fns.map((fn) => [fn, fn.node.text()]));
     // `main` first: a server function it calls (start_server → HttpServer::new) runs once, through it.
     const mains = index.fns.filter((fn) => fn.name === "main" || /(^|::|\.)serve\(|HttpServer::new/.test(texts.get(fn)!));
@@ -163,6 +163,7 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
       }
     }
   });
+  if (ev.tooDeep) diagnostics.push({ ...ev.tooDeep, message: "expression nested too deep to follow: routes built inside it may be missing — split the builder chain" });
   return { routes: flattenAll(containers), diagnostics, parsed };
 }
 

@@ -67,7 +67,8 @@ export abstract class ModuleLayer extends InterpreterBase {
       this.execBlock(root.namedChildren(), mod.scope);
     } catch (e) {
       if (!(e instanceof Return)) {
-        this.diagnostics.push({ file, line: this.line, message: `could not follow this module: ${(e as Error).message}` });
+        const message = e instanceof RangeError ? "nested too deep to follow: routes from this line on are missing — flatten the expression" : `could not follow this module: ${(e as Error).message}`;
+        this.diagnostics.push({ file, line: this.line, message });
       }
     }
     [this.file, this.line] = saved;

@@ -31,6 +31,7 @@ export interface RustKnowledge {
 }
 
 const MAX_DEPTH = 16;
+const MAX_EXPR_NESTING = 1000;
 
 class Return {
   constructor(readonly value: RValue) {}
@@ -47,6 +48,9 @@ export class RustEvaluator {
   /** Per running function: values returned from `if` branches (`if args.help { return Ok(()); }`). */
   private maybeReturns: RValue[][] = [];
   private branches = 0;
+  private nesting = 0;
+  /** The first expression left unknown because it nests deeper than MAX_EXPR_NESTING. */
+  tooDeep?: { file: string; line: number };
 
   constructor(
     readonly index: RustIndex,
@@ -133,6 +137,21 @@ export class RustEvaluator {
   }
 
   eval(node: SgNode, env: Env, fn: RustFn): RValue {
+    // Expressions nest one frame per level (a 2,000-call builder chain): past the bound the
+    // inner part stays unknown and the file gets a diagnostic, instead of the stack running out.
+    if (this.nesting >= MAX_EXPR_NESTING) {
+      this.tooDeep ??= { file: fn.file, line: node.range().start.line + 1 };
+      return { k: "unk", text: node.text().slice(0, 80) };
+    }
+    this.nesting++;
+    try {
+      return this.evalNode(node, env, fn);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private evalNode(node: SgNode, env: Env, fn: RustFn): RValue {
     switch (node.kind()) {
       case "string_literal":
       case "raw_string_literal":
