@@ -17,6 +17,8 @@ export interface Case {
   target?: string;
   expect?: Array<{ method: string; path?: string; unresolved?: boolean; expression?: string }>;
   diagnostic?: { file: string; rule: string };
+  /** Express majors the fixture is valid for (default both 4 and 5). */
+  express?: Array<"4" | "5">;
   /** Django URL confs no ROOT_URLCONF includes; the oracle serves each as ROOT_URLCONF. */
   urlconfs?: string[];
 }

@@ -19,6 +19,10 @@ describe("path parameter normalisation", () => {
     ["Express 4 optional", "/users/:id?", "/users/{id}"],
     ["Express 4 regex", "/users/:id(\\d+)", "/users/{id}"],
     ["Express 5 splat", "/files/*file", "/files/{file}"],
+    ["Express 5 optional group", "/users{/:id}", "/users/{id}"],
+    ["Express 5 optional extension", "/files/:name{.:ext}", "/files/{name}.{ext}"],
+    ["Express parameters inside a segment", "/range/:from-:to", "/range/{from}-{to}"],
+    ["Express 4 optional extension", "/files/:name.:ext?", "/files/{name}.{ext}"],
   ];
   for (const [what, written, canonical] of cases) {
     it(what, () => expect(normalizeParams(written)).toBe(canonical));

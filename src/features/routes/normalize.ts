@@ -4,15 +4,18 @@ import type { PathExpr } from "../../frameworks/route-graph.js";
  * One spelling for path parameters across frameworks: `<int:pk>` (Flask, Django),
  * `{id:int}` / `{path:path}` (FastAPI, Starlette, Litestar), `{int:id}` (django-ninja), `{id:\\d+}` and
  * `{tail}*` (actix), `:id` and `*rest` (axum 0.7, Express), `{*rest}` (axum 0.8),
- * `:id(\\d+)` and `:tag?` (Express 4).
+ * `:id(\\d+)` and `:tag?` (Express 4), optional groups `{/:id}` and `{.:ext}` (Express 5).
  */
 export function normalizeParams(p: string): string {
   if (!/[<{:*]/.test(p)) return p;
   return p
+    // Express 5: an optional group `{/:id}` is the parameter it holds (as Express 4's `:id?` is).
+    .replace(/\{([/.-][^{}]*)\}/g, "$1")
     .replace(/<(?:[A-Za-z_][\w]*:)?([A-Za-z_]\w*)>/g, "{$1}")
     .replace(BRACED, (_, name: string, spec: string | undefined) => `{${spec !== undefined && CONVERTERS.has(name) && /^[A-Za-z_]\w*$/.test(spec) && !CONVERTERS.has(spec) ? spec : name}}`)
     // Express 4: `:id(\\d+)` constrains a parameter, `:tag?` makes it optional; the name is the parameter.
-    .replace(/(^|\/):([A-Za-z_]\w*)(?:\([^)/]*\))?\??/g, "$1{$2}")
+    // After "/", or "." and "-" inside a segment (`/:name.:ext`, `/:from-:to`).
+    .replace(/(^|[/.-]):([A-Za-z_]\w*)(?:\([^)/]*\))?\??/g, "$1{$2}")
     .replace(/(^|\/)\*([A-Za-z_]\w*)/g, "$1{$2}");
 }
 

@@ -1,6 +1,6 @@
 import type { SgNode } from "@ast-grep/napi";
 import type { JsCall, JsEvaluator, JsKnowledge, JsValue } from "../../lang/typescript/routes-eval.js";
-import { newContainer, type Container, type PathExpr } from "../route-graph.js";
+import { newContainer, type Container, type Entry, type PathExpr } from "../route-graph.js";
 
 /** Methods that declare a route on an app, a router or a `route(path)` builder. */
 const METHODS = new Set(["get", "post", "put", "patch", "delete", "options", "head", "all", "trace", "search", "query"]);
@@ -48,13 +48,19 @@ export const expressRoutes: JsKnowledge = {
   method(recv, name, call, ev) {
     if (recv.k !== "x") return undefined;
     if (recv.tag === "express-route") {
-      const r = recv.data as { c: Container; paths: PathExpr[] };
-      if (METHODS.has(name)) addRoutes(r.c, r.paths, name, call, call.args);
+      // One Route object: once `.all()` is on it, it answers every method and its other verbs add nothing.
+      const r = recv.data as RouteBuilder;
+      if (!METHODS.has(name) || r.any) return recv;
+      if (name === "all") {
+        r.any = true;
+        for (const e of r.added) r.c.entries.splice(r.c.entries.indexOf(e), 1);
+      }
+      r.added.push(...addRoutes(r.c, r.paths, name, call, call.args));
       return recv;
     }
     if (recv.tag !== "express") return undefined;
     const c = recv.data as Container;
-    if (name === "route") return { k: "x", tag: "express-route", data: { c, paths: pathsOf(call.args[0], call, ev) } };
+    if (name === "route") return { k: "x", tag: "express-route", data: { c, paths: pathsOf(call.args[0], call, ev), added: [], any: false } satisfies RouteBuilder };
     if (name === "use") return use(c, recv, call, ev);
     // `app.get("title")` reads a setting: a route needs a handler after the path.
     if (METHODS.has(name) && call.args.length >= 2) addRoutes(c, pathsOf(call.args[0], call, ev), name, call, call.args.slice(1));
@@ -62,10 +68,19 @@ export const expressRoutes: JsKnowledge = {
   },
 };
 
-function addRoutes(c: Container, paths: PathExpr[], method: string, call: JsCall, args: SgNode[]): void {
+interface RouteBuilder {
+  c: Container;
+  paths: PathExpr[];
+  added: Entry[];
+  any: boolean;
+}
+
+function addRoutes(c: Container, paths: PathExpr[], method: string, call: JsCall, args: SgNode[]): Entry[] {
   // `app.get(path, auth, handler, errorHandler)`: the handler is the last argument that is not an error handler.
   const handler = handlerName([...args].reverse().find((a) => !/error/i.test(a.kind() === "identifier" || a.kind() === "member_expression" ? a.text() : "")) ?? args[args.length - 1]);
-  for (const path of paths) c.entries.push({ t: "route", methods: [methodOf(method)], path, handler, file: call.mod.file, line: call.line });
+  const added: Entry[] = paths.map((path) => ({ t: "route", methods: [methodOf(method)], path, handler, file: call.mod.file, line: call.line }));
+  c.entries.push(...added);
+  return added;
 }
 
 function use(c: Container, recv: JsValue, call: JsCall, ev: JsEvaluator): JsValue {
