@@ -12,7 +12,8 @@ export type PathExpr = PathPiece[];
 export type JoinStyle =
   | "concat" // FastAPI, Starlette, Django: plain concatenation
   | "flask" // url_prefix.rstrip("/") + "/" + rule.lstrip("/")
-  | "axum"; // nest("/api", "/") serves "/api"
+  | "axum" // nest("/api", "/") serves "/api"
+  | "fastify"; // "/prefix/" + "/route" is "/prefix/route"
 
 export interface RouteEntry {
   t: "route";
@@ -99,6 +100,12 @@ export function joinPath(style: JoinStyle, prefix: PathExpr, path: PathExpr): Pa
     // Werkzeug: an empty rule is the prefix itself; any other rule is joined with one "/".
     if (isEmpty(path)) return prefix;
     return [...trimEnd(prefix), { s: "/" }, ...trimStart(path)];
+  }
+  if (style === "fastify") {
+    const last = prefix[prefix.length - 1];
+    const first = path[0];
+    if (last && "s" in last && last.s.endsWith("/") && first && "s" in first && first.s.startsWith("/")) return [...prefix, { s: first.s.slice(1) }, ...path.slice(1)];
+    return [...prefix, ...path];
   }
   if (style === "axum") {
     if (isLiteral(path, "/") || isEmpty(path)) return prefix;

@@ -6,6 +6,7 @@ import { indexFile, rustSyntaxError, type RustFn, type RustIndex } from "../../l
 import { FRAMEWORKS } from "../../frameworks/index.js";
 import { RustEvaluator, type RustKnowledge } from "../../lang/rust/eval.js";
 import { urlconfOf } from "../../frameworks/django/routes.js";
+import { nodeBuiltins } from "../../lang/typescript/node-builtins.js";
 import { JsEvaluator, type JsKnowledge } from "../../lang/typescript/routes-eval.js";
 import { jsParser } from "../../lang/typescript/routes-parse.js";
 import { collectContainers, entriesOf, flatten, type Container, type FlatRoute } from "../../frameworks/route-graph.js";
@@ -178,7 +179,7 @@ export async function extractJs(files: string[], read: (f: string) => string): P
   // server framework is evaluated, and only from the files that mention route calls.
   if (!files.some((f) => JS_FRAMEWORK_IMPORT.test(read(f)))) return { routes: [], diagnostics: [], parsed: 0 };
   const parse = await jsParser();
-  const knowledge: JsKnowledge[] = [];
+  const knowledge: JsKnowledge[] = [nodeBuiltins];
   for (const fw of FRAMEWORKS) {
     if (fw.routes?.language === "javascript" || fw.routes?.language === "typescript") knowledge.push(...((await fw.routes.load()) as JsKnowledge[]));
   }

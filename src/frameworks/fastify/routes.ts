@@ -1,10 +1,10 @@
 import type { JsCall, JsEvaluator, JsKnowledge, JsValue } from "../../lang/typescript/routes-eval.js";
 import { handlerName } from "../express/routes.js";
 import { newContainer, type Container, type PathExpr } from "../route-graph.js";
+import { autoload } from "./autoload.js";
+import { addRoute, handlerFromOpts, literalPrefix, mount, routeFromOptions, value } from "./context.js";
 
 const METHODS = new Set(["get", "post", "put", "patch", "delete", "options", "head", "all", "trace", "search", "query"]);
-
-const value = (c: Container): JsValue => ({ k: "x", tag: "fastify", data: c });
 
 /**
  * Fastify 4/5: `Fastify()`, shorthand methods `app.get(url, [opts], handler)`, `app.route({method,
@@ -15,7 +15,7 @@ export const fastifyRoutes: JsKnowledge = {
   pkgCall(pkg, call, ev) {
     const p = pkg.path.filter((x) => x !== "default" && x !== "*").join(".");
     if (pkg.name === "fastify" && (p === "" || p === "fastify")) {
-      return value(newContainer({ framework: "fastify", kind: "app", join: "concat", name: "fastify()", file: call.mod.file, line: call.line, prefix: [] }));
+      return value(newContainer({ framework: "fastify", kind: "app", join: "fastify", name: "fastify()", file: call.mod.file, line: call.line, prefix: [] }));
     }
     if (pkg.name === "fastify-plugin" && (p === "" || p === "fastify-plugin")) {
       const fn = call.args[0] ? ev.eval(call.args[0], call.scope, call.mod) : undefined;
@@ -31,15 +31,9 @@ export const fastifyRoutes: JsKnowledge = {
       const opts = args.length >= 3 ? ev.eval(args[1]!, scope, mod) : ev.eval(args[args.length - 1]!, scope, mod);
       const handlerNode = args.length >= 3 || args[1]!.kind() !== "object" ? args[args.length - 1] : undefined;
       const handler = handlerNode ? handlerName(handlerNode) : handlerFromOpts(opts);
-      addRoute(c, [name === "all" ? "ANY" : name.toUpperCase()], [ev.pathPiece(args[0], scope, mod)], handler, call);
+      addRoute(c, [name === "all" ? "ANY" : name.toUpperCase()], [ev.pathPiece(args[0], scope, mod)], handler, { file: mod.file, line: call.line });
     } else if (name === "route" && args[0]) {
-      const o = ev.eval(args[0], scope, mod);
-      if (o.k !== "obj") return recv;
-      const m = o.props.get("method");
-      const methods = m?.k === "str" ? [m.v] : m?.k === "arr" ? m.items.map((i) => (i.k === "str" ? i.v : `<${i.k === "unk" ? i.text : "?"}>`)) : [`<${m?.k === "unk" ? m.text : "method"}>`];
-      const url = o.props.get("url") ?? o.props.get("path");
-      const path: PathExpr = url?.k === "str" ? [{ s: url.v }] : [{ u: url?.k === "unk" ? url.text : "url" }];
-      addRoute(c, methods.map((x) => (x.startsWith("<") ? x : x.toUpperCase())), path, handlerFromOpts(o), call);
+      routeFromOptions(c, ev.eval(args[0], scope, mod), { file: mod.file, line: call.line });
     } else if (name === "register" && args[0]) {
       register(c, recv, call, ev);
     }
@@ -47,25 +41,16 @@ export const fastifyRoutes: JsKnowledge = {
   },
 };
 
-function handlerFromOpts(o: JsValue): string {
-  const h = o.k === "obj" ? o.props.get("handler") : undefined;
-  if (!h) return "?";
-  if (h.k === "fn") return handlerName(h.node);
-  return h.k === "unk" ? h.text : "?";
-}
-
-function addRoute(c: Container, methods: string[], path: PathExpr, handler: string, call: JsCall): void {
-  // Fastify's default prefixTrailingSlash "both": "/" under a prefix answers "/v1" and "/v1/".
-  const root = path.length === 1 && "s" in path[0]! && path[0].s === "/";
-  c.entries.push({ t: "route", methods, path, handler, file: call.mod.file, line: call.line, ...(root ? { alsoBare: true } : {}) });
-}
-
 function register(c: Container, recv: JsValue, call: JsCall, ev: JsEvaluator): void {
   const { args, scope, mod } = call;
   let plugin = ev.eval(args[0]!, scope, mod);
   const opts = args[1] ? ev.eval(args[1], scope, mod) : ({ k: "obj", props: new Map() } as JsValue);
   // An ES module namespace (`import("./routes.js")`, `import * as r`) registers its default export.
   if (plugin.k === "obj" && plugin.props.has("default")) plugin = plugin.props.get("default")!;
+  if (plugin.k === "pkg" && plugin.name === "@fastify/autoload") {
+    autoload(c, recv, opts, call, ev);
+    return;
+  }
   let shared = false;
   if (plugin.k === "x" && plugin.tag === "fastify-fp") {
     plugin = plugin.data as JsValue;
@@ -76,21 +61,14 @@ function register(c: Container, recv: JsValue, call: JsCall, ev: JsEvaluator): v
     c.entries.push({ t: "include", unresolved: args[0]!.text(), prefix: prefixOf(opts, args[1]?.text()), file: mod.file, line: call.line });
     return;
   }
-  if (shared) {
-    ev.callFn(plugin, [recv, opts]);
-    return;
-  }
-  const child = newContainer({ framework: "fastify", kind: "router", join: "concat", name: handlerName(plugin.node), file: mod.file, line: call.line, prefix: [] });
-  child.included = true;
-  c.entries.push({ t: "include", child, prefix: prefixOf(opts, args[1]?.text()), file: mod.file, line: call.line });
-  ev.callFn(plugin, [value(child), opts]);
+  mount(c, recv, plugin, { shared, prefix: prefixOf(opts, args[1]?.text()), opts, file: mod.file, line: call.line }, ev);
 }
 
 function prefixOf(opts: JsValue, text: string | undefined): PathExpr {
   if (opts.k === "obj") {
     const p = opts.props.get("prefix");
     if (!p) return [];
-    return p.k === "str" ? [{ s: p.v }] : [{ u: p.k === "unk" ? p.text : "prefix" }];
+    return p.k === "str" ? literalPrefix(p.v) : [{ u: p.k === "unk" ? p.text : "prefix" }];
   }
   return opts.k === "unk" && text ? [{ u: `${text}.prefix` }] : [];
 }

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { SgNode } from "@ast-grep/napi";
 import type { PathPiece } from "../../frameworks/route-graph.js";
 import { firstSyntaxError } from "../python/ast-grep.js";
@@ -8,7 +9,8 @@ import type { JsParse } from "./routes-parse.js";
 export type JsValue =
   | { k: "str"; v: string }
   | { k: "unk"; text: string; local?: boolean }
-  | { k: "fn"; node: SgNode; scope: Scope; mod: JsModule; calls: number }
+  /** `props`: properties set on the function (`plugin.autoPrefix = "/x"`). */
+  | { k: "fn"; node: SgNode; scope: Scope; mod: JsModule; calls: number; props?: Map<string, JsValue> }
   | { k: "obj"; props: Map<string, JsValue> }
   | { k: "arr"; items: JsValue[] }
   /** A value from an npm package: `require("express")` is {name: "express", path: []}, `.Router` adds to path. */
@@ -221,6 +223,7 @@ export class JsEvaluator {
 
   prop(v: JsValue, name: string): JsValue | undefined {
     if (v.k === "obj") return v.props.get(name);
+    if (v.k === "fn") return v.props?.get(name);
     if (v.k === "pkg") return { k: "pkg", name: v.name, path: [...v.path, name] };
     return undefined;
   }
@@ -450,8 +453,18 @@ export class JsEvaluator {
         return { k: "str", v: node.text() };
       case "identifier": {
         const name = node.text();
-        return scope.get(name) ?? (name === "undefined" ? unk("undefined") : unk(name));
+        const v = scope.get(name);
+        if (v) return v;
+        // CommonJS module locals: the folder and file of the module itself.
+        if (name === "__dirname") return { k: "str", v: path.dirname(mod.file) };
+        if (name === "__filename") return { k: "str", v: mod.file };
+        return name === "undefined" ? unk("undefined") : unk(name);
       }
+      case "regex":
+        return { k: "x", tag: "regex", data: { pattern: node.field("pattern")?.text() ?? "", flags: node.field("flags")?.text() ?? "" } };
+      case "true":
+      case "false":
+        return { k: "x", tag: "bool", data: node.kind() === "true" };
       case "parenthesized_expression":
       case "as_expression":
       case "satisfies_expression":
@@ -471,6 +484,12 @@ export class JsEvaluator {
         const propNode = node.field("property") ?? node.field("index");
         if (!obj || !propNode) return unk(node.text());
         if (obj.text() === "process" || /^process\.env\b/.test(obj.text())) return unk(node.text());
+        if (obj.kind() === "meta_property") {
+          const p = propNode.text();
+          if (p === "url") return { k: "str", v: pathToFileURL(mod.file).href };
+          if (p === "dirname") return { k: "str", v: path.dirname(mod.file) };
+          if (p === "filename") return { k: "str", v: mod.file };
+        }
         const o = this.eval(obj, scope, mod);
         const key = node.kind() === "member_expression" ? propNode.text() : this.eval(propNode, scope, mod);
         const name = typeof key === "string" ? key : key.k === "str" ? key.v : undefined;
@@ -511,9 +530,14 @@ export class JsEvaluator {
       case "new_expression": {
         // `new express.Router()` is the same router as `express.Router()`.
         const ctor = node.field("constructor");
+        const args = node.field("arguments")?.children().filter((x) => x.isNamed() && x.kind() !== "comment") ?? [];
+        if (ctor?.text() === "URL" && !scope.get("URL") && args[0]) {
+          const [spec, base] = args.map((a) => this.eval(a, scope, mod));
+          const href = spec?.k === "str" && (!base || base.k === "str") ? urlOf(spec.v, base?.k === "str" ? base.v : undefined) : undefined;
+          return href ? { k: "str", v: href } : unk(node.text());
+        }
         const c = ctor ? this.eval(ctor, scope, mod) : undefined;
         if (c?.k !== "pkg") return unk(node.text());
-        const args = node.field("arguments")?.children().filter((x) => x.isNamed() && x.kind() !== "comment") ?? [];
         return this.pkgCall(c, { args, scope, mod, line: ctor!.range().end.line + 1, node }, node);
       }
       default:
@@ -532,7 +556,10 @@ export class JsEvaluator {
       return lv.k === "str" && rv.k === "str" ? { k: "str", v: lv.v + rv.v } : unk(node.text());
     }
     // `process.env.PREFIX || "/api"` stays unknown: the default is not what runs everywhere.
-    if (op === "||" || op === "??") return lv.k === "unk" ? unk(node.text()) : lv;
+    if (op === "||" || op === "??") {
+      if (lv.k === "x" && lv.tag === "bool") return op === "??" || lv.data ? lv : this.eval(r, scope, mod);
+      return lv.k === "unk" ? unk(node.text()) : lv;
+    }
     return unk(node.text());
   }
 
@@ -547,12 +574,14 @@ export class JsEvaluator {
       const name = lt.split(".").pop()!;
       mod.exports.set(name, v);
       if (mod.moduleExports?.k === "obj") mod.moduleExports.props.set(name, v);
+      else if (mod.moduleExports?.k === "fn") (mod.moduleExports.props ??= new Map()).set(name, v);
     } else if (left.kind() === "identifier") scope.assign(lt, v);
     else if (left.kind() === "member_expression") {
       const o = left.field("object");
       const p = left.field("property")?.text();
       const target = o ? this.eval(o, scope, mod) : undefined;
       if (target?.k === "obj" && p) target.props.set(p, v);
+      else if (target?.k === "fn" && p) (target.props ??= new Map()).set(p, v);
     }
     return v;
   }
@@ -618,6 +647,15 @@ export class JsEvaluator {
       const fn = this.eval(a, scope, mod);
       if (fn.k === "fn") this.callFn(fn, []);
     }
+  }
+}
+
+/** `new URL("./routes/", import.meta.url)` as the URL's text, when both are known. */
+function urlOf(spec: string, base: string | undefined): string | undefined {
+  try {
+    return new URL(spec, base).href;
+  } catch {
+    return undefined;
   }
 }
 
