@@ -1,0 +1,37 @@
+import type { Route } from "../../model.js";
+
+const segs = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p).split("/").slice(1);
+const isParam = (s: string) => /^\{[^}]*\}$/.test(s);
+
+/** A route path matches a call path segment by segment: `{x}` on either side matches any one segment; `{x:path}` the rest. */
+export function pathMatches(route: Route, callPath: string): boolean {
+  const r = segs(route.path);
+  const raw = route.rawPath ? segs(route.rawPath) : r;
+  const c = segs(callPath);
+  for (let i = 0; i < r.length; i++) {
+    if (/^\{\w+:path\}$|^\*/.test(raw[i] ?? "")) return c.length > i;
+    if (i >= c.length) return false;
+    if (isParam(r[i]!) || isParam(c[i]!)) continue;
+    if (r[i] !== c[i]) return false;
+  }
+  return r.length === c.length;
+}
+
+export type Join = { route: Route } | { dead: "path"; closest?: Route } | { dead: "method"; methods: string[] } | { skip: string };
+
+/** The route of `service` that serves `method path`, or why none does. */
+export function joinRoute(routes: Route[], method: string, callPath: string): Join {
+  if (routes.length === 0) return { skip: "no routes were found for the target service" };
+  const byPath = routes.filter((r) => !r.unresolved && pathMatches(r, callPath));
+  // A literal segment beats a parameter: `/quotes/latest` before `/quotes/{symbol}`.
+  const literalFirst = (a: Route, b: Route) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0);
+  if (byPath.length === 0) {
+    const first = segs(callPath)[0];
+    return { dead: "path", closest: routes.find((r) => segs(r.path)[0] === first) };
+  }
+  if (method.startsWith("<")) return { route: byPath.sort(literalFirst)[0]! };
+  const accepts = (r: Route) => r.method === method || r.method === "ANY" || (method === "HEAD" && r.method === "GET");
+  const hit = byPath.filter(accepts).sort(literalFirst)[0];
+  if (hit) return { route: hit };
+  return { dead: "method", methods: [...new Set(byPath.map((r) => r.method))].sort() };
+}
