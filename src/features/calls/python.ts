@@ -34,7 +34,7 @@ interface ClientObj {
   breaker?: string;
 }
 
-const TRACE_TEXT = /traceparent|\binject\s*\(|propagat|TraceContextTextMapPropagator/i;
+const TRACE_TEXT = /traceparent|\binject\s*\(|TraceContextTextMapPropagator/i;
 const BREAKER_TEXT = /breaker|circuit/i;
 const BACKGROUND = /create_task|ensure_future|add_task|run_in_executor|\.submit$|start_soon|to_thread/;
 const lineOf = (n: SgNode) => n.range().start.line + 1;
@@ -183,7 +183,7 @@ export function pythonCalls(svc: PyServiceCalls): RawCall[] {
         resolved = concat([base, lit(sep), resolved]);
         resolved.sources.unshift({ kind: "base-url", detail: obj.baseUrl.text(), file: svc.ctx.rel(obj.file), line: lineOf(obj.node) });
       }
-      const facts = ancestorsFacts(call, text, guarded);
+      const facts = ancestorsFacts(call, text, guarded, keywords(call).has("headers"));
       const callTimeout = kw.get("timeout")?.text();
       let timeout: string | undefined = callTimeout ?? obj?.timeout ?? client.defaultTimeout;
       if (timeout === "None") timeout = undefined;
@@ -240,7 +240,7 @@ function bindings(call: SgNode): { vars: string[]; factories: string[] } {
 }
 
 /** What surrounds the call: its function, decorators, loops, with-blocks and wrapper calls. */
-function ancestorsFacts(call: SgNode, fileText: string, guarded: Set<string>): { fn?: string; retry?: RetryFact; breaker?: string; trace?: string; background: boolean } {
+function ancestorsFacts(call: SgNode, fileText: string, guarded: Set<string>, passesHeaders: boolean): { fn?: string; retry?: RetryFact; breaker?: string; trace?: string; background: boolean } {
   let fn: string | undefined;
   let retry: RetryFact | undefined;
   let breaker: string | undefined;
@@ -255,7 +255,8 @@ function ancestorsFacts(call: SgNode, fileText: string, guarded: Set<string>): {
         const name = a.field("name")!.text();
         fn ??= name;
         if (guarded.has(name)) breaker ??= `passed to a breaker's call()`;
-        if (!trace && TRACE_TEXT.test(a.text())) trace = "traceparent injected in the function";
+        // Headers built in the function from the incoming traceparent (or by propagate.inject) and passed to the call.
+        if (!trace && passesHeaders && TRACE_TEXT.test(a.text().replace(/#.*$/gm, ""))) trace = "traceparent injected in the function";
         const deco = a.parent()?.kind() === "decorated_definition" ? a.parent()!.children().filter((c) => c.kind() === "decorator") : [];
         for (const d of deco) {
           const t = d.text();

@@ -121,7 +121,7 @@ function rustFacts(call: SgNode): { fn?: string; retry?: RawCall["retry"]; break
     const k = a.kind();
     if (k === "function_item") {
       fn ??= a.field("name")!.text();
-      if (!trace && /traceparent|inject_context|global::get_text_map_propagator/.test(a.text())) trace = "traceparent injected in the function";
+      if (!trace && /inject_context|get_text_map_propagator/.test(a.text().replace(/\/\/.*$/gm, ""))) trace = "trace context injected in the function";
     } else if (k === "loop_expression") retry ??= retryOfLoop(a.text(), "loop", lineOf(a));
     else if (k === "for_expression" && /\bin\s+0\s*\.\./.test(a.text().split("{")[0]!)) retry ??= retryOfLoop(a.text(), "for", lineOf(a));
     else if (k === "call_expression" && a.id() !== call.id()) {
@@ -140,6 +140,7 @@ function resolveRust(n: SgNode, at: SgNode, crate: RustCrateCalls, depth: number
   const k = n.kind();
   const text = n.text();
   if (k === "string_literal" || k === "raw_string_literal") return lit(text.replace(/^r?#*"|"#*$/g, ""));
+  if (k === "integer_literal") return lit(text);
   if (k === "reference_expression" || k === "parenthesized_expression") return resolveRust(n.children().filter((c) => c.isNamed()).at(-1)!, at, crate, depth + 1);
   if (k === "macro_invocation" && /^format\s*!/.test(text)) return rustFormat(n, at, crate, depth);
   const env = /env::var\s*\(\s*"(\w+)"\s*\)/.exec(text);
