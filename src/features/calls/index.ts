@@ -118,7 +118,11 @@ export async function auditCalls(opts: AuditCallsOptions): Promise<AuditCallsRes
 
   const cat = await catalogP;
   const routesBy = new Map<string, Route[]>();
-  for (const r of cat.routes) routesBy.set(r.service, [...(routesBy.get(r.service) ?? []), r]);
+  for (const r of cat.routes) {
+    const list = routesBy.get(r.service);
+    if (list) list.push(r);
+    else routesBy.set(r.service, [r]);
+  }
   const findings: Finding[] = [];
   const calls: OutboundCall[] = [];
   for (const r of raw.sort((a, b) => a.service.localeCompare(b.service) || a.file.localeCompare(b.file) || a.line - b.line)) {

@@ -1,13 +1,22 @@
 import type { Route } from "../../model.js";
 
 const segs = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p).split("/").slice(1);
+const routeSegs = new WeakMap<Route, { r: string[]; raw: string[] }>();
+function segsOf(route: Route): { r: string[]; raw: string[] } {
+  let s = routeSegs.get(route);
+  if (!s) {
+    const r = segs(route.path);
+    routeSegs.set(route, (s = { r, raw: route.rawPath ? segs(route.rawPath) : r }));
+  }
+  return s;
+}
 const isParam = (s: string) => /^\{[^}]*\}$/.test(s);
 
 /** A route path matches a call path segment by segment: `{x}` on either side matches any one segment; `{x:path}` the rest. */
-export function pathMatches(route: Route, callPath: string): boolean {
-  const r = segs(route.path);
-  const raw = route.rawPath ? segs(route.rawPath) : r;
-  const c = segs(callPath);
+export function pathMatches(route: Route, callPath: string | string[]): boolean {
+  const { r, raw } = segsOf(route);
+  const c = typeof callPath === "string" ? segs(callPath) : callPath;
+  if (r.length !== c.length && !route.rawPath) return false;
   for (let i = 0; i < r.length; i++) {
     if (/^\{\w+:path\}$|^\*/.test(raw[i] ?? "")) return c.length > i;
     if (i >= c.length) return false;
@@ -22,7 +31,8 @@ export type Join = { route: Route } | { dead: "path"; closest?: Route } | { dead
 /** The route of `service` that serves `method path`, or why none does. */
 export function joinRoute(routes: Route[], method: string, callPath: string): Join {
   if (routes.length === 0) return { skip: "no routes were found for the target service" };
-  const byPath = routes.filter((r) => !r.unresolved && pathMatches(r, callPath));
+  const c = segs(callPath);
+  const byPath = routes.filter((r) => !r.unresolved && pathMatches(r, c));
   // A literal segment beats a parameter: `/quotes/latest` before `/quotes/{symbol}`.
   const literalFirst = (a: Route, b: Route) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0);
   if (byPath.length === 0) {

@@ -29,6 +29,11 @@ export function stringValue(n: SgNode | null | undefined): string | undefined {
 }
 
 export class PyResolver {
+  /** Files whose text matches a lookup's pattern, by pattern: one scan of the service per name. */
+  private hits = new Map<string, string[]>();
+  /** Assignments of each function, by name, with their position: one search per function. */
+  private locals = new Map<number, Map<string, Array<{ node: SgNode; end: number }>>>();
+
   constructor(private ctx: PyResolveCtx) {}
 
   /** Resolve an expression at `file` into URL parts, following names, settings and environment variables. */
@@ -159,10 +164,10 @@ export class PyResolver {
   /** A bare name: a local assignment before this line, a parameter, a module constant here or in another module. */
   private name(name: string, at: SgNode, file: string, depth: number): Resolved {
     const line = lineOf(at);
+    const start = at.range().start.index;
     for (const scope of at.ancestors()) {
       if (scope.kind() !== "function_definition") continue;
-      const assigns = scope.findAll({ rule: { kind: "assignment", has: { field: "left", regex: `^${name}$`, kind: "identifier" } } }).filter((a) => lineOf(a) < line || a.range().end.index < at.range().start.index);
-      const last = assigns.filter((a) => !a.ancestors().some((x) => x.kind() === "function_definition" && x.id() !== scope.id())).at(-1);
+      const last = this.localsOf(scope).get(name)?.filter((a) => a.end < start || lineOf(a.node) < line).at(-1)?.node;
       if (last?.field("right")) return this.resolve(last.field("right")!, file, depth + 1);
       const params = scope.field("parameters");
       const param = params?.children().find((p) => p.text() === name || p.field("name")?.text() === name || p.child(0)?.text() === name);
@@ -195,9 +200,24 @@ export class PyResolver {
     return { ...r, sources: [{ kind, detail: name, file: this.ctx.rel(at.file), line: lineOf(at.node) }, ...r.sources] } as Resolved;
   }
 
+  /** `name = …` assignments directly in this function (not in functions nested in it). */
+  private localsOf(scope: SgNode): Map<string, Array<{ node: SgNode; end: number }>> {
+    let m = this.locals.get(scope.id());
+    if (m) return m;
+    m = new Map();
+    for (const a of scope.findAll({ rule: { kind: "assignment", has: { field: "left", kind: "identifier" } } })) {
+      if (a.ancestors().find((x) => x.kind() === "function_definition")?.id() !== scope.id()) continue;
+      const n = a.field("left")!.text();
+      m.set(n, [...(m.get(n) ?? []), { node: a, end: a.range().end.index }]);
+    }
+    this.locals.set(scope.id(), m);
+    return m;
+  }
+
   private candidates(re: RegExp, first: string): string[] {
-    const hits = this.ctx.files.filter((f) => f !== first && re.test(this.ctx.read(f)));
-    return re.test(this.ctx.read(first)) ? [first, ...hits] : hits;
+    let hits = this.hits.get(re.source);
+    if (!hits) this.hits.set(re.source, (hits = this.ctx.files.filter((f) => re.test(this.ctx.read(f)))));
+    return hits.includes(first) ? [first, ...hits.filter((f) => f !== first)] : hits;
   }
 
   /** `NAME = expr` at the top of a module (this file first). */

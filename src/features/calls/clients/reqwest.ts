@@ -158,6 +158,10 @@ function resolveRust(n: SgNode, at: SgNode, crate: RustCrateCalls, depth: number
       const a = n.field("arguments")?.children().find((c) => c.isNamed());
       if (a) return resolveRust(a, at, crate, depth + 1);
     }
+    // A helper returning the URL: `fn data_url() -> String { env::var(…).unwrap_or_else(…) }`.
+    const name = f?.text().split("::").pop();
+    const tail = f && /^[A-Za-z_][\w:]*$/.test(f.text()) ? rustFnTail(name!, crate) : undefined;
+    if (tail) return resolveRust(tail, tail, crate, depth + 1);
     return unresolved(`the value of a call: ${text.slice(0, 80)}`);
   }
   if (k === "identifier") return rustName(text, at, crate, depth);
@@ -172,8 +176,23 @@ function rustFormat(n: SgNode, at: SgNode, crate: RustCrateCalls, depth: number)
   const fmtNode = items[0];
   if (!fmtNode || fmtNode.kind() !== "string_literal") return unresolved(`format string is not a literal: ${n.text()}`);
   const fmt = fmtNode.text().slice(1, -1);
-  // Arguments are token trees, not expressions: an identifier or a string is all fks follows.
-  const argNodes = items.slice(1);
+  // Arguments are token trees, not expressions: split at commas, then read a name, `a.b`, `f()` or a literal.
+  const groups: SgNode[][] = [[]];
+  for (const c of (tt?.children() ?? []).slice(1, -1)) {
+    if (c.text() === ",") groups.push([]);
+    else groups.at(-1)!.push(c);
+  }
+  const argNodes = groups.slice(1).map((g) => g.filter((c) => c.text() !== "&"));
+  const argValue = (g: SgNode[]): Resolved => {
+    if (g.length === 1) return resolveRust(g[0]!, at, crate, depth + 1);
+    if (g.length === 2 && g[0]!.kind() === "identifier" && g[1]!.text() === "()") {
+      const tail = rustFnTail(g[0]!.text(), crate);
+      return tail ? resolveRust(tail, tail, crate, depth + 1) : unresolved(`the value of a call: ${g[0]!.text()}()`);
+    }
+    const last = g.filter((c) => c.kind() === "identifier").at(-1);
+    if (last && g.some((c) => c.text() === ".")) return rustField(last.text(), last, at, crate, depth + 1);
+    return asParam(g.map((c) => c.text()).join(""));
+  };
   const parts: Resolved[] = [];
   let last = 0;
   let i = 0;
@@ -183,7 +202,7 @@ function rustFormat(n: SgNode, at: SgNode, crate: RustCrateCalls, depth: number)
     if (name && !/^\d+$/.test(name)) parts.push(rustName(name, at, crate, depth + 1));
     else {
       const a = argNodes[name ? Number(name) : i++];
-      parts.push(a ? resolveRust(a, at, crate, depth + 1) : asParam("value"));
+      parts.push(a?.length ? argValue(a) : asParam("value"));
     }
     last = m.index! + m[0].length;
   }
@@ -219,4 +238,16 @@ function rustField(field: string, n: SgNode, at: SgNode, crate: RustCrateCalls, 
   }
   void at;
   return asParam(n.text());
+}
+
+/** The tail expression of a crate function `name` (its returned value), when it has one. */
+function rustFnTail(name: string, crate: RustCrateCalls): SgNode | undefined {
+  for (const f of crate.all) {
+    if (!new RegExp(`\\bfn\\s+${name}\\b`).test(crate.read(f))) continue;
+    const fn = crate.tree(f).find({ rule: { kind: "function_item", has: { field: "name", regex: `^${name}$` } } });
+    const body = fn?.field("body")?.children().filter((c) => c.isNamed());
+    const last = body?.at(-1);
+    if (last && !/^(let_declaration|expression_statement|line_comment|block_comment)$/.test(String(last.kind()))) return last;
+  }
+  return undefined;
 }
