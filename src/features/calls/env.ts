@@ -1,20 +1,12 @@
 import path from "node:path";
 import type { ServiceRecord } from "../../model.js";
-import { existsSync, readTextSync } from "../../io/fs.js";
+import { existsSync } from "../../io/fs.js";
 import type { EnvLookup, EnvValue, ServiceAddress } from "./target.js";
 
 const lineIn = (text: string, name: string): number | undefined => {
   const i = text.search(new RegExp(`^\\s*(-\\s*)?(name:\\s*)?["']?${name}["']?\\s*[:=]`, "m"));
   return i < 0 ? undefined : text.slice(0, i).split("\n").length + (text[i] === "\n" ? 1 : 0);
 };
-
-function readOr(file: string): string {
-  try {
-    return readTextSync(file);
-  } catch {
-    return "";
-  }
-}
 
 /** `KEY=value` lines of a .env file (comments, `export`, quotes). */
 function dotenv(text: string): Map<string, { value: string; line: number }> {
@@ -31,7 +23,7 @@ function dotenv(text: string): Map<string, { value: string; line: number }> {
  * container `env:`, then `.env` next to the service or the compose file. `${X:-default}` in compose is
  * read through the same .env, then its default.
  */
-export function envOf(svc: ServiceRecord | undefined, dir: string | undefined, rel: (f: string) => string, cwd: string): EnvLookup {
+export function envOf(svc: ServiceRecord | undefined, dir: string | undefined, rel: (f: string) => string, cwd: string, readOr: (f: string) => string): EnvLookup {
   const dotFiles = [dir, svc?.compose ? path.dirname(path.resolve(cwd, svc.compose.file)) : undefined]
     .filter((d): d is string => !!d)
     .map((d) => path.join(d, ".env"))

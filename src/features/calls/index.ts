@@ -42,26 +42,27 @@ export async function auditCalls(opts: AuditCallsOptions): Promise<AuditCallsRes
   ]);
   const records: ServiceRecord[] = disc.services;
   // The routes catalog parses on the thread pool while the calls are read here.
-  const catalogP = buildCatalog({ ...opts, paths: roots.map((r) => path.relative(opts.cwd, r) || "."), discovered: records });
 
   const owners = records
     .filter((s) => s.path && isDirectory(path.resolve(opts.cwd, s.path)))
     .map((s) => ({ rec: s as ServiceRecord | undefined, name: s.name, dir: path.resolve(opts.cwd, s.path!) }))
     .sort((a, b) => b.dir.length - a.dir.length);
+  // One read of each file serves both the calls scan and the routes catalog.
   const texts = new Map<string, string>();
   const read = (f: string) => {
     let t = texts.get(f);
     if (t === undefined) {
       try {
         t = readTextSync(f);
+        texts.set(f, t);
       } catch {
-        t = "";
+        return "";
       }
-      if (t.slice(0, 8000).includes("\0")) t = "";
-      texts.set(f, t);
     }
-    return t;
+    return t.slice(0, 8000).includes("\0") ? "" : t;
   };
+  // The routes catalog parses on the thread pool while the calls are read here.
+  const catalogP = buildCatalog({ ...opts, paths: roots.map((r) => path.relative(opts.cwd, r) || "."), discovered: records, texts });
   const groups = new Map<string, { name: string; dir: string; rec?: ServiceRecord; py: string[]; rs: string[]; js: string[] }>();
   for (const f of walked.files) {
     const o = owners.find((s) => f.startsWith(s.dir + path.sep));
@@ -80,7 +81,7 @@ export async function auditCalls(opts: AuditCallsOptions): Promise<AuditCallsRes
   let files = 0;
   for (const g of groups.values()) {
     files += g.py.length + g.rs.length + g.js.length;
-    const env = envOf(g.rec, g.dir, rel, opts.cwd);
+    const env = envOf(g.rec, g.dir, rel, opts.cwd, read);
     const trees = new Map<string, SgNode>();
     const tree = (f: string) => {
       let t = trees.get(f);

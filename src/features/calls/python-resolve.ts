@@ -33,10 +33,24 @@ export class PyResolver {
   private hits = new Map<string, string[]>();
   /** Assignments of each function, by name, with their position: one search per function. */
   private locals = new Map<number, Map<string, Array<{ node: SgNode; end: number }>>>();
+  /** Module constants already resolved, by file and name (never mutated: concat copies). */
+  private constants = new Map<string, Resolved | null>();
 
   constructor(private ctx: PyResolveCtx) {}
 
   /** Resolve an expression at `file` into URL parts, following names, settings and environment variables. */
+  /** Resolve with the functions enclosing the call already known (innermost first): saves walking up from every name. */
+  resolveAt(n: SgNode, file: string, scopes: SgNode[]): Resolved {
+    this.scopes = scopes;
+    try {
+      return this.resolve(n, file);
+    } finally {
+      this.scopes = undefined;
+    }
+  }
+
+  private scopes: SgNode[] | undefined;
+
   resolve(n: SgNode, file: string, depth = 0): Resolved {
     if (depth > MAX_DEPTH) return unresolved(`too many indirections: ${n.text()}`);
     const k = n.kind();
@@ -124,7 +138,7 @@ export class PyResolver {
         const inner = this.resolve(obj, file, depth + 1);
         if ("parts" in inner && /strip|removesuffix/.test(attr)) {
           const lastPart = inner.parts.at(-1);
-          if (lastPart && "s" in lastPart) inner.parts[inner.parts.length - 1] = { s: lastPart.s.replace(/\/+$/, "") };
+          if (lastPart && "s" in lastPart) return { parts: [...inner.parts.slice(0, -1), { s: lastPart.s.replace(/\/+$/, "") }], sources: inner.sources };
         }
         return inner;
       }
@@ -165,17 +179,23 @@ export class PyResolver {
   private name(name: string, at: SgNode, file: string, depth: number): Resolved {
     const line = lineOf(at);
     const start = at.range().start.index;
-    for (const scope of at.ancestors()) {
-      if (scope.kind() !== "function_definition") continue;
+    const inside = (sc: SgNode) => sc.range().start.index <= start && sc.range().end.index >= start;
+    const scopes = this.scopes?.length && inside(this.scopes[0]!) ? this.scopes.filter(inside) : at.ancestors().filter((a) => a.kind() === "function_definition");
+    for (const scope of scopes) {
       const last = this.localsOf(scope).get(name)?.filter((a) => a.end < start || lineOf(a.node) < line).at(-1)?.node;
       if (last?.field("right")) return this.resolve(last.field("right")!, file, depth + 1);
       const params = scope.field("parameters");
       const param = params?.children().find((p) => p.text() === name || p.field("name")?.text() === name || p.child(0)?.text() === name);
       if (param) return asParam(name);
     }
-    const found = this.moduleConstant(name, file);
-    if (found) return this.withSource(this.resolve(found.node, found.file, depth + 1), found, "constant", name);
-    return asParam(name);
+    const key = `${file}\0${name}`;
+    let cached = this.constants.get(key);
+    if (cached === undefined) {
+      const found = this.moduleConstant(name, file);
+      cached = found ? this.withSource(this.resolve(found.node, found.file, depth + 1), found, "constant", name) : null;
+      this.constants.set(key, cached);
+    }
+    return cached ?? asParam(name);
   }
 
   /** `settings.data_url`, `self.base_url`, `config.DATA_URL`: followed by the attribute's name. */

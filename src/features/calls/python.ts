@@ -79,8 +79,9 @@ export function pythonCalls(svc: PyServiceCalls): RawCall[] {
 
   // Client objects, by the name they are bound to (file first, then the service).
   const serviceClients = new Map<string, ClientObj>();
-  const perFile = new Map<string, { alias: Map<string, string>; clients: Map<string, ClientObj>; factories: Map<string, ClientObj> }>();
+  const perFile = new Map<string, { alias: Map<string, string>; clients: Map<string, ClientObj>; factories: Map<string, ClientObj>; calls: SgNode[] }>();
   for (const file of svc.files) {
+    const allCalls = svc.trees.get(file)!.findAll({ rule: { kind: "call" } });
     const text = svc.ctx.read(file);
     const alias = aliases(text);
     const qualify = (t: string) => {
@@ -89,7 +90,7 @@ export function pythonCalls(svc: PyServiceCalls): RawCall[] {
     };
     const clients = new Map<string, ClientObj>();
     const factories = new Map<string, ClientObj>();
-    for (const call of svc.trees.get(file)!.findAll({ rule: { kind: "call" } })) {
+    for (const call of allCalls) {
       const q = qualify(call.field("function")!.text());
       const client = PY_CLIENTS.find((c) => c.constructors.includes(q));
       if (!client) continue;
@@ -118,12 +119,12 @@ export function pythonCalls(svc: PyServiceCalls): RawCall[] {
         if (/\.headers\.update\s*\([^)]*traceparent/i.test(text)) obj.trace = "traceparent set on the session";
       }
     }
-    perFile.set(file, { alias, clients, factories });
+    perFile.set(file, { alias, clients, factories, calls: allCalls });
   }
 
   const out: RawCall[] = [];
   for (const file of svc.files) {
-    const { alias, clients, factories } = perFile.get(file)!;
+    const { alias, clients, factories, calls: allCalls } = perFile.get(file)!;
     const text = svc.ctx.read(file);
     const qualify = (t: string) => {
       const [head, ...rest] = t.replace(/\s+/g, "").split(".");
@@ -142,7 +143,7 @@ export function pythonCalls(svc: PyServiceCalls): RawCall[] {
       const last = recv.text().split(".").pop()!;
       return clients.get(last) ?? (assignedHere(last) && recv.kind() === "identifier" ? undefined : serviceClients.get(last));
     };
-    for (const call of svc.trees.get(file)!.findAll({ rule: { kind: "call" } })) {
+    for (const call of allCalls) {
       const fn = call.field("function")!;
       const q = qualify(fn.text());
       let client = PY_CLIENTS.find((c) => c.functions.includes(q));
@@ -157,7 +158,7 @@ export function pythonCalls(svc: PyServiceCalls): RawCall[] {
       if (!client) continue;
       const args = (call.field("arguments")?.children() ?? []).filter((c) => c.isNamed() && c.kind() !== "comment");
       const pos = args.filter((a) => a.kind() !== "keyword_argument" && a.kind() !== "list_splat" && a.kind() !== "dictionary_splat");
-      const kw = keywords(call);
+      const kw = new Map(args.filter((a) => a.kind() === "keyword_argument").map((a) => [a.field("name")!.text(), a.field("value")!]));
       let method = verb.toUpperCase();
       let urlNode = kw.get("url") ?? pos[0];
       if (client.methodFirst.includes(verb)) {
@@ -175,7 +176,8 @@ export function pythonCalls(svc: PyServiceCalls): RawCall[] {
         }
       }
       if (!urlNode) continue;
-      let resolved = resolver.resolve(urlNode, file);
+      const facts = ancestorsFacts(call, text, guarded, kw.has("headers"));
+      let resolved = resolver.resolveAt(urlNode, file, facts.scopes);
       if (obj?.baseUrl && "parts" in resolved && !/^https?:/i.test(firstText(resolved))) {
         const base = resolver.resolve(obj.baseUrl, obj.file);
         const baseText = "parts" in base ? base.parts.map((p) => ("s" in p ? p.s : "")).join("") : "";
@@ -183,7 +185,6 @@ export function pythonCalls(svc: PyServiceCalls): RawCall[] {
         resolved = concat([base, lit(sep), resolved]);
         resolved.sources.unshift({ kind: "base-url", detail: obj.baseUrl.text(), file: svc.ctx.rel(obj.file), line: lineOf(obj.node) });
       }
-      const facts = ancestorsFacts(call, text, guarded, keywords(call).has("headers"));
       const callTimeout = kw.get("timeout")?.text();
       let timeout: string | undefined = callTimeout ?? obj?.timeout ?? client.defaultTimeout;
       if (timeout === "None") timeout = undefined;
@@ -240,7 +241,8 @@ function bindings(call: SgNode): { vars: string[]; factories: string[] } {
 }
 
 /** What surrounds the call: its function, decorators, loops, with-blocks and wrapper calls. */
-function ancestorsFacts(call: SgNode, fileText: string, guarded: Set<string>, passesHeaders: boolean): { fn?: string; retry?: RetryFact; breaker?: string; trace?: string; background: boolean } {
+function ancestorsFacts(call: SgNode, fileText: string, guarded: Set<string>, passesHeaders: boolean): { fn?: string; retry?: RetryFact; breaker?: string; trace?: string; background: boolean; scopes: SgNode[] } {
+  const scopes: SgNode[] = [];
   let fn: string | undefined;
   let retry: RetryFact | undefined;
   let breaker: string | undefined;
@@ -252,6 +254,7 @@ function ancestorsFacts(call: SgNode, fileText: string, guarded: Set<string>, pa
     if (k === "try_statement") insideTry = true;
     else if (k === "function_definition" || k === "lambda") {
       if (k === "function_definition") {
+        scopes.push(a);
         const name = a.field("name")!.text();
         fn ??= name;
         if (guarded.has(name)) breaker ??= `passed to a breaker's call()`;
@@ -283,5 +286,5 @@ function ancestorsFacts(call: SgNode, fileText: string, guarded: Set<string>, pa
       if (BACKGROUND.test(f)) background = true;
     }
   }
-  return { fn, retry, breaker, trace, background };
+  return { fn, retry, breaker, trace, background, scopes };
 }
