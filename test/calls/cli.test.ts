@@ -8,7 +8,7 @@ describe("fks audit calls (CLI)", () => {
     const r = fks(["audit", "calls", FIX]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^call graph\n/);
-    expect(r.stdout).toMatch(/orders\s+catalog\s+4\s+GET \/items\/\{item_id\}, GET \/products, DELETE \/items\/\{item_id\}/);
+    expect(r.stdout).toMatch(/orders\s+catalog\s+5\s+GET \/items\/\{item_id\}, GET \/products, DELETE \/items\/\{item_id\}, GET \/items/);
     expect(r.stdout).toContain("cycles: catalog ↔ orders");
     expect(r.stdout).toMatch(/5 errors, \d+ warnings, 2 notes/);
   });
@@ -18,7 +18,7 @@ describe("fks audit calls (CLI)", () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.graph.edges.find((e: { from: string; to: string }) => e.from === "ledger" && e.to === "billing").calls[0].route.path).toBe("/charges");
-    expect(doc.stats.calls).toBe(16);
+    expect(doc.stats.calls).toBe(17);
   });
 
   it("dot and mermaid draw one edge per caller/callee pair, unsafe edges in red", () => {
@@ -61,6 +61,29 @@ describe("fks audit calls (CLI)", () => {
     try {
       const doc = JSON.parse(fks(["audit", "calls", dir, "--format", "json"]).stdout);
       expect(doc.findings.map((f: { rule: string }) => f.rule)).toEqual(["calls/trace-not-propagated"]);
+      expect(doc.calls[0].route.handler).toBe("x");
+    } finally {
+      removeTree(dir);
+    }
+  });
+});
+
+describe("targets from a compose env_file", () => {
+  it("reads the variable from the service's env_file before the code default", async () => {
+    const { tempTree, removeTree } = await import("../helpers.js");
+    const dir = tempTree({
+      "docker-compose.yml": "services:\n  a:\n    build: ./a\n    env_file: [./a.env]\n  b:\n    build: ./b\n",
+      "a.env": "# where b answers\nB_URL=http://b:9000\n",
+      "a/requirements.txt": "httpx\npydantic-settings\n",
+      "a/config.py": 'from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n    b_url: str = "http://localhost:1"\n\n\nsettings = Settings()\n',
+      "a/main.py": 'import httpx\n\nfrom config import settings\n\n\ndef f(item):\n    return httpx.get(f"{settings.b_url}/items/{item.id}")\n',
+      "b/requirements.txt": "fastapi\n",
+      "b/main.py": 'from fastapi import FastAPI\napp = FastAPI()\n\n\n@app.get("/items/{item_id}")\ndef x(item_id: int):\n    return 1\n',
+    });
+    try {
+      const doc = JSON.parse(fks(["audit", "calls", dir, "--format", "json"]).stdout);
+      expect(doc.calls[0].target).toMatchObject({ url: "http://b:9000/items/{id}", service: "b", path: "/items/{id}" });
+      expect(doc.calls[0].target.sources.at(-1)).toMatchObject({ kind: "env", detail: "B_URL=http://b:9000", line: 2 });
       expect(doc.calls[0].route.handler).toBe("x");
     } finally {
       removeTree(dir);

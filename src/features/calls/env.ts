@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { ServiceRecord } from "../../model.js";
 import { existsSync } from "../../io/fs.js";
+import { parseYaml, toPlain } from "../../lang/yaml/parse.js";
 import type { EnvLookup, EnvValue, ServiceAddress } from "./target.js";
 
 const lineIn = (text: string, name: string): number | undefined => {
@@ -24,9 +25,8 @@ function dotenv(text: string): Map<string, { value: string; line: number }> {
  * read through the same .env, then its default.
  */
 export function envOf(svc: ServiceRecord | undefined, dir: string | undefined, rel: (f: string) => string, cwd: string, readOr: (f: string) => string): EnvLookup {
-  const dotFiles = [dir, svc?.compose ? path.dirname(path.resolve(cwd, svc.compose.file)) : undefined]
-    .filter((d): d is string => !!d)
-    .map((d) => path.join(d, ".env"))
+  const composeDir = svc?.compose ? path.dirname(path.resolve(cwd, svc.compose.file)) : undefined;
+  const dotFiles = [...(svc?.compose ? envFiles(path.resolve(cwd, svc.compose.file), svc.compose.service, readOr) : []), ...[dir, composeDir].filter((d): d is string => !!d).map((d) => path.join(d, ".env"))]
     .filter((f, i, a) => a.indexOf(f) === i && existsSync(f))
     .map((f) => ({ file: f, vars: dotenv(readOr(f)) }));
   const fromDot = (name: string): EnvValue | undefined => {
@@ -51,6 +51,23 @@ export function envOf(svc: ServiceRecord | undefined, dir: string | undefined, r
     }
     return fromDot(name);
   };
+}
+
+/** The `env_file:` entries of a compose service (a string, a list, or `{path}` items), relative to the compose file. */
+function envFiles(composeFile: string, service: string, read: (f: string) => string): string[] {
+  const text = read(composeFile);
+  if (!/\benv_file\s*:/.test(text)) return [];
+  try {
+    const doc = toPlain(parseYaml(text, composeFile).docs[0]!, composeFile) as { services?: Record<string, { env_file?: unknown }> };
+    const v = doc?.services?.[service]?.env_file;
+    const list = Array.isArray(v) ? v : v ? [v] : [];
+    return list
+      .map((e) => (typeof e === "string" ? e : typeof (e as { path?: unknown })?.path === "string" ? (e as { path: string }).path : undefined))
+      .filter((e): e is string => !!e)
+      .map((e) => path.resolve(path.dirname(composeFile), e));
+  } catch {
+    return [];
+  }
 }
 
 /** Host names and ports each service answers on, for mapping a URL to a service. */

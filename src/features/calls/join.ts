@@ -26,7 +26,17 @@ export function pathMatches(route: Route, callPath: string | string[]): boolean 
   return r.length === c.length;
 }
 
-export type Join = { route: Route } | { dead: "path"; closest?: Route } | { dead: "method"; methods: string[] } | { skip: string };
+/** How a framework answers a path that differs from its route only by the trailing slash. */
+function slashAnswer(route: Route, method: string, callHasSlash: boolean): "redirect" | "dead" | "same" {
+  const fw = route.framework;
+  if (fw === "express") return "same";
+  if (fw === "fastapi" || fw === "starlette") return "redirect";
+  const routeHasSlash = route.path.endsWith("/");
+  if ((fw === "django" || fw === "drf" || fw === "flask") && routeHasSlash && !callHasSlash) return fw === "flask" || method === "GET" || method === "HEAD" ? "redirect" : "dead";
+  return "dead";
+}
+
+export type Join = { route: Route; slash?: "redirect" | "dead" } | { dead: "path"; closest?: Route } | { dead: "method"; methods: string[] } | { skip: string };
 
 /** The route of `service` that serves `method path`, or why none does. */
 export function joinRoute(routes: Route[], method: string, callPath: string): Join {
@@ -42,6 +52,12 @@ export function joinRoute(routes: Route[], method: string, callPath: string): Jo
   if (method.startsWith("<")) return { route: byPath.sort(literalFirst)[0]! };
   const accepts = (r: Route) => r.method === method || r.method === "ANY" || (method === "HEAD" && r.method === "GET");
   const hit = byPath.filter(accepts).sort(literalFirst)[0];
-  if (hit) return { route: hit };
+  if (hit) {
+    const callSlash = callPath.length > 1 && callPath.endsWith("/");
+    const routeSlash = hit.path.length > 1 && hit.path.endsWith("/");
+    if (callSlash === routeSlash || byPath.some((r) => accepts(r) && (r.path.length > 1 && r.path.endsWith("/")) === callSlash)) return { route: hit };
+    const answer = slashAnswer(hit, method, callSlash);
+    return answer === "same" ? { route: hit } : { route: hit, slash: answer };
+  }
   return { dead: "method", methods: [...new Set(byPath.map((r) => r.method))].sort() };
 }

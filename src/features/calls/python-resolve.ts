@@ -12,6 +12,8 @@ export interface PyResolveCtx {
 }
 
 const MAX_DEPTH = 12;
+const URLISH = /url|uri|host|base|endpoint|addr|domain|server|service|api/i;
+const SETTINGSISH = /settings|config|conf\b|cfg|options|env\b|SETTINGS/i;
 const ENV_GET = /^(os\.getenv|os\.environ\.get|getenv|environ\.get|os\.environ\.setdefault)$/;
 
 const lineOf = (n: SgNode) => n.range().start.line + 1;
@@ -207,6 +209,8 @@ export class PyResolver {
       const assign = cls?.find({ rule: { kind: "assignment", has: { field: "left", regex: `^self\\.${attr}$` } } });
       if (assign?.field("right")) return this.resolve(assign.field("right")!, file, depth + 1);
     }
+    // Only settings-like objects or URL-like names are looked up by name elsewhere: `request.id` is a runtime value.
+    if (!URLISH.test(attr) && !SETTINGSISH.test(obj.text())) return asParam(n.text());
     const field = this.settingsField(attr);
     if (field) return field.resolved(depth);
     const kwarg = this.keywordArgument(attr, file);

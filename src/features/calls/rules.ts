@@ -4,6 +4,7 @@ import type { CallGraph, OutboundCall } from "./types.js";
 /** Every rule of `fks audit calls`, for --help, SARIF rule metadata and the README. */
 export const CALL_RULES = [
   { id: "calls/dead-call", description: "the call's path is not served, or its method not accepted, by the target service", matches: "new" },
+  { id: "calls/redirect", description: "the call's path differs from the route by a trailing slash: the service answers with a redirect (or not at all)", matches: "new" },
   { id: "calls/no-timeout", description: "the call waits as long as the server does (requests, urllib3, reqwest, axios, fetch defaults; aiohttp's 5 minutes; httpx timeout=None)", matches: "new" },
   { id: "calls/retry-unbounded", description: "retries with no stop (tenacity without stop=, backoff without max_tries/max_time, while True)", matches: "new" },
   { id: "calls/retry-no-backoff", description: "retries without exponential backoff or jitter", matches: "new" },
@@ -39,6 +40,12 @@ export function callFindings(c: OutboundCall, join: import("./join.js").Join | u
   if (c.target.service) {
     if (!c.breaker) out.push({ rule: "calls/no-breaker", severity: "warning", message: `${what}: no circuit breaker — when ${c.target.service} is down every request waits for it`, ...at, hint: "wrap calls to the service in a breaker (purgatory, aiobreaker, pybreaker; failsafe in Rust), or run fks scaffold resilience" });
     if (!c.trace) out.push({ rule: "calls/trace-not-propagated", severity: "warning", message: `${what} does not forward traceparent: the trace stops at ${c.service}`, ...at, hint: "forward the incoming traceparent header, or instrument the client (HTTPXClientInstrumentor, RequestsInstrumentor, reqwest-tracing); fks scaffold tracing" });
+    if (join && "route" in join && join.slash) {
+      const r = join.route;
+      const follow = c.client === "httpx" ? " — httpx does not follow redirects unless follow_redirects=True, so the caller gets the redirect itself" : c.client === "requests" && c.method !== "GET" ? " — requests turns a redirected POST into a GET" : "";
+      if (join.slash === "redirect") out.push({ rule: "calls/redirect", severity: "warning", message: `${what}: ${c.target.service} serves ${r.path} (${r.framework}); the call is answered with a redirect${follow}`, ...at, hint: `call ${r.path} exactly as the route spells it` });
+      else out.push({ rule: "calls/dead-call", severity: "error", message: `${what}: ${c.target.service} serves ${r.path} (${r.framework}), which does not match ${c.target.path}`, ...at, hint: `call ${r.path} exactly as the route spells it` });
+    }
     if (join && "dead" in join) {
       const unsure = ctx.hasUnresolvedRoutes(c.target.service);
       const message =
