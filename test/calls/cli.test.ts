@@ -8,7 +8,7 @@ describe("fks audit calls (CLI)", () => {
     const r = fks(["audit", "calls", FIX]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^call graph\n/);
-    expect(r.stdout).toMatch(/orders\s+catalog\s+5\s+GET \/items\/\{item_id\}, GET \/products, DELETE \/items\/\{item_id\}, GET \/items/);
+    expect(r.stdout).toMatch(/orders\s+catalog\s+6\s+GET \/items\/\{item_id\}, GET \/products, DELETE \/items\/\{item_id\}, GET \/items/);
     expect(r.stdout).toContain("cycles: catalog ↔ orders");
     expect(r.stdout).toMatch(/5 errors, \d+ warnings, 2 notes/);
   });
@@ -18,7 +18,7 @@ describe("fks audit calls (CLI)", () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.graph.edges.find((e: { from: string; to: string }) => e.from === "ledger" && e.to === "billing").calls[0].route.path).toBe("/charges");
-    expect(doc.stats.calls).toBe(17);
+    expect(doc.stats.calls).toBe(18);
   });
 
   it("dot and mermaid draw one edge per caller/callee pair, unsafe edges in red", () => {

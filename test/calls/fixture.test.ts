@@ -51,7 +51,7 @@ describe("fks audit calls on the fixture platform", () => {
         target: c.target.unresolved ? "?" : c.target.external ? "external" : `${c.target.service} ${c.target.path}`,
       }))
       .sort((a, b) => a.where.localeCompare(b.where));
-    expect(want.length).toBe(17);
+    expect(want.length).toBe(18);
     expect(got).toEqual(want);
   });
 
@@ -74,7 +74,7 @@ describe("fks audit calls on the fixture platform", () => {
       "ledger->billing:1",
       "ledger->catalog:1",
       "orders->billing:2",
-      "orders->catalog:5",
+      "orders->catalog:6",
     ]);
     expect(res.graph.cycles).toEqual([["catalog", "orders"]]);
     const graphFindings = res.findings.filter((f) => GRAPH_RULES.has(f.rule)).map((f) => `${f.rule} ${f.service}`);

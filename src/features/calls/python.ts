@@ -60,6 +60,7 @@ function aliases(text: string): Map<string, string> {
 }
 
 export interface PyServiceCalls {
+  /** Files that name a client library; `ctx.files` is every file of the service. */
   files: string[];
   trees: Map<string, SgNode>;
   ctx: PyResolveCtx;
@@ -122,8 +123,23 @@ export function pythonCalls(svc: PyServiceCalls): RawCall[] {
     perFile.set(file, { alias, clients, factories, calls: allCalls });
   }
 
+  // A client made in one module and used in another (`from app.http import client`): the user
+  // names neither httpx nor requests, but calls a method on the client's name.
+  const names = [...serviceClients.keys()].map((n) => n.replace(/\(\)$/, "")).filter((n) => /^\w+$/.test(n));
+  const users: string[] = [];
+  if (names.length) {
+    const re = new RegExp(`\\b(${[...new Set(names)].join("|")})\\s*(\\(\\s*\\))?\\s*\\.\\s*(${PY_CLIENTS.flatMap((c) => c.methods).filter((m, i, a) => a.indexOf(m) === i).join("|")})\\s*\\(`);
+    for (const f of svc.ctx.files) {
+      if (perFile.has(f) || !re.test(svc.ctx.read(f))) continue;
+      const tree = svc.ctx.tree(f);
+      svc.trees.set(f, tree);
+      perFile.set(f, { alias: aliases(svc.ctx.read(f)), clients: new Map(), factories: new Map(), calls: tree.findAll({ rule: { kind: "call" } }) });
+      users.push(f);
+    }
+  }
+
   const out: RawCall[] = [];
-  for (const file of svc.files) {
+  for (const file of [...svc.files, ...users]) {
     const { alias, clients, factories, calls: allCalls } = perFile.get(file)!;
     const text = svc.ctx.read(file);
     const qualify = (t: string) => {

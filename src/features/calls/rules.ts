@@ -28,7 +28,7 @@ export function callFindings(c: OutboundCall, join: import("./join.js").Join | u
   const what = `${c.method} ${c.target.service ? `${c.target.service} ${c.target.path}` : c.target.url ?? c.target.expression}`;
   const out: Finding[] = [];
   if (c.target.unresolved) {
-    out.push({ rule: "calls/unresolved-target", severity: "note", message: `${c.client} ${c.method} ${c.target.expression}: target not resolved — ${c.target.unresolved}`, ...at, hint: "set the variable in compose/Kubernetes/.env, or give the setting a default" });
+    out.push({ rule: "calls/unresolved-target", severity: "note", message: `${c.client} ${c.method} ${c.target.expression}: target not resolved — ${c.target.unresolved}`, ...at, hint: c.target.unresolved.startsWith("$") ? "set the variable in the service's compose environment, Kubernetes env or .env, or give it a default in the code" : "fks reads literals, constants, settings and environment variables; a URL passed in at run time or read from a config file is not followed" });
   }
   if (!c.timeout) out.push({ rule: "calls/no-timeout", severity: "warning", message: `${c.client} ${what} has no timeout`, ...at, hint: timeoutHint });
   if (c.retry) {

@@ -4,7 +4,7 @@ import { asParam, concat, lit, unresolved, type EnvLookup, type Resolved } from 
 import type { RawCall } from "../python.js";
 
 /** A Rust file that names none of these makes no call fks reads. */
-export const RS_CALLISH = /\breqwest|\bClientWithMiddleware\b|\bhyper\b/;
+export const RS_CALLISH = /\breqwest|\bClientWithMiddleware\b/;
 
 const METHODS = new Set(["get", "post", "put", "patch", "delete", "head"]);
 const lineOf = (n: SgNode) => n.range().start.line + 1;
