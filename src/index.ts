@@ -10,3 +10,5 @@ export { FksError, ConfigError, EXIT_OK, EXIT_FINDINGS, EXIT_USAGE } from "./err
 export type * from "./model.js";
 export { ping, type PingOptions, type PingResult, type ServiceResult, type EndpointResult } from "./features/ping/index.js";
 export { auditRoutes, diffRoutes, ROUTE_RULES, type AuditRoutesOptions, type AuditRoutesResult, type RouteChange } from "./features/routes/index.js";
+export { auditCalls, buildCallGraph, CALL_RULES, type AuditCallsOptions } from "./features/calls/index.js";
+export type { AuditCallsResult, CallGraph, CallEdge, CallTarget, OutboundCall, RetryFact, TargetSource } from "./features/calls/types.js";

@@ -28,7 +28,7 @@ const EXPECTED = [
   },
   {
     name: "web", language: "python", framework: "django", port: 8004, path: `${P}/web`,
-    frameworkFrom: `${P}/web/manage.py:1`, composeFrom: `${P}/docker-compose.yml:59`, k8sFrom: `${P}/k8s/web.yaml:6`,
+    frameworkFrom: `${P}/web/manage.py:1`, composeFrom: `${P}/docker-compose.yml:60`, k8sFrom: `${P}/k8s/web.yaml:6`,
     healthInCode: [{ path: "/healthz", file: `${P}/web/webapp/urls.py`, line: 14 }], dockerHealthcheck: "final", composeHealthcheck: false,
     probes: { liveness: { path: "/healthz", line: 30 }, readiness: { path: "/api/", line: 35 } },
     dependsOn: [],

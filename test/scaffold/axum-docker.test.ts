@@ -5,6 +5,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,8 +20,11 @@ if (!docker.ok) console.warn(`[skip] scaffold Docker HEALTHCHECK test: ${docker.
 let dir = "";
 let bin = "";
 const started: StartedProcess[] = [];
+// execution calls data for quotes (DATA_URL in compose), so its /ready checks data's /live: a stub answers it.
+const data = http.createServer((_, res) => res.writeHead(200, { "content-type": "application/health+json" }).end('{"status":"pass"}'));
 
-beforeAll(() => {
+beforeAll(async () => {
+  await new Promise<void>((r) => data.listen(0, "127.0.0.1", r));
   dir = scaffolded();
   const crate = path.join(dir, "execution");
   // Its own package name, so the shared target keeps the unscaffolded example binary intact.
@@ -30,6 +35,7 @@ beforeAll(() => {
   bin = path.join(cargoTarget(), "debug", "execution-scaffolded");
 }, 660_000);
 afterAll(async () => {
+  data.close();
   await Promise.all(started.map((p) => p.stop()));
   if (dir) removeTree(dir);
 });
@@ -38,7 +44,7 @@ describe("scaffolded axum service (execution)", () => {
   it("compiles, serves /live, /ready, /health with the same semantics, and `healthcheck` reports the server's state", async () => {
     const closed = await freePort();
     const p = await startProcess(bin, [], {
-      env: { PORT: "{port}", BIND_ADDR: "127.0.0.1", FKS_HEALTH_TOKEN: TOKEN },
+      env: { PORT: "{port}", BIND_ADDR: "127.0.0.1", FKS_HEALTH_TOKEN: TOKEN, DATA_URL: `http://127.0.0.1:${(data.address() as AddressInfo).port}` },
       readyUrl: "http://127.0.0.1:{port}/live",
     });
     started.push(p);

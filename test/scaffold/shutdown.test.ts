@@ -33,7 +33,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import http from "node:http";
-import net from "node:net";
+import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cargoTarget, executionBin, httpRequest, pythonBin, startProcess, type StartedProcess } from "../env/engines.js";
@@ -267,12 +267,19 @@ const runtimeStatus = (e: Exit) => e.code ?? (e.signal === "SIGTERM" ? 143 : e.s
 
 describe("axum (execution), compiled", () => {
   let bin = "";
-  beforeAll(() => {
+  // execution calls data for quotes (DATA_URL in compose), so its /ready checks data's /live: a stub answers it.
+  const data = http.createServer((_, res) => res.writeHead(200, { "content-type": "application/health+json" }).end('{"status":"pass"}'));
+  beforeAll(async () => {
+    await new Promise<void>((r) => data.listen(0, "127.0.0.1", r));
     bin = build(path.join(dir, "execution"), "execution", "execution-shutdown");
   }, 660_000);
+  afterAll(() => {
+    data.close();
+  });
 
   const serve = async (file: string) => {
-    const p = await startProcess(file, [], { env: { PORT: "{port}", BIND_ADDR: "127.0.0.1" }, readyUrl: "http://127.0.0.1:{port}/" });
+    const env = { PORT: "{port}", BIND_ADDR: "127.0.0.1", DATA_URL: `http://127.0.0.1:${(data.address() as AddressInfo).port}` };
+    const p = await startProcess(file, [], { env, readyUrl: "http://127.0.0.1:{port}/" });
     started.push(p);
     return p;
   };
@@ -294,7 +301,8 @@ describe("axum (execution), compiled", () => {
     const r = await ready.finish();
     expect(r.status).toBe(503);
     expect(r.head).toContain("connection: close");
-    expect(JSON.parse(r.body)).toEqual({ status: "fail", serviceId: "execution", checks: { "process:shutdown": [{ status: "fail" }] } });
+    // data answers (the stub), so its non-critical check passes beside the shutdown.
+    expect(JSON.parse(r.body)).toEqual({ status: "fail", serviceId: "execution", checks: { "data:responseTime": [{ status: "pass" }], "process:shutdown": [{ status: "fail" }] } });
     const l = await live.finish();
     expect(l.status).toBe(200);
     expect(JSON.parse(l.body).status).toBe("pass");

@@ -125,12 +125,13 @@ describe("Rust module graph", () => {
     expect(g.notes.filter((n) => n.kind !== "info")).toEqual([]);
   });
 
-  it("examples/platform/execution: main.rs nests orders and positions", async () => {
+  it("examples/platform/execution: main.rs nests orders and positions; orders prices through market", async () => {
     const g = await buildImportGraph({ root: EXECUTION, cacheDir: false });
-    expect(g.modules.map((m) => m.id).sort()).toEqual(["execution", "execution::orders", "execution::positions"]);
+    expect(g.modules.map((m) => m.id).sort()).toEqual(["execution", "execution::market", "execution::orders", "execution::positions"]);
     expect(g.edges.map((e) => `${e.from} -> ${e.to}: ${e.sites.flatMap((s) => s.names).join(",")}`).sort()).toEqual([
       "execution -> execution::orders: router",
       "execution -> execution::positions: router",
+      "execution::orders -> execution::market: mid_price",
     ]);
     expect(g.modules.find((m) => m.id === "execution")!.thirdParty).toEqual(["axum", "serde_json", "tokio"]);
   });

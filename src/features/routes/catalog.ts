@@ -21,6 +21,8 @@ export interface CatalogOptions {
   /** Services a caller has already discovered for the same folders; saves a second discovery. */
   discovered?: ServiceRecord[];
   onProgress?: (event: { phase: string; files?: number }) => void;
+  /** File texts already read by a caller scanning the same folders (audit calls); filled as files are read. */
+  texts?: Map<string, string>;
 }
 
 export interface Catalog {
@@ -70,7 +72,8 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   for (const f of files) {
     let text: string;
     try {
-      text = readTextSync(f);
+      text = opts.texts?.get(f) ?? readTextSync(f);
+      opts.texts?.set(f, text);
     } catch (e) {
       diagnostics.push({ rule: "routes/skipped", severity: "note", message: `skipped: unreadable (${(e as NodeJS.ErrnoException).code ?? e})`, file: rel(f) });
       continue;

@@ -13,6 +13,7 @@ class OrderIn(BaseModel):
 class Order(OrderIn):
     id: int
     status: str = "new"
+    price: float | None = None
 
 
 class Account(BaseModel):

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use axum::{routing::get, Json, Router};
 use serde_json::{json, Value};
 
+mod market;
 mod orders;
 mod positions;
 

@@ -23,6 +23,9 @@ pub struct Order {
     pub side: String,
     pub quantity: f64,
     pub status: String,
+    /// Mid price from the data service when the order was accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -46,12 +49,14 @@ async fn list_orders() -> Json<Vec<Order>> {
 }
 
 async fn submit_order(Json(new): Json<NewOrder>) -> (StatusCode, Json<Order>) {
+    let price = crate::market::mid_price(&new.symbol).await;
     let order = Order {
         id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         symbol: new.symbol,
         side: new.side,
         quantity: new.quantity,
         status: "accepted".into(),
+        price,
     };
     ORDERS.lock().unwrap().push(order.clone());
     (StatusCode::CREATED, Json(order))

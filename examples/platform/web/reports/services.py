@@ -1,4 +1,5 @@
 from portfolio.models import Portfolio
+from reports.market import daily_change
 from reports.models import Report
 
 
@@ -7,8 +8,17 @@ def exposure(portfolio: Portfolio) -> dict:
     return {h.symbol: float(h.market_value() / total) for h in portfolio.holdings.all()}
 
 
+def performance(portfolio: Portfolio) -> dict:
+    return {h.symbol: daily_change(h.symbol) for h in portfolio.holdings.all()}
+
+
 def build_report(portfolio: Portfolio, kind: str) -> Report:
-    payload = exposure(portfolio) if kind == "exposure" else {"market_value": str(portfolio.market_value())}
+    if kind == "exposure":
+        payload = exposure(portfolio)
+    elif kind == "performance":
+        payload = performance(portfolio)
+    else:
+        payload = {"market_value": str(portfolio.market_value())}
     report, _ = Report.objects.update_or_create(
         portfolio=portfolio, kind=kind, defaults={"payload": payload, "stale": False}
     )

@@ -67,4 +67,5 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 
+DATA_URL = os.environ.get("DATA_URL", "http://localhost:8002")
 EXECUTION_URL = os.environ.get("EXECUTION_URL", "http://localhost:8003")

@@ -1,5 +1,6 @@
 from fastapi import APIRouter, HTTPException
 
+from app import market
 from app.core.db import get_connection, get_redis
 from app.models import Order, OrderIn
 
@@ -20,7 +21,7 @@ def list_orders() -> list[Order]:
 # Verb in the path: should be POST /orders/
 @router.post("/create", status_code=201)
 def create_order(body: OrderIn) -> Order:
-    order = Order(id=max(_ORDERS, default=0) + 1, **body.model_dump())
+    order = Order(id=max(_ORDERS, default=0) + 1, price=market.mid_price(body.symbol), **body.model_dump())
     _ORDERS[order.id] = order
     return order
 
