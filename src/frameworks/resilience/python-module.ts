@@ -16,7 +16,7 @@ export const PY_REQUIREMENTS: Record<"fastapi" | "django", Record<"resilience" |
 };
 
 /** The generated resilient-client module: the framework's client around the shared Python part. */
-export function pythonResilience(fw: "fastapi" | "django", ctx: CallsContext, module: string, tracingModule: string): string {
+export function pythonResilience(fw: "fastapi" | "django", ctx: CallsContext, module: string, tracingModule: string, extra: Record<string, string> = {}): string {
   const s = ctx.settings;
   const downstreams = ctx.downstreams.map((d) => `    ${JSON.stringify(d.name)}: ${JSON.stringify(d.env)},  # ${d.from}`).join("\n");
   const common = fill(template("resilience/python/common.py"), {
@@ -29,7 +29,7 @@ export function pythonResilience(fw: "fastapi" | "django", ctx: CallsContext, mo
     BREAKER_RESET: num(s.breakerReset),
     TRACING_MODULE: tracingModule,
   });
-  return fill(template(`resilience/${fw}/resilience.py`), { SERVICE: ctx.service, MODULE: module, COMMON: common.trimEnd() });
+  return fill(template(`resilience/${fw}/resilience.py`), { SERVICE: ctx.service, MODULE: module, COMMON: common.trimEnd(), ...extra });
 }
 
 /** The generated trace-context module (or its OpenTelemetry form). */

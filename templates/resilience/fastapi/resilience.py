@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import random
 import time
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable, Dict, Optional
@@ -106,9 +107,7 @@ def _retryable(exc: Exception) -> bool:
 async def _attempts(method: str, url: str, deadline: float, kwargs: Dict[str, Any]) -> httpx.Response:
     attempts = RETRY_ATTEMPTS if method in IDEMPOTENT else 1
     extra = kwargs.pop("headers", None) or {}
-    async for attempt in stamina.retry_context(
-        on=_retryable, attempts=attempts, timeout=CALL_TIMEOUT, wait_initial=0.05, wait_max=1.0, wait_jitter=0.1
-    ):
+    async for attempt in stamina.retry_context(on=_retry_hook(deadline, _retryable), attempts=attempts, timeout=CALL_TIMEOUT):
         with attempt:
             left = max(0.001, deadline - time.monotonic())
             headers = {**outgoing_headers(), **extra}

@@ -90,6 +90,21 @@ def base_url(service: str) -> str:
     return url.rstrip("/")
 
 
+def _retry_hook(deadline: float, retryable: Callable[[Exception], bool]) -> Callable[[Exception], Any]:
+    """stamina's backoff hook for one call: exponential backoff with jitter (50 ms, 100 ms, ...
+    at most 1 s), and no retry whose wait would end past the call's deadline."""
+    tries = [0]
+
+    def on(exc: Exception) -> Any:
+        if not retryable(exc):
+            return False
+        tries[0] += 1
+        wait = min(1.0, 0.05 * 2 ** (tries[0] - 1)) * random.uniform(0.5, 1.0)
+        return wait if time.monotonic() + wait < deadline - 0.01 else False
+
+    return on
+
+
 _trace_headers: Optional[Callable[[], Dict[str, str]]] = None
 
 

@@ -1,0 +1,59 @@
+/**
+ * `fks ping --trace-downstream` against the scaffolded api: ping listens where api's DATA_URL
+ * points and passes only when api's call to it keeps ping's trace id with a new parent id. The
+ * same api without `fks scaffold tracing` fails the same check.
+ */
+import { appendFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, pythonBin, type StartedProcess } from "../env/engines.js";
+import { fks, removeTree } from "../helpers.js";
+import { platformCopy } from "../scaffold/platform.js";
+import { run, scaffoldedPlatform, uvicorn } from "./platform.js";
+
+const skip = existsSync(pythonBin()) ? undefined : `no Python venv at ${pythonBin()} (run scripts/env/setup.sh)`;
+if (skip) console.warn(`[skip] ping --trace-downstream: ${skip}`);
+
+const dirs: string[] = [];
+const started: StartedProcess[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((p) => p.stop()));
+  for (const d of dirs) removeTree(d);
+});
+
+type Ping = { services: Array<{ status: string; endpoints: Array<{ status: string; trace?: { downstream?: string } }> }> };
+
+async function pingThrough(dir: string): Promise<{ code: number | null; result: Ping }> {
+  const capture = await freePort();
+  const api = await uvicorn(dir, "api", { DATA_URL: `http://127.0.0.1:${capture}` });
+  started.push(api);
+  const r = fks(["ping", "--url", `http://127.0.0.1:${api.port}/market/symbols`, "--trace-downstream", String(capture), "--format", "json"]);
+  return { code: r.code, result: JSON.parse(r.stdout) as Ping };
+}
+
+describe.skipIf(!!skip)("fks ping --trace-downstream on scaffolded services", () => {
+  let traced = "";
+  let untraced = "";
+  beforeAll(() => {
+    traced = scaffoldedPlatform();
+    dirs.push(traced);
+    // The same route, but the service has the resilient client and no trace context.
+    untraced = platformCopy();
+    dirs.push(untraced);
+    run(["scaffold", "resilience", "api", untraced]);
+    appendFileSync(path.join(untraced, "api/app/main.py"), `\n\n@app.get("/market/symbols")\nasync def market_symbols() -> dict:\n    response = await resilience.get("data", "/symbols")\n    return {"status": response.status_code}\n`);
+  }, 60_000);
+
+  it("passes when the service propagates the trace", async () => {
+    const { code, result } = await pingThrough(traced);
+    expect(result.services[0]!.endpoints[0]!.trace?.downstream).toBe("propagated");
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("fails when it does not", async () => {
+    const { code, result } = await pingThrough(untraced);
+    expect(result.services[0]!.endpoints[0]!.trace?.downstream).toBe("missing");
+    expect(result.services[0]!.endpoints[0]!.status).toBe("untraced");
+    expect(code).toBe(1);
+  }, 60_000);
+});
