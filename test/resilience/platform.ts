@@ -2,7 +2,8 @@
  * A copy of examples/platform with health, resilience and tracing scaffolded by fks, an api
  * route that calls data through the generated client, and helpers to serve the Python services.
  */
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { pythonBin, startProcess, type StartedProcess } from "../env/engines.js";
 import { fks } from "../helpers.js";
@@ -21,6 +22,21 @@ export function scaffoldedPlatform(): string {
   run(["scaffold", "resilience", "api", dir]);
   run(["scaffold", "tracing", "api", dir]);
   run(["scaffold", "tracing", "data", dir]);
+  run(["scaffold", "resilience", "web", dir]);
+  run(["scaffold", "tracing", "web", dir]);
+  appendFileSync(
+    path.join(dir, "web/webapp/views.py"),
+    `
+
+def market_symbols(request):
+    from webapp import resilience
+
+    response = resilience.get("data", "/symbols")
+    return JsonResponse({"status": response.status_code, "symbols": response.json()})
+`,
+  );
+  const urls = path.join(dir, "web/webapp/urls.py");
+  writeFileSync(urls, readFileSync(urls, "utf8").replace("urlpatterns = [\n", 'urlpatterns = [\n    path("market/symbols", views.market_symbols),\n'));
   // What a developer writes next: a route that calls data through the generated client.
   const main = path.join(dir, "api/app/main.py");
   if (!readFileSync(main, "utf8").includes("resilience.install(application)")) throw new Error("api is not wired");
@@ -50,6 +66,17 @@ export function uvicorn(dir: string, service: string, env: Record<string, string
     env: { PYTHONUNBUFFERED: "1", DATABASE_URL: "", REDIS_URL: "", EXECUTION_URL: "", ...env },
     readyUrl: "http://127.0.0.1:{port}/live",
     port,
+    timeoutMs: 30_000,
+  });
+}
+
+/** Serves the copy's Django web service with runserver (threaded) on a free port. */
+export function runserver(dir: string, env: Record<string, string>): Promise<StartedProcess> {
+  const db = path.join(mkdtempSync(path.join(tmpdir(), "fks-web-db-")), "db.sqlite3");
+  return startProcess(pythonBin(), ["manage.py", "runserver", "127.0.0.1:{port}", "--noreload"], {
+    cwd: path.join(dir, "web"),
+    env: { PYTHONUNBUFFERED: "1", DEBUG: "0", WEB_SQLITE_PATH: db, EXECUTION_URL: "", ...env },
+    readyUrl: "http://127.0.0.1:{port}/live",
     timeoutMs: 30_000,
   });
 }

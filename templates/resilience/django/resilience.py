@@ -116,8 +116,9 @@ def request(service: str, method: str, path: str, **kwargs: Any) -> Any:
         url = base_url(service) + path
         return breaker(service).call(_attempts, method, url, deadline, kwargs)
     except pybreaker.CircuitBreakerError as e:
-        # The failure that opens the breaker arrives as CircuitBreakerError with the cause attached.
-        cause = e.__cause__
+        # The failure that opens the breaker (or fails the trial call) arrives as CircuitBreakerError
+        # raised while handling it; a call refused by the open breaker has no such context.
+        cause = e.__cause__ or e.__context__
         error = DownstreamUnavailable(service, _reason(cause) if cause else "circuit open", retry_after=BREAKER_RESET_SECONDS)
     except (httpx.HTTPError, _Unavailable) as e:
         error = DownstreamUnavailable(service, _reason(e))
