@@ -105,7 +105,7 @@ describe("fks scaffold resilience", () => {
     expect(r.code, r.stderr).toBe(0);
     const py = readFileSync(path.join(svc, "pyproject.toml"), "utf8");
     expect(py).toContain('    "stamina>=26.1.0",\n');
-    expect(py).toMatch(/"redis[^"]*",\n    "httpx>=0\.28\.1",/);
+    expect(py).toMatch(/"redis[^"]*",\n {4}"httpx>=0\.28\.1",/);
   });
 });
 
