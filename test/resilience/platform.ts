@@ -5,7 +5,8 @@
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pythonBin, startProcess, type StartedProcess } from "../env/engines.js";
+import { spawnSync } from "node:child_process";
+import { cargoTarget, pythonBin, repoRoot, startProcess, type StartedProcess } from "../env/engines.js";
 import { fks } from "../helpers.js";
 import { platformCopy } from "../scaffold/platform.js";
 
@@ -22,6 +23,24 @@ export function scaffoldedPlatform(): string {
   run(["scaffold", "resilience", "api", dir]);
   run(["scaffold", "tracing", "api", dir]);
   run(["scaffold", "tracing", "data", dir]);
+  run(["scaffold", "resilience", "execution", dir, "--downstream", "data=DATA_URL"]);
+  run(["scaffold", "tracing", "execution", dir]);
+  const rs = path.join(dir, "execution/src/main.rs");
+  writeFileSync(
+    rs,
+    readFileSync(rs, "utf8").replace(".merge(positions::router())", '.merge(positions::router())\n        .route("/market/symbols", get(market_symbols))\n        .route("/market/orders", axum::routing::post(market_order))') +
+      `
+async fn market_symbols(axum::Extension(downstreams): axum::Extension<resilience::Downstreams>) -> Result<Json<Value>, resilience::DownstreamError> {
+    let response = downstreams.get("data", "/symbols").await?;
+    Ok(Json(json!({ "status": response.status().as_u16() })))
+}
+
+async fn market_order(axum::Extension(downstreams): axum::Extension<resilience::Downstreams>) -> Result<Json<Value>, resilience::DownstreamError> {
+    let response = downstreams.post("data", "/symbols").await?;
+    Ok(Json(json!({ "status": response.status().as_u16() })))
+}
+`,
+  );
   run(["scaffold", "resilience", "web", dir]);
   run(["scaffold", "tracing", "web", dir]);
   appendFileSync(
@@ -79,6 +98,25 @@ export function runserver(dir: string, env: Record<string, string>): Promise<Sta
     readyUrl: "http://127.0.0.1:{port}/live",
     timeoutMs: 30_000,
   });
+}
+
+/**
+ * Builds the copy's scaffolded execution crate into the shared cargo target, under its own package
+ * name (so the example's binary there is left alone), from the lock file setup.sh fetched.
+ */
+export function buildExecution(dir: string): string {
+  const crate = path.join(dir, "execution");
+  const pkg = "execution-resilience";
+  const manifest = path.join(crate, "Cargo.toml");
+  writeFileSync(manifest, readFileSync(manifest, "utf8").replace('name = "execution"', `name = "${pkg}"`));
+  const lock = readFileSync(path.join(repoRoot, "test/fixtures/resilience/axum-deps/Cargo.lock"), "utf8");
+  writeFileSync(path.join(crate, "Cargo.lock"), lock.replace('name = "fks-resilience-deps"', `name = "${pkg}"`));
+  const env = { ...process.env, CARGO_TARGET_DIR: cargoTarget() };
+  let r = spawnSync("cargo", ["build", "--offline", "--quiet"], { cwd: crate, env, encoding: "utf8", timeout: 600_000 });
+  // A machine without setup.sh's fetch: once more, online.
+  if (r.status !== 0 && /offline|no matching package|failed to download|download of/i.test(r.stderr)) r = spawnSync("cargo", ["build", "--quiet"], { cwd: crate, env, encoding: "utf8", timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`cargo build of the scaffolded execution failed:\n${r.stderr}`);
+  return path.join(cargoTarget(), "debug", pkg);
 }
 
 export function percentile(values: number[], p: number): number {

@@ -5,11 +5,12 @@
  * it, it closes after data comes back; a traceparent reaches data with the same trace id and a
  * new parent id, and both services log it.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpRequest, pythonBin, type StartedProcess } from "../env/engines.js";
+import { httpRequest, pythonBin, startProcess, type StartedProcess } from "../env/engines.js";
 import { removeTree } from "../helpers.js";
-import { percentile, runserver, scaffoldedPlatform, uvicorn } from "./platform.js";
+import { buildExecution, percentile, runserver, scaffoldedPlatform, uvicorn } from "./platform.js";
 import { existsSync } from "node:fs";
 
 const skip = existsSync(pythonBin()) ? undefined : `no Python venv at ${pythonBin()} (run scripts/env/setup.sh)`;
@@ -25,9 +26,18 @@ const callerEnv = () => ({
   FKS_BREAKER_THRESHOLD: "5",
   FKS_BREAKER_RESET: "1.5",
 });
+const cargo = spawnSync("cargo", ["--version"], { encoding: "utf8" }).status === 0;
+if (!cargo) console.warn("[skip] execution (axum) caller: cargo is not installed");
 const CALLERS = [
   { name: "api (FastAPI)", route: "/market/symbols", log: "GET /market/symbols", start: () => uvicorn(dir, "api", callerEnv()) },
   { name: "web (Django)", route: "/market/symbols", log: "GET /market/symbols", start: () => runserver(dir, callerEnv()) },
+  {
+    name: "execution (axum)",
+    route: "/market/symbols",
+    log: "GET /market/symbols",
+    skip: !cargo,
+    start: () => startProcess(buildExecution(dir), [], { env: { PORT: "{port}", BIND_ADDR: "127.0.0.1", ...callerEnv() }, readyUrl: "http://127.0.0.1:{port}/live", timeoutMs: 30_000 }),
+  },
 ];
 
 async function startData(port?: number): Promise<StartedProcess> {
@@ -68,12 +78,12 @@ async function readyCheck(apiUrl: (p: string) => string, name: string, want: str
   return last;
 }
 
-describe.skipIf(!!skip).each(CALLERS)("$name → data through the scaffolded resilient client", (caller) => {
+describe.skipIf(!!skip).each(CALLERS.filter((c) => !("skip" in c && c.skip)))("$name → data through the scaffolded resilient client", (caller) => {
   let api: StartedProcess | undefined;
   beforeAll(async () => {
     api = await caller.start();
     started.push(api);
-  }, 60_000);
+  }, 600_000);
   afterAll(() => api?.stop());
   const apiUrl = (p: string) => `http://127.0.0.1:${api!.port}${p}`;
 
@@ -129,7 +139,7 @@ describe.skipIf(!!skip).each(CALLERS)("$name → data through the scaffolded res
     // Timed inside the service (its access log, by request id): runserver adds ~40 ms of its own per answer.
     await new Promise((res) => setTimeout(res, 200));
     const served = new Map(api!.output().split("\n").flatMap((l) => {
-      const m = /request_id=(\S+) GET \S+ 503 ([\d.]+)ms/.exec(l);
+      const m = /request_id=([^\s}]+)\S*.*? GET \S+ 503 ([\d.]+)ms/.exec(l);
       return m ? [[m[1]!, Number(m[2])] as const] : [];
     }));
     const shortMs = open.map((r) => served.get(r.id) ?? Infinity);
