@@ -21,6 +21,8 @@ afterAll(async () => {
   for (const d of dirs) removeTree(d);
 });
 
+const ROUTE = `\n\n@app.get("/market/symbols")\nasync def market_symbols() -> dict:\n    response = await resilience.get("data", "/symbols")\n    return {"status": response.status_code}\n`;
+
 type Ping = { services: Array<{ status: string; endpoints: Array<{ status: string; trace?: { downstream?: string } }> }> };
 
 async function pingThrough(dir: string): Promise<{ code: number | null; result: Ping }> {
@@ -34,6 +36,7 @@ async function pingThrough(dir: string): Promise<{ code: number | null; result: 
 describe.skipIf(!!skip)("fks ping --trace-downstream on scaffolded services", () => {
   let traced = "";
   let untraced = "";
+  let otel = "";
   beforeAll(() => {
     traced = scaffoldedPlatform();
     dirs.push(traced);
@@ -41,11 +44,23 @@ describe.skipIf(!!skip)("fks ping --trace-downstream on scaffolded services", ()
     untraced = platformCopy();
     dirs.push(untraced);
     run(["scaffold", "resilience", "api", untraced]);
-    appendFileSync(path.join(untraced, "api/app/main.py"), `\n\n@app.get("/market/symbols")\nasync def market_symbols() -> dict:\n    response = await resilience.get("data", "/symbols")\n    return {"status": response.status_code}\n`);
+    appendFileSync(path.join(untraced, "api/app/main.py"), ROUTE);
+    // OpenTelemetry instead of the plain middleware: the server span is the parent of the call.
+    otel = platformCopy();
+    dirs.push(otel);
+    run(["scaffold", "resilience", "api", otel]);
+    run(["scaffold", "tracing", "api", otel, "--otel"]);
+    appendFileSync(path.join(otel, "api/app/main.py"), ROUTE);
   }, 60_000);
 
   it("passes when the service propagates the trace", async () => {
     const { code, result } = await pingThrough(traced);
+    expect(result.services[0]!.endpoints[0]!.trace?.downstream).toBe("propagated");
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("passes with --otel (FastAPIInstrumentor's server span)", async () => {
+    const { code, result } = await pingThrough(otel);
     expect(result.services[0]!.endpoints[0]!.trace?.downstream).toBe("propagated");
     expect(code).toBe(0);
   }, 60_000);

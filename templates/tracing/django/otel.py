@@ -31,6 +31,10 @@ def _provider() -> TracerProvider:
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
+    # Responses carry `traceresponse: 00-<trace id>-<span id>-01`, so callers can find the trace.
+    from opentelemetry.instrumentation.propagators import TraceResponsePropagator, set_global_response_propagator
+
+    set_global_response_propagator(TraceResponsePropagator())
     return provider
 
 
