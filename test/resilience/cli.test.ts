@@ -52,6 +52,23 @@ describe("fks scaffold resilience", () => {
     expect(treeHash(dir)).toBe(after);
   });
 
+  it("is idempotent on axum and Django too, in either order of resilience and tracing", () => {
+    const dir = copy();
+    for (const args of [["tracing", "execution"], ["resilience", "execution", "--downstream", "data=DATA_URL"], ["resilience", "web"], ["tracing", "web"]]) {
+      expect(fks(["scaffold", ...args, dir]).code).toBe(0);
+    }
+    const main = readFileSync(path.join(dir, "execution/src/main.rs"), "utf8");
+    // Trace layers stay outermost even when the client was added second; the client gets the trace context.
+    expect(main).toContain("axum::serve(listener, trace_context::layer(resilience::layer(app())))");
+    expect(main).toContain("resilience::propagate_with(trace_context::outgoing_headers);");
+    const hash = treeHash(dir);
+    for (const args of [["tracing", "execution"], ["resilience", "execution", "--downstream", "data=DATA_URL"], ["resilience", "web"], ["tracing", "web"]]) {
+      const r = fks(["scaffold", ...args, dir, "--format", "json"]);
+      expect((JSON.parse(r.stdout) as { edits: unknown[] }).edits, args.join(" ")).toEqual([]);
+    }
+    expect(treeHash(dir)).toBe(hash);
+  });
+
   it("reads downstreams from compose for web (Django) and takes --downstream by hand", () => {
     const dir = copy();
     const r = fks(["scaffold", "resilience", "web", dir, "--dry-run", "--format", "json", "--downstream", "pricing=PRICING_URL"]);

@@ -95,7 +95,7 @@ export const axumCalls: CallsAdapter = {
 };
 
 /** `mod name;` after the crate root's last `mod x;`, else after its inner doc comment and attributes. */
-function addMod(text: string, name: string): string {
+export function addMod(text: string, name: string): string {
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const lines = text.split(/\r?\n/);
   let at = -1;
@@ -127,7 +127,7 @@ function closing(text: string, open: number): number {
  * `axum::serve(listener, X)` → `axum::serve(listener, <mod>::layer(X))`; inside an existing
  * trace layer when `inside` names it, so the trace layers stay outermost. Undefined: no such call.
  */
-function wrapServed(text: string, mod: string, inside?: string): string | undefined {
+export function wrapServed(text: string, mod: string, inside?: string): string | undefined {
   const m = /\baxum::serve\s*\(/.exec(text) ?? /(?<![\w:])serve\s*\(/.exec(text);
   if (!m) return undefined;
   const open = m.index + m[0].length - 1;
