@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, pythonBin, type StartedProcess } from "../env/engines.js";
 import { fks, removeTree } from "../helpers.js";
 import { platformCopy } from "../scaffold/platform.js";
-import { run, scaffoldedPlatform, uvicorn } from "./platform.js";
+import { addWebRoute, run, runserver, scaffoldedPlatform, uvicorn } from "./platform.js";
 
 const skip = existsSync(pythonBin()) ? undefined : `no Python venv at ${pythonBin()} (run scripts/env/setup.sh)`;
 if (skip) console.warn(`[skip] ping --trace-downstream: ${skip}`);
@@ -25,9 +25,9 @@ const ROUTE = `\n\n@app.get("/market/symbols")\nasync def market_symbols() -> di
 
 type Ping = { services: Array<{ status: string; endpoints: Array<{ status: string; trace?: { downstream?: string } }> }> };
 
-async function pingThrough(dir: string): Promise<{ code: number | null; result: Ping }> {
+async function pingThrough(dir: string, django = false): Promise<{ code: number | null; result: Ping }> {
   const capture = await freePort();
-  const api = await uvicorn(dir, "api", { DATA_URL: `http://127.0.0.1:${capture}` });
+  const api = await (django ? runserver : (d: string, env: Record<string, string>) => uvicorn(d, "api", env))(dir, { DATA_URL: `http://127.0.0.1:${capture}` });
   started.push(api);
   const r = fks(["ping", "--url", `http://127.0.0.1:${api.port}/market/symbols`, "--trace-downstream", String(capture), "--format", "json"]);
   return { code: r.code, result: JSON.parse(r.stdout) as Ping };
@@ -37,6 +37,7 @@ describe.skipIf(!!skip)("fks ping --trace-downstream on scaffolded services", ()
   let traced = "";
   let untraced = "";
   let otel = "";
+  let djangoOtel = "";
   beforeAll(() => {
     traced = scaffoldedPlatform();
     dirs.push(traced);
@@ -51,6 +52,11 @@ describe.skipIf(!!skip)("fks ping --trace-downstream on scaffolded services", ()
     run(["scaffold", "resilience", "api", otel]);
     run(["scaffold", "tracing", "api", otel, "--otel"]);
     appendFileSync(path.join(otel, "api/app/main.py"), ROUTE);
+    djangoOtel = platformCopy();
+    dirs.push(djangoOtel);
+    run(["scaffold", "resilience", "web", djangoOtel]);
+    run(["scaffold", "tracing", "web", djangoOtel, "--otel"]);
+    addWebRoute(djangoOtel);
   }, 60_000);
 
   it("passes when the service propagates the trace", async () => {
@@ -61,6 +67,12 @@ describe.skipIf(!!skip)("fks ping --trace-downstream on scaffolded services", ()
 
   it("passes with --otel (FastAPIInstrumentor's server span)", async () => {
     const { code, result } = await pingThrough(otel);
+    expect(result.services[0]!.endpoints[0]!.trace?.downstream).toBe("propagated");
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("passes with --otel on Django (DjangoInstrumentor, wired in wsgi.py)", async () => {
+    const { code, result } = await pingThrough(djangoOtel, true);
     expect(result.services[0]!.endpoints[0]!.trace?.downstream).toBe("propagated");
     expect(code).toBe(0);
   }, 60_000);

@@ -16,7 +16,7 @@ export function run(args: string[]): { code: number | null; stdout: string; stde
   return r;
 }
 
-/** The platform with health on every service, resilience on api, tracing on api and data. */
+/** The platform with health on every service, resilience and tracing on api, web and execution, tracing on data. */
 export function scaffoldedPlatform(): string {
   const dir = platformCopy();
   run(["scaffold", "health", dir, "--force"]);
@@ -43,19 +43,7 @@ async fn market_order(axum::Extension(downstreams): axum::Extension<resilience::
   );
   run(["scaffold", "resilience", "web", dir]);
   run(["scaffold", "tracing", "web", dir]);
-  appendFileSync(
-    path.join(dir, "web/webapp/views.py"),
-    `
-
-def market_symbols(request):
-    from webapp import resilience
-
-    response = resilience.get("data", "/symbols")
-    return JsonResponse({"status": response.status_code, "symbols": response.json()})
-`,
-  );
-  const urls = path.join(dir, "web/webapp/urls.py");
-  writeFileSync(urls, readFileSync(urls, "utf8").replace("urlpatterns = [\n", 'urlpatterns = [\n    path("market/symbols", views.market_symbols),\n'));
+  addWebRoute(dir);
   // What a developer writes next: a route that calls data through the generated client.
   const main = path.join(dir, "api/app/main.py");
   if (!readFileSync(main, "utf8").includes("resilience.install(application)")) throw new Error("api is not wired");
@@ -76,6 +64,23 @@ async def market_order() -> dict:
 `,
   );
   return dir;
+}
+
+/** What a Django developer writes next: a view that calls data through the generated client. */
+export function addWebRoute(dir: string): void {
+  appendFileSync(
+    path.join(dir, "web/webapp/views.py"),
+    `
+
+def market_symbols(request):
+    from webapp import resilience
+
+    response = resilience.get("data", "/symbols")
+    return JsonResponse({"status": response.status_code, "symbols": response.json()})
+`,
+  );
+  const urls = path.join(dir, "web/webapp/urls.py");
+  writeFileSync(urls, readFileSync(urls, "utf8").replace("urlpatterns = [\n", 'urlpatterns = [\n    path("market/symbols", views.market_symbols),\n'));
 }
 
 /** Serves one Python FastAPI service of the copy with uvicorn on a free port (or `port`). */
