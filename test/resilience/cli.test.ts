@@ -69,6 +69,15 @@ describe("fks scaffold resilience", () => {
     expect(treeHash(dir)).toBe(hash);
   });
 
+  it("is idempotent with --otel (FastAPI, Django, axum)", () => {
+    const dir = copy();
+    const runs = [["tracing", "api", "--otel"], ["tracing", "web", "--otel"], ["tracing", "execution", "--otel"]];
+    for (const args of runs) expect(fks(["scaffold", ...args, dir]).code).toBe(0);
+    const hash = treeHash(dir);
+    for (const args of runs) expect((JSON.parse(fks(["scaffold", ...args, dir, "--format", "json"]).stdout) as { edits: unknown[] }).edits, args.join(" ")).toEqual([]);
+    expect(treeHash(dir)).toBe(hash);
+  });
+
   it("reads downstreams from compose for web (Django) and takes --downstream by hand", () => {
     const dir = copy();
     const r = fks(["scaffold", "resilience", "web", dir, "--dry-run", "--format", "json", "--downstream", "pricing=PRICING_URL"]);

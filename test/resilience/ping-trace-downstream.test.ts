@@ -3,13 +3,14 @@
  * points and passes only when api's call to it keeps ping's trace id with a new parent id. The
  * same api without `fks scaffold tracing` fails the same check.
  */
+import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, pythonBin, type StartedProcess } from "../env/engines.js";
+import { freePort, pythonBin, startProcess, type StartedProcess } from "../env/engines.js";
 import { fks, removeTree } from "../helpers.js";
 import { platformCopy } from "../scaffold/platform.js";
-import { addWebRoute, run, runserver, scaffoldedPlatform, uvicorn } from "./platform.js";
+import { addExecutionRoutes, addWebRoute, buildExecution, run, runserver, scaffoldedPlatform, uvicorn } from "./platform.js";
 
 const skip = existsSync(pythonBin()) ? undefined : `no Python venv at ${pythonBin()} (run scripts/env/setup.sh)`;
 if (skip) console.warn(`[skip] ping --trace-downstream: ${skip}`);
@@ -23,11 +24,15 @@ afterAll(async () => {
 
 const ROUTE = `\n\n@app.get("/market/symbols")\nasync def market_symbols() -> dict:\n    response = await resilience.get("data", "/symbols")\n    return {"status": response.status_code}\n`;
 
+const cargo = spawnSync("cargo", ["--version"]).status === 0;
+if (!cargo) console.warn("[skip] ping --trace-downstream on axum: cargo is not installed");
+
 type Ping = { services: Array<{ status: string; endpoints: Array<{ status: string; trace?: { downstream?: string } }> }> };
 
-async function pingThrough(dir: string, django = false): Promise<{ code: number | null; result: Ping }> {
+async function pingThrough(dir: string, serve: "fastapi" | "django" | ((env: Record<string, string>) => Promise<StartedProcess>) = "fastapi"): Promise<{ code: number | null; result: Ping }> {
   const capture = await freePort();
-  const api = await (django ? runserver : (d: string, env: Record<string, string>) => uvicorn(d, "api", env))(dir, { DATA_URL: `http://127.0.0.1:${capture}` });
+  const env = { DATA_URL: `http://127.0.0.1:${capture}` };
+  const api = await (serve === "fastapi" ? uvicorn(dir, "api", env) : serve === "django" ? runserver(dir, env) : serve(env));
   started.push(api);
   const r = fks(["ping", "--url", `http://127.0.0.1:${api.port}/market/symbols`, "--trace-downstream", String(capture), "--format", "json"]);
   return { code: r.code, result: JSON.parse(r.stdout) as Ping };
@@ -38,6 +43,7 @@ describe.skipIf(!!skip)("fks ping --trace-downstream on scaffolded services", ()
   let untraced = "";
   let otel = "";
   let djangoOtel = "";
+  let axumOtel = "";
   beforeAll(() => {
     traced = scaffoldedPlatform();
     dirs.push(traced);
@@ -57,6 +63,13 @@ describe.skipIf(!!skip)("fks ping --trace-downstream on scaffolded services", ()
     run(["scaffold", "resilience", "web", djangoOtel]);
     run(["scaffold", "tracing", "web", djangoOtel, "--otel"]);
     addWebRoute(djangoOtel);
+    if (cargo) {
+      axumOtel = platformCopy();
+      dirs.push(axumOtel);
+      run(["scaffold", "resilience", "execution", axumOtel, "--downstream", "data=DATA_URL"]);
+      run(["scaffold", "tracing", "execution", axumOtel, "--otel"]);
+      addExecutionRoutes(axumOtel);
+    }
   }, 60_000);
 
   it("passes when the service propagates the trace", async () => {
@@ -72,10 +85,17 @@ describe.skipIf(!!skip)("fks ping --trace-downstream on scaffolded services", ()
   }, 60_000);
 
   it("passes with --otel on Django (DjangoInstrumentor, wired in wsgi.py)", async () => {
-    const { code, result } = await pingThrough(djangoOtel, true);
+    const { code, result } = await pingThrough(djangoOtel, "django");
     expect(result.services[0]!.endpoints[0]!.trace?.downstream).toBe("propagated");
     expect(code).toBe(0);
   }, 60_000);
+
+  it.skipIf(!cargo)("passes with --otel on axum (tracing-opentelemetry), built with cargo", async () => {
+    const bin = buildExecution(axumOtel, "execution-otel", "axum-otel-deps");
+    const { code, result } = await pingThrough(axumOtel, (env) => startProcess(bin, [], { env: { PORT: "{port}", BIND_ADDR: "127.0.0.1", ...env }, readyUrl: "http://127.0.0.1:{port}/", timeoutMs: 30_000 }));
+    expect(result.services[0]!.endpoints[0]!.trace?.downstream).toBe("propagated");
+    expect(code).toBe(0);
+  }, 600_000);
 
   it("fails when it does not", async () => {
     const { code, result } = await pingThrough(untraced);

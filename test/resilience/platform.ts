@@ -25,22 +25,7 @@ export function scaffoldedPlatform(): string {
   run(["scaffold", "tracing", "data", dir]);
   run(["scaffold", "resilience", "execution", dir, "--downstream", "data=DATA_URL"]);
   run(["scaffold", "tracing", "execution", dir]);
-  const rs = path.join(dir, "execution/src/main.rs");
-  writeFileSync(
-    rs,
-    readFileSync(rs, "utf8").replace(".merge(positions::router())", '.merge(positions::router())\n        .route("/market/symbols", get(market_symbols))\n        .route("/market/orders", axum::routing::post(market_order))') +
-      `
-async fn market_symbols(axum::Extension(downstreams): axum::Extension<resilience::Downstreams>) -> Result<Json<Value>, resilience::DownstreamError> {
-    let response = downstreams.get("data", "/symbols").await?;
-    Ok(Json(json!({ "status": response.status().as_u16() })))
-}
-
-async fn market_order(axum::Extension(downstreams): axum::Extension<resilience::Downstreams>) -> Result<Json<Value>, resilience::DownstreamError> {
-    let response = downstreams.post("data", "/symbols").await?;
-    Ok(Json(json!({ "status": response.status().as_u16() })))
-}
-`,
-  );
+  addExecutionRoutes(dir);
   run(["scaffold", "resilience", "web", dir]);
   run(["scaffold", "tracing", "web", dir]);
   addWebRoute(dir);
@@ -83,6 +68,26 @@ def market_symbols(request):
   writeFileSync(urls, readFileSync(urls, "utf8").replace("urlpatterns = [\n", 'urlpatterns = [\n    path("market/symbols", views.market_symbols),\n'));
 }
 
+/** What an axum developer writes next: handlers that call data through the client in the router's state. */
+export function addExecutionRoutes(dir: string): void {
+  const rs = path.join(dir, "execution/src/main.rs");
+  writeFileSync(
+    rs,
+    readFileSync(rs, "utf8").replace(".merge(positions::router())", '.merge(positions::router())\n        .route("/market/symbols", get(market_symbols))\n        .route("/market/orders", axum::routing::post(market_order))') +
+      `
+async fn market_symbols(axum::Extension(downstreams): axum::Extension<resilience::Downstreams>) -> Result<Json<Value>, resilience::DownstreamError> {
+    let response = downstreams.get("data", "/symbols").await?;
+    Ok(Json(json!({ "status": response.status().as_u16() })))
+}
+
+async fn market_order(axum::Extension(downstreams): axum::Extension<resilience::Downstreams>) -> Result<Json<Value>, resilience::DownstreamError> {
+    let response = downstreams.post("data", "/symbols").await?;
+    Ok(Json(json!({ "status": response.status().as_u16() })))
+}
+`,
+  );
+}
+
 /** Serves one Python FastAPI service of the copy with uvicorn on a free port (or `port`). */
 export function uvicorn(dir: string, service: string, env: Record<string, string>, port?: number): Promise<StartedProcess> {
   return startProcess(pythonBin(), ["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", "{port}", "--no-access-log"], {
@@ -109,13 +114,12 @@ export function runserver(dir: string, env: Record<string, string>): Promise<Sta
  * Builds the copy's scaffolded execution crate into the shared cargo target, under its own package
  * name (so the example's binary there is left alone), from the lock file setup.sh fetched.
  */
-export function buildExecution(dir: string): string {
+export function buildExecution(dir: string, pkg = "execution-resilience", deps = "axum-deps"): string {
   const crate = path.join(dir, "execution");
-  const pkg = "execution-resilience";
   const manifest = path.join(crate, "Cargo.toml");
   writeFileSync(manifest, readFileSync(manifest, "utf8").replace('name = "execution"', `name = "${pkg}"`));
-  const lock = readFileSync(path.join(repoRoot, "test/fixtures/resilience/axum-deps/Cargo.lock"), "utf8");
-  writeFileSync(path.join(crate, "Cargo.lock"), lock.replace('name = "fks-resilience-deps"', `name = "${pkg}"`));
+  const lock = readFileSync(path.join(repoRoot, `test/fixtures/resilience/${deps}/Cargo.lock`), "utf8");
+  writeFileSync(path.join(crate, "Cargo.lock"), lock.replace(/name = "fks-resilience-[\w-]*deps"/, `name = "${pkg}"`));
   const env = { ...process.env, CARGO_TARGET_DIR: cargoTarget() };
   let r = spawnSync("cargo", ["build", "--offline", "--quiet"], { cwd: crate, env, encoding: "utf8", timeout: 600_000 });
   // A machine without setup.sh's fetch: once more, online.

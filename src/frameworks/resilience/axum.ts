@@ -20,6 +20,14 @@ const CRATES: Record<"resilience" | "tracing", Requirement[]> = {
     { name: "uuid", version: "1", cargo: 'features = ["v4"]' },
   ],
 };
+const OTEL_CRATES: Requirement[] = [
+  { name: "tracing", version: "0.1" },
+  { name: "tracing-subscriber", version: "0.3", cargo: 'default-features = false, features = ["fmt", "ansi", "std"]' },
+  { name: "opentelemetry", version: "0.31" },
+  { name: "opentelemetry_sdk", version: "0.31" },
+  { name: "opentelemetry-otlp", version: "0.31", cargo: 'default-features = false, features = ["http-proto", "reqwest-blocking-client", "trace"]' },
+  { name: "tracing-opentelemetry", version: "0.32" },
+];
 const FEATURES: Record<"resilience" | "tracing", Record<string, string[]>> = { resilience: { tokio: ["time"] }, tracing: { "tower-http": ["request-id"], uuid: ["v4"] } };
 
 /**
@@ -30,8 +38,8 @@ const FEATURES: Record<"resilience" | "tracing", Record<string, string[]>> = { r
  */
 export const axumCalls: CallsAdapter = {
   async plan(ctx) {
-    const plan: CallsCodePlan = { edits: [], notes: [], requirements: CRATES[ctx.part] };
-    if (ctx.otel) plan.notes.push({ message: "--otel is not generated for axum yet: the plain trace layer is written instead", hint: "add tracing-opentelemetry with an OTLP exporter to the subscriber by hand" });
+    const otel = ctx.part === "tracing" && ctx.otel;
+    const plan: CallsCodePlan = { edits: [], notes: [], requirements: otel ? OTEL_CRATES : CRATES[ctx.part] };
     const mainFile = path.join(ctx.dir, "src", "main.rs");
     const manifest = path.join(ctx.dir, "Cargo.toml");
     if (!existsSync(mainFile) || !existsSync(manifest)) {
@@ -56,8 +64,9 @@ export const axumCalls: CallsAdapter = {
               BREAKER_THRESHOLD: s.breakerThreshold,
               BREAKER_RESET: num(s.breakerReset),
             })
-          : fill(template("tracing/axum/trace_context.rs"), { SERVICE: ctx.service });
-      plan.edits.push({ file: mod.file, before: null, after: body, reason: ctx.part === "resilience" ? `add a shared reqwest client with a deadline, retries and a breaker per downstream (${ctx.downstreams.map((d) => d.name).join(", ") || "none found yet"})` : "add W3C trace context and X-Request-ID for every request" });
+          : fill(template(otel ? "tracing/axum/otel.rs" : "tracing/axum/trace_context.rs"), { SERVICE: ctx.service });
+      const what = ctx.part === "resilience" ? `a shared reqwest client with a deadline, retries and a breaker per downstream (${ctx.downstreams.map((d) => d.name).join(", ") || "none found yet"})` : otel ? "OpenTelemetry tracing (tracing-opentelemetry, OTLP over HTTP)" : "W3C trace context and X-Request-ID for every request";
+      plan.edits.push({ file: mod.file, before: null, after: body, reason: `add ${what}` });
     }
     const text = ctx.read(mainFile);
     let after = text;
@@ -87,7 +96,7 @@ export const axumCalls: CallsAdapter = {
         if (edit) plan.edits.push(edit);
       }
     }
-    const cargo = cargoEdit(manifest, ctx.read(manifest), plan.requirements, FEATURES[ctx.part]);
+    const cargo = cargoEdit(manifest, ctx.read(manifest), plan.requirements, otel ? {} : FEATURES[ctx.part]);
     if (cargo.edit) plan.edits.push(cargo.edit);
     plan.notes.push(...cargo.notes);
     return plan;
