@@ -130,7 +130,6 @@ describe.skipIf(!!skip).each(CALLERS.filter((c) => !("skip" in c && c.skip)))("$
     const p99 = percentile(runs.map((r) => r.ms), 99);
     console.log(`[resilience] ${caller.name}, data hung: p50 ${percentile(runs.map((r) => r.ms), 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...runs.map((r) => r.ms)).toFixed(1)} ms (deadline ${TIMEOUT_MS} ms)`);
     expect(runs.every((r) => r.status === 503), runs.map((r) => `${r.status} ${r.body}`).slice(0, 3).join("\n")).toBe(true);
-    expect(p99).toBeLessThanOrEqual(TIMEOUT_MS + 100);
     // The first failures wait for the deadline; then the breaker is open and calls short-circuit
     // (a trial call after the reset time waits the deadline again and re-opens it).
     expect(runs.slice(0, 5).every((r) => r.ms >= TIMEOUT_MS - 50), runs.slice(0, 6).map((r) => r.ms.toFixed(0)).join(" ")).toBe(true);
@@ -146,6 +145,12 @@ describe.skipIf(!!skip).each(CALLERS.filter((c) => !("skip" in c && c.skip)))("$
     const shortP99 = percentile(shortMs, 99);
     console.log(`[resilience] ${caller.name}, breaker open: ${open.length} short-circuits, p99 ${shortP99.toFixed(1)} ms in the service, ${percentile(open.map((r) => r.ms), 99).toFixed(1)} ms at the client`);
     expect(shortP99).toBeLessThanOrEqual(20);
+    // The deadline as the caller sees it, less what the HTTP server itself adds to every answer
+    // (runserver writes headers and body apart: ~40 ms of delayed ACK; uvicorn and hyper ~1 ms).
+    const serverOverhead = percentile(open.map((r) => r.ms - (served.get(r.id) ?? 0)), 50);
+    console.log(`[resilience] ${caller.name}, p99 ${p99.toFixed(1)} ms at the client, server overhead ${serverOverhead.toFixed(1)} ms`);
+    expect(p99 - serverOverhead).toBeLessThanOrEqual(TIMEOUT_MS + 100);
+    expect(percentile(runs.map((r) => served.get(r.id) ?? Infinity), 99)).toBeLessThanOrEqual(TIMEOUT_MS + 100);
     expect(await readyCheck(apiUrl, "data:circuitBreaker", "warn")).toBe("warn");
 
     // data dies and comes back on the same port: after the reset time the breaker closes again.
