@@ -1,6 +1,7 @@
 /** The fks library: one function per command, each returning a plain result. */
 export { discover, type DiscoverOptions, type DiscoverResult } from "./features/discover/index.js";
 export { scaffoldHealth, type ScaffoldHealthOptions, type ScaffoldHealthResult } from "./features/scaffold/index.js";
+export { scaffoldResilience, scaffoldTracing, type ScaffoldCallsOptions, type ScaffoldCallsResult } from "./features/resilience/index.js";
 export { init, type InitOptions, type InitResult } from "./features/init/index.js";
 export { splitPlan, type SplitOptions, type SplitResult } from "./features/split/index.js";
 export { loadConfig, type LoadedConfig } from "./config/load.js";

@@ -137,6 +137,8 @@ fi
 cargo build --offline --manifest-path "$CRATE_DIR/Cargo.toml" -q >&2
 # Crates of the scaffold client-check fixtures, so their test builds --offline (best effort).
 for f in axum-clients axum-sqlx; do cargo fetch --locked --manifest-path "$REPO_ROOT/test/fixtures/scaffold/$f/orders/Cargo.toml" -q >&2 || log "cargo fetch of the $f fixture failed; its test fetches again"; done
+# Crates fks scaffold resilience / tracing add to an axum service, so their served test builds --offline (best effort).
+for f in axum-deps axum-otel-deps; do cargo fetch --locked --manifest-path "$REPO_ROOT/test/fixtures/resilience/$f/Cargo.toml" -q >&2 || log "cargo fetch of the resilience $f crates failed; its test fetches again"; done
 # Crates of the route-oracle fixture services (actix-web), so their test builds --offline (best effort).
 for f in ac-runtime; do cargo fetch --locked --manifest-path "$REPO_ROOT/test/fixtures/routes-crate/$f/Cargo.toml" -q >&2 || log "cargo fetch of the $f route fixture failed; its test skips"; done
 EXECUTION_BIN="$CARGO_TARGET/debug/execution"

@@ -4,6 +4,7 @@ import { VERSION } from "../version.js";
 import type { Severity } from "../model.js";
 import { act, config, formatOf, globals, warn, write } from "./context.js";
 import { progress } from "./progress.js";
+import { registerCalls } from "./scaffold-calls.js";
 
 export function register(program: Command): void {
   const scaffold = program
@@ -69,6 +70,7 @@ Formats with --check: table, json, sarif, junit, github.`,
       }
       return res.findings.some((f) => f.rule === "health/unparsable") ? 2 : EXIT_OK;
     }));
+  registerCalls(scaffold);
 }
 
 function positive(v: string, flag: string, zero = false): number {
