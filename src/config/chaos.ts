@@ -60,6 +60,7 @@ export const experimentSchema = z
 
 const edgeSchema = z
   .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/).optional().describe("Toxiproxy proxy name (default: <from>-<to>)."),
     from: name.describe("The caller."),
     to: name.describe("The callee."),
     critical: z.boolean().default(false).describe("The caller is not ready without the callee: its /ready may fail while the callee is down."),

@@ -44,7 +44,7 @@ export function proxySpecs(settings: ChaosSettings, targets: ServiceTarget[]): {
     }
     const port = Number(upstream.split(":").pop());
     const listen = e.listen ?? `127.0.0.1:${port + 10000}`;
-    proxies.push({ name: `${e.from}-${e.to}`, from: e.from, to: e.to, listen, upstream, env: e.env });
+    proxies.push({ name: e.name ?? `${e.from}-${e.to}`, from: e.from, to: e.to, listen, upstream, env: e.env });
   }
   return { proxies, notes };
 }

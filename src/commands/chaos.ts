@@ -1,0 +1,215 @@
+import type { Command } from "commander";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FksError } from "../errors.js";
+import type { ChaosRunResult } from "../features/chaos/result.js";
+import { act, config, formatOf, globals, warn, write, type GlobalOptions } from "./context.js";
+
+const RUN_EXAMPLES = `
+Examples:
+  fks chaos run experiments/data-down.yaml --dry-run     the plan, nothing applied
+  fks chaos run experiments/data-down.yaml --yes         in CI: no question asked
+  fks chaos run data-down --format junit > chaos.xml     an experiment under chaos.experiments in fks.yaml
+  fks chaos run data-down --format markdown > chaos.md
+
+An experiment file:
+  name: data-down
+  mode: sequence                  # or together: all faults at once
+  faults:
+    - service: data
+      action: stop                # stop | kill (signal: SIGTERM) | pause | restart
+      duration: 10s
+    - service: data
+      from: api                   # only the api → data edge (default: every edge into data)
+      toxic: latency              # latency (latency, jitter) | timeout (timeout: 0 = blackhole)
+      latency: 2s                 # | bandwidth (rate KB/s) | reset_peer | slicer | down
+      duration: 10s
+  steadyState: { interval: 250ms, timeout: 1s, baseline: 1s }
+  traffic:
+    - { service: api, path: /quote/AAPL, rate: 5, maxLatency: 1500ms, errorBudget: 0.05 }
+  hypothesis: { recovery: 15s }
+
+The hypothesis: the faulted service may fail; every other service's /live stays pass and nothing
+hangs; /ready of a caller may fail only when its edge is critical (chaos.edges[].critical); routes
+stay within their latency bound and error budget; everything passes again within the recovery time
+after rollback. A failing /live, a hang, or a failure of a service that does not depend on the
+faulted one is a cascade, named with its chain (data → api → web).
+
+Safety: faults go only to Docker hosts listed in chaos.allow; the plan is printed before anything is
+applied and confirmed (or --yes); chaos.maxDuration bounds the run; every fault is journalled under
+.fks/ before it is applied and rolled back at the end, on failure, on Ctrl-C or SIGTERM (a second
+signal exits at once: then run fks chaos rollback).
+Exit codes: 0 hypothesis held · 1 cascade or hypothesis broken · 2 usage, config error, not concluded or rollback failure.`;
+
+const MATRIX_EXAMPLES = `
+Examples:
+  fks chaos matrix --yes                          every service × {stop, latency 2s, blackhole}
+  fks chaos matrix api data --faults stop --duration 3s --yes
+  fks chaos matrix --format markdown --yes > matrix.md
+
+Stop needs the service's container; latency and blackhole need a Toxiproxy proxy into the
+service (chaos.edges, then fks chaos proxies). Each fault is rolled back and recovered from
+before the next. Exit codes as for fks chaos run.`;
+
+interface RunFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export function register(program: Command): void {
+  const chaos = program
+    .command("chaos")
+    .description("fault experiments on the running platform: prove failures do not cascade, always rolled back");
+
+  chaos
+    .command("run")
+    .description("run an experiment: steady state, faults, rollback, verdict")
+    .argument("<experiment>", "experiment file (YAML/JSON) or a name under chaos.experiments in fks.yaml")
+    .option("-n, --dry-run", "print the plan and touch nothing")
+    .option("-y, --yes", "do not ask before applying faults (CI)")
+    .addHelpText("after", RUN_EXAMPLES)
+    .action(act(async (ref: string, f: RunFlags, cmd: Command) => {
+      const g = globals(cmd);
+      const format = formatOf(g, ["table", "json", "junit", "markdown"] as const, "table");
+      const loaded = await config(g);
+      const { chaosRun } = await import("../features/chaos/index.js");
+      return withSignals(async (signal, hooks) => {
+        const r = await chaosRun({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, experiment: ref, dryRun: f.dryRun, signal, confirm: confirmer(f), ...hooks });
+        return finish(r, format, g);
+      }, g);
+    }));
+
+  chaos
+    .command("matrix")
+    .description("every service × {stop, latency 2s, blackhole}, one at a time: who went unhealthy, slow or hung, and how fast all recovered")
+    .argument("[services...]", "services to fault (default: all)")
+    .option("--faults <list>", "comma-separated: stop, latency, blackhole", "stop,latency,blackhole")
+    .option("-d, --duration <duration>", "how long each fault stays applied", "5s")
+    .option("--latency <duration>", "latency of the latency fault", "2s")
+    .option("-n, --dry-run", "print the plan and touch nothing")
+    .option("-y, --yes", "do not ask before applying faults (CI)")
+    .addHelpText("after", MATRIX_EXAMPLES)
+    .action(act(async (services: string[], f: RunFlags & { faults: string; duration: string; latency: string }, cmd: Command) => {
+      const g = globals(cmd);
+      const format = formatOf(g, ["table", "json", "junit", "markdown"] as const, "table");
+      const { parseDuration } = await import("../config/duration.js");
+      const durationMs = positive(parseDuration(f.duration), "--duration", f.duration);
+      const latencyMs = positive(parseDuration(f.latency), "--latency", f.latency);
+      const faults = f.faults.split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = faults.filter((x) => !["stop", "latency", "blackhole"].includes(x));
+      if (bad.length || !faults.length) throw new FksError(`--faults: unknown fault ${bad.join(", ") || "(none given)"}`, { hint: "use stop, latency, blackhole" });
+      const loaded = await config(g);
+      const { chaosMatrix } = await import("../features/chaos/matrix.js");
+      return withSignals(async (signal, hooks) => {
+        const r = await chaosMatrix({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, services, faults: faults as Array<"stop" | "latency" | "blackhole">, durationMs, latencyMs, dryRun: f.dryRun, signal, confirm: confirmer(f), ...hooks });
+        return finish(r, format, g);
+      }, g);
+    }));
+
+  chaos
+    .command("rollback")
+    .description("undo what an interrupted run left applied (reads the journal under .fks/)")
+    .addHelpText("after", `
+Examples:
+  fks chaos rollback            after fks was killed mid-fault (kill -9, a lost CI runner)
+
+Starts stopped or killed containers, unpauses paused ones, removes toxics and re-enables proxies.
+Exit codes: 0 everything restored or nothing to do · 2 something could not be undone (the exact command is printed).`)
+    .action(act(async (_f: unknown, cmd: Command) => {
+      const g = globals(cmd);
+      const format = formatOf(g, ["table", "json"] as const, "table");
+      const loaded = await config(g);
+      const { chaosRollback } = await import("../features/chaos/index.js");
+      const { renderRollback } = await import("../report/chaos.js");
+      const r = await chaosRollback({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir });
+      write(renderRollback(r, format, g));
+      return r.outcome.failed.length ? EXIT_USAGE : EXIT_OK;
+    }));
+
+  chaos
+    .command("proxies")
+    .description("create one Toxiproxy proxy per edge in chaos.edges (idempotent)")
+    .option("-n, --dry-run", "print the proxies and touch nothing")
+    .addHelpText("after", `
+Examples:
+  fks chaos proxies --dry-run   what would be created
+  fks chaos proxies             create or update them on chaos.toxiproxy (default http://127.0.0.1:8474)
+
+Each proxy listens on chaos.edges[].listen (default 127.0.0.1:<callee port + 10000>) and forwards to
+the callee; point the caller's URL at it (fks chaos init --compose does that for compose).`)
+    .action(act(async (f: { dryRun?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const format = formatOf(g, ["table", "json"] as const, "table");
+      const loaded = await config(g);
+      const { chaosProxies } = await import("../features/chaos/index.js");
+      const { renderProxies } = await import("../report/chaos.js");
+      write(renderProxies(await chaosProxies({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, dryRun: f.dryRun }), format, g));
+      return EXIT_OK;
+    }));
+}
+
+function positive(ms: number | undefined, flag: string, given: string): number {
+  if (ms === undefined || ms <= 0) throw new FksError(`${flag} must be a positive duration like 5s (got "${given}")`);
+  return ms;
+}
+
+function confirmer(f: RunFlags): ((plan: string[]) => Promise<boolean>) | undefined {
+  return async (plan) => {
+    warn(plan.join("\n"));
+    if (f.yes) return true;
+    if (!process.stdin.isTTY) throw new FksError("refusing to apply faults without confirmation on a non-interactive terminal", { hint: "pass --yes (CI) or --dry-run" });
+    const { createInterface } = await import("node:readline/promises");
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await rl.question("apply these faults? [y/N] ")).trim());
+    } finally {
+      rl.close();
+    }
+  };
+}
+
+type Hooks = Pick<import("../features/chaos/run.js").RunHooks, "onPhase" | "onFault">;
+
+/**
+ * SIGINT/SIGTERM abort the run, which rolls everything back before returning; a second signal
+ * exits at once, leaving the journal for fks chaos rollback.
+ */
+async function withSignals(fn: (signal: AbortSignal, hooks: Hooks) => Promise<number>, g: GlobalOptions): Promise<number> {
+  const stop = new AbortController();
+  let count = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    count++;
+    if (count === 1) {
+      warn(`${sig}: rolling back (send it again to exit at once)`);
+      stop.abort();
+    } else {
+      warn(`${sig} again: exiting without finishing the rollback — run fks chaos rollback`);
+      process.exit(EXIT_USAGE);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const progress = g.verbose || (process.stderr.isTTY && !process.env.CI);
+  const hooks: Hooks = progress
+    ? {
+        onPhase: (name) => warn(`phase ${name}`),
+        onFault: (f, ev) => warn(`${ev} ${f.id}: ${f.what}`),
+      }
+    : {};
+  try {
+    return await fn(stop.signal, hooks);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function finish(r: ChaosRunResult, format: "table" | "json" | "junit" | "markdown", g: GlobalOptions): Promise<number> {
+  const { renderChaos } = await import("../report/chaos.js");
+  write(renderChaos(r, format, g));
+  if (r.rollback.failed.length) {
+    for (const f of r.rollback.failed) warn(`error: rollback of ${f.id} failed: ${f.error} — finish it by hand: ${f.command}`);
+    return EXIT_USAGE;
+  }
+  if (r.dryRun) return EXIT_OK;
+  if (r.aborted && r.checks.every((c) => c.ok)) return EXIT_USAGE;
+  return r.ok ? EXIT_OK : EXIT_FINDINGS;
+}
