@@ -39,28 +39,35 @@ function buildExperiment(
   const issues: ConfigIssue[] = [];
   const at = (p: PropertyKey[]): number | undefined => c.lineOf([...c.base, ...p]);
   const issue = (p: PropertyKey[], message: string, hint: string) => issues.push({ file: c.file, line: at(p), path: [...c.base, ...p].join("."), message, hint });
+  const known = [...c.services].sort();
+  const unknownService = (p: PropertyKey[], v: unknown) => {
+    if (typeof v === "string" && !c.services.has(v)) issue(p, `unknown service "${v}"`, known.length ? `use one of: ${known.join(", ")}` : "declare it under services: in fks.yaml");
+  };
+  // Names are checked on the raw document too, so one pass reports them beside shape errors.
+  const rawObj = (raw ?? {}) as { faults?: unknown; traffic?: unknown };
+  if (Array.isArray(rawObj.faults)) {
+    rawObj.faults.forEach((f: { service?: unknown; from?: unknown } | null, i) => {
+      unknownService(["faults", i, "service"], f?.service);
+      unknownService(["faults", i, "from"], f?.from);
+    });
+  }
+  if (Array.isArray(rawObj.traffic)) rawObj.traffic.forEach((t: { service?: unknown } | null, i) => unknownService(["traffic", i, "service"], t?.service));
   const r = experimentSchema.safeParse(raw, { reportInput: true });
   if (!r.success) {
     for (const i of r.error.issues) {
       const keys = i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path, k]) : [i.path];
       for (const p of keys) issue(p as PropertyKey[], describe(i), hintFor(i));
     }
-    throw new ConfigError(issues);
+    throw new ConfigError(sortIssues(issues));
   }
   const e: RawExperiment = r.data;
-  const known = [...c.services].sort();
   e.faults.forEach((f, i) => {
     const p = ["faults", i];
-    if (!c.services.has(f.service)) issue([...p, "service"], `unknown service "${f.service}"`, known.length ? `use one of: ${known.join(", ")}` : "declare it under services: in fks.yaml");
-    if (f.from && !c.services.has(f.from)) issue([...p, "from"], `unknown service "${f.from}"`, known.length ? `use one of: ${known.join(", ")}` : "declare it under services: in fks.yaml");
     if (!f.action === !f.toxic) issue(p, f.action ? "has both action and toxic" : "needs an action (stop, kill, pause, restart) or a toxic (latency, timeout, bandwidth, reset_peer, slicer, down)", "one fault does one thing; write two faults with mode: together");
     if (f.signal && f.action !== "kill") issue([...p, "signal"], "signal only applies to action: kill", "remove it or use action: kill");
     if (f.toxic === "latency" && f.latency === undefined) issue(p, "a latency toxic needs latency", "e.g. latency: 2s (and jitter: 200ms)");
     if (f.toxic === "bandwidth" && f.rate === undefined) issue(p, "a bandwidth toxic needs rate (KB/s)", "e.g. rate: 10");
   });
-  for (const [i, t] of e.traffic.entries()) {
-    if (!c.services.has(t.service)) issue(["traffic", i, "service"], `unknown service "${t.service}"`, known.length ? `use one of: ${known.join(", ")}` : "declare it under services: in fks.yaml");
-  }
   const ids = new Set<string>();
   const faults: Fault[] = e.faults.map((f, i) => {
     const fault = toFault(f, { file: c.file, line: at(["faults", i]) });
@@ -68,7 +75,7 @@ function buildExperiment(
     ids.add(fault.id);
     return fault;
   });
-  if (issues.length) throw new ConfigError(issues);
+  if (issues.length) throw new ConfigError(sortIssues(issues));
   const s = c.settings;
   return {
     name: e.name ?? c.fallbackName,
@@ -141,4 +148,8 @@ function hintFor(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") return "check the spelling (see fks chaos run --help) or remove it";
   if (issue.code === "invalid_value") return "fix the value";
   return "fix it and run again";
+}
+
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }

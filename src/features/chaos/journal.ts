@@ -1,4 +1,5 @@
 import path from "node:path";
+import { FksError } from "../../errors.js";
 import { existsSync, readText, removeFile, writeFileAtomic } from "../../io/fs.js";
 
 /**
@@ -71,9 +72,9 @@ export class JournalFile {
   }
 }
 
-export class LeftoverJournal extends Error {
-  constructor(readonly file: string, readonly journal: Journal) {
-    super(`${file} lists faults of experiment "${journal.experiment}" (pid ${journal.pid}) that were never rolled back`);
+export class LeftoverJournal extends FksError {
+  constructor(override readonly file: string, readonly journal: Journal) {
+    super(`${file} lists faults of experiment "${journal.experiment}" (pid ${journal.pid}) that were never rolled back`, { hint: "run fks chaos rollback first" });
   }
 }
 
