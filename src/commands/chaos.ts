@@ -105,6 +105,37 @@ export function register(program: Command): void {
     }));
 
   chaos
+    .command("init")
+    .description("write a compose override that puts Toxiproxy between the services")
+    .option("--compose [file]", "the compose file to read (default: docker-compose.yml here)")
+    .option("-o, --out <file>", "where to write the override (default: <compose>.chaos.yml beside it)")
+    .option("-n, --dry-run", "print the override as a diff and write nothing")
+    .addHelpText("after", `
+Examples:
+  fks chaos init --compose --dry-run                 the override as a unified diff
+  fks chaos init --compose docker-compose.yml        write docker-compose.chaos.yml
+  docker compose -f docker-compose.yml -f docker-compose.chaos.yml up -d
+
+Each caller variable holding another service's URL (DATA_URL: http://data:8002) is pointed at a
+Toxiproxy proxy (http://toxiproxy:18002) that forwards to the service; the proxies are created when
+Toxiproxy starts. Running it again changes nothing.`)
+    .action(act(async (f: { compose?: string | boolean; out?: string; dryRun?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const format = formatOf(g, ["table", "json"] as const, "table");
+      if (f.compose === undefined) throw new FksError("fks chaos init needs --compose", { hint: "fks chaos init --compose [docker-compose.yml]" });
+      const loaded = await config(g);
+      const { chaosInitCompose } = await import("../features/chaos/compose.js");
+      const r = await chaosInitCompose({ cwd: g.cwd, config: loaded.config, composeFile: typeof f.compose === "string" ? f.compose : undefined, out: f.out, dryRun: f.dryRun });
+      if (format === "json") write(JSON.stringify(r, null, 2) + "\n");
+      else if (f.dryRun) {
+        const { editsDiff } = await import("../report/scaffold.js");
+        write(r.edits.length ? editsDiff(r.edits) : `${r.override} is up to date\n`);
+      } else warn(r.edits.length ? `wrote ${r.override} — ${r.edits[0]!.reason}` : `${r.override} is up to date`);
+      if (format === "table") warn(`add to fks.yaml so fks chaos run can fault these edges:\n${r.fksYaml.trimEnd()}`);
+      return EXIT_OK;
+    }));
+
+  chaos
     .command("rollback")
     .description("undo what an interrupted run left applied (reads the journal under .fks/)")
     .addHelpText("after", `
