@@ -10,3 +10,6 @@ export { FksError, ConfigError, EXIT_OK, EXIT_FINDINGS, EXIT_USAGE } from "./err
 export type * from "./model.js";
 export { ping, type PingOptions, type PingResult, type ServiceResult, type EndpointResult } from "./features/ping/index.js";
 export { auditRoutes, diffRoutes, ROUTE_RULES, type AuditRoutesOptions, type AuditRoutesResult, type RouteChange } from "./features/routes/index.js";
+export { chaosRun, chaosRollback, chaosProxies, planExperiment, parseExperimentFile, dependencyEdges, type ChaosRunOptions, type ChaosRunResult, type Experiment, type Fault } from "./features/chaos/index.js";
+export { chaosMatrix, type ChaosMatrixOptions, type ChaosMatrixResult } from "./features/chaos/matrix.js";
+export { chaosInitCompose, type ChaosComposeResult } from "./features/chaos/compose.js";

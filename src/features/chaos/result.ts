@@ -60,7 +60,8 @@ export interface AppliedFault {
   id: string;
   service: string;
   what: string;
-  /** ms since start. */
+  /** ms since start: when the fault was issued (journalled, command sent) and when the engine confirmed it. */
+  issuedAtMs: number;
   appliedAtMs?: number;
   rolledBackAtMs?: number;
   error?: string;

@@ -112,7 +112,7 @@ export async function execute(plan: RunPlan, hooks: RunHooks = {}): Promise<Chao
       const ids = group.map((g) => g.fault.id);
       const w = enter({ name: `fault:${ids.join("+")}`, kind: "fault", faults: ids, faulted: [...new Set(group.map((g) => g.fault.service))] });
       for (const r of group) {
-        const af: AppliedFault = { id: r.fault.id, service: r.fault.service, what: describeFault(r) };
+        const af: AppliedFault = { id: r.fault.id, service: r.fault.service, what: describeFault(r), issuedAtMs: Math.round(now()) };
         faults.push(af);
         try {
           await applyFault(r, journal, tp);
@@ -125,7 +125,8 @@ export async function execute(plan: RunPlan, hooks: RunHooks = {}): Promise<Chao
           break;
         }
       }
-      const applied = faults.filter((f) => ids.includes(f.id) && f.appliedAtMs !== undefined).map((f) => f.appliedAtMs!);
+      // Detection is timed from the moment the fault was issued: a stop takes effect while the engine is still stopping.
+      const applied = faults.filter((f) => ids.includes(f.id) && f.appliedAtMs !== undefined).map((f) => f.issuedAtMs);
       w.appliedAtMs = applied.length ? Math.min(...applied) : undefined;
       if (!aborted) await sleep(Math.max(...group.map((g) => g.fault.durationMs)), stop.signal);
       await doRollback();
