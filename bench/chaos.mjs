@@ -1,3 +1,4 @@
+/* global fetch */
 // fks chaos on real engines: data and a caller as uvicorn services in Docker containers, a real
 // Toxiproxy between them. Prints
 //   (1) the wall time of an experiment with a 10 s fault as a ratio of its configured duration
