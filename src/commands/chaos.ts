@@ -197,7 +197,7 @@ function confirmer(f: RunFlags): ((plan: string[]) => Promise<boolean>) | undefi
   };
 }
 
-type Hooks = Pick<import("../features/chaos/run.js").RunHooks, "onPhase" | "onFault">;
+type Hooks = Pick<import("../features/chaos/run.js").RunHooks, "onPhase" | "onFault" | "onSample">;
 
 /**
  * SIGINT/SIGTERM abort the run, which rolls everything back before returning; a second signal
@@ -218,16 +218,16 @@ async function withSignals(fn: (signal: AbortSignal, hooks: Hooks) => Promise<nu
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const progress = g.verbose || (process.stderr.isTTY && !process.env.CI);
-  const hooks: Hooks = progress
-    ? {
-        onPhase: (name) => warn(`phase ${name}`),
-        onFault: (f, ev) => warn(`${ev} ${f.id}: ${f.what}`),
-      }
-    : {};
+  const live = process.stdout.isTTY === true && !process.env.CI && (g.format ?? "table") === "table" ? await liveTable(g) : undefined;
+  const hooks: Hooks = live
+    ? live.hooks
+    : g.verbose
+      ? { onPhase: (name) => warn(`phase ${name}`), onFault: (f, ev) => warn(`${ev} ${f.id}: ${f.what}`) }
+      : {};
   try {
     return await fn(stop.signal, hooks);
   } finally {
+    live?.clear();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
@@ -243,4 +243,43 @@ async function finish(r: ChaosRunResult, format: "table" | "json" | "junit" | "m
   if (r.dryRun) return EXIT_OK;
   if (r.aborted && r.checks.every((c) => c.ok)) return EXIT_USAGE;
   return r.ok ? EXIT_OK : EXIT_FINDINGS;
+}
+
+/** Redraws phase, applied faults and each service's latest state and p99 in place on a terminal. */
+async function liveTable(g: GlobalOptions) {
+  const { chaosLiveTable } = await import("../report/chaos.js");
+  const state = { phase: "", faults: [] as string[], services: new Map<string, { endpoints: Record<string, string>; recent: number[] }>() };
+  let drawn = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const draw = () => {
+    timer = undefined;
+    const text = chaosLiveTable(state, g);
+    process.stdout.write((drawn ? `\x1b[${drawn}F\x1b[0J` : "") + text);
+    drawn = text.split("\n").length - 1;
+  };
+  const soon = () => (timer ??= setTimeout(draw, 200));
+  return {
+    hooks: {
+      onPhase: (name: string) => {
+        state.phase = name;
+        soon();
+      },
+      onFault: (f: { id: string; what: string }, ev: "applied" | "rolled-back") => {
+        state.faults = ev === "applied" ? [...state.faults, `${f.id}: ${f.what}`] : state.faults.filter((x) => !x.startsWith(`${f.id}:`));
+        soon();
+      },
+      onSample: (x: { service: string; endpoint: string; level: string; status: string; ms: number }) => {
+        const s = state.services.get(x.service) ?? { endpoints: {}, recent: [] };
+        s.endpoints[x.endpoint] = x.level === "fail" && x.status !== "fail" ? x.status : x.level;
+        s.recent = [...s.recent.slice(-39), x.ms];
+        state.services.set(x.service, s);
+        soon();
+      },
+    } satisfies Hooks,
+    clear() {
+      if (timer) clearTimeout(timer);
+      if (drawn) process.stdout.write(`\x1b[${drawn}F\x1b[0J`);
+      drawn = 0;
+    },
+  };
 }

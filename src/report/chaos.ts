@@ -140,3 +140,21 @@ interface JunitCase {
 interface JunitBuilder {
   newBuilder(): { testSuite(): { name(n: string): { testCase(): JunitCase } }; build(): string };
 }
+
+export interface LiveChaosState {
+  phase: string;
+  faults: string[];
+  services: Map<string, { endpoints: Record<string, string>; recent: number[] }>;
+}
+
+/** The live view on a terminal: the phase, what is applied, each service's latest state and p99 of recent probes. */
+export function chaosLiveTable(s: LiveChaosState, style: Style): string {
+  const c = colorsFor(style);
+  const paint = (v: string) => (v === "pass" ? c.green(v) : v === "warn" ? c.yellow(v) : c.red(v));
+  const rows = [...s.services.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, x]) => {
+    const lat = [...x.recent].sort((a, b) => a - b);
+    const p99 = lat.length ? lat[Math.min(lat.length - 1, Math.ceil(0.99 * lat.length) - 1)] : undefined;
+    return [name, Object.entries(x.endpoints).map(([k, v]) => `${k} ${paint(v)}`).join("  "), p99 === undefined ? "-" : `${p99} ms`];
+  });
+  return `${c.bold(`phase ${s.phase || "starting"}`)}${s.faults.length ? ` — ${s.faults.join("; ")}` : ""}\n` + renderTable(["service", "latest", "p99 (last 40)"], rows, style);
+}
