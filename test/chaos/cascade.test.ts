@@ -19,6 +19,14 @@ traffic:
   - { service: api, path: /quote/AAPL, rate: 4, maxLatency: 1200ms, errorBudget: 0.1 }
 `;
 
+const MOVES = `name: moves
+faults:
+  - { service: data, action: kill, signal: SIGTERM, duration: 1500ms }
+  - { service: data, action: pause, duration: 1500ms }
+  - { service: data, action: restart, duration: 1s }
+steadyState: { interval: 250ms, timeout: 800ms, baseline: 500ms }
+`;
+
 interface Json {
   ok: boolean;
   checks: Array<{ kind: string; ok: boolean; service?: string; chain?: string[]; message: string; detectedAfterMs?: number }>;
@@ -31,7 +39,7 @@ describe.skipIf(!!engines.reason)("fks chaos run: stop data (real Docker, uvicor
   let fragile: Platform;
   beforeAll(async () => {
     [graceful, fragile] = await Promise.all([
-      startPlatform(engines, "graceful", { "data-down.yaml": EXPERIMENT }),
+      startPlatform(engines, "graceful", { "data-down.yaml": EXPERIMENT, "moves.yaml": MOVES }),
       startPlatform(engines, "fragile", { "data-down.yaml": EXPERIMENT }),
     ]);
     for (const p of [graceful, fragile]) {
@@ -75,5 +83,18 @@ describe.skipIf(!!engines.reason)("fks chaos run: stop data (real Docker, uvicor
     expect(table.code).toBe(1);
     expect(table.stdout).toContain("✗ cascade data → api");
     expect((await faultState(engines, fragile)).states).toEqual(["running", "running"]);
+  });
+
+  it("kill with a signal, pause and restart: each takes data down, is undone, and the caller holds", async () => {
+    const r = await fksAsync(["chaos", "run", "moves.yaml", "--yes", "--format", "json"], graceful.dir);
+    const out = JSON.parse(r.stdout) as Json;
+    expect(out.checks.filter((c) => !c.ok).map((c) => c.message), r.stderr).toEqual([]);
+    expect(r.code).toBe(0);
+    const dataFails = (id: string) => out.phases.find((p) => p.name === `fault:${id}`)!.services.find((s) => s.service === "data")!.fail;
+    expect(dataFails("kill-data")).toBeGreaterThan(0);
+    expect(dataFails("pause-data")).toBeGreaterThan(0);
+    expect(out.faults.map((f) => f.id)).toEqual(["kill-data", "pause-data", "restart-data"]);
+    expect(out.faults.every((f) => f.rolledBackAtMs! >= f.appliedAtMs!)).toBe(true);
+    expect((await faultState(engines, graceful)).states).toEqual(["running", "running"]);
   });
 });
