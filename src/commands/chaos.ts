@@ -52,6 +52,7 @@ before the next. Exit codes as for fks chaos run.`;
 interface RunFlags {
   dryRun?: boolean;
   yes?: boolean;
+  routes?: boolean;
 }
 
 export function register(program: Command): void {
@@ -65,6 +66,7 @@ export function register(program: Command): void {
     .argument("<experiment>", "experiment file (YAML/JSON) or a name under chaos.experiments in fks.yaml")
     .option("-n, --dry-run", "print the plan and touch nothing")
     .option("-y, --yes", "do not ask before applying faults (CI)")
+    .option("--routes", "also send traffic to GET routes without parameters from the fks audit routes catalog")
     .addHelpText("after", RUN_EXAMPLES)
     .action(act(async (ref: string, f: RunFlags, cmd: Command) => {
       const g = globals(cmd);
@@ -72,7 +74,7 @@ export function register(program: Command): void {
       const loaded = await config(g);
       const { chaosRun } = await import("../features/chaos/index.js");
       return withSignals(async (signal, hooks) => {
-        const r = await chaosRun({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, experiment: ref, dryRun: f.dryRun, signal, confirm: confirmer(f), ...hooks });
+        const r = await chaosRun({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, experiment: ref, dryRun: f.dryRun, routes: f.routes, signal, confirm: confirmer(f), ...hooks });
         return finish(r, format, g);
       }, g);
     }));

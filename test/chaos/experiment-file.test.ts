@@ -96,4 +96,20 @@ describe("fks chaos run with a bad experiment file", () => {
     expect(r.stderr).toContain("1. stop-data");
     expect(existsSync(path.join(dir, ".fks"))).toBe(false);
   });
+
+  it("--routes adds traffic to the GET routes without parameters that the route catalog finds", () => {
+    const d = tempTree({
+      "fks.yaml": "version: 1\nservices:\n  data: { baseUrl: \"http://127.0.0.1:9\" }\n  api: { path: api, framework: fastapi, baseUrl: \"http://127.0.0.1:9\" }\nchaos: { allow: [\"unix:///nowhere/docker.sock\"], targets: { data: { container: c } } }\n",
+      "api/main.py": "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get('/quotes')\ndef quotes(): ...\n\n@app.get('/quotes/{sym}')\ndef quote(sym: str): ...\n\n@app.post('/orders')\ndef order(): ...\n\n@app.get('/live')\ndef live(): ...\n",
+      "x.yaml": "faults:\n  - { service: data, action: stop, duration: 1s }\n",
+    });
+    try {
+      const r = fks(["chaos", "run", "x.yaml", "--routes", "--dry-run"], { cwd: d, env });
+      expect(r.code, r.stderr).toBe(0);
+      const traffic = r.stdout.split("\n").filter((l) => l.startsWith("traffic:"));
+      expect(traffic).toEqual(["traffic: GET api /quotes at 2/s, within 1500 ms, error budget 5% (from fks audit routes)"]);
+    } finally {
+      removeTree(d);
+    }
+  });
 });

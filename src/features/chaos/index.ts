@@ -32,6 +32,8 @@ export interface ChaosContext {
 }
 
 export interface ChaosRunOptions extends ChaosContext, RunHooks {
+  /** Add traffic to GET routes without parameters from the audit routes catalog (up to 3 per service). */
+  routes?: boolean;
   /** An experiment file, or the name of one under chaos.experiments. */
   experiment: string | Experiment;
   dryRun?: boolean;
@@ -84,11 +86,12 @@ export async function loadExperiment(c: ChaosContext, ref: string, settings: Cha
 }
 
 /** Builds the plan: targets, faults resolved to containers and proxies, safety checks. Applies nothing. */
-export async function planExperiment(c: ChaosContext, ref: string | Experiment, p?: Platform): Promise<RunPlan> {
+export async function planExperiment(c: ChaosContext & { routes?: boolean }, ref: string | Experiment, p?: Platform): Promise<RunPlan> {
   p ??= await platform(c);
   const names = new Set(p.records.map((r) => r.name));
   const experiment = typeof ref === "string" ? await loadExperiment(c, ref, p.settings, names) : ref;
   const { targets, ping, notes } = serviceTargets(p.records, c.config, p.settings, p.containers);
+  if (c.routes) experiment.traffic.push(...(await catalogTraffic(c, p, ping.map((t) => t.service), experiment)));
   if (p.dockerNote) notes.push(p.dockerNote);
   const byName = new Map(targets.map((t) => [t.service, t]));
   const { proxies, notes: proxyNotes } = proxySpecs(p.settings, targets);
@@ -113,6 +116,7 @@ export async function planExperiment(c: ChaosContext, ref: string | Experiment, 
     `docker host ${dockerHost}${resolved.some((r) => r.fault.type === "network") ? `; toxiproxy ${p.settings.toxiproxy}` : ""}`,
     `steady state: ${ping.map((t) => `${t.service} ${t.baseUrl}`).join(", ")} every ${experiment.steadyState.intervalMs} ms`,
     ...resolved.map((r, i) => `${i + 1}. ${r.fault.id}: ${describeFault(r)}`),
+    ...experiment.traffic.map((t) => `traffic: ${t.method} ${t.service} ${t.path} at ${t.rate}/s, within ${t.maxLatencyMs} ms, error budget ${Math.round(t.errorBudget * 100)}%${t.source?.file === "fks audit routes" ? " (from fks audit routes)" : ""}`),
   ];
   return {
     experiment,
@@ -130,9 +134,26 @@ export async function planExperiment(c: ChaosContext, ref: string | Experiment, 
   };
 }
 
+/** Traffic to GET routes without parameters from the static route catalog, health endpoints left out. */
+async function catalogTraffic(c: ChaosContext, p: Platform, probed: string[], e: Experiment): Promise<Experiment["traffic"]> {
+  const { buildCatalog } = await import("../routes/catalog.js");
+  const cat = await buildCatalog({ cwd: c.cwd, config: c.config, configDir: c.configDir, discovered: p.records });
+  const out: Experiment["traffic"] = [];
+  for (const service of probed) {
+    const health = new Set(Object.values({ live: "/live", ready: "/ready", health: "/health", ...c.config?.services?.[service]?.health }));
+    const picked = [...new Set(cat.routes.filter((r) => r.service === service && (r.method === "GET" || r.method === "ANY") && !r.path.includes("{") && !health.has(r.path)).map((r) => r.path))].sort().slice(0, 3);
+    for (const path of picked) {
+      if (e.traffic.some((t) => t.service === service && t.path === path)) continue;
+      out.push({ service, method: "GET", path, rate: 2, maxLatencyMs: p.settings.callerTimeout + p.settings.latencyMargin, errorBudget: 0.05, source: { file: "fks audit routes" } });
+    }
+  }
+  return out;
+}
+
 /** fks chaos run: plans, asks, runs, always rolls back; never prints. */
 export async function chaosRun(o: ChaosRunOptions): Promise<ChaosRunResult> {
   const plan = await planExperiment(o, o.experiment);
+  if (o.routes && !plan.experiment.traffic.length) plan.notes.push("--routes: the route catalog has no GET route without parameters on a probed service");
   if (o.dryRun) return dryResult(plan);
   if (o.confirm && !(await o.confirm(plan.planLines))) throw new FksError("not confirmed: nothing was applied", { hint: "answer y, or pass --yes in CI" });
   return execute(plan, o);
