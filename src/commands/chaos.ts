@@ -29,7 +29,7 @@ An experiment file:
 
 The hypothesis: the faulted service may fail; every other service's /live stays pass and nothing
 hangs; /ready of a caller may fail only when its edge is critical (chaos.edges[].critical); routes
-stay within their latency bound and error budget; everything passes again within the recovery time
+stay within their latency bound and error budget; every service is back to its steady state within the recovery time
 after rollback. A failing /live, a hang, or a failure of a service that does not depend on the
 faulted one is a cascade, named with its chain (data → api → web).
 

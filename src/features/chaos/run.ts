@@ -103,7 +103,10 @@ export async function execute(plan: RunPlan, hooks: RunHooks = {}): Promise<Chao
     await steady.recovered(services, 0, e.steadyState.timeoutMs * 2, stop.signal).catch(() => undefined);
     const base = windows[0]!;
     base.endMs = now();
-    const baseChecks = judgeBaseline(summarise(base, steady.samples, steady.traffic, services));
+    const baseSummary = summarise(base, steady.samples, steady.traffic, services);
+    const baseChecks = judgeBaseline(baseSummary);
+    // Recovery means back to how each service was before any fault: pass, or warn if it was already degraded.
+    const allowed = new Map(baseSummary.services.map((s) => [s.service, Object.values(s.endpoints).includes("warn") ? ("warn" as const) : ("pass" as const)]));
     checks.push(...baseChecks);
     if (baseChecks.some((c) => !c.ok)) abort("the steady state did not hold before any fault");
 
@@ -132,7 +135,7 @@ export async function execute(plan: RunPlan, hooks: RunHooks = {}): Promise<Chao
       await doRollback();
       if (aborted) break;
       const rec = enter({ name: `recovery:${ids.join("+")}`, kind: "recovery", faults: ids, faulted: [] });
-      rec.recoveredMs = await steady.recovered(services, now(), e.hypothesis.recoveryMs, stop.signal);
+      rec.recoveredMs = await steady.recovered(services, now(), e.hypothesis.recoveryMs, stop.signal, allowed);
       if (!aborted) checks.push(judgeRecovery(rec, e.hypothesis.recoveryMs));
     }
   } finally {

@@ -41,7 +41,7 @@ export class SteadyState {
   private stopped = false;
   private loops: Array<Promise<void>> = [];
   private wake = new Set<() => void>();
-  private roundListeners = new Set<(service: string, startedAt: number, healthy: boolean) => void>();
+  private roundListeners = new Set<(service: string, startedAt: number, level: Level) => void>();
 
   constructor(
     private readonly o: {
@@ -65,8 +65,12 @@ export class SteadyState {
     for (const spec of this.o.traffic) this.loops.push(this.trafficLoop(spec));
   }
 
-  /** Resolves once every service has had a fully passing round that started at or after `since`, or after `withinMs`. */
-  recovered(services: string[], since: number, withinMs: number, signal?: AbortSignal): Promise<number | undefined> {
+  /**
+   * Resolves with the time taken once every service has had a round that started at or after
+   * `since` and was no worse than its `allowed` level (pass, or warn for a service already
+   * degraded before any fault); undefined after `withinMs` or on abort.
+   */
+  recovered(services: string[], since: number, withinMs: number, signal?: AbortSignal, allowed: ReadonlyMap<string, Level> = new Map()): Promise<number | undefined> {
     return new Promise((resolve) => {
       const left = new Set(services);
       let last = since;
@@ -76,8 +80,9 @@ export class SteadyState {
         signal?.removeEventListener("abort", onAbort);
         resolve(v);
       };
-      const listener = (service: string, startedAt: number, healthy: boolean) => {
-        if (startedAt < since || !left.has(service) || !healthy) return;
+      const rank = { pass: 0, warn: 1, fail: 2 };
+      const listener = (service: string, startedAt: number, level: Level) => {
+        if (startedAt < since || !left.has(service) || rank[level] > rank[allowed.get(service) ?? "pass"]) return;
         left.delete(service);
         last = Math.max(last, this.now());
         if (!left.size) done(last - since);
@@ -131,8 +136,9 @@ export class SteadyState {
         this.samples.push(s);
         this.o.onSample?.(s);
       }
-      const healthy = res!.endpoints.every((e) => e.level === "pass");
-      for (const l of this.roundListeners) l(target.service, startedAt, healthy);
+      const levels = res!.endpoints.filter((e) => !(e.status === "missing" && e.level === "pass")).map((e) => e.level);
+      const level: Level = levels.includes("fail") || !levels.length ? "fail" : levels.includes("warn") ? "warn" : "pass";
+      for (const l of this.roundListeners) l(target.service, startedAt, level);
       await this.sleep(this.o.intervalMs - (this.now() - startedAt));
     }
   }

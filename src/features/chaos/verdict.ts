@@ -116,11 +116,11 @@ export function judgeBaseline(summary: PhaseSummary): Check[] {
 export function judgeRecovery(w: PhaseWindow, recoveryMs: number): Check {
   const ok = w.recoveredMs !== undefined;
   return {
-    name: `everything passes within ${recoveryMs} ms after rollback of ${w.faults.join(", ")}`,
+    name: `everything back to its steady state within ${recoveryMs} ms after rollback of ${w.faults.join(", ")}`,
     kind: "recovery",
     ok,
     phase: w.name,
-    message: ok ? `recovered in ${Math.round(w.recoveredMs!)} ms` : `not every service passed within ${recoveryMs} ms after rollback`,
+    message: ok ? `recovered in ${Math.round(w.recoveredMs!)} ms` : `not every service was back to its steady state (as before any fault) within ${recoveryMs} ms after rollback`,
   };
 }
 
