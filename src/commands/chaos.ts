@@ -58,7 +58,15 @@ interface RunFlags {
 export function register(program: Command): void {
   const chaos = program
     .command("chaos")
-    .description("fault experiments on the running platform: prove failures do not cascade, always rolled back");
+    .description("fault experiments on the running platform: prove failures do not cascade, always rolled back")
+    .addHelpText("after", `
+Examples:
+  fks chaos matrix --yes                              every service × {stop, latency 2s, blackhole}
+  fks chaos run experiments/data-down.yaml --dry-run  the plan of an experiment, nothing applied
+  fks chaos run data-down --yes --format junit        in CI
+  fks chaos rollback                                  undo what a killed run left applied
+  fks chaos proxies                                   Toxiproxy proxies for chaos.edges
+  fks chaos init --compose --dry-run                  a compose override with Toxiproxy between services`);
 
   chaos
     .command("run")
