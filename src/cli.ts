@@ -4,7 +4,22 @@ import { ConfigError, EXIT_USAGE, FksError, formatConfigIssue } from "./errors.j
 import { VERSION } from "./version.js";
 
 
-export function buildProgram(): Command {
+/** Global options that take a value: their value is not the command's name. */
+const VALUED = new Set(["-c", "--config", "-C", "--cwd", "-f", "--format"]);
+
+/** The command named on the command line, if it is one fks has; `undefined` means load them all. */
+export function requestedCommand(argv: string[]): string | undefined {
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUED.has(a)) i++;
+    else if (!a.startsWith("-")) return COMMANDS.some((c) => c.name === a) ? a : undefined;
+  }
+  return undefined;
+}
+
+/** The program with every command, or only `only` when the command line names it. */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command("fks")
     .description("Make a pile of microservices healthy, observable and well-cut.")
     .version(VERSION, "-V, --version")
@@ -30,7 +45,8 @@ Examples:
 
 Exit codes: 0 ok · 1 findings or unhealthy · 2 usage, config or internal error.`,
   );
-  for (const register of COMMANDS) register(program);
+  const wanted = COMMANDS.filter((c) => only === undefined || c.name === only);
+  for (const register of await Promise.all(wanted.map((c) => c.load()))) register(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError("(run with --help for usage)");
   return program;
 }
@@ -39,7 +55,7 @@ Exit codes: 0 ok · 1 findings or unhealthy · 2 usage, config or internal error
 export async function main(argv: string[]): Promise<void> {
   endQuietlyOnClosedPipe();
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(requestedCommand(argv))).parseAsync(argv);
   } catch (e) {
     process.exitCode = report(e, argv.includes("--verbose") || argv.includes("-v"));
   }

@@ -2,7 +2,7 @@ import { readFileSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fks, tempTree } from "../helpers.js";
-import { buildProgram } from "../../src/cli.js";
+import { buildProgram, requestedCommand } from "../../src/cli.js";
 
 describe("fks CLI", () => {
   it("prints its version from package.json", () => {
@@ -12,10 +12,22 @@ describe("fks CLI", () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  it("lists every registered command in --help, and each command's help has an example", () => {
+  it("loads only the command named on the command line, skipping global options and their values", async () => {
+    expect(requestedCommand(["node", "fks", "-f", "json", "--cwd", "audit", "split-plan", "x"])).toBe("split-plan");
+    expect(requestedCommand(["node", "fks", "--no-color", "ping", "--all"])).toBe("ping");
+    expect(requestedCommand(["node", "fks", "--help"])).toBeUndefined();
+    expect(requestedCommand(["node", "fks", "help", "ping"])).toBeUndefined();
+    expect((await buildProgram("ping")).commands.map((c) => c.name())).toEqual(["ping"]);
+    // A misspelt command still gets a suggestion: every command is loaded to find it.
+    const r = fks(["split-plna"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/split-plan/);
+  });
+
+  it("lists every registered command in --help, and each command's help has an example", async () => {
     const r = fks(["--help"]);
     expect(r.code).toBe(0);
-    const names = buildProgram().commands.map((c) => c.name());
+    const names = (await buildProgram()).commands.map((c) => c.name());
     expect(names.length).toBeGreaterThanOrEqual(2);
     for (const n of names) {
       expect(r.stdout).toMatch(new RegExp(`^\\s+${n}\\b`, "m"));
