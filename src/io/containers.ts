@@ -66,7 +66,8 @@ export async function moveContainer(name: string, move: ContainerMove, opts: { s
     if (code === 304) return;
     if (move === "unpause" && /not paused/i.test(String((e as Error).message))) return;
     if (move === "start" && /already/i.test(String((e as Error).message))) return;
-    throw new Error(`docker ${move} ${name}: ${firstLine((e as Error).message)}`);
+    // The engine answered: the move was refused as a whole, nothing changed.
+    throw Object.assign(new Error(`docker ${move} ${name}: ${firstLine((e as Error).message)}`), { refused: code !== undefined });
   }
 }
 

@@ -47,7 +47,8 @@ export function toxiproxy(url: string, timeoutMs = 3000): ToxiproxyClient {
     }
     const text = await res.body.text();
     if (okMissing && res.statusCode === 404) return undefined;
-    if (res.statusCode >= 300) throw new Error(`Toxiproxy ${method} ${p}: HTTP ${res.statusCode} ${text.trim().slice(0, 200)}`);
+    // Toxiproxy answered with a refusal: the call changed nothing.
+    if (res.statusCode >= 300) throw Object.assign(new Error(`Toxiproxy ${method} ${p}: HTTP ${res.statusCode} ${text.trim().slice(0, 200)}`), { refused: true });
     if (!text) return undefined;
     try {
       return JSON.parse(text);

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
 import { fksAsync } from "../ping/cli.js";
-import { chaosEngines, faultState, startPlatform, type Platform } from "./platform.js";
+import { chaosEngines, docker, faultState, startPlatform, type Platform } from "./platform.js";
 
 const engines = chaosEngines();
 if (engines.reason) console.warn(`skipping chaos signal tests: ${engines.reason}`);
@@ -19,6 +19,15 @@ faults:
   - { service: data, action: pause, duration: 60s }
   - { service: data, toxic: latency, latency: 1s, duration: 60s }
 steadyState: { baseline: 500ms }
+`;
+
+// The second fault cannot be applied (no such container): the first must be rolled back at once.
+const BROKEN = `name: broken
+mode: together
+faults:
+  - { service: data, action: pause, duration: 30s }
+  - { service: api, action: stop, duration: 30s }
+steadyState: { baseline: 300ms }
 `;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,7 +54,7 @@ async function startRun(p: Platform) {
 describe.skipIf(!!engines.reason)("rollback when fks is interrupted (real Docker, Toxiproxy)", () => {
   let p: Platform;
   beforeAll(async () => {
-    p = await startPlatform(engines, "graceful", { "long.yaml": EXPERIMENT });
+    p = await startPlatform(engines, "graceful", { "long.yaml": EXPERIMENT, "broken.yaml": BROKEN });
     expect((await fksAsync(["chaos", "proxies"], p.dir)).code).toBe(0);
   });
   afterAll(async () => {
@@ -92,5 +101,34 @@ describe.skipIf(!!engines.reason)("rollback when fks is interrupted (real Docker
     expect(existsSync(run.journal)).toBe(false);
     const again = await fksAsync(["chaos", "rollback"], p.dir);
     expect(again.stdout).toContain("nothing to roll back");
+  });
+
+  it("a fault that cannot be applied rolls back the ones already applied and fails the run", async () => {
+    // api's container is pinned by chaos.targets; renaming it makes its stop fail at the engine.
+    expect(docker(engines.dockerHost!, "rename", p.containers.api, `${p.containers.api}-x`).status).toBe(0);
+    try {
+      const r = await fksAsync(["chaos", "run", "broken.yaml", "--yes", "--format", "json"], p.dir);
+      const out = JSON.parse(r.stdout) as { aborted: string; checks: Array<{ kind: string; ok: boolean; message: string }> };
+      expect(r.code, r.stderr).toBe(1);
+      expect(out.aborted).toBe("fault stop-api could not be applied");
+      expect(out.checks.find((c) => c.kind === "apply")!.message).toMatch(/^could not apply: docker stop fks-chaos-.*-api: /);
+      expect((await faultState(engines, p)).states[0]).toBe("running");
+    } finally {
+      docker(engines.dockerHost!, "rename", `${p.containers.api}-x`, p.containers.api);
+    }
+  });
+
+  it("a rollback that fails is loud: exit 2, the command that finishes it, the journal kept", async () => {
+    const run = await startRun(p);
+    // The paused container disappears under fks: unpausing it cannot succeed.
+    expect(docker(engines.dockerHost!, "rm", "-f", p.containers.data).status).toBe(0);
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toBe(2);
+    expect(run.out().stderr).toMatch(new RegExp(`error: rollback of pause-data failed: .* — finish it by hand: docker -H \\S+ unpause ${p.containers.data}`));
+    expect((await faultState(engines, p)).toxics).toEqual([]);
+    expect(existsSync(run.journal)).toBe(true);
+    const again = await fksAsync(["chaos", "rollback"], p.dir);
+    expect(again.code).toBe(2);
+    expect(again.stdout).toContain(`FAILED pause-data`);
   });
 });

@@ -48,10 +48,24 @@ export function toxicOf(f: NetworkFault): Toxic {
   return { name: `fks-${f.id}`, type: f.toxic, stream: f.stream, toxicity: f.toxicity, attributes };
 }
 
-/** Applies a resolved fault, journalling each change before making it. */
+/**
+ * Applies a resolved fault, journalling each change before making it. A change the engine refused
+ * outright is marked undone (there is nothing to undo); one whose outcome is unknown (no answer)
+ * stays in the journal, to be undone with the rest.
+ */
 export async function applyFault(r: ResolvedFault, journal: JournalFile, tp: ToxiproxyClient): Promise<JournalEntry[]> {
-  const f = r.fault;
   const done: JournalEntry[] = [];
+  try {
+    return await applyEach(r, journal, tp, done);
+  } catch (e) {
+    const last = done[done.length - 1];
+    if (last && last.state === "applying" && (e as { refused?: boolean }).refused) await journal.mark(last, "undone");
+    throw e;
+  }
+}
+
+async function applyEach(r: ResolvedFault, journal: JournalFile, tp: ToxiproxyClient, done: JournalEntry[]): Promise<JournalEntry[]> {
+  const f = r.fault;
   if (f.type === "container") {
     const e = await journal.record({ id: f.id, kind: "container", service: f.service, container: r.container, action: f.action });
     done.push(e);

@@ -84,7 +84,9 @@ export async function execute(plan: RunPlan, hooks: RunHooks = {}): Promise<Chao
     const t = performance.now();
     const r = await rollbackJournal(journal, tp);
     rollback.ms += performance.now() - t;
-    for (const f of r.failed) rollback.failed.push({ id: f.entry.id, error: f.error, command: f.command });
+    // The latest attempt says what is still left: a later retry may have finished an earlier failure.
+    rollback.failed = r.failed.map((f) => ({ id: f.entry.id, error: f.error, command: f.command }));
+    if (r.failed.length) abort(`rollback of ${r.failed.map((f) => f.entry.id).join(", ")} failed`);
     for (const u of r.undone) {
       const af = faults.find((x) => x.id === u.entry.id);
       if (af && af.rolledBackAtMs === undefined) {
