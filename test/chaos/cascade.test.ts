@@ -14,7 +14,7 @@ faults:
   - service: data
     action: stop
     duration: 3s
-steadyState: { interval: 250ms, timeout: 800ms, baseline: 1s }
+steadyState: { interval: 250ms, timeout: 1500ms, baseline: 1s }
 traffic:
   - { service: api, path: /quote/AAPL, rate: 4, maxLatency: 1200ms, errorBudget: 0.1 }
 `;
@@ -24,7 +24,7 @@ faults:
   - { service: data, action: kill, signal: SIGTERM, duration: 1500ms }
   - { service: data, action: pause, duration: 1500ms }
   - { service: data, action: restart, duration: 1s }
-steadyState: { interval: 250ms, timeout: 800ms, baseline: 500ms }
+steadyState: { interval: 250ms, timeout: 1500ms, baseline: 500ms }
 `;
 
 interface Json {
@@ -77,7 +77,7 @@ describe.skipIf(!!engines.reason)("fks chaos run: stop data (real Docker, uvicor
     expect(cascade!.chain).toEqual(["data", "api"]);
     expect(cascade!.message).toMatch(/^cascade data → api: api \/live failed/);
     // Found within two probe intervals of the fault plus one probe's time.
-    expect(cascade!.detectedAfterMs).toBeLessThan(2 * 250 + 800);
+    expect(cascade!.detectedAfterMs).toBeLessThan(2 * 250 + 1500);
     expect(out.checks.find((c) => c.kind === "errors" && !c.ok)?.message).toMatch(/requests failed/);
     const table = await fksAsync(["chaos", "run", "data-down.yaml", "--yes"], fragile.dir);
     expect(table.code).toBe(1);

@@ -18,7 +18,7 @@ faults:
   - { id: down, service: data, toxic: down, duration: 1500ms }
   - { id: thin, service: data, toxic: bandwidth, rate: 1, duration: 1s }
   - { id: sliced, service: data, toxic: slicer, averageSize: 8, sizeVariation: 4, delay: 1000, duration: 1s }
-steadyState: { interval: 250ms, timeout: 800ms, baseline: 500ms }
+steadyState: { interval: 250ms, timeout: 1500ms, baseline: 500ms }
 traffic:
   - { service: api, path: /quote/AAPL, rate: 4, maxLatency: 1200ms }
 `;
