@@ -81,8 +81,9 @@ Examples:
       const format = formatOf(g, ["table", "json", "junit", "markdown"] as const, "table");
       const loaded = await config(g);
       const { chaosRun } = await import("../features/chaos/index.js");
-      return withSignals(async (signal, hooks) => {
+      return withSignals(async (signal, hooks, clear) => {
         const r = await chaosRun({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, experiment: ref, dryRun: f.dryRun, routes: f.routes, signal, confirm: confirmer(f), ...hooks });
+        clear();
         return finish(r, format, g);
       }, g);
     }));
@@ -108,8 +109,9 @@ Examples:
       if (bad.length || !faults.length) throw new FksError(`--faults: unknown fault ${bad.join(", ") || "(none given)"}`, { hint: "use stop, latency, blackhole" });
       const loaded = await config(g);
       const { chaosMatrix } = await import("../features/chaos/matrix.js");
-      return withSignals(async (signal, hooks) => {
+      return withSignals(async (signal, hooks, clear) => {
         const r = await chaosMatrix({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, services, faults: faults as Array<"stop" | "latency" | "blackhole">, durationMs, latencyMs, dryRun: f.dryRun, signal, confirm: confirmer(f), ...hooks });
+        clear();
         return finish(r, format, g);
       }, g);
     }));
@@ -213,7 +215,7 @@ type Hooks = Pick<import("../features/chaos/run.js").RunHooks, "onPhase" | "onFa
  * SIGINT/SIGTERM abort the run, which rolls everything back before returning; a second signal
  * exits at once, leaving the journal for fks chaos rollback.
  */
-async function withSignals(fn: (signal: AbortSignal, hooks: Hooks) => Promise<number>, g: GlobalOptions): Promise<number> {
+async function withSignals(fn: (signal: AbortSignal, hooks: Hooks, clear: () => void) => Promise<number>, g: GlobalOptions): Promise<number> {
   const stop = new AbortController();
   let count = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -235,7 +237,8 @@ async function withSignals(fn: (signal: AbortSignal, hooks: Hooks) => Promise<nu
       ? { onPhase: (name) => warn(`phase ${name}`), onFault: (f, ev) => warn(`${ev} ${f.id}: ${f.what}`) }
       : {};
   try {
-    return await fn(stop.signal, hooks);
+    // The live view is cleared before the result is written, so it never erases the result.
+    return await fn(stop.signal, hooks, () => live?.clear());
   } finally {
     live?.clear();
     process.off("SIGINT", onSignal);
