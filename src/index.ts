@@ -13,3 +13,6 @@ export { ping, type PingOptions, type PingResult, type ServiceResult, type Endpo
 export { auditRoutes, diffRoutes, ROUTE_RULES, type AuditRoutesOptions, type AuditRoutesResult, type RouteChange } from "./features/routes/index.js";
 export { auditCalls, buildCallGraph, CALL_RULES, type AuditCallsOptions } from "./features/calls/index.js";
 export type { AuditCallsResult, CallGraph, CallEdge, CallTarget, OutboundCall, RetryFact, TargetSource } from "./features/calls/types.js";
+export { chaosRun, chaosRollback, chaosProxies, planExperiment, parseExperimentFile, dependencyEdges, type ChaosRunOptions, type ChaosRunResult, type Experiment, type Fault } from "./features/chaos/index.js";
+export { chaosMatrix, type ChaosMatrixOptions, type ChaosMatrixResult } from "./features/chaos/matrix.js";
+export { chaosInitCompose, type ChaosComposeResult } from "./features/chaos/compose.js";

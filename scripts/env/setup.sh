@@ -10,6 +10,7 @@
 #   5. Redis and PostgreSQL servers on 127.0.0.1 (Debian packages redis-server,
 #      postgresql; PostgreSQL also over TLS with a self-signed certificate)
 #      for health checks against real dependencies
+#   7. Toxiproxy (built with go install, pinned) on 127.0.0.1 for network faults
 #
 # Results are written to $FKS_CACHE/env.sh (export K='V' lines), which tests
 # read directly. A missing Docker engine or Chromium does not fail the script;
@@ -431,6 +432,43 @@ else
 fi
 log "route oracle node_modules: $ORACLE_STATE"
 
+# ---------------------------------------------------------------- 7. Toxiproxy
+# Shopify's Toxiproxy for network faults (fks chaos), built from Go modules once and cached
+# (about 40 s), started on a fixed port of 127.0.0.1 (FKS_TOXIPROXY_PORT, else a free one) and
+# reused. A failure never fails the script; env.sh then carries FKS_TOXIPROXY_UNAVAILABLE.
+TOXIPROXY_VERSION="v2.12.0"
+TOXI_DIR="$FKS_CACHE/toxiproxy"
+TOXI_BIN="$TOXI_DIR/$TOXIPROXY_VERSION/server"
+TOXIPROXY_URL_VALUE=""; TOXIPROXY_REASON=""; TOXIPROXY_STATE=""
+toxiproxy_answers() { [ -n "$1" ] && timeout 3 curl -fsS "http://127.0.0.1:$1/version" >/dev/null 2>&1; }
+setup_toxiproxy() {
+  mkdir -p "$TOXI_DIR"
+  if [ ! -x "$TOXI_BIN" ]; then
+    command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || { TOXIPROXY_REASON="no Go toolchain to build toxiproxy $TOXIPROXY_VERSION"; return 0; }
+    local go_cmd; go_cmd="$(command -v go || echo /usr/local/go/bin/go)"
+    log "building toxiproxy $TOXIPROXY_VERSION with go install (log: $TOXI_DIR/build.log)"
+    mkdir -p "$(dirname "$TOXI_BIN")"
+    GOBIN="$(dirname "$TOXI_BIN")" "$go_cmd" install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" >"$TOXI_DIR/build.log" 2>&1 \
+      || { TOXIPROXY_REASON="go install of toxiproxy failed: $(tail -n 1 "$TOXI_DIR/build.log")"; return 0; }
+  fi
+  local port
+  port="$(cat "$TOXI_DIR/port" 2>/dev/null || true)"
+  if toxiproxy_answers "$port"; then TOXIPROXY_STATE="running"; TOXIPROXY_URL_VALUE="http://127.0.0.1:$port"; return 0; fi
+  port="$(pick_port "${FKS_TOXIPROXY_PORT:-48474}")"
+  setsid nohup "$TOXI_BIN" -host 127.0.0.1 -port "$port" >"$TOXI_DIR/toxiproxy.log" 2>&1 </dev/null 9>&- &
+  echo "$!" >"$TOXI_DIR/toxiproxy.pid"
+  local i
+  for i in $(seq 1 50); do toxiproxy_answers "$port" && break; sleep 0.1; done
+  if ! toxiproxy_answers "$port"; then TOXIPROXY_REASON="toxiproxy did not answer on 127.0.0.1:$port: $(tail -n 1 "$TOXI_DIR/toxiproxy.log" 2>/dev/null)"; return 0; fi
+  echo "$port" >"$TOXI_DIR/port"
+  TOXIPROXY_STATE="started"
+  TOXIPROXY_URL_VALUE="http://127.0.0.1:$port"
+}
+T0=$(now)
+setup_toxiproxy
+[ -z "$TOXIPROXY_REASON" ] || log "Toxiproxy unavailable: $TOXIPROXY_REASON"
+[ -n "$TOXIPROXY_STATE" ] && TOXIPROXY_STATE="$TOXIPROXY_STATE in $(( $(now) - T0 ))s"
+
 # ---------------------------------------------------------------- env file
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
@@ -463,14 +501,20 @@ TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
   else
     echo "export FKS_POSTGRES_UNAVAILABLE=$(q "$POSTGRES_REASON")"
   fi
+  if [ -n "$TOXIPROXY_URL_VALUE" ]; then
+    echo "export FKS_TOXIPROXY_URL=$(q "$TOXIPROXY_URL_VALUE")"
+  else
+    echo "export FKS_TOXIPROXY_UNAVAILABLE=$(q "$TOXIPROXY_REASON")"
+  fi
 } >"$TMP_ENV"
 mv -f "$TMP_ENV" "$ENV_FILE"
 
 if [ -n "$DOCKER_HOST_VALUE" ]; then DOCKER_SUMMARY="$DOCKER_STATE at $DOCKER_HOST_VALUE"
 else DOCKER_SUMMARY="UNAVAILABLE ($DOCKER_REASON)"; fi
-printf 'fks env ready in %ss: python %s; rust %s; docker %s; chromium %s; redis %s; postgres %s; env: %s\n' \
+printf 'fks env ready in %ss: python %s; rust %s; docker %s; chromium %s; redis %s; postgres %s; toxiproxy %s; env: %s\n' \
   "$(( $(now) - START ))" "$PY_STATE" "$RUST_STATE" "$DOCKER_SUMMARY" \
   "${CHROMIUM:-UNAVAILABLE ($CHROMIUM_REASON)}" \
   "${REDIS_URL_VALUE:+$REDIS_STATE at $REDIS_URL_VALUE}${REDIS_REASON:+UNAVAILABLE ($REDIS_REASON)}" \
   "${POSTGRES_URL_VALUE:+$POSTGRES_STATE on ${POSTGRES_URL_VALUE##*@}}${POSTGRES_REASON:+UNAVAILABLE ($POSTGRES_REASON)}" \
+  "${TOXIPROXY_URL_VALUE:+$TOXIPROXY_STATE at $TOXIPROXY_URL_VALUE}${TOXIPROXY_REASON:+UNAVAILABLE ($TOXIPROXY_REASON)}" \
   "$ENV_FILE"

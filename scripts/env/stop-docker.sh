@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stop the Docker engine that scripts/env/setup.sh started (end of a CI run).
 # Leaves images in $FKS_CACHE/docker/data, so the next setup.sh is fast.
-# Also stops the Redis and PostgreSQL servers setup.sh started (their data stays).
+# Also stops the Redis and PostgreSQL servers setup.sh started (their data stays) and Toxiproxy.
 set -euo pipefail
 
 FKS_CACHE="${FKS_CACHE:-$HOME/.cache/fks}"
@@ -41,6 +41,15 @@ stop_datastores() {
   fi
   rm -f "$DS_DIR/postgres.port"
   mark_datastore_stopped POSTGRES
+  # Toxiproxy (fks chaos): only the process setup.sh started, checked by its name.
+  local tdir="$FKS_CACHE/toxiproxy"
+  pid="$(cat "$tdir/toxiproxy.pid" 2>/dev/null || true)"
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "server" ] && grep -qs toxiproxy "/proc/$pid/cmdline"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    echo "stop-docker: stopped toxiproxy $pid"
+  fi
+  rm -f "$tdir/toxiproxy.pid" "$tdir/port"
+  mark_datastore_stopped TOXIPROXY
 }
 # On every exit path below, after the engine.
 trap 'stop_datastores || true' EXIT

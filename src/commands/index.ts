@@ -13,4 +13,5 @@ export const COMMANDS: Array<{ name: string; load: () => Promise<Register> }> = 
   { name: "split-plan", load: async () => (await import("./split-plan.js")).register },
   { name: "ping", load: async () => (await import("./ping.js")).register },
   { name: "audit", load: async () => (await import("./audit.js")).register },
+  { name: "chaos", load: async () => (await import("./chaos.js")).register },
 ];

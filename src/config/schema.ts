@@ -3,6 +3,7 @@ import { pingSettingsSchema, servicePingSchema } from "./ping.js";
 import { contractsSchema } from "./contracts.js";
 import { routeRulesSchema } from "./routes.js";
 import { scaffoldSettingsSchema } from "./scaffold.js";
+import { chaosSettingsSchema } from "./chaos.js";
 
 /**
  * The one fks.yaml schema. Every feature adds its section here so that users get one
@@ -61,6 +62,7 @@ export const configSchema = z
     contracts: contractsSchema,
     rules: routeRulesSchema.optional(),
     scaffold: scaffoldSettingsSchema.optional().describe("Defaults for fks scaffold: health endpoint security and probe timing."),
+    chaos: chaosSettingsSchema.optional().describe("fks chaos: allowed Docker hosts, steady-state timing, dependency edges, Toxiproxy, experiments."),
   })
   .strict();
 

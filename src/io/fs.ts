@@ -61,3 +61,8 @@ export async function canWrite(p: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Removes a file; one that is already gone is fine. */
+export async function removeFile(file: string): Promise<void> {
+  await fsp.rm(file, { force: true });
+}
