@@ -1,5 +1,5 @@
 // Runs every benchmark in this folder, start-up first; timing.mjs and gen-platform.mjs are helpers they share.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
