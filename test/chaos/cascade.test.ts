@@ -22,7 +22,8 @@ traffic:
 const MOVES = `name: moves
 faults:
   - { service: data, action: kill, signal: SIGTERM, duration: 1500ms }
-  - { service: data, action: pause, duration: 1500ms }
+  # Longer than the probe timeout: a probe to a paused container hangs until its deadline.
+  - { service: data, action: pause, duration: 4s }
   - { service: data, action: restart, duration: 1s }
 steadyState: { interval: 250ms, timeout: 1500ms, baseline: 500ms }
 `;

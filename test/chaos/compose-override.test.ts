@@ -49,7 +49,7 @@ describe("fks chaos init --compose", () => {
         expect(new URL(base.services[svc]!.environment![k]!).host).toBe(p.upstream);
       }
     }
-    expect(Object.keys(o.services).sort()).toEqual(["api", "toxiproxy", "web"]);
+    expect(Object.keys(o.services).sort()).toEqual(["api", "execution", "toxiproxy", "web"]);
     expect(new Set(proxies.map((p) => p.listen)).size).toBe(proxies.length);
     expect(r.stderr).toContain("add to fks.yaml");
     const again = fks(["chaos", "init", "--compose"], { cwd: dir });

@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ping } from "../../src/features/ping/index.js";
 import type { FksConfig } from "../../src/config/schema.js";
 import * as srv from "./servers.js";
+import { freePort } from "../env/engines.js";
 
-const DOWNSTREAM_PORT = 47000 + (process.pid % 1000);
+// A port derived from the pid collided with other suites' servers; ask the kernel for a free one.
+let DOWNSTREAM_PORT = 0;
 const TOKEN = "s3cret-health-token-value";
 const servers: srv.Running[] = [];
 let echo: srv.Running, silent: srv.Running, forwards: srv.Running, copies: srv.Running, tokenEcho: srv.Running;
@@ -23,6 +25,7 @@ function callDownstream(traceparent: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  DOWNSTREAM_PORT = await freePort();
   const up = async (h: http.RequestListener) => {
     const s = await srv.httpServer(h);
     servers.push(s);
