@@ -55,7 +55,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
 
   opts.onProgress?.({ phase: "walk" });
   const { files, skipped } = await walk(scanRoots, { accept: (n) => wanted(n) });
-  for (const s of skipped) diagnostics.push({ rule: "discover/skipped", severity: "note", message: `skipped: ${s.reason}`, file: rel(s.file) });
+  for (const s of skipped) diagnostics.push({ rule: "discover/skipped", severity: "note", message: `skipped: ${s.reason}`, file: rel(s.file), line: 1, hint: "move generated or vendored files out of the service folder" });
   opts.onProgress?.({ phase: "parse", files: files.length });
 
   const cache = new Map<string, string>();
@@ -74,7 +74,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
     } catch (e) {
       if (!(e instanceof FksError)) throw e;
       // The location lives in file/line; keep the message itself free of it.
-      const message = e.message.replace(/^\S+?:(\d+:)?\s*/, "");
+      const message = e.file && e.message.startsWith(e.file + ":") ? e.message.slice(e.file.length + 1).replace(/^\d*:?\s*/, "") : e.message;
       diagnostics.push({ rule: "discover/parse-error", severity: "error", message, file: rel(file), line: e.line, hint: e.hint });
       return undefined;
     }

@@ -66,7 +66,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   const more = outside.length ? await walk(outside, { accept, maxBytes: MAX_BYTES }) : { files: [], skipped: [] };
   const files = [...walked.files, ...more.files];
   const skipped = [...walked.skipped, ...more.skipped];
-  const diagnostics: Finding[] = skipped.map((s) => ({ rule: "routes/skipped", severity: "note", message: `skipped: ${s.reason}`, file: rel(s.file) }));
+  const diagnostics: Finding[] = skipped.map((s) => ({ rule: "routes/skipped", severity: "note", message: `skipped: ${s.reason}`, file: rel(s.file), line: 1, hint: "move generated or vendored files out of the service folder" }));
   const texts = new Map<string, string>();
   const readable: string[] = [];
   for (const f of files) {

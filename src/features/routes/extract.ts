@@ -1,5 +1,5 @@
 import path from "node:path";
-import { astGrep, parseMany } from "../../lang/python/ast-grep.js";
+import { astGrep, parseMany, syntaxErrorMessage } from "../../lang/python/ast-grep.js";
 import { PythonInterpreter, type PyKnowledge } from "../../lang/python/interp.js";
 import type { PyValue } from "../../lang/python/values.js";
 import { indexFile, rustSyntaxError, type RustFn, type RustIndex } from "../../lang/rust/items.js";
@@ -126,7 +126,7 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
   for (const [i, f] of wanted.entries()) {
     const root = trees[i]!.root();
     const err = rustSyntaxError(root);
-    if (err) diagnostics.push({ file: f, line: err.line, message: `syntax error near "${err.text}"; routes after it may be missing` });
+    if (err) diagnostics.push({ file: f, line: err.line, message: syntaxErrorMessage(err) });
     indexFile(root, f, index);
   }
   const ev = new RustEvaluator(index, crateDir, knowledge);

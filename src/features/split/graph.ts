@@ -116,7 +116,7 @@ async function freshGraph(
   const notes: SplitNote[] = [];
   for (const s of skipped) {
     const rel = relOf(s.file);
-    if (keep(rel) && (opts.includeTests || !isTestCode(rel)) && considered(s.file, rel)) notes.push({ file: rel, message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" });
+    if (keep(rel) && (opts.includeTests || !isTestCode(rel)) && considered(s.file, rel)) notes.push({ file: rel, line: 1, message: `skipped: ${s.reason} (generated or vendored?)`, kind: "skipped" });
   }
   for (const f of files) {
     const rel = relOf(f);

@@ -35,13 +35,27 @@ export async function parseMany(lang: SgLang, sources: string[]): Promise<SgRoot
 const ERROR_KIND = 65535;
 
 /** First syntax error of a tree as a 1-based line, or undefined when the file parsed cleanly. */
-export function firstSyntaxError(root: SgNode): { line: number; text: string } | undefined {
+export function firstSyntaxError(root: SgNode): { line: number; text: string; missing?: true } | undefined {
   // A kind id skips compiling a rule for every file; most files have no error at all.
-  if (!root.find(ERROR_KIND)) return undefined;
+  if (!root.find(ERROR_KIND)) return missingToken(root);
   const all = root.findAll(ERROR_KIND);
   // An outer ERROR can swallow the whole file; the innermost one points at the real spot.
   const inside = (a: SgNode, b: SgNode) => a !== b && a.range().start.index >= b.range().start.index && a.range().end.index <= b.range().end.index;
   const innermost = all.filter((e) => !all.some((o) => inside(o, e)));
   const err = innermost.sort((a, b) => a.range().start.index - b.range().start.index)[0] ?? all[0]!;
   return { line: err.range().start.line + 1, text: err.text().split("\n")[0]!.slice(0, 60) };
+}
+
+/**
+ * A token tree-sitter inserted to recover (a truncated `x = A` missing its `;`, `def f(:` its `)`):
+ * such a file has no ERROR node, only a zero-width leaf. Empty text finds it in one native pass.
+ */
+export function missingToken(root: SgNode, skip?: (n: SgNode) => boolean): { line: number; text: string; missing: true } | undefined {
+  const hit = root.findAll({ rule: { regex: "^$" } }).find((n) => n.isLeaf() && n.id() !== root.id() && !skip?.(n));
+  return hit ? { line: hit.range().start.line + 1, text: String(hit.kind()), missing: true } : undefined;
+}
+
+/** The one-line message for a syntax error `firstSyntaxError` or `rustSyntaxError` found. */
+export function syntaxErrorMessage(err: { text: string; missing?: true }): string {
+  return err.missing ? `syntax error: "${err.text}" missing (a truncated file?); routes after it may be missing` : `syntax error near "${err.text}"; routes after it may be missing`;
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { SgNode } from "./ast-grep.js";
-import { firstSyntaxError } from "./ast-grep.js";
+import { firstSyntaxError, syntaxErrorMessage } from "./ast-grep.js";
 import type { InterpreterOptions } from "./interp-api.js";
 import { InterpreterBase, Return } from "./interp-base.js";
 import type { PyModule, PyValue, Scope } from "./values.js";
@@ -60,7 +60,7 @@ export abstract class ModuleLayer extends InterpreterBase {
     }
     mod.root = root;
     const err = firstSyntaxError(root);
-    if (err) this.diagnostics.push({ file, line: err.line, message: `syntax error near "${err.text}"; routes after it may be missing` });
+    if (err) this.diagnostics.push({ file, line: err.line, message: syntaxErrorMessage(err) });
     const saved = [this.file, this.line] as const;
     this.file = file;
     try {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { SgNode } from "../python/ast-grep.js";
+import { missingToken, type SgNode } from "../python/ast-grep.js";
 
 export interface RustFn {
   name: string;
@@ -100,13 +100,16 @@ export function handlerName(node: SgNode | undefined): string {
  * the language in two places that never hold routes: `macro_rules!` patterns (`$x:pat_param`)
  * and Rust 2024 async closures (`async move |x| …`); errors there are not reported.
  */
-export function rustSyntaxError(root: SgNode): { line: number; text: string } | undefined {
+export function rustSyntaxError(root: SgNode): { line: number; text: string; missing?: true } | undefined {
   const ERROR = 65535;
-  if (!root.find(ERROR)) return undefined;
+  const inMacro = (n: SgNode) => {
+    for (let p = n.parent(); p; p = p.parent()) if (p.kind() === "macro_definition") return true;
+    return false;
+  };
+  if (!root.find(ERROR)) return missingToken(root, inMacro);
   const real = root.findAll(ERROR).filter((e) => {
     if (/^async(\s+move)?$/.test(e.text().trim()) && e.next()?.kind() === "closure_expression") return false;
-    for (let p = e.parent(); p; p = p.parent()) if (p.kind() === "macro_definition") return false;
-    return true;
+    return !inMacro(e);
   });
   const first = real.sort((a, b) => a.range().start.index - b.range().start.index)[0];
   return first ? { line: first.range().start.line + 1, text: first.text().split("\n")[0]!.slice(0, 60) } : undefined;

@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from "yaml";
 import { FksError } from "../../errors.js";
+import { MAX_NESTING, tooDeep } from "../nesting.js";
 
 /** Aliases expand exponentially (the "billion laughs" bomb); real config never needs many. */
 const MAX_ALIASES = 100;
@@ -13,14 +14,25 @@ export interface ParsedYaml {
 
 /** Parses one or more YAML documents; syntax errors become an FksError at file:line. */
 export function parseYaml(text: string, file: string, opts: { multi?: boolean } = {}): ParsedYaml {
+  // The yaml library recurses per level (parsing, then converting): past the bound it would run
+  // out of stack, so a file nested that deep is refused where it passes the bound.
+  const deep = tooDeep(text);
+  if (deep) {
+    throw new FksError(`${file}:${deep.line} nested more than ${MAX_NESTING} levels deep: not read`, { file, line: deep.line, hint: "flatten the nesting; no configuration needs it" });
+  }
   const lines = new LineCounter();
   const docs: Document.Parsed[] = [];
-  if (opts.multi) {
-    // parseAllDocuments keeps ranges per document while sharing one LineCounter.
-    const all = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
-    for (const d of Array.isArray(all) ? all : [all]) docs.push(d as Document.Parsed);
-  } else {
-    docs.push(parseDocument(text, { lineCounter: lines, prettyErrors: false }));
+  try {
+    if (opts.multi) {
+      // parseAllDocuments keeps ranges per document while sharing one LineCounter.
+      const all = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+      for (const d of Array.isArray(all) ? all : [all]) docs.push(d as Document.Parsed);
+    } else {
+      docs.push(parseDocument(text, { lineCounter: lines, prettyErrors: false }));
+    }
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new FksError(`${file}:1 too deeply nested to read`, { file, line: 1, hint: "flatten the nesting; no configuration needs it" });
   }
   for (const doc of docs) {
     const err = doc.errors[0];
@@ -45,6 +57,7 @@ export function toPlain(doc: Document.Parsed, file: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
+    if (e instanceof RangeError) throw new FksError(`${file}:1 too deeply nested to read`, { file, line: 1, hint: "flatten the nesting; no configuration needs it" });
     const msg = e instanceof Error ? e.message : String(e);
     throw new FksError(`${file}: YAML refused: ${firstLine(msg)}`, {
       file,
