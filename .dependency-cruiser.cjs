@@ -11,6 +11,31 @@ module.exports = {
       to: { path: ["^src/(report|commands)/", "^src/cli\\.ts$", `node_modules/(${heavyCli.slice(2, -2)})/`] },
     },
     {
+      name: "framework-in-one-folder",
+      comment:
+        "a framework's folder holds all it knows (detection, routes, health, guards, resilient client) and imports only its own files, the shared language layer, io, the model and the shared framework toolkits; FastAPI builds on Starlette's route reader and Fastify on Express's",
+      severity: "error",
+      from: { path: "^src/frameworks/(?!health/|resilience/)([^/]+)/" },
+      to: {
+        path: "^src/",
+        pathNot: [
+          "^src/frameworks/$1/",
+          "^src/frameworks/(types|python-routes|route-graph)\\.ts$",
+          "^src/frameworks/(health|resilience)/",
+          "^src/frameworks/(starlette|express)/routes\\.ts$",
+          "^src/(lang|io)/",
+          "^src/(model|errors)\\.ts$",
+        ],
+      },
+    },
+    {
+      name: "shared-toolkits-know-no-framework",
+      comment: "the shared health and resilience toolkits serve every framework and name none",
+      severity: "error",
+      from: { path: "^src/frameworks/(health|resilience)/" },
+      to: { path: "^src/frameworks/(?!health/|resilience/)[^/]+/" },
+    },
+    {
       name: "side-effects-at-the-edge",
       comment: "only io/ talks to undici, dockerode and child processes",
       severity: "error",

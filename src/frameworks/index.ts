@@ -1,13 +1,13 @@
-import { actix } from "./actix.js";
-import { axum } from "./axum.js";
-import { django } from "./django.js";
-import { express } from "./express.js";
-import { fastapi } from "./fastapi.js";
-import { fastify } from "./fastify.js";
-import { flask } from "./flask.js";
-import { litestar } from "./litestar.js";
-import { ninja } from "./ninja.js";
-import { starlette } from "./starlette.js";
+import { actix } from "./actix/adapter.js";
+import { axum } from "./axum/adapter.js";
+import { django } from "./django/adapter.js";
+import { express } from "./express/adapter.js";
+import { fastapi } from "./fastapi/adapter.js";
+import { fastify } from "./fastify/adapter.js";
+import { flask } from "./flask/adapter.js";
+import { litestar } from "./litestar/adapter.js";
+import { ninja } from "./ninja/adapter.js";
+import { starlette } from "./starlette/adapter.js";
 import type { FrameworkAdapter, ProjectFacts } from "./types.js";
 import type { Source } from "../model.js";
 

@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { addMod, wrapServed } from "../../src/frameworks/resilience/axum.js";
+import { addMod, wrapServed } from "../../src/frameworks/axum/resilience.js";
 import { cargoEdits } from "../../src/frameworks/resilience/cargo-deps.js";
 import { ownClients } from "../../src/frameworks/resilience/own-clients.js";
 import { httpRequest, pythonBin, startProcess, type StartedProcess } from "../env/engines.js";

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cargoDependencies, crateDependencies, withWorkspace, workspaceManifest } from "../../src/frameworks/health/cargo.js";
-import { rustClients } from "../../src/frameworks/health/axum.js";
+import { rustClients } from "../../src/frameworks/axum/health.js";
 import { fks, removeTree, tempTree } from "../helpers.js";
 
 const WORKSPACE = path.resolve(import.meta.dirname, "../fixtures/scaffold/axum-workspace");

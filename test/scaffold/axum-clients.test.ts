@@ -9,7 +9,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rustClients } from "../../src/frameworks/health/axum.js";
+import { rustClients } from "../../src/frameworks/axum/health.js";
 import { httpRequest, postgresAvailable, redisAvailable, startProcess, startRedis, type StartedProcess } from "../env/engines.js";
 import { fks, removeTree } from "../helpers.js";
 import { buildCrate, report, scaffoldedFixture, serve, withSslmode, type Report } from "./axum-helpers.js";

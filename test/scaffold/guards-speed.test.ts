@@ -6,7 +6,7 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, expect, it } from "vitest";
-import { fastapiGuards } from "../../src/frameworks/health/guards-fastapi.js";
+import { fastapiGuards } from "../../src/frameworks/fastapi/guards.js";
 import { parsePython } from "../../src/lang/python/edit.js";
 import type { HealthContext } from "../../src/frameworks/health/types.js";
 import { removeTree, tempTree } from "../helpers.js";

@@ -45,10 +45,10 @@ export interface ScaffoldCallsResult {
 export const DEFAULT_CLIENT_SETTINGS: ClientSettings = { timeout: 2, connectTimeout: 0.5, retries: 2, breakerThreshold: 5, breakerReset: 30 };
 
 const ADAPTERS: Record<string, () => Promise<CallsAdapter>> = {
-  fastapi: async () => (await import("../../frameworks/resilience/fastapi.js")).fastapiCalls,
-  starlette: async () => (await import("../../frameworks/resilience/fastapi.js")).fastapiCalls,
-  django: async () => (await import("../../frameworks/resilience/django.js")).djangoCalls,
-  axum: async () => (await import("../../frameworks/resilience/axum.js")).axumCalls,
+  fastapi: async () => (await import("../../frameworks/fastapi/resilience.js")).fastapiCalls,
+  starlette: async () => (await import("../../frameworks/fastapi/resilience.js")).fastapiCalls,
+  django: async () => (await import("../../frameworks/django/resilience.js")).djangoCalls,
+  axum: async () => (await import("../../frameworks/axum/resilience.js")).axumCalls,
 };
 
 export function scaffoldResilience(opts: ScaffoldCallsOptions): Promise<ScaffoldCallsResult> {

@@ -6,6 +6,7 @@ import { indexFile, rustSyntaxError, type RustFn, type RustIndex } from "../../l
 import { FRAMEWORKS } from "../../frameworks/index.js";
 import { RustEvaluator, type RustKnowledge } from "../../lang/rust/eval.js";
 import { urlconfOf } from "../../frameworks/django/routes.js";
+import { rootUrlconfs } from "../../frameworks/django/settings.js";
 import { nodeBuiltins } from "../../lang/typescript/node-builtins.js";
 import { JsEvaluator, type JsKnowledge } from "../../lang/typescript/routes-eval.js";
 import { jsParser } from "../../lang/typescript/routes-parse.js";
@@ -52,8 +53,6 @@ async function pythonKnowledge(): Promise<PyKnowledge[]> {
 
 /** Tokens without which a Python file cannot declare or mount a route (a cheap pre-filter before parsing). */
 const PY_ROUTEISH = /FastAPI|APIRouter|Flask|Blueprint|Starlette|urlpatterns|include_router|register_blueprint|add_api_route|add_url_rule|NinjaAPI|add_router|Litestar|route_handlers|\bController[,)]|add_resource|Namespace\(|Router\(|Mount\(|Route\(|\.route\(/;
-/** A Django settings module naming its root URL conf; only read, loaded when something imports it. */
-const ROOT_URLCONF = /^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m;
 
 const APP_CALL = /\b(FastAPI|Flask|Starlette|Litestar)\(/;
 
@@ -84,12 +83,9 @@ export async function extractPython(files: string[], root: string, read: (f: str
     }
     // Django: the ROOT_URLCONF named in settings is the project's root; every urls module is a conf.
     // (A test's override_settings(ROOT_URLCONF=…) mentions it too, but is not a project's settings.)
-    for (const f of files) {
-      const m = ROOT_URLCONF.exec(read(f));
-      if (m) {
-        const mod = interp.importModule(m[1]!, f, true);
-        if (mod.k === "mod") urlconfOf(mod.mod, interp, true);
-      }
+    for (const conf of rootUrlconfs(root, files, read)) {
+      const mod = interp.importModule(conf.module, conf.settingsFile, true);
+      if (mod.k === "mod") urlconfOf(mod.mod, interp, true);
     }
     for (const mod of interp.modules.values()) if (mod.scope.vars.has("urlpatterns")) urlconfOf(mod, interp);
     for (const mod of [...interp.modules.values()]) {

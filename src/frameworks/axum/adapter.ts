@@ -1,5 +1,5 @@
-import { axumHealth } from "./health/axum.js";
-import { firstEvidence, type FrameworkAdapter } from "./types.js";
+import { axumHealth } from "./health.js";
+import { firstEvidence, type FrameworkAdapter } from "../types.js";
 
 export const axum: FrameworkAdapter = {
   id: "axum",
@@ -7,5 +7,5 @@ export const axum: FrameworkAdapter = {
   priority: 30,
   detect: (facts) => (facts.language === "rust" ? firstEvidence(facts, ["axum"], ["axum"]) : undefined),
   health: axumHealth,
-  routes: { language: "rust", load: async () => [(await import("./axum/routes.js")).axumRoutes] },
+  routes: { language: "rust", load: async () => [(await import("./routes.js")).axumRoutes] },
 };

@@ -6,8 +6,8 @@
 import path from "node:path";
 import type { SgNode } from "@ast-grep/napi";
 import { parseRust } from "../../lang/rust/edit.js";
-import { exemptedPaths, kindOfBody, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
-import type { HealthContext } from "./types.js";
+import { exemptedPaths, kindOfBody, kindOfName, probePaths, type ProbeGuard } from "../health/guards.js";
+import type { HealthContext } from "../health/types.js";
 
 interface Link {
   method: string;

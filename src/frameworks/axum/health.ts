@@ -3,12 +3,12 @@ import type { SgNode, SgRoot } from "@ast-grep/napi";
 import { existsSync } from "../../io/fs.js";
 import { mainBodyLine, modInsertLine, parseRust, routerChains } from "../../lang/rust/edit.js";
 import { insertAfterLine } from "../../lang/python/edit.js";
-import { lineEnding } from "./edits.js";
-import { axumGuards } from "./guards-axum.js";
-import { fill, GENERATED_MARK, template } from "./template.js";
-import { cargoDependencies, crateDependencies, type CargoDependency } from "./cargo.js";
+import { lineEnding } from "../health/edits.js";
+import { axumGuards } from "./guards.js";
+import { fill, GENERATED_MARK, template } from "../health/template.js";
+import { cargoDependencies, crateDependencies, type CargoDependency } from "../health/cargo.js";
 import { parseCargoManifest } from "../../lang/toml/cargo.js";
-import type { DependencyCheck, HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
+import type { DependencyCheck, HealthAdapter, HealthCodePlan, HealthContext } from "../health/types.js";
 
 /**
  * The SIGTERM watcher. A registered tokio handler replaces the default "terminate", so a service

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { existsSync } from "../../io/fs.js";
 import { GENERATED_MARK } from "../health/template.js";
-import { cargoEdit } from "./cargo-deps.js";
-import { fill, moduleFile, num, template } from "./template.js";
-import type { CallsAdapter, CallsCodePlan, CallsContext, Requirement } from "./types.js";
+import { cargoEdit } from "../resilience/cargo-deps.js";
+import { fill, moduleFile, num, template } from "../resilience/template.js";
+import type { CallsAdapter, CallsCodePlan, CallsContext, Requirement } from "../resilience/types.js";
 
 /** Crates the generated Rust uses, with the versions fks builds it with. */
 const CRATES: Record<"resilience" | "tracing", Requirement[]> = {

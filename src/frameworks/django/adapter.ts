@@ -1,5 +1,5 @@
-import { djangoHealth } from "./health/django.js";
-import { firstEvidence, type FrameworkAdapter } from "./types.js";
+import { djangoHealth } from "./health.js";
+import { firstEvidence, type FrameworkAdapter } from "../types.js";
 
 export const django: FrameworkAdapter = {
   id: "django",
@@ -9,5 +9,5 @@ export const django: FrameworkAdapter = {
   detect: (facts) =>
     facts.language === "python" ? (facts.markers.get("manage.py") ?? firstEvidence(facts, ["django", "djangorestframework"], ["django"])) : undefined,
   health: djangoHealth,
-  routes: { language: "python", load: async () => [(await import("./django/routes.js")).djangoRoutes] },
+  routes: { language: "python", load: async () => [(await import("./routes.js")).djangoRoutes] },
 };

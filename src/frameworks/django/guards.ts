@@ -1,10 +1,10 @@
 /** Django: LoginRequiredMiddleware, DRF default permissions and throttles on DRF probe views, and auth or rate-limit middleware. */
 import path from "node:path";
 import type { SgNode } from "@ast-grep/napi";
-import { GENERATED_MARK } from "./template.js";
-import { exemptedPaths, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
-import { judgePython, PySources, withConstants, type PyDef, type PyFile } from "./guards-python.js";
-import type { HealthContext } from "./types.js";
+import { GENERATED_MARK } from "../health/template.js";
+import { exemptedPaths, kindOfName, probePaths, type ProbeGuard } from "../health/guards.js";
+import { judgePython, PySources, withConstants, type PyDef, type PyFile } from "../health/guards-python.js";
+import type { HealthContext } from "../health/types.js";
 
 const LOGIN_REQUIRED = "django.contrib.auth.middleware.LoginRequiredMiddleware";
 /** Middleware whose names look like guards but that never reject a probe by themselves. */

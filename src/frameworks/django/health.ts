@@ -1,11 +1,11 @@
 import path from "node:path";
 import { existsSync } from "../../io/fs.js";
 import { findListAssignment, importInsertLine, insertAfterLine, parsePython } from "../../lang/python/edit.js";
-import { moduleFile } from "./edits.js";
-import { pythonModule } from "./python.js";
-import { djangoGuards } from "./guards-django.js";
-import { resolveRootUrlconf, starImportTargets } from "../django/settings.js";
-import type { HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
+import { moduleFile } from "../health/edits.js";
+import { pythonModule } from "../health/python.js";
+import { djangoGuards } from "./guards.js";
+import { resolveRootUrlconf, starImportTargets } from "./settings.js";
+import type { HealthAdapter, HealthCodePlan, HealthContext } from "../health/types.js";
 
 /** Django: a module with views and urlpatterns next to the root URLconf, included from it. */
 export const djangoHealth: HealthAdapter = {

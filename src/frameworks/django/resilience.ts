@@ -1,11 +1,11 @@
 import path from "node:path";
 import { existsSync } from "../../io/fs.js";
 import { findListAssignment, importInsertLine, insertAfterLine, parsePython } from "../../lang/python/edit.js";
-import { resolveRootUrlconf, starImportTargets } from "../django/settings.js";
-import { pythonRequirementEdits } from "./python-deps.js";
-import { PY_REQUIREMENTS, pythonResilience, pythonTracing } from "./python-module.js";
-import { moduleFile } from "./template.js";
-import type { CallsAdapter, CallsCodePlan, CallsContext } from "./types.js";
+import { resolveRootUrlconf, starImportTargets } from "./settings.js";
+import { pythonRequirementEdits } from "../resilience/python-deps.js";
+import { PY_REQUIREMENTS, pythonResilience, pythonTracing } from "../resilience/python-module.js";
+import { moduleFile } from "../resilience/template.js";
+import type { CallsAdapter, CallsCodePlan, CallsContext } from "../resilience/types.js";
 
 /**
  * Django: the module goes into the project package (next to the root URL conf, like the health

@@ -20,6 +20,9 @@ const ENTRY_POINTS = new Set(["manage.py", "wsgi.py", "asgi.py"]);
 const ROOT_URLCONF = /^\s*ROOT_URLCONF\s*=\s*["']([\w.]+)["']/;
 const STAR_IMPORT = /^\s*from\s+(\.*)([\w.]*)\s+import\s+\*/;
 
+/** A top-level assignment, as a settings module makes it (not a keyword argument of override_settings). */
+const TOP_LEVEL_ROOT_URLCONF = /^ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m;
+
 /**
  * The ROOT_URLCONF a Django project serves: the settings module that manage.py, wsgi.py or asgi.py names,
  * followed through `from .base import *` / `from proj.settings.base import *` chains (and a settings package's
@@ -27,36 +30,49 @@ const STAR_IMPORT = /^\s*from\s+(\.*)([\w.]*)\s+import\s+\*/;
  * Module names resolve against the declaring file's folder and its parents, up to `dir`.
  */
 export function resolveRootUrlconf(dir: string, files: string[], read: (f: string) => string): RootUrlconf | undefined {
+  return rootUrlconfs(dir, files, read)[0];
+}
+
+/**
+ * Every root URL conf of a folder, the served one first (see resolveRootUrlconf): a repository can hold
+ * several sites, each deployed with its own settings module. The one finder every feature uses.
+ */
+export function rootUrlconfs(dir: string, files: string[], read: (f: string) => string): RootUrlconf[] {
   const depth = (f: string) => path.relative(dir, f).split(path.sep).length;
   const declarers = files.filter((f) => ENTRY_POINTS.has(path.basename(f))).sort((a, b) => depth(a) - depth(b) || rank(a) - rank(b));
   const starts: string[] = [];
+  const add = (f: string) => {
+    if (!starts.includes(f)) starts.push(f);
+  };
   for (const f of declarers) {
     const mod = SETTINGS_MODULE.exec(read(f))?.[1];
     const file = mod && resolveModule(mod, path.dirname(f), dir);
-    if (file && !starts.includes(file.file)) starts.push(file.file);
+    if (file) add(file.file);
   }
   // Without an entry point naming them: settings.py files and settings packages.
   for (const f of files) {
     const base = path.basename(f);
-    if ((base === "settings.py" || (base === "__init__.py" && path.basename(path.dirname(f)) === "settings")) && !starts.includes(f)) starts.push(f);
+    if (base === "settings.py" || (base === "__init__.py" && path.basename(path.dirname(f)) === "settings")) add(f);
   }
-  // Last: any module of a settings folder that assigns ROOT_URLCONF itself.
+  // Then any module of a settings folder that assigns ROOT_URLCONF itself, then any module assigning it at top level.
   for (const f of files) {
-    if (f.endsWith(".py") && path.relative(dir, f).split(path.sep).includes("settings") && !starts.includes(f) && read(f).split(/\r?\n/).some((l) => ROOT_URLCONF.test(l))) starts.push(f);
+    if (f.endsWith(".py") && path.relative(dir, f).split(path.sep).includes("settings") && read(f).split(/\r?\n/).some((l) => ROOT_URLCONF.test(l))) add(f);
   }
+  for (const f of files) if (f.endsWith(".py") && TOP_LEVEL_ROOT_URLCONF.test(read(f))) add(f);
+  const out: RootUrlconf[] = [];
   for (const start of starts) {
     const found = followSettings(start, dir, read, new Set());
-    if (!found) continue;
+    if (!found || out.some((r) => r.module === found.module && r.settingsFile === found.file)) continue;
     const target = resolveModule(found.module, path.dirname(found.file), dir);
-    return {
+    out.push({
       module: found.module,
       file: target?.file ?? path.join(dir, ...found.module.split(".")) + ".py",
       root: target?.root ?? dir,
       settingsFile: found.file,
       via: found.via,
-    };
+    });
   }
-  return undefined;
+  return out;
 }
 
 /** manage.py names the settings developers run with; wsgi.py and asgi.py what is deployed. */

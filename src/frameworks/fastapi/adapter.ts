@@ -1,5 +1,5 @@
-import { fastapiHealth } from "./health/fastapi.js";
-import { firstEvidence, type FrameworkAdapter } from "./types.js";
+import { fastapiHealth } from "./health.js";
+import { firstEvidence, type FrameworkAdapter } from "../types.js";
 
 export const fastapi: FrameworkAdapter = {
   id: "fastapi",
@@ -7,5 +7,5 @@ export const fastapi: FrameworkAdapter = {
   priority: 30,
   detect: (facts) => (facts.language === "python" ? firstEvidence(facts, ["fastapi"], ["fastapi"]) : undefined),
   health: fastapiHealth,
-  routes: { language: "python", load: async () => [(await import("./fastapi/routes.js")).fastapiRoutes] },
+  routes: { language: "python", load: async () => [(await import("./routes.js")).fastapiRoutes] },
 };

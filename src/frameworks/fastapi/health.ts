@@ -1,11 +1,11 @@
 import path from "node:path";
 import { existsSync } from "../../io/fs.js";
 import { findCalls, importInsertLine, insertAfterLine, parsePython } from "../../lang/python/edit.js";
-import { moduleFile } from "./edits.js";
-import { pythonModule } from "./python.js";
-import { fastapiGuards } from "./guards-fastapi.js";
+import { moduleFile } from "../health/edits.js";
+import { pythonModule } from "../health/python.js";
+import { fastapiGuards } from "./guards.js";
 import { isTestCode } from "../../lang/test-code.js";
-import type { HealthAdapter, HealthCodePlan, HealthContext } from "./types.js";
+import type { HealthAdapter, HealthCodePlan, HealthContext } from "../health/types.js";
 
 const APP_CALL = /^(fastapi\.)?FastAPI$/;
 

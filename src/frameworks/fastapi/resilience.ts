@@ -3,10 +3,10 @@ import type { SgRoot } from "@ast-grep/napi";
 import { existsSync } from "../../io/fs.js";
 import { findCalls, importInsertLine, insertAfterLine, parsePython, type AppCreation } from "../../lang/python/edit.js";
 import { isTestCode } from "../../lang/test-code.js";
-import { pythonRequirementEdits } from "./python-deps.js";
-import { PY_REQUIREMENTS, pythonResilience, pythonTracing } from "./python-module.js";
-import { moduleFile } from "./template.js";
-import type { CallsAdapter, CallsCodePlan, CallsContext } from "./types.js";
+import { pythonRequirementEdits } from "../resilience/python-deps.js";
+import { PY_REQUIREMENTS, pythonResilience, pythonTracing } from "../resilience/python-module.js";
+import { moduleFile } from "../resilience/template.js";
+import type { CallsAdapter, CallsCodePlan, CallsContext } from "../resilience/types.js";
 
 const APP_CALL = /^(fastapi\.)?FastAPI$|^(starlette\.applications\.)?Starlette$/;
 

@@ -1,9 +1,9 @@
-import { firstEvidence, type FrameworkAdapter } from "./types.js";
+import { firstEvidence, type FrameworkAdapter } from "../types.js";
 
 export const flask: FrameworkAdapter = {
   id: "flask",
   language: "python",
   priority: 25,
   detect: (facts) => (facts.language === "python" ? firstEvidence(facts, ["flask"], ["flask"]) : undefined),
-  routes: { language: "python", load: async () => [(await import("./flask/routes.js")).flaskRoutes, (await import("./flask/restx.js")).restxRoutes] },
+  routes: { language: "python", load: async () => [(await import("./routes.js")).flaskRoutes, (await import("./restx.js")).restxRoutes] },
 };

@@ -1,4 +1,4 @@
-import { firstEvidence, type FrameworkAdapter } from "./types.js";
+import { firstEvidence, type FrameworkAdapter } from "../types.js";
 
 // A django-ninja project is a Django project: Django's adapter detects it and scaffolds its
 // health routes; this one teaches route extraction the ninja API objects Django mounts.
@@ -7,5 +7,5 @@ export const ninja: FrameworkAdapter = {
   language: "python",
   priority: 35,
   detect: (facts) => (facts.language === "python" ? firstEvidence(facts, ["django-ninja"], ["ninja"]) : undefined),
-  routes: { language: "python", load: async () => [(await import("./ninja/routes.js")).ninjaRoutes] },
+  routes: { language: "python", load: async () => [(await import("./routes.js")).ninjaRoutes] },
 };
