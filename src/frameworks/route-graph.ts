@@ -5,7 +5,8 @@
  */
 
 /** A path built from literal pieces and pieces that could not be resolved statically. */
-export type PathPiece = { s: string } | { u: string };
+/** `raw`: the piece as the code spells it, when that is not a path template (an Express regular expression). */
+export type PathPiece = { s: string; raw?: string } | { u: string };
 export type PathExpr = PathPiece[];
 
 /** How a framework glues a prefix to a child path. */
@@ -104,7 +105,7 @@ export function joinPath(style: JoinStyle, prefix: PathExpr, path: PathExpr): Pa
   if (style === "fastify") {
     const last = prefix[prefix.length - 1];
     const first = path[0];
-    if (last && "s" in last && last.s.endsWith("/") && first && "s" in first && first.s.startsWith("/")) return [...prefix, { s: first.s.slice(1) }, ...path.slice(1)];
+    if (last && "s" in last && last.s.endsWith("/") && first && "s" in first && first.s.startsWith("/")) return [...prefix, { ...first, s: first.s.slice(1) }, ...path.slice(1)];
     return [...prefix, ...path];
   }
   if (style === "axum") {
@@ -123,13 +124,13 @@ function isLiteral(p: PathExpr, v: string): boolean {
 function trimEnd(p: PathExpr): PathExpr {
   const out = [...p];
   const last = out[out.length - 1];
-  if (last && "s" in last) out[out.length - 1] = { s: last.s.replace(/\/+$/, "") };
+  if (last && "s" in last) out[out.length - 1] = { ...last, s: last.s.replace(/\/+$/, "") };
   return out;
 }
 function trimStart(p: PathExpr): PathExpr {
   const out = [...p];
   const first = out[0];
-  if (first && "s" in first) out[0] = { s: first.s.replace(/^\/+/, "") };
+  if (first && "s" in first) out[0] = { ...first, s: first.s.replace(/^\/+/, "") };
   return out;
 }
 

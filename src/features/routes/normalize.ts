@@ -27,18 +27,22 @@ const CONVERTERS = new Set(["int", "str", "slug", "uuid", "path", "float"]);
 /** The display path of a route: literal pieces normalised, unresolved pieces shown as `<expression>`. */
 export function renderPath(p: PathExpr): { path: string; unresolved?: string; raw: string } {
   let out = "";
+  let raw = "";
   const unresolved: string[] = [];
   for (const piece of p) {
-    if ("s" in piece) out += piece.s;
-    else {
+    if ("s" in piece) {
+      out += piece.s;
+      raw += piece.raw ?? piece.s;
+    } else {
       // A multi-line expression (`routes!(\n a,\n b\n)`) is shown on one line.
       const u = piece.u.replace(/\s+/g, " ");
       out += `<${u}>`;
+      raw += `<${u}>`;
       unresolved.push(u);
     }
   }
   const lead = (x: string) => (x.startsWith("/") || x.startsWith("<") ? x : "/" + x);
-  return { path: lead(normalizeParams(out)), unresolved: unresolved.length ? unresolved.join(", ") : undefined, raw: lead(out) };
+  return { path: lead(normalizeParams(out)), unresolved: unresolved.length ? unresolved.join(", ") : undefined, raw: lead(raw) };
 }
 
 /** Parameter names of a normalised path. */

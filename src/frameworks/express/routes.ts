@@ -1,6 +1,7 @@
 import type { SgNode } from "@ast-grep/napi";
 import type { JsCall, JsEvaluator, JsKnowledge, JsValue } from "../../lang/typescript/routes-eval.js";
 import { newContainer, type Container, type Entry, type PathExpr } from "../route-graph.js";
+import { regexRoutePath } from "./regex-path.js";
 
 /** Methods that declare a route on an app, a router or a `route(path)` builder. */
 const METHODS = new Set(["get", "post", "put", "patch", "delete", "options", "head", "all", "trace", "search", "query"]);
@@ -23,6 +24,11 @@ export function pathsOf(node: SgNode | undefined, call: JsCall, ev: JsEvaluator)
   const v = ev.eval(node, call.scope, call.mod);
   if (v.k === "str") return [[{ s: v.v }]];
   if (v.k === "arr" && v.items.length && v.items.every((i) => i.k === "str")) return v.items.map((i) => [{ s: (i as { v: string }).v }]);
+  if (v.k === "x" && v.tag === "regex") {
+    const { pattern, flags } = v.data as { pattern: string; flags: string };
+    const t = regexRoutePath(pattern, flags);
+    return [["path" in t ? { s: t.path, raw: node.text() } : { u: `${node.text()}: ${t.why}` }]];
+  }
   return [[{ u: node.text() }]];
 }
 
