@@ -195,7 +195,8 @@ Toxiproxy starts. Running it again changes nothing.`)
       const loaded = await config(g);
       const r = await chaosExport({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, to, experiments: refs, matrix: f.matrix, matrixFaults: faults as Array<"stop" | "latency" | "blackhole">, durationMs, latencyMs, outDir: f.out, namespace: f.namespace, dryRun: f.dryRun });
       if (format === "json") write(JSON.stringify(r, null, 2) + "\n");
-      else if (r.dryRun) write(r.files.map((x) => `${to === "chaostoolkit" ? "//" : "#"} ${x.file}\n${x.content}`).join(""));
+      // YAML files joined as one multi-document stream; JSON files one after the other.
+      else if (r.dryRun) write(to === "chaos-mesh" ? r.files.map((x) => `# ${x.file}\n${x.content}`).join("---\n") : r.files.map((x) => x.content).join(""));
       for (const n of r.notes) warn(`note: ${n}`);
       if (format === "table") for (const x of r.files) warn(`${x.action === "planned" ? "would write" : x.action === "written" ? "wrote" : "unchanged"} ${x.file}`);
       return EXIT_OK;

@@ -13,6 +13,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -133,7 +134,16 @@ func validateDoc(raw []byte) []string {
 	if head.Metadata.Name == "" {
 		return []string{fmt.Sprintf("%s: metadata.name is required", id)}
 	}
-	if err := yaml.UnmarshalStrict(raw, obj); err != nil {
+	// As kubectl does: YAML to JSON first (duplicate keys refused), then a strict JSON decode.
+	// (yaml.UnmarshalStrict would walk the target type and allocate empty optional structs,
+	// such as NetworkChaos spec.rate beside spec.bandwidth, which the webhook then rejects.)
+	js, err := yaml.YAMLToJSONStrict(raw)
+	if err != nil {
+		return []string{fmt.Sprintf("%s: %v", id, err)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(obj); err != nil {
 		return []string{fmt.Sprintf("%s: %v", id, err)}
 	}
 	ctx := context.Background()
