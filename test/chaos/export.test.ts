@@ -13,6 +13,7 @@ import { parseAllDocuments, parse as parseYamlText } from "yaml";
 import { PLATFORM, ROOT, fks, removeTree, tempTree } from "../helpers.js";
 import { engineEnv, pythonBin } from "../env/engines.js";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML and JSON, read field by field
 type Obj = Record<string, any>;
 
 /** The validator: from env.sh, else built (cached) by the same script setup.sh runs. */
