@@ -82,6 +82,8 @@ faults:
   - { id: reset, service: data, toxic: reset_peer, duration: 5s }
   - { id: sliced, service: data, toxic: slicer, duration: 5s }
   - { id: freeze, service: pricing, action: pause, duration: 5s }
+  # the same name as the workflow's first status check: template names must stay unique
+  - { id: steady-api-live, service: execution, action: pause, duration: 5s }
 `;
 
 const BAD = `name: bad

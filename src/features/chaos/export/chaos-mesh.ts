@@ -28,7 +28,6 @@ export interface MeshContext {
   edges: readonly DependencyEdge[];
   /** Where the Chaos Mesh objects themselves are created. */
   namespace: string;
-  /** Probe deadline of one StatusCheck request, in seconds. */
 }
 
 /** A DNS-1123 name (lower case, digits, '-'), short enough for Chaos Mesh to suffix node names. */
@@ -149,7 +148,17 @@ export function chaosMeshExperiment(e: Experiment, ctx: MeshContext): MeshExperi
   const intervalSeconds = seconds(e.steadyState.intervalMs);
   if (e.steadyState.intervalMs < 1000) notes.push(`probe interval ${e.steadyState.intervalMs} ms: Chaos Mesh status checks probe at most once a second`);
   const templates: Obj[] = [];
-  const check = (name: string, t: K8sTarget, endpoint: "live" | "ready", o: { mode: "Synchronous" | "Continuous"; deadlineMs: number; failureThreshold: number }) => {
+  // Template names must be unique in a workflow; names cut to length or odd fault ids could clash.
+  const used = new Set<string>([wf]);
+  const claim = (name: string) => {
+    let n = name;
+    for (let i = 2; used.has(n); i++) n = dnsName(name, String(i));
+    used.add(n);
+    return n;
+  };
+  for (const m of faults) for (const c of m.chaos) c.name = claim(c.name);
+  const check = (wanted: string, t: K8sTarget, endpoint: "live" | "ready", o: { mode: "Synchronous" | "Continuous"; deadlineMs: number; failureThreshold: number }) => {
+    const name = claim(wanted);
     templates.push({
       name,
       templateType: "StatusCheck",
@@ -167,7 +176,8 @@ export function chaosMeshExperiment(e: Experiment, ctx: MeshContext): MeshExperi
     });
     return name;
   };
-  const parallel = (name: string, children: string[]) => {
+  const parallel = (wanted: string, children: string[]) => {
+    const name = claim(wanted);
     templates.push({ name, templateType: "Parallel", children });
     return name;
   };
@@ -190,8 +200,9 @@ export function chaosMeshExperiment(e: Experiment, ctx: MeshContext): MeshExperi
         children.push(c.name);
       }
       if (!m.chaos.length) {
-        templates.push({ name: dnsName(m.fault.id, "wait"), templateType: "Suspend", deadline: goDuration(m.fault.durationMs) });
-        children.push(dnsName(m.fault.id, "wait"));
+        const name = claim(dnsName(m.fault.id, "wait"));
+        templates.push({ name, templateType: "Suspend", deadline: goDuration(m.fault.durationMs) });
+        children.push(name);
       }
     }
     // The hypothesis while faulted: every other service stays live; its /ready too unless it
