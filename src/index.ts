@@ -16,3 +16,4 @@ export type { AuditCallsResult, CallGraph, CallEdge, CallTarget, OutboundCall, R
 export { chaosRun, chaosRollback, chaosProxies, planExperiment, parseExperimentFile, dependencyEdges, type ChaosRunOptions, type ChaosRunResult, type Experiment, type Fault } from "./features/chaos/index.js";
 export { chaosMatrix, type ChaosMatrixOptions, type ChaosMatrixResult } from "./features/chaos/matrix.js";
 export { chaosInitCompose, type ChaosComposeResult } from "./features/chaos/compose.js";
+export { chaosExport, type ChaosExportOptions, type ChaosExportResult } from "./features/chaos/export/index.js";

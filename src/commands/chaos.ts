@@ -85,7 +85,8 @@ Examples:
   fks chaos run data-down --yes --format junit        in CI
   fks chaos rollback                                  undo what a killed run left applied
   fks chaos proxies                                   Toxiproxy proxies for chaos.edges
-  fks chaos init --compose --dry-run                  a compose override with Toxiproxy between services`);
+  fks chaos init --compose --dry-run                  a compose override with Toxiproxy between services
+  fks chaos export --matrix --to chaos-mesh           Chaos Mesh Workflows for Kubernetes (or --to chaostoolkit)`);
 
   chaos
     .command("run")
