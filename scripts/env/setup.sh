@@ -473,7 +473,6 @@ setup_toxiproxy
 # ---------------------------------------------------------------- 8. Chaos Mesh validator
 # Failure-tolerant: without it the Chaos Mesh export tests skip and print the reason.
 CMV_BIN=""; CMV_REASON=""
-T0=$(now)
 if CMV_OUT="$(bash "$REPO_ROOT/scripts/env/chaos-mesh-validator.sh" 2>"$FKS_CACHE/chaos-mesh-validator.err")"; then CMV_BIN="$CMV_OUT"
 else CMV_REASON="$(tail -n 1 "$FKS_CACHE/chaos-mesh-validator.err" 2>/dev/null || echo "build script failed")"; log "Chaos Mesh validator unavailable: $CMV_REASON"; fi
 
