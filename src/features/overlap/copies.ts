@@ -145,7 +145,8 @@ function placeMembers(files: SourceFile[]): Array<{ file: SourceFile; folder: st
       return { file: f, folder, folderName: segs[segs.length - common]!, name: inside };
     }
     const folder = relSegs.slice(0, -1).join("/");
-    const folderName = segs.length > 1 ? segs[segs.length - 2]! : "";
+    // A service's top folder is named by the folder itself, not by an empty path inside the service.
+    const folderName = segs.length > 1 ? segs[segs.length - 2]! : (relSegs[relSegs.length - 2] ?? "");
     return { file: f, folder, folderName, name: segs[segs.length - 1]! };
   });
 }

@@ -67,7 +67,7 @@ export function nearPairs(contents: Content[], opts: MatchOptions): { edges: Nea
     const cb = contents[b]!.sh;
     const small = Math.min(ca.fingerprints.length, cb.fingerprints.length);
     // A copy shares most of its fingerprints; a similarity of t needs the shorter file to be near the longer one's size.
-    if (count < small * 0.3) continue;
+    if (count < small * Math.max(0.1, opts.threshold - 0.5)) continue;
     const na = ca.codes.length;
     const nb = cb.codes.length;
     if ((2 * Math.min(na, nb)) / (na + nb) < opts.threshold) continue;
@@ -75,14 +75,29 @@ export function nearPairs(contents: Content[], opts: MatchOptions): { edges: Nea
     const m = compare(contents[a]!, contents[b]!, opts.threshold);
     if (m) edges.push({ a, b, similarity: m.similarity, renamed: m.renamed });
   }
-  edges.sort((x, y) => x.a - y.a || x.b - y.b);
-  return { edges, stats: { candidates: shared.size, verified } };
+  const kept = bestMatches(edges, contents).sort((x, y) => x.a - y.a || x.b - y.b);
+  return { edges: kept, stats: { candidates: shared.size, verified } };
 }
 
+/** Two contents whose files sit in the same services are near-duplicates inside those services, not copies between them. */
 function crossService(a: Content, b: Content): boolean {
-  if (a.services.size > 1 || b.services.size > 1) return true;
-  const [x] = a.services;
-  return !b.services.has(x!);
+  if (a.services.size !== b.services.size) return true;
+  for (const s of a.services) if (!b.services.has(s)) return true;
+  return false;
+}
+
+/**
+ * Keeps, for each content, only its closest match among the contents of each other set of
+ * services: `AddUser.tsx` pairs with the other repo's `AddUser.tsx`, not also with its `EditUser.tsx`
+ * (85% alike), which would chain two different files into one set of copies.
+ */
+function bestMatches(edges: NearEdge[], contents: Content[]): NearEdge[] {
+  const key = (self: number, other: number) => `${self}|${[...contents[other]!.services].sort().join(",")}`;
+  const best = new Map<string, number>();
+  for (const e of edges) {
+    for (const k of [key(e.a, e.b), key(e.b, e.a)]) best.set(k, Math.max(best.get(k) ?? 0, e.similarity));
+  }
+  return edges.filter((e) => best.get(key(e.a, e.b)) === e.similarity || best.get(key(e.b, e.a)) === e.similarity);
 }
 
 /**
@@ -149,7 +164,7 @@ function compare(a: Content, b: Content, threshold: number): { similarity: numbe
   const namesB = new Set(b.tokens.text.filter((_, k) => b.tokens.kind[k] === Kind.Ident));
   const shown = renamed.filter((r) => !namesB.has(r.from) && !namesA.has(r.to));
   if (same / total < 0.4) return undefined;
-  if ((consistent - clashes) / total < 0.9) return undefined;
+  if ((consistent - clashes) / total < 0.8) return undefined;
   if (renamed.length > Math.max(3, distinct * 0.25)) return undefined;
   shown.sort((x, y) => y.count - x.count || x.from.localeCompare(y.from));
   return { similarity, renamed: shown };
