@@ -194,6 +194,45 @@ export function chunk<T>(xs: T[], size: number): T[][] {
   });
 });
 
+describe("look-alike files inside one service", () => {
+  const form = (verb: string, extra: string) => `from pydantic import BaseModel, EmailStr
+
+
+class User${verb}Form(BaseModel):
+    email: EmailStr
+    full_name: str | None = None
+    is_active: bool = True
+${extra}
+
+def validate_${verb.toLowerCase()}(form: User${verb}Form) -> list[str]:
+    errors: list[str] = []
+    if not form.full_name:
+        errors.append("full_name is required")
+    if "@example." in form.email:
+        errors.append("example addresses are not accepted")
+    return errors
+
+
+def render_${verb.toLowerCase()}(form: User${verb}Form) -> dict:
+    return {"title": "${verb} user", "fields": list(form.model_fields)}
+`;
+  it("pairs each file with its own copy in the other service, not with its look-alike", async () => {
+    const add = form("Add", "    password: str\n");
+    const edit = form("Edit", "    is_superuser: bool = False\n");
+    const dir = tree("lookalikes", {
+      "one/requirements.txt": "fastapi\\n",
+      "two/requirements.txt": "fastapi\\n",
+      "one/app/add_user.py": add,
+      "one/app/edit_user.py": edit,
+      "two/app/add_user.py": add.replace("is_active: bool = True", "is_active: bool = False"),
+      "two/app/edit_user.py": edit,
+    });
+    const res = await auditOverlap({ cwd: dir, skipRoutes: true });
+    const sets = res.copies.flatMap((c) => c.files).map((f) => f.members.map((m) => `${m.service}:${path.basename(m.file)}`).sort().join(" "));
+    expect(sets.sort()).toEqual(["one:add_user.py two:add_user.py", "one:edit_user.py two:edit_user.py"]);
+  });
+});
+
 describe("scale", () => {
   it("does not compare every pair: 400 distinct files in 40 services yield few candidates", async () => {
     const files: Record<string, string> = {};

@@ -92,12 +92,13 @@ function crossService(a: Content, b: Content): boolean {
  * (85% alike), which would chain two different files into one set of copies.
  */
 function bestMatches(edges: NearEdge[], contents: Content[]): NearEdge[] {
-  const key = (self: number, other: number) => `${self}|${[...contents[other]!.services].sort().join(",")}`;
+  // For each side, the services the other side adds: only there does this edge say "copied".
+  const keys = (self: number, other: number) => [...contents[other]!.services].filter((s) => !contents[self]!.services.has(s)).map((s) => `${self}\0${s}`);
   const best = new Map<string, number>();
   for (const e of edges) {
-    for (const k of [key(e.a, e.b), key(e.b, e.a)]) best.set(k, Math.max(best.get(k) ?? 0, e.similarity));
+    for (const k of [...keys(e.a, e.b), ...keys(e.b, e.a)]) best.set(k, Math.max(best.get(k) ?? 0, e.similarity));
   }
-  return edges.filter((e) => best.get(key(e.a, e.b)) === e.similarity || best.get(key(e.b, e.a)) === e.similarity);
+  return edges.filter((e) => [...keys(e.a, e.b), ...keys(e.b, e.a)].some((k) => best.get(k) === e.similarity));
 }
 
 /**
