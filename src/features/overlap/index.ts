@@ -72,7 +72,9 @@ export async function auditOverlap(opts: OverlapOptions): Promise<OverlapResult>
     contents.push(e.content);
   }
   opts.onProgress?.({ phase: "matching", total: contents.length });
-  const near = nearPairs(contents, { threshold });
+  // A folder copied into every service, each copy drifted, puts one fingerprint in as many contents as there are services.
+  const serviceCount = new Set(src.files.map((f) => f.service)).size;
+  const near = nearPairs(contents, { threshold, maxPosting: Math.max(64, 2 * serviceCount) });
   const copies = groupCopies(
     entries.map(([hash, e]) => ({ hash, files: e.files })),
     near.edges,
