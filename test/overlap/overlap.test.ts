@@ -234,6 +234,21 @@ def render_${verb.toLowerCase()}(form: User${verb}Form) -> dict:
 });
 
 describe("scale", () => {
+  it("finds a module copied into 70 services with every copy drifted differently", async () => {
+    const files: Record<string, string> = {};
+    const module = (i: number) => `import time\n\n\nclass RateLimiter:\n    def __init__(self, rate: float, burst: int) -> None:\n        self.rate = rate\n        self.burst = burst\n        self.tokens = float(burst)\n        self.updated = time.monotonic()\n\n    def allow(self) -> bool:\n        now = time.monotonic()\n        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)\n        self.updated = now\n        if self.tokens >= 1:\n            self.tokens -= 1\n            return True\n        return False\n\n\nDEFAULT_BURST = ${i}\n`;
+    for (let s = 0; s < 70; s++) {
+      files[`svc${s}/requirements.txt`] = "fastapi\n";
+      files[`svc${s}/app/limits.py`] = module(s);
+    }
+    const res = await auditOverlap({ cwd: tree("drifted-everywhere", files), skipRoutes: true });
+    const limits = fileOf(res, "limits.py")!;
+    expect(new Set(limits.members.map((m) => m.service)).size).toBe(70);
+    expect(limits.tie).toBe(true);
+    expect(limits.drift).toHaveLength(69);
+    expect(limits.drift.every((d) => d.added === 1 && d.removed === 1)).toBe(true);
+  });
+
   it("does not compare every pair: 400 distinct files in 40 services yield few candidates", async () => {
     const files: Record<string, string> = {};
     for (let s = 0; s < 40; s++) {
