@@ -12,6 +12,7 @@ export type * from "./model.js";
 export { ping, type PingOptions, type PingResult, type ServiceResult, type EndpointResult } from "./features/ping/index.js";
 export { auditRoutes, diffRoutes, ROUTE_RULES, type AuditRoutesOptions, type AuditRoutesResult, type RouteChange } from "./features/routes/index.js";
 export { auditCalls, buildCallGraph, CALL_RULES, type AuditCallsOptions } from "./features/calls/index.js";
+export { auditOverlap, OVERLAP_RULES, type OverlapOptions, type OverlapResult, type CopiedFolder, type CopiedFile, type RouteServedTwice } from "./features/overlap/index.js";
 export type { AuditCallsResult, CallGraph, CallEdge, CallTarget, OutboundCall, RetryFact, TargetSource } from "./features/calls/types.js";
 export { chaosRun, chaosRollback, chaosProxies, planExperiment, parseExperimentFile, dependencyEdges, type ChaosRunOptions, type ChaosRunResult, type Experiment, type Fault } from "./features/chaos/index.js";
 export { chaosMatrix, type ChaosMatrixOptions, type ChaosMatrixResult } from "./features/chaos/matrix.js";

@@ -22,6 +22,7 @@ export function overlapTable(res: OverlapResult, style: Style): string {
     ]);
     out.push(renderTable(["file", "copies", "services", "drift vs most common version"], rows, style));
   }
+  if (res.copies.some((f) => f.files.some((x) => !x.identical))) out.push(c.dim("*n: a version that differs from the most common one (drift measured against it)\n"));
   out.push("\n");
   if (res.routes.length === 0) out.push("no route served by two services\n");
   else {

@@ -2,7 +2,6 @@ import path from "node:path";
 import type { Finding } from "../../model.js";
 import { readTextSync } from "../../io/fs.js";
 import { walk } from "../../io/walk.js";
-import { tooDeep, tooDeepMessage } from "../../lang/nesting.js";
 import { countLines, normaliseText, skippedFolder, skipReason } from "./sources.js";
 import { langOf } from "./tokens.js";
 
@@ -68,12 +67,6 @@ export async function collectSources(roots: string[], services: Owner[], opts: {
     const why = skipReason(abs, text, lines, opts.minLines);
     if (why) {
       skip(why);
-      continue;
-    }
-    const deep = tooDeep(text);
-    if (deep) {
-      skip("too deeply nested");
-      diagnostics.push({ rule: "overlap/skipped", severity: "note", message: tooDeepMessage(deep), file: path.relative(opts.cwd, abs), line: deep.line });
       continue;
     }
     files.push({ abs, rel: path.relative(opts.cwd, abs), inService, service: owner.name, text, lines, lang: langOf(abs)! });
