@@ -44,6 +44,15 @@ describe("fks audit overlap", () => {
     expect(route.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/services\/(billing|orders)\/app\/api\.py$/);
   });
 
+  it("--no-routes compares the source files only", () => {
+    const r = fks(["--no-routes", "--format", "json"]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out) as { copies: unknown[]; routes: unknown[]; stats: { routes: number } };
+    expect(j.routes).toEqual([]);
+    expect(j.stats.routes).toBe(0);
+    expect(j.copies.length).toBeGreaterThan(0);
+  });
+
   it("writes a markdown report", () => {
     const r = fks(["--format", "markdown"]);
     expect(r.out).toContain("## Copied modules");
