@@ -29,7 +29,7 @@ const MAX_BYTES = 1024 * 1024;
  * service folder holding it, else the scan root it was found under (several repos passed without
  * any service manifest are one service each).
  */
-export async function collectSources(roots: string[], services: Owner[], opts: { cwd: string; minLines: number }): Promise<{ files: SourceFile[]; owners: Owner[]; skipped: Record<string, number>; diagnostics: Finding[]; walked: number }> {
+export async function collectSources(roots: string[], services: Owner[], opts: { cwd: string; minLines: number; texts?: Map<string, string> }): Promise<{ files: SourceFile[]; owners: Owner[]; skipped: Record<string, number>; diagnostics: Finding[]; walked: number }> {
   const accept = (n: string) => langOf(n) !== undefined;
   const outside = services.map((s) => s.dir).filter((d) => !roots.some((r) => d === r || d.startsWith(r + path.sep)));
   const walked = await walk([...roots, ...outside], { accept, maxBytes: MAX_BYTES, gitignore: true });
@@ -53,6 +53,7 @@ export async function collectSources(roots: string[], services: Owner[], opts: {
     let raw: string;
     try {
       raw = readTextSync(abs);
+      opts.texts?.set(abs, raw);
     } catch (e) {
       skip("large or unreadable");
       diagnostics.push({ rule: "overlap/skipped", severity: "note", message: `skipped: unreadable (${(e as NodeJS.ErrnoException).code ?? e})`, file: path.relative(opts.cwd, abs) });

@@ -52,7 +52,9 @@ export async function auditOverlap(opts: OverlapOptions): Promise<OverlapResult>
     .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!) }));
 
   opts.onProgress?.({ phase: "reading sources" });
-  const src = await collectSources(roots, owners, { cwd: opts.cwd, minLines });
+  // The route catalog reads the same files: it gets the texts already read instead of reading them again.
+  const texts = opts.skipRoutes ? undefined : new Map<string, string>();
+  const src = await collectSources(roots, owners, { cwd: opts.cwd, minLines, texts });
 
   // Identical files (after line-ending and trailing-space normalisation) share one content entry.
   const byHash = new Map<string, { files: SourceFile[]; content?: Content }>();
@@ -87,7 +89,7 @@ export async function auditOverlap(opts: OverlapOptions): Promise<OverlapResult>
   if (!opts.skipRoutes) {
     opts.onProgress?.({ phase: "reading routes" });
     const { buildCatalog } = await import("../routes/catalog.js");
-    const cat = await buildCatalog({ cwd: opts.cwd, paths: roots, config: opts.config, configDir: opts.configDir, discovered: found.services });
+    const cat = await buildCatalog({ cwd: opts.cwd, paths: roots, config: opts.config, configDir: opts.configDir, discovered: found.services, texts });
     const twice = routesServedTwice(cat.routes);
     routes = twice.routes;
     probeRoutesIgnored = twice.probeRoutesIgnored;
