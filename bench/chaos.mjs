@@ -96,6 +96,18 @@ const results = [];
     await p.close();
   }
 }
+// 2b. Fault applied → hang detected: a blackhole between the fragile caller and data (its /live
+// waits on data without a timeout, so the probe hangs rather than fails).
+{
+  const p = await platform("fragile", `faults:\n  - { service: data, from: api, toxic: timeout, timeout: 0, duration: 3s }\nsteadyState: { interval: ${INTERVAL}ms, timeout: 1s, baseline: 1s }\n`);
+  try {
+    const r = await fks(["chaos", "run", "x.yaml", "--yes", "--format", "json"], p.dir);
+    const c = JSON.parse(r.out).checks.find((x) => x.kind === "cascade" && !x.ok);
+    results.push(c ? `fault applied → ${c.how ?? "cascade"} ${c.chain.join(" → ")} detected: ${c.detectedAfterMs} ms = ${(c.detectedAfterMs / INTERVAL).toFixed(2)} probe intervals of ${INTERVAL} ms (goal ≤ 2)` : `no hang detected (exit ${r.code})`);
+  } finally {
+    await p.close();
+  }
+}
 // 3. Rollback after SIGTERM mid-fault: pause data + a latency toxic, SIGTERM once both are applied.
 {
   const p = await platform("graceful", `mode: together\nfaults:\n  - { service: data, action: pause, duration: 60s }\n  - { service: data, toxic: latency, latency: 1s, duration: 60s }\nsteadyState: { baseline: 500ms }\n`);

@@ -11,6 +11,7 @@
 #      postgresql; PostgreSQL also over TLS with a self-signed certificate)
 #      for health checks against real dependencies
 #   7. Toxiproxy (built with go install, pinned) on 127.0.0.1 for network faults
+#   8. tools/chaos-mesh-validate (Go, cached)         -> $FKS_CACHE/bin/chaos-mesh-validate
 #
 # Results are written to $FKS_CACHE/env.sh (export K='V' lines), which tests
 # read directly. A missing Docker engine or Chromium does not fail the script;
@@ -469,6 +470,12 @@ setup_toxiproxy
 [ -z "$TOXIPROXY_REASON" ] || log "Toxiproxy unavailable: $TOXIPROXY_REASON"
 [ -n "$TOXIPROXY_STATE" ] && TOXIPROXY_STATE="$TOXIPROXY_STATE in $(( $(now) - T0 ))s"
 
+# ---------------------------------------------------------------- 8. Chaos Mesh validator
+# Failure-tolerant: without it the Chaos Mesh export tests skip and print the reason.
+CMV_BIN=""; CMV_REASON=""
+if CMV_OUT="$(bash "$REPO_ROOT/scripts/env/chaos-mesh-validator.sh" 2>"$FKS_CACHE/chaos-mesh-validator.err")"; then CMV_BIN="$CMV_OUT"
+else CMV_REASON="$(tail -n 1 "$FKS_CACHE/chaos-mesh-validator.err" 2>/dev/null || echo "build script failed")"; log "Chaos Mesh validator unavailable: $CMV_REASON"; fi
+
 # ---------------------------------------------------------------- env file
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
@@ -505,6 +512,11 @@ TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
     echo "export FKS_TOXIPROXY_URL=$(q "$TOXIPROXY_URL_VALUE")"
   else
     echo "export FKS_TOXIPROXY_UNAVAILABLE=$(q "$TOXIPROXY_REASON")"
+  fi
+  if [ -n "$CMV_BIN" ]; then
+    echo "export FKS_CHAOS_MESH_VALIDATE=$(q "$CMV_BIN")"
+  else
+    echo "export FKS_CHAOS_MESH_VALIDATE_UNAVAILABLE=$(q "$CMV_REASON")"
   fi
 } >"$TMP_ENV"
 mv -f "$TMP_ENV" "$ENV_FILE"

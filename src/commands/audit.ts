@@ -6,6 +6,7 @@ import { VERSION } from "../version.js";
 import { act, config, formatOf, globals, warn, write } from "./context.js";
 import { progress } from "./progress.js";
 import { registerCalls } from "./audit-calls.js";
+import { registerOverlap } from "./audit-overlap.js";
 
 const FORMATS = ["table", "json", "markdown", "openapi", "sarif", "junit", "github"] as const;
 const FAIL_ON = ["error", "warning", "note", "breaking", "none"] as const;
@@ -23,9 +24,10 @@ interface RoutesFlags {
 export function register(program: Command): void {
   const audit = program
     .command("audit")
-    .description("audit the services: routes, calls between services")
-    .addHelpText("after", "\nExamples:\n  fks audit routes examples/platform\n  fks audit calls examples/platform\n  fks audit routes --format sarif > routes.sarif");
+    .description("audit the services: routes, calls between services, code and routes they share")
+    .addHelpText("after", "\nExamples:\n  fks audit routes examples/platform\n  fks audit calls examples/platform\n  fks audit overlap ../orders ../billing\n  fks audit routes --format sarif > routes.sarif");
   registerCalls(audit);
+  registerOverlap(audit);
   audit
     .command("routes")
     .description("static catalog of every HTTP route (FastAPI, Starlette, Litestar, Flask with Flask-RESTX/RESTful, Django/DRF/django-ninja, axum, actix-web, Express, Fastify), API style rules, contracts and a breaking-change diff")

@@ -49,6 +49,25 @@ Stop needs the service's container; latency and blackhole need a Toxiproxy proxy
 service (chaos.edges, then fks chaos proxies). Each fault is rolled back and recovered from
 before the next. Exit codes as for fks chaos run.`;
 
+const EXPORT_EXAMPLES = `
+Examples:
+  fks chaos export experiments/data-down.yaml --to chaos-mesh --dry-run
+  fks chaos export --matrix --to chaos-mesh -o k8s/chaos --namespace trading
+  fks chaos export data-down --to chaostoolkit && chaos run chaostoolkit/data-down.json
+
+chaos-mesh: per experiment <name>.workflow.yaml (a Workflow: steady-state StatusChecks of every
+service's /live and /ready, each fault with continuous checks of what must keep passing, recovery
+checks) and <name>.faults.yaml (the same faults alone, with their durations). Pods are selected
+by the labels of each service's Deployment (spec.selector.matchLabels) in its namespace; a service
+without a manifest gets app.kubernetes.io/name=<service> and a note. stop/restart → PodChaos
+pod-kill, kill → container-kill, pause → pod-failure, latency → NetworkChaos delay, timeout
+(blackhole) → loss 100%, bandwidth → bandwidth, down → partition between caller and callee,
+reset_peer → HTTPChaos abort; slicer has no equivalent (the workflow waits instead).
+chaostoolkit: <name>.json for Docker hosts: docker stop/kill/pause/restart through the process
+provider, toxics through the Toxiproxy API (curl) on the proxies of chaos.edges, pauses for the
+durations, rollbacks that start, unpause and remove toxics.
+Running it again rewrites nothing that is unchanged.`;
+
 interface RunFlags {
   dryRun?: boolean;
   yes?: boolean;
@@ -66,7 +85,8 @@ Examples:
   fks chaos run data-down --yes --format junit        in CI
   fks chaos rollback                                  undo what a killed run left applied
   fks chaos proxies                                   Toxiproxy proxies for chaos.edges
-  fks chaos init --compose --dry-run                  a compose override with Toxiproxy between services`);
+  fks chaos init --compose --dry-run                  a compose override with Toxiproxy between services
+  fks chaos export --matrix --to chaos-mesh           Chaos Mesh Workflows for Kubernetes (or --to chaostoolkit)`);
 
   chaos
     .command("run")
@@ -144,6 +164,42 @@ Toxiproxy starts. Running it again changes nothing.`)
         write(r.edits.length ? editsDiff(r.edits) : `${r.override} is up to date\n`);
       } else warn(r.edits.length ? `wrote ${r.override} — ${r.edits[0]!.reason}` : `${r.override} is up to date`);
       if (format === "table") warn(`add to fks.yaml so fks chaos run can fault these edges:\n${r.fksYaml.trimEnd()}`);
+      return EXIT_OK;
+    }));
+
+  chaos
+    .command("export")
+    .description("write the experiments as Chaos Mesh objects (Kubernetes) or Chaos Toolkit experiments")
+    .argument("[experiments...]", "experiment files or names under chaos.experiments (default: all of them)")
+    .requiredOption("--to <engine>", "chaos-mesh or chaostoolkit")
+    .option("--matrix", "also export the matrix: every service × {stop, latency, blackhole}, one at a time")
+    .option("--faults <list>", "matrix: comma-separated stop, latency, blackhole", "stop,latency,blackhole")
+    .option("-d, --duration <duration>", "matrix: how long each fault stays applied", "5s")
+    .option("--latency <duration>", "matrix: latency of the latency fault", "2s")
+    .option("-o, --out <dir>", "where to write the files (default: ./chaos-mesh or ./chaostoolkit)")
+    .option("--namespace <ns>", "chaos-mesh: namespace of the objects and of services whose manifest names none", "default")
+    .option("-n, --dry-run", "print the files and write nothing")
+    .addHelpText("after", EXPORT_EXAMPLES)
+    .action(act(async (refs: string[], f: { to: string; matrix?: boolean; faults: string; duration: string; latency: string; out?: string; namespace: string; dryRun?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const format = formatOf(g, ["table", "json"] as const, "table");
+      const { EXPORT_TARGETS, chaosExport } = await import("../features/chaos/export/index.js");
+      const to = EXPORT_TARGETS.find((t) => t === f.to);
+      if (!to) throw new FksError(`--to: unknown engine "${f.to}"`, { hint: `use one of: ${EXPORT_TARGETS.join(", ")}` });
+      const { parseDuration } = await import("../config/duration.js");
+      const durationMs = positive(parseDuration(f.duration), "--duration", f.duration);
+      const latencyMs = positive(parseDuration(f.latency), "--latency", f.latency);
+      const faults = f.faults.split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = faults.filter((x) => !["stop", "latency", "blackhole"].includes(x));
+      if (bad.length || !faults.length) throw new FksError(`--faults: unknown fault ${bad.join(", ") || "(none given)"}`, { hint: "use stop, latency, blackhole" });
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(f.namespace)) throw new FksError(`--namespace: "${f.namespace}" is not a Kubernetes namespace name`, { hint: "lower-case letters, digits and '-'" });
+      const loaded = await config(g);
+      const r = await chaosExport({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, to, experiments: refs, matrix: f.matrix, matrixFaults: faults as Array<"stop" | "latency" | "blackhole">, durationMs, latencyMs, outDir: f.out, namespace: f.namespace, dryRun: f.dryRun });
+      if (format === "json") write(JSON.stringify(r, null, 2) + "\n");
+      // YAML files joined as one multi-document stream; JSON files one after the other.
+      else if (r.dryRun) write(to === "chaos-mesh" ? r.files.map((x) => `# ${x.file}\n${x.content}`).join("---\n") : r.files.map((x) => x.content).join(""));
+      for (const n of r.notes) warn(`note: ${n}`);
+      if (format === "table") for (const x of r.files) warn(`${x.action === "planned" ? "would write" : x.action === "written" ? "wrote" : "unchanged"} ${x.file}`);
       return EXIT_OK;
     }));
 
