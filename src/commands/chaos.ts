@@ -121,16 +121,11 @@ Examples:
     .action(act(async (services: string[], f: RunFlags & { faults: string; duration: string; latency: string }, cmd: Command) => {
       const g = globals(cmd);
       const format = formatOf(g, ["table", "json", "junit", "markdown"] as const, "table");
-      const { parseDuration } = await import("../config/duration.js");
-      const durationMs = positive(parseDuration(f.duration), "--duration", f.duration);
-      const latencyMs = positive(parseDuration(f.latency), "--latency", f.latency);
-      const faults = f.faults.split(",").map((s) => s.trim()).filter(Boolean);
-      const bad = faults.filter((x) => !["stop", "latency", "blackhole"].includes(x));
-      if (bad.length || !faults.length) throw new FksError(`--faults: unknown fault ${bad.join(", ") || "(none given)"}`, { hint: "use stop, latency, blackhole" });
+      const { durationMs, latencyMs, faults } = await matrixFlags(f);
       const loaded = await config(g);
       const { chaosMatrix } = await import("../features/chaos/matrix.js");
       return withSignals(async (signal, hooks, clear) => {
-        const r = await chaosMatrix({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, services, faults: faults as Array<"stop" | "latency" | "blackhole">, durationMs, latencyMs, dryRun: f.dryRun, signal, confirm: confirmer(f), ...hooks });
+        const r = await chaosMatrix({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, services, faults, durationMs, latencyMs, dryRun: f.dryRun, signal, confirm: confirmer(f), ...hooks });
         clear();
         return finish(r, format, g);
       }, g);
@@ -186,15 +181,10 @@ Toxiproxy starts. Running it again changes nothing.`)
       const { EXPORT_TARGETS, chaosExport } = await import("../features/chaos/export/index.js");
       const to = EXPORT_TARGETS.find((t) => t === f.to);
       if (!to) throw new FksError(`--to: unknown engine "${f.to}"`, { hint: `use one of: ${EXPORT_TARGETS.join(", ")}` });
-      const { parseDuration } = await import("../config/duration.js");
-      const durationMs = positive(parseDuration(f.duration), "--duration", f.duration);
-      const latencyMs = positive(parseDuration(f.latency), "--latency", f.latency);
-      const faults = f.faults.split(",").map((s) => s.trim()).filter(Boolean);
-      const bad = faults.filter((x) => !["stop", "latency", "blackhole"].includes(x));
-      if (bad.length || !faults.length) throw new FksError(`--faults: unknown fault ${bad.join(", ") || "(none given)"}`, { hint: "use stop, latency, blackhole" });
+      const { durationMs, latencyMs, faults } = await matrixFlags(f);
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(f.namespace)) throw new FksError(`--namespace: "${f.namespace}" is not a Kubernetes namespace name`, { hint: "lower-case letters, digits and '-'" });
       const loaded = await config(g);
-      const r = await chaosExport({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, to, experiments: refs, matrix: f.matrix, matrixFaults: faults as Array<"stop" | "latency" | "blackhole">, durationMs, latencyMs, outDir: f.out, namespace: f.namespace, dryRun: f.dryRun });
+      const r = await chaosExport({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, configFile: loaded.file, to, experiments: refs, matrix: f.matrix, matrixFaults: faults, durationMs, latencyMs, outDir: f.out, namespace: f.namespace, dryRun: f.dryRun });
       if (format === "json") write(JSON.stringify(r, null, 2) + "\n");
       // YAML files joined as one multi-document stream; JSON files one after the other.
       else if (r.dryRun) write(to === "chaos-mesh" ? r.files.map((x) => `# ${x.file}\n${x.content}`).join("---\n") : r.files.map((x) => x.content).join(""));
@@ -243,6 +233,19 @@ the callee; point the caller's URL at it (fks chaos init --compose does that for
       write(renderProxies(await chaosProxies({ cwd: g.cwd, config: loaded.config, configDir: loaded.dir, dryRun: f.dryRun }), format, g));
       return EXIT_OK;
     }));
+}
+
+type MatrixFault = "stop" | "latency" | "blackhole";
+
+/** The matrix flags `matrix` and `export --matrix` share, checked once. */
+async function matrixFlags(f: { faults: string; duration: string; latency: string }): Promise<{ durationMs: number; latencyMs: number; faults: MatrixFault[] }> {
+  const { parseDuration } = await import("../config/duration.js");
+  const durationMs = positive(parseDuration(f.duration), "--duration", f.duration);
+  const latencyMs = positive(parseDuration(f.latency), "--latency", f.latency);
+  const faults = f.faults.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = faults.filter((x) => !["stop", "latency", "blackhole"].includes(x));
+  if (bad.length || !faults.length) throw new FksError(`--faults: unknown fault ${bad.join(", ") || "(none given)"}`, { hint: "use stop, latency, blackhole" });
+  return { durationMs, latencyMs, faults: faults as MatrixFault[] };
 }
 
 function positive(ms: number | undefined, flag: string, given: string): number {

@@ -1,6 +1,6 @@
+import { resolveRoots } from "../discover/roots.js";
 import path from "node:path";
 import type { Finding, Route, ServiceRecord } from "../../model.js";
-import { FksError } from "../../errors.js";
 import { isDirectory, readTextSync } from "../../io/fs.js";
 import { walk } from "../../io/walk.js";
 import { astGrep, parseMany, type SgNode } from "../../lang/python/ast-grep.js";
@@ -28,11 +28,7 @@ const IGNORE = /(?:#|\/\/)\s*fks-ignore:\s*([\w/,\s-]+)/;
 
 /** `fks audit calls`: every outbound HTTP call, its target service and route, its safety, the call graph. */
 export async function auditCalls(opts: AuditCallsOptions): Promise<AuditCallsResult> {
-  const base = opts.configDir ?? opts.cwd;
-  const roots = opts.paths?.length ? opts.paths.map((p) => path.resolve(opts.cwd, p)) : opts.config?.roots?.length ? opts.config.roots.map((r) => path.resolve(base, r)) : [base];
-  roots.forEach((r, i) => {
-    if (!isDirectory(r)) throw new FksError(`path not found or not a folder: ${opts.paths?.[i] ?? r}`, { hint: "pass the folders that hold your services" });
-  });
+  const roots = resolveRoots(opts);
   const rel = (f: string) => path.relative(opts.cwd, f) || ".";
   const { discover } = await import("../discover/index.js");
   const accept = (n: string) => n.endsWith(".py") || n.endsWith(".rs") || isJsSource(n);

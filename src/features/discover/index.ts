@@ -11,6 +11,7 @@ import { infraKindOfImage, infraKindOfUrl } from "./infra.js";
 import { looksLikeK8s, parseK8s } from "./k8s.js";
 import { analyzeProjects, isMarker, isSourceFile } from "./source.js";
 import { buildRecords } from "./merge.js";
+import { resolveRoots } from "./roots.js";
 
 export interface DiscoverOptions {
   /** Folders or repositories to scan; default: config roots, else the config folder or cwd. */
@@ -37,14 +38,7 @@ const DOCKERFILE = /^(Dockerfile|Containerfile)(\.[\w.-]+)?$|\.Dockerfile$/;
 /** Builds one record per service from compose, Kubernetes, Dockerfiles, source and fks.yaml. */
 export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
   const base = opts.configDir ?? opts.cwd;
-  const given = opts.paths?.length ? opts.paths.map((p) => path.resolve(opts.cwd, p)) : undefined;
-  const roots = given ?? (opts.config?.roots?.length ? opts.config.roots.map((r) => path.resolve(base, r)) : [base]);
-  for (const [i, r] of roots.entries()) {
-    if (!isDirectory(r)) {
-      const shown = given ? opts.paths![i]! : r;
-      throw new FksError(`path not found or not a folder: ${shown}`, { hint: "pass a folder that holds services, or fix roots in fks.yaml" });
-    }
-  }
+  const roots = resolveRoots(opts);
   // Configured services may live in other repos: scan their folders too.
   const configured = Object.values(opts.config?.services ?? {})
     .map((s) => (s.path ? path.resolve(base, s.path) : undefined))

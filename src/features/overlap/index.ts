@@ -1,8 +1,8 @@
+import { resolveRoots } from "../discover/roots.js";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Finding, ServiceRecord } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
-import { FksError } from "../../errors.js";
 import { isDirectory } from "../../io/fs.js";
 import { collectSources, type SourceFile } from "./collect.js";
 import { groupCopies } from "./copies.js";
@@ -34,15 +34,7 @@ export const DEFAULT_MIN_LINES = 8;
 export async function auditOverlap(opts: OverlapOptions): Promise<OverlapResult> {
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
   const minLines = opts.minLines ?? DEFAULT_MIN_LINES;
-  const base = opts.configDir ?? opts.cwd;
-  const roots = opts.paths?.length
-    ? opts.paths.map((p) => path.resolve(opts.cwd, p))
-    : opts.config?.roots?.length
-      ? opts.config.roots.map((r) => path.resolve(base, r))
-      : [base];
-  roots.forEach((r, i) => {
-    if (!isDirectory(r)) throw new FksError(`path not found or not a folder: ${opts.paths?.[i] ?? r}`, { hint: "pass the folders or repositories that hold your services" });
-  });
+  const roots = resolveRoots(opts);
 
   opts.onProgress?.({ phase: "discovering services" });
   const { discover } = await import("../discover/index.js");

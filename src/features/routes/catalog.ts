@@ -1,7 +1,7 @@
+import { resolveRoots } from "../discover/roots.js";
 import path from "node:path";
 import type { Finding, Route, ServiceRecord } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
-import { FksError } from "../../errors.js";
 import { isDirectory, readTextSync } from "../../io/fs.js";
 import { walk } from "../../io/walk.js";
 import type { FlatRoute } from "../../frameworks/route-graph.js";
@@ -42,15 +42,7 @@ const MAX_BYTES = 1024 * 1024;
 
 /** Every route of every service under the given folders, extracted statically. */
 export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
-  const base = opts.configDir ?? opts.cwd;
-  const roots = opts.paths?.length
-    ? opts.paths.map((p) => path.resolve(opts.cwd, p))
-    : opts.config?.roots?.length
-      ? opts.config.roots.map((r) => path.resolve(base, r))
-      : [base];
-  roots.forEach((r, i) => {
-    if (!isDirectory(r)) throw new FksError(`path not found or not a folder: ${opts.paths?.[i] ?? r}`, { hint: "pass the folders that hold your services" });
-  });
+  const roots = resolveRoots(opts);
   // Thousands of routes share a few hundred files: each file's relative path is computed once.
   const relCache = new Map<string, string>();
   const rel = (f: string) => {
