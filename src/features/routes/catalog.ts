@@ -234,7 +234,11 @@ function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Ro
     if (expression || method.startsWith("<")) {
       route.unresolved = true;
       route.expression = expression ?? method;
-    }
+      route.status = "unresolved";
+    } else if (r.notMounted) {
+      route.status = "not-mounted";
+      route.expression = r.notMounted;
+    } else route.status = "served";
     return route;
   });
 }

@@ -121,7 +121,9 @@ function patternEntries(p: Pattern, cx: Interpreter): Entry[] {
     const inc = v.data as Include;
     const child = includeTarget(inc, cx);
     if (child) child.included = true;
-    return [{ t: "include", child, unresolved: child ? undefined : (inc.text ?? "include(?)"), prefix: route, file: p.file, line: p.line }];
+    // include("allauth.urls"): a module outside the scanned code, which cannot be one of the project's URL confs.
+    const external = !child && (inc.target?.k === "ext" || (inc.target?.k === "str" && cx.importModule(inc.target.v, inc.file, true).k !== "mod"));
+    return [{ t: "include", child, unresolved: child ? undefined : (inc.text ?? "include(?)"), external, prefix: route, file: p.file, line: p.line }];
   }
   if (v?.k === "ext" && /admin\.site\.urls$/.test(v.q)) {
     return [{ t: "route", methods: ["ANY"], path: route, handler: "admin.site.urls", file: p.file, line: p.line }];

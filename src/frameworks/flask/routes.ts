@@ -42,7 +42,7 @@ export const flaskRoutes: PyKnowledge = {
       const child = asContainer(b.v);
       if (child) child.included = true;
       const override = !!p.v && p.v.k !== "none";
-      c.entries.push({ t: "include", child, unresolved: child ? undefined : b.text, prefix: override ? pathArg(p.v, p.text) : [], replacesChildPrefix: override, file: call.file, line: call.line });
+      c.entries.push({ t: "include", child, unresolved: child ? undefined : b.text, external: !child && b.v?.k === "ext", prefix: override ? pathArg(p.v, p.text) : [], replacesChildPrefix: override, file: call.file, line: call.line });
       return { k: "none" };
     }
     return undefined;
