@@ -7,6 +7,7 @@ import { walk } from "../../io/walk.js";
 import type { FlatRoute } from "../../frameworks/route-graph.js";
 import { isJsSource } from "../../lang/typescript/routes-parse.js";
 import { tooDeep, tooDeepMessage } from "../../lang/nesting.js";
+import { tooManyUrlPatterns, tooManyUrlPatternsMessage } from "../../frameworks/django/bounds.js";
 import { extractJs, extractPython, extractRust, type ExtractResult } from "./extract.js";
 import { renderPath } from "./normalize.js";
 import { isTestCode } from "../../lang/test-code.js";
@@ -85,6 +86,11 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     const deep = tooDeep(text);
     if (deep) {
       diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: tooDeepMessage(deep), file: rel(f), line: deep.line });
+      continue;
+    }
+    const many = f.endsWith(".py") ? tooManyUrlPatterns(text) : undefined;
+    if (many) {
+      diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: tooManyUrlPatternsMessage(many), file: rel(f), line: many.line });
       continue;
     }
     texts.set(f, text);

@@ -206,8 +206,10 @@ export function classifyRoots(containers: Container[]): Map<Container, RootStatu
   const apps = nonEmpty.filter((c) => (c.kind === "app" || c.root) && !c.included);
   const out = new Map<Container, RootStatus>();
   for (const a of apps) out.set(a, { status: "served" });
-  const blind = apps.map((a) => unresolvedIncludeIn(a)).find(Boolean);
-  for (const o of nonEmpty.filter((c) => !c.included && c.kind !== "app" && !c.root)) {
+  const orphans = nonEmpty.filter((c) => !c.included && c.kind !== "app" && !c.root);
+  // Walked only when there is something to classify: it reads every app's whole include tree.
+  const blind = orphans.length ? apps.map((a) => unresolvedIncludeIn(a)).find(Boolean) : undefined;
+  for (const o of orphans) {
     const where = `${o.name} (${path.basename(o.file)}:${o.line})`;
     if (!apps.length) {
       out.set(o, { status: "unresolved", reason: o.orphanReason ? `${where} ${o.orphanReason}` : undefined });

@@ -7,7 +7,7 @@ import { branchMethods } from "./method-branches.js";
 import { regexToPath } from "./regex-path.js";
 
 interface Pattern { route: PathExpr; regex: boolean; view: PyValue | undefined; viewText?: string; file: string; line: number }
-interface Include { target: PyValue | undefined; text?: string; file: string }
+interface Include { target: PyValue | undefined; text?: string; file: string; container?: Container }
 
 /** Methods of Django's and DRF's generic views, for class-based views that inherit them. */
 const GENERIC_METHODS: Record<string, string[]> = {
@@ -141,8 +141,12 @@ function includeTarget(inc: Include, cx: Interpreter): Container | undefined {
   if (t?.k === "mod") return urlconfOf(t.mod, cx);
   if (t?.k === "x" && t.tag === "drf-urls") return drfContainer(t, cx);
   if (t?.k === "seq") {
+    // One container per include([...]): its entries are read each time the parent's are, and a
+    // fresh container per read would multiply with every level of nesting.
+    if (inc.container) return inc.container;
     const c = newContainer({ framework: "django", kind: "router", join: "concat", name: "include([...])", file: inc.file, line: cx.line, prefix: [] });
     c.lateEntries = () => entriesFromPatterns(t, cx);
+    inc.container = c;
     return c;
   }
   return asContainer(t);
@@ -161,7 +165,13 @@ function drfContainer(v: Extract<PyValue, { k: "x" }>, cx: Interpreter): Contain
 
 function viewMethods(v: PyValue | undefined, cx: Interpreter): string[] {
   if (v?.k === "x" && v.tag === "view-fn") return (v.data as { methods: string[] }).methods;
-  if (v?.k === "fn") return branchMethods(v.node) ?? ["ANY"];
+  if (v?.k === "fn") {
+    // One view serves many patterns: its body is read once per module.
+    const memo = v.scope.module.memo;
+    const key = `django-branches:${v.node.id()}`;
+    if (!memo.has(key)) memo.set(key, branchMethods(v.node) ?? ["ANY"]);
+    return memo.get(key) as string[];
+  }
   if (v?.k === "x" && v.tag === "as_view") {
     const view = v.data as PyValue;
     if (view.k === "ext") return GENERIC_METHODS[tail(view.q)] ?? ["ANY"];
