@@ -25,7 +25,7 @@ export function routesTable(res: AuditRoutesResult, style: Style): string {
 }
 
 export function routesJson(res: AuditRoutesResult): string {
-  return json({ routes: res.routes, findings: res.findings, ...(res.diff ? { diff: res.diff } : {}), services: res.services.map((s) => s.name), stats: res.stats });
+  return json({ routes: res.routes, findings: res.findings, ...(res.diff ? { diff: res.diff } : {}), services: res.services.map((s) => s.name), diagnostics: res.diagnostics, stats: res.stats });
 }
 
 /** Service contracts: one section per service with its routes and open findings. */

@@ -52,6 +52,8 @@ export interface ScaffoldHealthResult {
   rules: HealthRule[];
   /** The settings used: defaults < fks.yaml scaffold.health < options. */
   settings: ScaffoldHealthSettings;
+  /** What service discovery could not read (malformed compose/k8s/Dockerfile, skipped files): shown, never fatal. */
+  diagnostics: Finding[];
   /** Broken existing healthchecks left alone (no force), and the command that replaces them. */
   keptBroken?: { count: number; services: string[]; command: string };
 }
@@ -219,6 +221,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     services: records.map((r) => r.name),
     rules: RULE_LIST,
     settings,
+    diagnostics: found.diagnostics,
     keptBroken: broken.length ? { count: broken.length, services: brokenServices, command: command(true) } : undefined,
   };
 }
