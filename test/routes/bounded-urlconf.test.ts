@@ -86,6 +86,26 @@ describe("a generated URL conf of nested include()/path() lists", () => {
     expect(pairs).toContain("ANY /");
   });
 
+  it("a 250 KB block of nested indentation inside urlpatterns (a syntax error) costs at most 200 ms and is named with its line", async () => {
+    const block = Array.from({ length: 700 }, (_, i) => `${" ".repeat(i)}if x:`).join("\n");
+    const text = `from django.urls import path\n\nfrom site_app.views import leaf\n\nurlpatterns = [\n    path("a/", leaf),\n${block}\n]\n`;
+    expect(text.length).toBeGreaterThan(240_000);
+    const bad = repo(true, text);
+    const good = repo(false);
+    await timed(good);
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push((await timed(bad)).ms - (await timed(good)).ms);
+    const extra = runs.sort((a, b) => a - b)[1]!;
+    console.log(`[bounded urlconf] ${Math.round(text.length / 1024)} KB of nested blocks in urlpatterns costs ${Math.round(extra)} ms more`);
+    expect(extra).toBeLessThanOrEqual(200);
+    const { cat } = await timed(bad);
+    const d = cat.diagnostics.filter((x) => x.file === path.join("shop", "site_app", "generated_urls.py"));
+    // tree-sitter's error starts at the last good pattern or at the first `if`.
+    expect(d).toHaveLength(1);
+    expect([6, 7]).toContain(d[0]!.line);
+    expect(cat.routes.map((r) => `${r.method} ${r.path}`)).toContain("GET /orders");
+  });
+
   it("a large hand-written URL conf below the bound is still read in full", async () => {
     const lines = ["from django.urls import path", "", "from site_app.views import leaf", "", "urlpatterns = ["];
     for (let i = 0; i < 400; i++) lines.push(`    path("items/${i}/", leaf, name="item-${i}"),`);
