@@ -20,6 +20,8 @@ export interface Finding {
 }
 
 /** An HTTP route extracted from source code. */
+export type RouteStatus = "served" | "unresolved" | "not-mounted";
+
 export interface Route {
   service: string;
   framework: string;
@@ -31,6 +33,12 @@ export interface Route {
   via: Array<{ prefix: string; file: string; line: number }>;
   unresolved?: boolean;
   expression?: string;
+  /**
+   * served: reached from an app the service serves; unresolved: a path or prefix fks could not
+   * compute (`expression` says which); not-mounted: its router is never mounted by the served
+   * app (dead API surface; `expression` names the router's file:line).
+   */
+  status?: RouteStatus;
   /** The application object the route belongs to (file:line); a folder of examples or tests holds many. */
   app?: string;
   /** The path as the framework spells it (`/items/<int:pk>`, `{id:\\d+}`), when `path` normalised its parameters. */

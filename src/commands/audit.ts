@@ -93,6 +93,11 @@ Rules and their severities: the rules: section of fks.yaml, e.g.
       }
 
       const report = await import("../report/routes.js");
+      // Discovery's diagnostics: in the JSON document, else one line each on stderr.
+      if (res.diagnostics.length && !(format === "json" && !flags.gateway)) {
+        const { diagnosticLines } = await import("../report/findings.js");
+        warn(diagnosticLines(res.diagnostics, g));
+      }
       if (flags.gateway) {
         const { nginxGateway } = await import("../report/routes-gateway.js");
         write(nginxGateway(res.routes, res.services.map((s) => ({ service: s.name, url: `http://${s.name}${s.port ? `:${s.port}` : ""}` }))));

@@ -54,13 +54,15 @@ Formats with --check: table, json, sarif, junit, github.`,
       }).finally(() => spin.stop());
       const findings = await import("../report/findings.js");
       const render = (list: typeof res.findings) =>
-        findings.renderFindings(list, format, { color: g.color, tool: { name: "fks scaffold health", version: VERSION, rules: res.rules.map((r) => ({ id: r.id, description: r.description, matches: r.matches })) }, suite: "fks scaffold health", extra: { services: res.services } });
+        findings.renderFindings(list, format, { color: g.color, tool: { name: "fks scaffold health", version: VERSION, rules: res.rules.map((r) => ({ id: r.id, description: r.description, matches: r.matches })) }, suite: "fks scaffold health", extra: { services: res.services, diagnostics: res.diagnostics } });
+      // Discovery's diagnostics: in the JSON document, else one line each on stderr.
+      if (res.diagnostics.length && format !== "json") warn(findings.diagnosticLines(res.diagnostics, g));
       if (opts.check) {
         write(render(res.findings));
         return findings.reaches(res.findings, opts.failOn ?? res.settings.failOn) ? EXIT_FINDINGS : EXIT_OK;
       }
       const report = await import("../report/scaffold.js");
-      if (format === "json") write(JSON.stringify({ edits: res.edits, findings: res.findings, written: res.written }, null, 2) + "\n");
+      if (format === "json") write(JSON.stringify({ edits: res.edits, findings: res.findings, written: res.written, diagnostics: res.diagnostics }, null, 2) + "\n");
       else if (opts.dryRun) write(report.editsDiff(res.edits));
       else warn(report.editsSummary(res.edits, false));
       if (res.findings.length && format !== "json") {

@@ -26,6 +26,7 @@ export const routeRulesSchema = z
     "route-shadowed": level,
     "route-health-missing": level,
     "route-unresolved": level,
+    "route-not-mounted": level,
   })
   .partial()
   .strict()

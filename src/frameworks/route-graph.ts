@@ -32,6 +32,8 @@ export interface IncludeEntry {
   child?: Container;
   /** Text of the included expression when it could not be resolved to a container. */
   unresolved?: string;
+  /** The unresolved target comes from outside the scanned code (a library's router): it cannot be a router of the service. */
+  external?: boolean;
   prefix: PathExpr;
   /** Flask: register_blueprint(url_prefix=) replaces the blueprint's own prefix. */
   replacesChildPrefix?: boolean;
@@ -144,6 +146,8 @@ export interface FlatRoute {
   via: Array<{ prefix: PathExpr; file: string; line: number }>;
   /** Set when the route hangs off a container that no resolved app includes. */
   orphanOf?: string;
+  /** Set when the route's router is never mounted by the service's apps: why, with the router's file:line. */
+  notMounted?: string;
   /** The application (or orphan router) the route was reached from, as file:line. */
   app?: string;
   unresolvedInclude?: string;

@@ -145,3 +145,16 @@ export function sortFindings(findings: Finding[]): Finding[] {
       a.rule.localeCompare(b.rule),
   );
 }
+
+/**
+ * Discovery's diagnostics (unparsable files, skipped large files, malformed compose or
+ * Kubernetes YAML) as one line each, `severity: file:line message — hint`, the way
+ * `fks services` lists them.
+ */
+export function diagnosticLines(diagnostics: Finding[], style: Style): string {
+  const c = colorsFor(style);
+  const label: Record<Severity, string> = { error: c.red("error"), warning: c.yellow("warning"), note: c.dim("note") };
+  return sortFindings(diagnostics)
+    .map((d) => `${label[d.severity]}: ${d.file ? `${d.file}${d.line ? `:${d.line}` : ""} ` : ""}${d.message}${d.hint ? ` — ${d.hint}` : ""}\n`)
+    .join("");
+}

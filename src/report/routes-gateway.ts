@@ -14,7 +14,7 @@ export function nginxGateway(routes: Route[], upstreams: Upstream[]): string {
   const owner = new Map<string, { service: string; exact: boolean }>();
   const conflicts: string[] = [];
   for (const r of routes) {
-    if (r.unresolved) continue;
+    if (r.unresolved || r.status === "not-mounted") continue;
     const cut = r.path.indexOf("{");
     const exact = cut < 0;
     const prefix = exact ? r.path : r.path.slice(0, r.path.lastIndexOf("/", cut) + 1);

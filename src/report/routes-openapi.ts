@@ -8,7 +8,7 @@ export function openapiDoc(service: string, routes: Route[], version = "0.0.0"):
   const paths: Record<string, Record<string, unknown>> = {};
   const ids = new Set<string>();
   for (const r of routes) {
-    if (r.unresolved) continue;
+    if (r.unresolved || r.status === "not-mounted") continue;
     const p = r.path;
     const item = (paths[p] ??= {});
     const methods = r.method === "ANY" ? ["get", "post", "put", "patch", "delete"] : [r.method.toLowerCase()];

@@ -10,7 +10,7 @@ export function routesTable(res: AuditRoutesResult, style: Style): string {
   for (const [svc, routes] of byService(res.routes)) {
     const fw = [...new Set(routes.map((r) => r.framework))].join(", ");
     out += `${c.bold(svc)} ${c.dim(`(${fw}, ${routes.length} routes)`)}\n`;
-    const rows = routes.map((r) => [r.method, r.unresolved ? c.yellow(r.path) : r.path, r.handler, `${r.file}:${r.line}`, r.unresolved ? c.yellow(`unresolved: ${r.expression ?? ""}`) : ""]);
+    const rows = routes.map((r) => [r.method, r.unresolved ? c.yellow(r.path) : r.status === "not-mounted" ? c.dim(r.path) : r.path, r.handler, `${r.file}:${r.line}`, statusCell(r, c)]);
     out += renderTable(["method", "path", "handler", "where", ""], rows, style).replace(/\n+$/, "\n") + "\n";
   }
   if (res.routes.length === 0) out += "no routes found\n\n";
@@ -25,7 +25,7 @@ export function routesTable(res: AuditRoutesResult, style: Style): string {
 }
 
 export function routesJson(res: AuditRoutesResult): string {
-  return json({ routes: res.routes, findings: res.findings, ...(res.diff ? { diff: res.diff } : {}), services: res.services.map((s) => s.name), stats: res.stats });
+  return json({ routes: res.routes, findings: res.findings, ...(res.diff ? { diff: res.diff } : {}), services: res.services.map((s) => s.name), diagnostics: res.diagnostics, stats: res.stats });
 }
 
 /** Service contracts: one section per service with its routes and open findings. */
@@ -35,7 +35,7 @@ export function routesMarkdown(res: AuditRoutesResult): string {
   for (const [svc, routes] of byService(res.routes)) {
     lines.push(`## ${svc}`, "", `Framework: ${[...new Set(routes.map((r) => r.framework))].join(", ")} · ${routes.length} routes`, "");
     lines.push("| Method | Path | Handler | Source |", "|---|---|---|---|");
-    for (const r of routes) lines.push(`| ${r.method} | \`${md(r.path)}\`${r.unresolved ? " ⚠ unresolved" : ""} | \`${md(r.handler)}\` | ${md(r.file)}:${r.line} |`);
+    for (const r of routes) lines.push(`| ${r.method} | \`${md(r.path)}\`${r.unresolved ? " ⚠ unresolved" : r.status === "not-mounted" ? " ⊘ not mounted" : ""} | \`${md(r.handler)}\` | ${md(r.file)}:${r.line} |`);
     const fs = findings.get(svc) ?? [];
     if (fs.length) {
       lines.push("", "Open findings:", "");
@@ -44,6 +44,12 @@ export function routesMarkdown(res: AuditRoutesResult): string {
     lines.push("");
   }
   return lines.join("\n");
+}
+
+function statusCell(r: Route, c: ReturnType<typeof colorsFor>): string {
+  if (r.unresolved) return c.yellow(`unresolved: ${r.expression ?? ""}`);
+  if (r.status === "not-mounted") return c.dim(`not-mounted: ${r.expression ?? ""}`);
+  return "";
 }
 
 function md(s: string): string {

@@ -15,7 +15,7 @@ export interface Case {
   framework?: string;
   kind: "fastapi" | "starlette" | "flask" | "litestar" | "django" | "axum" | "actix" | "express" | "fastify" | "static";
   target?: string;
-  expect?: Array<{ method: string; path?: string; unresolved?: boolean; expression?: string }>;
+  expect?: Array<{ method: string; path?: string; unresolved?: boolean; status?: "served" | "unresolved" | "not-mounted"; expression?: string }>;
   diagnostic?: { file: string; rule: string };
   /** Express majors the fixture is valid for (default both 4 and 5). */
   express?: Array<"4" | "5">;

@@ -6,9 +6,10 @@ describe("static expectations", () => {
   for (const c of cases().filter((x) => x.expect)) {
     it(`${c.name}`, async () => {
       const { routes, diagnostics } = await staticRoutes(c.dir);
-      const got = routes.map((r) => ({ method: r.method, path: r.path, unresolved: !!r.unresolved, expression: r.expression }));
+      const got = routes.map((r) => ({ method: r.method, path: r.path, unresolved: !!r.unresolved, status: r.status, expression: r.expression }));
       for (const e of c.expect!) {
-        const hit = got.find((g) => g.method === e.method && (e.path === undefined || g.path === e.path) && g.unresolved === !!e.unresolved);
+        const status = e.status ?? (e.unresolved ? "unresolved" : "served");
+        const hit = got.find((g) => g.method === e.method && (e.path === undefined || g.path === e.path) && g.unresolved === !!e.unresolved && g.status === status);
         expect(hit, `missing ${pair(e)} in ${JSON.stringify(got)}`).toBeTruthy();
         if (e.expression) expect(hit!.expression).toContain(e.expression);
       }

@@ -26,11 +26,12 @@ export function infraKindOfImage(image: string | undefined): Kind | undefined {
 const LIBRARY_KINDS: Record<string, Kind> = {
   // Python
   psycopg: "postgres", "psycopg2": "postgres", "psycopg2-binary": "postgres", asyncpg: "postgres", "psycopg-binary": "postgres",
-  "pg8000": "postgres", redis: "redis", aioredis: "redis", "redis-py-cluster": "redis", pika: "rabbitmq", "aio-pika": "rabbitmq",
+  "pg8000": "postgres", aiopg: "postgres", coredis: "redis", asyncmy: "mysql", redis: "redis", aioredis: "redis", "redis-py-cluster": "redis", pika: "rabbitmq", "aio-pika": "rabbitmq",
   kombu: "rabbitmq", "kafka-python": "kafka", aiokafka: "kafka", "confluent-kafka": "kafka", pymongo: "mongo", motor: "mongo",
   pymysql: "mysql", mysqlclient: "mysql", aiomysql: "mysql", "pymemcache": "memcached", "elasticsearch": "elasticsearch", "nats-py": "nats",
   // Rust
   "tokio-postgres": "postgres", postgres: "postgres", "deadpool-postgres": "postgres", "deadpool-redis": "redis", "bb8-redis": "redis",
+  "sqlx-postgres": "postgres", "sqlx-mysql": "mysql", "pq-sys": "postgres", "mysqlclient-sys": "mysql", "bb8-postgres": "postgres", "redis-async": "redis", fred: "redis",
   lapin: "rabbitmq", rdkafka: "kafka", mongodb: "mongo", "async-nats": "nats", mysql_async: "mysql",
   // Node
   pg: "postgres", "pg-promise": "postgres", ioredis: "redis", amqplib: "rabbitmq", kafkajs: "kafka", mongoose: "mongo", mysql2: "mysql",

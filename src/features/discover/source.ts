@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Source } from "../../model.js";
 import { detectFramework, type ProjectFacts } from "../../frameworks/index.js";
 import { infraKindOfLibrary } from "./infra.js";
+import { cargoFeatureCrates, impliedPackages, parseRequirement, urlDrivers } from "./clients.js";
 import { parseCargoManifest } from "../../lang/toml/cargo.js";
 import { parsePythonManifest } from "../../lang/toml/python.js";
 import { isTestCode } from "../../lang/test-code.js";
@@ -178,25 +179,49 @@ function firstOf(m: Map<string, Source>): Source | undefined {
   return m.values().next().value;
 }
 
-/** Declared dependency names of a project's manifests, lower-case with "-". */
+/** Declared dependency names of a project's manifests and what their extras install, lower-case with "-". */
 export function declaredDependencies(files: string[], read: (f: string) => string): Set<string> {
   const deps = new Map<string, Source>();
   for (const f of files) if (isMarker(path.basename(f))) readDeps(path.basename(f), read(f), f, deps);
   return new Set(deps.keys());
 }
 
+/** Python client libraries a generated check can call, lower-case with "-". */
+const PY_CLIENTS = new Set(["redis", "aioredis", "asyncpg", "psycopg", "psycopg2"]);
+
+/**
+ * Client libraries a service has: declared (with what extras install), imported by its code
+ * (`import redis.asyncio`, a lock file or a parent folder's requirements declaring them), or
+ * named as the driver of an SQLAlchemy URL (`postgresql+asyncpg://`).
+ */
+export function clientLibraries(files: string[], read: (f: string) => string): Set<string> {
+  const out = declaredDependencies(files, read);
+  for (const f of files) {
+    if (!f.endsWith(".py")) continue;
+    const text = read(f);
+    for (const m of text.matchAll(/^\s*(?:from\s+([A-Za-z_]\w*)[\w.]*\s+import|import\s+([A-Za-z_]\w*))/gm)) {
+      const mod = (m[1] ?? m[2])!.toLowerCase();
+      if (PY_CLIENTS.has(mod)) out.add(mod);
+    }
+    for (const d of urlDrivers(text)) out.add(d.pkg);
+  }
+  return out;
+}
+
 const escapeRegExp = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function readDeps(name: string, text: string, file: string, deps: Map<string, Source>): void {
-  const add = (dep: string, line: number) => {
+  const add = (dep: string, line: number, extras: string[] = []) => {
     const key = dep.toLowerCase().replace(/_/g, "-");
     if (!deps.has(key)) deps.set(key, { file, line });
+    // celery[redis] installs redis: the client is there even though no line names it.
+    for (const p of impliedPackages(key, extras)) if (!deps.has(p)) deps.set(p, { file, line });
   };
   const lines = text.split(/\r?\n/);
   if (/^requirements[\w.-]*\.txt$/.test(name)) {
     lines.forEach((l, i) => {
-      const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(l);
-      if (m && !l.trim().startsWith("-")) add(m[1]!, i + 1);
+      const req = parseRequirement(l);
+      if (req && !l.trim().startsWith("-")) add(req.name, i + 1, req.extras);
     });
   } else if (name === "pyproject.toml" || name === "Pipfile") {
     let manifest;
@@ -207,7 +232,7 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
     }
     for (const dep of manifest.dependencies) {
       const at = lines.findIndex((l) => new RegExp(`(^\\s*|["'])${escapeRegExp(dep)}(?![\\w.-])`, "i").test(l));
-      add(dep, at + 1 || 1);
+      add(dep, at + 1 || 1, manifest.extras?.[dep]);
     }
   } else if (name === "setup.py" || name === "setup.cfg") {
     let section = "";
@@ -222,7 +247,7 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
       // setup.py lists hold "name>=1.0" strings; setup.cfg writes bare lines under [options].
       const opens = /\b(dependencies|requires|install_requires|optional-dependencies|dev)\b\s*[=:]\s*\[/.test(l);
       if (opens || inList || name === "setup.py") {
-        for (const m of l.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ][^"']*)?["']/g)) add(m[1]!, i + 1);
+        for (const m of l.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(?:[<>=!~;@ ][^"']*)?["']/g)) add(m[1]!, i + 1, (m[2] ?? "").split(",").map((x) => x.trim()).filter(Boolean));
         if (opens) inList = !/\]/.test(l.slice(l.indexOf("[") + 1));
         else if (/\]/.test(l)) inList = false;
         return;
@@ -231,7 +256,7 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
       if (key && /dependencies|packages/i.test(section) && key[1] !== "python") add(key[1]!, i + 1);
       if (name === "setup.cfg" && /options/.test(section)) {
         const bare = /^\s+([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[<>=!~;[]|$)/.exec(l);
-        if (bare) add(bare[1]!, i + 1);
+        if (bare) add(bare[1]!, i + 1, parseRequirement(l)?.extras);
       }
     });
   } else if (name === "Cargo.toml") {
@@ -242,9 +267,11 @@ function readDeps(name: string, text: string, file: string, deps: Map<string, So
       return; // cargo refuses a manifest that does not parse, and says where
     }
     // [workspace.dependencies] only declares what members may inherit: not the root's own.
-    for (const dep of manifest.dependencies.keys()) {
+    for (const [dep, spec] of manifest.dependencies) {
       const at = lines.findIndex((l) => new RegExp(`^\\s*(\\[(?:target\\..+\\.)?dependencies\\.)?"?${escapeRegExp(dep)}"?\\s*[.=\\]]`).test(l));
       add(dep, at + 1 || 1);
+      // sqlx = { features = ["postgres"] } is the sqlx-postgres driver crate.
+      for (const c of cargoFeatureCrates(spec.package, spec.features)) add(c, at + 1 || 1);
     }
   } else if (name === "package.json") {
     try {
@@ -285,6 +312,8 @@ function scanSource(lang: string, text: string, file: string, facts: ProjectFact
         const mod = (m[1] ?? m[2])!.toLowerCase();
         if (!facts.imports.has(mod)) facts.imports.set(mod, { file, line: n });
       }
+      // create_async_engine("postgresql+asyncpg://…"): the URL's driver is a client the code loads.
+      if (l.includes("+")) for (const d of urlDrivers(l)) if (!facts.imports.has(d.pkg)) facts.imports.set(d.pkg, { file, line: n });
       if (!project.port && (m = /(?:uvicorn\.run|app\.run|\.run)\([^)]*\bport\s*=\s*(\d{2,5})/.exec(l))) project.port = { value: Number(m[1]), source: { file, line: n } };
     } else if (lang === "rust") {
       if ((m = /^\s*(?:pub\s+)?use\s+([A-Za-z_]\w*)::/.exec(l))) {

@@ -7,6 +7,7 @@ import { walk } from "../../io/walk.js";
 import type { FlatRoute } from "../../frameworks/route-graph.js";
 import { isJsSource } from "../../lang/typescript/routes-parse.js";
 import { tooDeep, tooDeepMessage } from "../../lang/nesting.js";
+import { tooManyUrlPatterns, tooManyUrlPatternsMessage } from "../../frameworks/django/bounds.js";
 import { extractJs, extractPython, extractRust, type ExtractResult } from "./extract.js";
 import { renderPath } from "./normalize.js";
 import { isTestCode } from "../../lang/test-code.js";
@@ -31,6 +32,8 @@ export interface Catalog {
   routes: Route[];
   /** Files fks could not read or parse, binary or oversized files: notes and errors, never fatal. */
   diagnostics: Finding[];
+  /** What service discovery could not read (malformed compose/k8s/Dockerfile, skipped large files), file:line each. */
+  discovery: Finding[];
   /** Typed path parameters per route (`<int:pk>`, `{id:uuid}`, `:id(\\d+)`): what each can match, for the shadowing rule. */
   paramKinds: WeakMap<Route, Record<string, string>>;
   /** `fks-ignore: rule` comments: file → line → rules suppressed on that line. */
@@ -53,7 +56,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   opts.onProgress?.({ phase: "walk" });
   // Discovery and the source walk both wait on the disk: run them side by side.
   const accept = (n: string) => n.endsWith(".py") || n.endsWith(".rs") || isJsSource(n);
-  const [services, walked] = await Promise.all([findServices(opts, roots), walk(roots, { accept, maxBytes: MAX_BYTES })]);
+  const [{ services, diagnostics: discovery }, walked] = await Promise.all([findServices(opts, roots), walk(roots, { accept, maxBytes: MAX_BYTES })]);
   const outside = services.map((s) => s.dir).filter((d) => !roots.some((r) => d === r || d.startsWith(r + path.sep)));
   const more = outside.length ? await walk(outside, { accept, maxBytes: MAX_BYTES }) : { files: [], skipped: [] };
   const files = [...walked.files, ...more.files];
@@ -77,6 +80,11 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
     const deep = tooDeep(text);
     if (deep) {
       diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: tooDeepMessage(deep), file: rel(f), line: deep.line });
+      continue;
+    }
+    const many = f.endsWith(".py") ? tooManyUrlPatterns(text) : undefined;
+    if (many) {
+      diagnostics.push({ rule: "routes/parse-error", severity: "warning", message: tooManyUrlPatternsMessage(many), file: rel(f), line: many.line });
       continue;
     }
     texts.set(f, text);
@@ -161,27 +169,34 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
       });
     }
   }
+  // A source file both walks skipped is said once, by the route catalog.
+  const said = new Set(diagnostics.map((d) => `${d.file}\0${d.message}`));
   return {
     roots,
     services: services.filter((s) => groups.has(s.dir)),
     routes,
     diagnostics,
+    discovery: discovery.filter((d) => !said.has(`${d.file}\0${d.message}`)),
     paramKinds,
     suppressions: collectSuppressions(routes, texts, opts.cwd),
     stats: { files: readable.length, parsed },
   };
 }
 
-async function findServices(opts: CatalogOptions, roots: string[]): Promise<Catalog["services"]> {
-  if (opts.noDiscover) return [];
+async function findServices(opts: CatalogOptions, roots: string[]): Promise<{ services: Catalog["services"]; diagnostics: Finding[] }> {
+  if (opts.noDiscover) return { services: [], diagnostics: [] };
   let records = opts.discovered;
+  let diagnostics: Finding[] = [];
   if (!records) {
     const { discover } = await import("../discover/index.js");
-    records = (await discover({ paths: roots, cwd: opts.cwd, config: opts.config, configDir: opts.configDir })).services;
+    const found = await discover({ paths: roots, cwd: opts.cwd, config: opts.config, configDir: opts.configDir });
+    records = found.services;
+    diagnostics = found.diagnostics;
   }
-  return records
+  const services = records
     .filter((s: ServiceRecord) => !!s.path && isDirectory(path.resolve(opts.cwd, s.path)))
     .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework, port: s.port }));
+  return { services, diagnostics };
 }
 
 function crateDirOf(file: string, fallback: string): string {
@@ -226,7 +241,11 @@ function toRoutes(r: FlatRoute, service: string, rel: (f: string) => string): Ro
     if (expression || method.startsWith("<")) {
       route.unresolved = true;
       route.expression = expression ?? method;
-    }
+      route.status = "unresolved";
+    } else if (r.notMounted) {
+      route.status = "not-mounted";
+      route.expression = r.notMounted;
+    } else route.status = "served";
     return route;
   });
 }

@@ -20,8 +20,9 @@ const key = (r: Pick<Route, "service" | "path">) => `${r.service}\u0000${shapeOf
  * erased) so a renamed parameter shows as a change, not as a removal plus an addition.
  */
 export function diffRoutes(before: Route[], after: Route[]): RouteChange[] {
-  const old = group(before.filter((r) => !r.unresolved));
-  const now = group(after.filter((r) => !r.unresolved));
+  // A router nothing mounts serves nothing: mounting it adds routes, unmounting it removes them.
+  const old = group(before.filter((r) => !r.unresolved && r.status !== "not-mounted"));
+  const now = group(after.filter((r) => !r.unresolved && r.status !== "not-mounted"));
   const out: RouteChange[] = [];
   for (const [k, olds] of old) {
     const news = now.get(k);

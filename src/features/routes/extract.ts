@@ -187,20 +187,66 @@ export async function extractJs(files: string[], read: (f: string) => string): P
   return { routes: flattenAll(containers), diagnostics: ev.diagnostics, parsed: ev.parsedFiles };
 }
 
+/** How the served apps see a container nothing includes. */
+export type RootStatus =
+  | { status: "served" }
+  /** The service's apps are fully followed and none mounts it: dead API surface. */
+  | { status: "not-mounted"; reason: string }
+  /** Its paths depend on a mount fks could not follow (an unresolved include, a reusable app). */
+  | { status: "unresolved"; reason?: string };
+
 /**
- * Apps are roots. Containers nothing includes are roots too, but when the service has an
- * app their routes are marked: the include that should reach them was not resolved.
+ * Served or not, for every container with routes that nothing includes. Apps (and Django root
+ * URL confs) are what a service serves; a router they never mount is not served — unless one
+ * of them includes something fks could not resolve, which may be that very router. Kept in one
+ * place so the served apps can later come from the entry-point model instead of "every app".
  */
-function flattenAll(containers: Container[]): FlatRoute[] {
+export function classifyRoots(containers: Container[]): Map<Container, RootStatus> {
   const nonEmpty = containers.filter((c) => entriesOf(c).length > 0);
   const apps = nonEmpty.filter((c) => (c.kind === "app" || c.root) && !c.included);
+  const out = new Map<Container, RootStatus>();
+  for (const a of apps) out.set(a, { status: "served" });
   const orphans = nonEmpty.filter((c) => !c.included && c.kind !== "app" && !c.root);
-  const out: FlatRoute[] = [];
-  for (const a of apps) out.push(...flatten(a));
+  // Walked only when there is something to classify: it reads every app's whole include tree.
+  const blind = orphans.length ? apps.map((a) => unresolvedIncludeIn(a)).find(Boolean) : undefined;
   for (const o of orphans) {
-    const where = `${path.basename(o.file)}:${o.line}`;
-    const reason = o.orphanReason ?? (apps.length ? "is not included by any app fks could follow" : undefined);
-    out.push(...flatten(o, reason ? `${o.name} (${where}) ${reason}` : undefined));
+    const where = `${o.name} (${path.basename(o.file)}:${o.line})`;
+    if (!apps.length) {
+      out.set(o, { status: "unresolved", reason: o.orphanReason ? `${where} ${o.orphanReason}` : undefined });
+    } else if (blind) {
+      out.set(o, { status: "unresolved", reason: `${where} ${o.orphanReason ?? "is not included by any app fks could follow"} (it may be what ${blind} mounts)` });
+    } else {
+      const served = apps.map((a) => `${a.name} (${path.basename(a.file)}:${a.line})`).join(", ");
+      out.set(o, { status: "not-mounted", reason: `${where} is never mounted by ${served}` });
+    }
+  }
+  return out;
+}
+
+/** The first include under an app that fks could not resolve, as `expression at file:line`. */
+function unresolvedIncludeIn(app: Container): string | undefined {
+  const seen = new Set<number>();
+  const visit = (c: Container): string | undefined => {
+    if (seen.has(c.id)) return undefined;
+    seen.add(c.id);
+    for (const e of entriesOf(c)) {
+      if (e.t !== "include") continue;
+      if (!e.child && e.external) continue;
+      if (!e.child) return `${e.unresolved ?? "?"} at ${path.basename(e.file)}:${e.line}`;
+      const hit = visit(e.child);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  return visit(app);
+}
+
+function flattenAll(containers: Container[]): FlatRoute[] {
+  const out: FlatRoute[] = [];
+  for (const [c, s] of classifyRoots(containers)) {
+    if (s.status === "served") out.push(...flatten(c));
+    else if (s.status === "not-mounted") out.push(...flatten(c).map((r) => ({ ...r, notMounted: s.reason })));
+    else out.push(...flatten(c, s.reason));
   }
   return out;
 }

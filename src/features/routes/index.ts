@@ -21,6 +21,8 @@ export interface AuditRoutesResult {
   /** Rule findings, change findings and extraction diagnostics, after suppressions. */
   findings: Finding[];
   diff?: RouteChange[];
+  /** What service discovery could not read (malformed compose/k8s/Dockerfile, skipped files): shown, never fatal. */
+  diagnostics: Finding[];
   suppressed: { inline: number; baseline: number };
   stats: Catalog["stats"];
 }
@@ -47,7 +49,7 @@ export async function auditRoutes(opts: AuditRoutesOptions): Promise<AuditRoutes
     findings = res.kept;
     baseline = res.suppressed;
   }
-  return { roots: cat.roots, services: cat.services, routes: cat.routes, findings, diff, suppressed: { inline, baseline }, stats: cat.stats };
+  return { roots: cat.roots, services: cat.services, routes: cat.routes, findings, diff, diagnostics: cat.discovery, suppressed: { inline, baseline }, stats: cat.stats };
 }
 
 export { ROUTE_RULES, diffRoutes, type RouteChange };

@@ -21,6 +21,7 @@ export const ROUTE_RULES: RuleInfo[] = [
   { id: "route-shadowed", severity: "error", description: "A parameter route declared first swallows a later static route (first match wins).", matches: "Redocly no-ambiguous-paths; FastAPI docs 'Order matters'" },
   { id: "route-health-missing", severity: "warning", description: "The service exposes /live, /ready and /health.", matches: "IETF draft-inadarei-api-health-check; Kubernetes probes" },
   { id: "route-unresolved", severity: "warning", description: "A route's path or prefix could not be resolved statically.", matches: "new (fks)" },
+  { id: "route-not-mounted", severity: "warning", description: "A router, blueprint or URL conf with routes is never mounted by the served app: dead API surface.", matches: "new (fks)" },
 ];
 
 const DEFAULT_VERBS = ["create", "add", "update", "delete", "remove", "get", "fetch", "list", "set", "cancel", "make", "do", "execute", "run", "modify", "edit", "save", "insert"];
@@ -60,7 +61,8 @@ export function checkRoutes(routes: Route[], config: RouteRulesConfig | undefine
     if (sev === "off") return;
     out.push({ rule, severity: sev, message, file: r.file, line: r.line, service: r.service, hint });
   };
-  const resolved = routes.filter((r) => !r.unresolved);
+  // Routes of a router nothing mounts are not served: they take part in no served-route rule.
+  const resolved = routes.filter((r) => !r.unresolved && r.status !== "not-mounted");
   const byService = group(resolved, (r) => r.service);
 
   pathCase(resolved, opt<string>("route-path-case", "case") ?? "auto", emit);
@@ -79,7 +81,23 @@ export function checkRoutes(routes: Route[], config: RouteRulesConfig | undefine
   overlap(resolved, emit);
   nearOverlap(resolved, emit);
   unresolved(routes.filter((x) => x.unresolved), emit);
+  notMounted(routes.filter((x) => x.status === "not-mounted"), emit);
   return out;
+}
+
+/** One finding per router the served app never mounts, on the router's own line. */
+function notMounted(routes: Route[], emit: Emit): void {
+  for (const rs of group(routes, (r) => `${r.service}\0${r.app ?? r.file}`).values()) {
+    const r = rs[0]!;
+    const at = r.app ? /^(.*):(\d+)$/.exec(r.app) : null;
+    const shown = rs.slice(0, 3).map(where).join(", ") + (rs.length > 3 ? `, … ${rs.length - 3} more` : "");
+    emit(
+      "route-not-mounted",
+      { service: r.service, file: at ? at[1]! : r.file, line: at ? Number(at[2]) : r.line },
+      `${r.expression ?? "router is never mounted"}: ${rs.length} route${rs.length === 1 ? "" : "s"} not served (${shown})`,
+      "dead API surface: mount it (include_router, register_blueprint, include()) or delete it; the routes are listed with status: not-mounted",
+    );
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { readTextSync, writeFileAtomic } from "../../io/fs.js";
 import { walk } from "../../io/walk.js";
 import { parseYaml } from "../../lang/yaml/parse.js";
 import { discover } from "../discover/index.js";
-import { declaredDependencies } from "../discover/source.js";
+import { clientLibraries } from "../discover/source.js";
 import { parseCargoManifest } from "../../lang/toml/cargo.js";
 import { dependencyChecks } from "./checks.js";
 import { guardFindings } from "./guards.js";
@@ -52,6 +52,8 @@ export interface ScaffoldHealthResult {
   rules: HealthRule[];
   /** The settings used: defaults < fks.yaml scaffold.health < options. */
   settings: ScaffoldHealthSettings;
+  /** What service discovery could not read (malformed compose/k8s/Dockerfile, skipped files): shown, never fatal. */
+  diagnostics: Finding[];
   /** Broken existing healthchecks left alone (no force), and the command that replaces them. */
   keptBroken?: { count: number; services: string[]; command: string };
 }
@@ -136,7 +138,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
         const { files } = await walk([dir], { accept: (n) => /\.(py|rs)$/.test(n) || /^(requirements[\w.-]*\.txt|pyproject\.toml|Pipfile|setup\.py|Cargo\.toml|manage\.py)$/.test(n) });
         input.checks = dependencyChecks(r, found.services, found.dependencies);
         code = await adapter.plan({
-          service: r.name, dir, files, read, deps: declaredDependencies(files, read), paths: r.health, checks: input.checks,
+          service: r.name, dir, files, read, deps: clientLibraries(files, read), paths: r.health, checks: input.checks,
           tokenEnv: s.tokenEnv, ratePerSecond: s.ratePerSecond, port: r.port, version: versionOf(files, read), probeRoutes,
         });
         findings.push(...guardFindings(code.guards ?? [], r.name, rel));
@@ -219,6 +221,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     services: records.map((r) => r.name),
     rules: RULE_LIST,
     settings,
+    diagnostics: found.diagnostics,
     keptBroken: broken.length ? { count: broken.length, services: brokenServices, command: command(true) } : undefined,
   };
 }

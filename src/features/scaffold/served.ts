@@ -6,7 +6,8 @@ import type { Route } from "../../model.js";
  * some unresolved), so callers fall back to weaker evidence instead of reporting a false alarm.
  */
 export function servesFromCatalog(routes: Route[]): (path: string) => boolean | undefined {
-  const gets = routes.filter((r) => r.method === "GET" || r.method === "ANY" || r.method === "HEAD");
+  // A probe path declared on a router the app never mounts is not served.
+  const gets = routes.filter((r) => (r.method === "GET" || r.method === "ANY" || r.method === "HEAD") && r.status !== "not-mounted");
   if (gets.length === 0 || routes.some((r) => r.unresolved)) return () => undefined;
   const patterns = gets.map((r) => toRegExp(r.path));
   return (path) => {

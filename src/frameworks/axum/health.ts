@@ -238,7 +238,10 @@ export function rustClients(manifest: string | Map<string, CargoDependency>): Ru
     out.postgres = { kind: "sqlx", path: sqlx.path, name: "sqlx", tls: tlsFeature ? { kind: "sqlx", name: `sqlx's ${tlsFeature}` } : undefined };
   }
   const redis = byPackage.get("redis");
+  // deadpool-redis and bb8-redis re-export the redis crate they are built on.
+  const pooled = byPackage.get("deadpool-redis") ?? byPackage.get("bb8-redis");
   if (redis) out.redis = redis.path;
+  else if (pooled) out.redis = `${pooled.path}::redis`;
   return out;
 }
 

@@ -7,7 +7,7 @@ import { branchMethods } from "./method-branches.js";
 import { regexToPath } from "./regex-path.js";
 
 interface Pattern { route: PathExpr; regex: boolean; view: PyValue | undefined; viewText?: string; file: string; line: number }
-interface Include { target: PyValue | undefined; text?: string; file: string }
+interface Include { target: PyValue | undefined; text?: string; file: string; container?: Container }
 
 /** Methods of Django's and DRF's generic views, for class-based views that inherit them. */
 const GENERIC_METHODS: Record<string, string[]> = {
@@ -121,7 +121,9 @@ function patternEntries(p: Pattern, cx: Interpreter): Entry[] {
     const inc = v.data as Include;
     const child = includeTarget(inc, cx);
     if (child) child.included = true;
-    return [{ t: "include", child, unresolved: child ? undefined : (inc.text ?? "include(?)"), prefix: route, file: p.file, line: p.line }];
+    // include("allauth.urls"): a module outside the scanned code, which cannot be one of the project's URL confs.
+    const external = !child && (inc.target?.k === "ext" || (inc.target?.k === "str" && cx.importModule(inc.target.v, inc.file, true).k !== "mod"));
+    return [{ t: "include", child, unresolved: child ? undefined : (inc.text ?? "include(?)"), external, prefix: route, file: p.file, line: p.line }];
   }
   if (v?.k === "ext" && /admin\.site\.urls$/.test(v.q)) {
     return [{ t: "route", methods: ["ANY"], path: route, handler: "admin.site.urls", file: p.file, line: p.line }];
@@ -139,8 +141,12 @@ function includeTarget(inc: Include, cx: Interpreter): Container | undefined {
   if (t?.k === "mod") return urlconfOf(t.mod, cx);
   if (t?.k === "x" && t.tag === "drf-urls") return drfContainer(t, cx);
   if (t?.k === "seq") {
+    // One container per include([...]): its entries are read each time the parent's are, and a
+    // fresh container per read would multiply with every level of nesting.
+    if (inc.container) return inc.container;
     const c = newContainer({ framework: "django", kind: "router", join: "concat", name: "include([...])", file: inc.file, line: cx.line, prefix: [] });
     c.lateEntries = () => entriesFromPatterns(t, cx);
+    inc.container = c;
     return c;
   }
   return asContainer(t);
@@ -159,7 +165,13 @@ function drfContainer(v: Extract<PyValue, { k: "x" }>, cx: Interpreter): Contain
 
 function viewMethods(v: PyValue | undefined, cx: Interpreter): string[] {
   if (v?.k === "x" && v.tag === "view-fn") return (v.data as { methods: string[] }).methods;
-  if (v?.k === "fn") return branchMethods(v.node) ?? ["ANY"];
+  if (v?.k === "fn") {
+    // One view serves many patterns: its body is read once per module.
+    const memo = v.scope.module.memo;
+    const key = `django-branches:${v.node.id()}`;
+    if (!memo.has(key)) memo.set(key, branchMethods(v.node) ?? ["ANY"]);
+    return memo.get(key) as string[];
+  }
   if (v?.k === "x" && v.tag === "as_view") {
     const view = v.data as PyValue;
     if (view.k === "ext") return GENERIC_METHODS[tail(view.q)] ?? ["ANY"];

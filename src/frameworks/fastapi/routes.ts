@@ -58,6 +58,7 @@ export const fastapiRoutes: PyKnowledge = {
         t: "include",
         child,
         unresolved: child ? undefined : r.text,
+        external: !child && r.v?.k === "ext",
         prefix: p.v ? pathArg(p.v, p.text) : [],
         file: call.file,
         line: call.line,

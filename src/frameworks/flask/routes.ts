@@ -21,6 +21,13 @@ export const flaskRoutes: PyKnowledge = {
     }
     return undefined;
   },
+  attr(self, name) {
+    // `url_prefix=prefix + (bp.url_prefix or "")`: a blueprint's own prefix read back when registering it.
+    const c = asContainer(self);
+    if (c?.framework !== "flask" || c.kind !== "router" || name !== "url_prefix") return undefined;
+    if (c.prefix.length === 0) return { k: "none" };
+    return c.prefix.every((x) => "s" in x) ? { k: "str", v: c.prefix.map((x) => ("s" in x ? x.s : "")).join("") } : undefined;
+  },
   method(self, name, call, cx) {
     const c = asContainer(self);
     if (!c || c.framework !== "flask") return undefined;
@@ -42,7 +49,7 @@ export const flaskRoutes: PyKnowledge = {
       const child = asContainer(b.v);
       if (child) child.included = true;
       const override = !!p.v && p.v.k !== "none";
-      c.entries.push({ t: "include", child, unresolved: child ? undefined : b.text, prefix: override ? pathArg(p.v, p.text) : [], replacesChildPrefix: override, file: call.file, line: call.line });
+      c.entries.push({ t: "include", child, unresolved: child ? undefined : b.text, external: !child && b.v?.k === "ext", prefix: override ? pathArg(p.v, p.text) : [], replacesChildPrefix: override, file: call.file, line: call.line });
       return { k: "none" };
     }
     return undefined;

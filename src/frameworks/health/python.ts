@@ -8,12 +8,15 @@ function snippetFor(c: DependencyCheck, deps: Set<string>, django: boolean): str
       return "database_django";
     case "postgres":
       if (django) return "database_django";
-      if (deps.has("psycopg") || deps.has("psycopg-binary")) return "postgres_psycopg";
+      if (deps.has("psycopg") || deps.has("psycopg-binary") || deps.has("psycopg-c")) return "postgres_psycopg";
       if (deps.has("psycopg2") || deps.has("psycopg2-binary")) return "postgres_psycopg2";
       if (deps.has("asyncpg")) return "postgres_asyncpg";
       return undefined;
     case "redis":
-      return deps.has("redis") ? "redis_redis" : undefined;
+      // redis-py also ships redis.asyncio (aioredis merged into it); aioredis alone gets its own check.
+      if (deps.has("redis")) return "redis_redis";
+      if (deps.has("aioredis")) return "redis_aioredis";
+      return undefined;
     case "http":
       return deps.has("httpx") ? "http_httpx" : "http_urllib";
   }

@@ -38,12 +38,19 @@ const ERROR_KIND = 65535;
 export function firstSyntaxError(root: SgNode): { line: number; text: string; missing?: true } | undefined {
   // A kind id skips compiling a rule for every file; most files have no error at all.
   if (!root.find(ERROR_KIND)) return missingToken(root);
-  const all = root.findAll(ERROR_KIND);
-  // An outer ERROR can swallow the whole file; the innermost one points at the real spot.
-  const inside = (a: SgNode, b: SgNode) => a !== b && a.range().start.index >= b.range().start.index && a.range().end.index <= b.range().end.index;
-  const innermost = all.filter((e) => !all.some((o) => inside(o, e)));
-  const err = innermost.sort((a, b) => a.range().start.index - b.range().start.index)[0] ?? all[0]!;
-  return { line: err.range().start.line + 1, text: err.text().split("\n")[0]!.slice(0, 60) };
+  // An outer ERROR can swallow the whole file; the innermost one points at the real spot. Error
+  // nodes nest or are disjoint, so in (start, longest first) order a node is innermost exactly when
+  // the next one is not inside it: one sort, not a comparison of every pair (a fuzzed file has thousands).
+  const spans = root.findAll(ERROR_KIND).map((n) => {
+    const r = n.range();
+    return { n, start: r.start.index, end: r.end.index, line: r.start.line };
+  });
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const err = spans.find((a, i) => {
+    const next = spans[i + 1];
+    return !next || next.start > a.end || next.end > a.end;
+  }) ?? spans[0]!;
+  return { line: err.line + 1, text: err.n.text().split("\n")[0]!.slice(0, 60) };
 }
 
 /**
