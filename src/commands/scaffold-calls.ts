@@ -7,6 +7,7 @@ import { progress } from "./progress.js";
 interface CallsFlags {
   dryRun?: boolean;
   replace?: boolean;
+  rewire?: boolean;
   otel?: boolean;
   downstream?: string[];
   timeout?: number;
@@ -25,6 +26,7 @@ export function registerCalls(scaffold: Command): void {
     .argument("[paths...]", "folders or repositories to scan (default: roots in fks.yaml, else the current folder)")
     .option("--dry-run", "print unified diffs and write nothing")
     .option("--replace", "add fks's client even where the service has its own breaker or client class")
+    .option("--no-rewire", "leave the service's direct httpx/requests/reqwest calls as they are (default: move them to the client)")
     .option("--downstream <name=ENV>", "a service it calls and the env var holding its URL (repeatable; compose and k8s are read too)", collect, [])
     .addOption(new Option("--timeout <seconds>", "deadline of one call, retries included (default: 2)").argParser((v) => positive(v, "--timeout")))
     .addOption(new Option("--connect-timeout <seconds>", "connect timeout of one attempt (default: 0.5)").argParser((v) => positive(v, "--connect-timeout")))
@@ -80,7 +82,7 @@ async function run(part: "resilience" | "tracing", service: string, paths: strin
   const feature = await import("../features/resilience/index.js");
   const spin = await progress(g, `planning ${part}`);
   const opts = {
-    cwd: g.cwd, paths, config: loaded.config, configDir: loaded.dir, service, dryRun: f.dryRun, replace: f.replace, otel: f.otel,
+    cwd: g.cwd, paths, config: loaded.config, configDir: loaded.dir, service, dryRun: f.dryRun, replace: f.replace, rewire: f.rewire, otel: f.otel,
     downstreams: (f.downstream ?? []).map(parseDownstream),
     settings: { timeout: f.timeout, connectTimeout: f.connectTimeout, retries: f.retries, breakerThreshold: f.breakerThreshold, breakerReset: f.breakerReset },
     onProgress: (t: string) => spin.update(t),
