@@ -178,12 +178,20 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
   for (const e of edits) after = after.slice(0, e.start) + e.text + after.slice(e.end);
   // A with-block whose client only served the rewritten calls goes; its body moves out one level.
   for (const header of [...new Set(planned.map((p) => p.withHeader).filter((h): h is string => !!h))]) after = await unwrapWith(after, file, header, /as\s+(\w+)\s*:$/.exec(header)![1]!);
+  // A hand-written retry loop around a rewired call would retry the client's retries: the client's backoff replaces it.
+  const loops = [...new Set(planned.filter((p) => p.call.retry && /loop/.test(p.call.retry.by) && p.call.retry.line).map((p) => p.call.retry!.line!))];
+  for (const line of loops) {
+    const next = await unwrapRetryLoop(after, file, mod.name);
+    if (next === after) continue;
+    after = next;
+    out.rewired.push({ file: rel, line, what: `the hand-written retry loop goes: ${path.basename(mod.file)} retries idempotent calls with exponential backoff and jitter within its deadline` });
+  }
   const lines: string[] = [];
   if (!after.split(/\r?\n/).includes(mod.importLine)) lines.push(mod.importLine);
   if (planned.some((p) => p.needsHttpx) && !/^\s*import\s+httpx\s*$/m.test(after)) lines.push("import httpx");
   if (lines.length) after = insertAfterLine(after, importInsertLine(await parsePython(after, file)), lines);
   out.after = after;
-  for (const p of planned) out.rewired.push({ file: rel, line: p.call.line, what: `${p.call.client} ${p.call.method} ${p.call.target.expression} → ${p.replacement.replace(/^\(|\)$/g, "")}` });
+  for (const p of planned) out.rewired.push({ file: rel, line: p.call.line, what: `${p.call.client} ${p.call.method} ${p.call.target.expression} → ${p.replacement.replace(/^\((await [\s\S]*)\)$/, "$1")}` });
   return out;
 }
 
@@ -241,4 +249,53 @@ async function unwrapWith(text: string, file: string, header: string, name: stri
   const moved = lines.slice(bodyFirst, bodyLast + 1).map((l) => (l.startsWith(inner) ? outer + l.slice(inner.length) : l.trim() === "" ? l : l));
   lines.splice(first, bodyLast - first + 1, ...moved);
   return lines.join("\n");
+}
+
+/**
+ * `for _ in range(N): try: …; return … except …: time.sleep(…)` around a call through the client
+ * becomes the `try` alone, its handlers `pass`: one call, whose retries are the client's.
+ */
+async function unwrapRetryLoop(text: string, file: string, name: string): Promise<string> {
+  const root = await parsePython(text, file);
+  for (const loop of root.root().findAll({ rule: { kind: "for_statement" } })) {
+    const right = loop.field("right")?.text().replace(/\s+/g, "") ?? "";
+    const left = loop.field("left")?.text() ?? "";
+    const body = loop.field("body");
+    if (!/^range\(\d+\)$/.test(right) || !/^\w+$/.test(left) || !body || loop.children().some((c) => c.kind() === "else_clause")) continue;
+    const stmts = body.children().filter((c) => c.isNamed() && c.kind() !== "comment");
+    const tryStmt = stmts[0];
+    if (stmts.length !== 1 || tryStmt?.kind() !== "try_statement" || new RegExp(`\\b${left}\\b`).test(body.text())) continue;
+    if (!new RegExp(`\\b${name}\\.`).test(tryStmt.text())) continue;
+    if (tryStmt.children().some((c) => c.kind() === "else_clause" || c.kind() === "finally_clause")) continue;
+    const tryBody = tryStmt.field("body") ?? tryStmt.children().find((c) => c.kind() === "block");
+    const last = tryBody?.children().filter((c) => c.isNamed() && c.kind() !== "comment").at(-1);
+    if (last?.kind() !== "return_statement") continue;
+    const handlers = tryStmt.children().filter((c) => c.kind() === "except_clause");
+    const blocks = handlers.map((h) => h.children().find((c) => c.kind() === "block")).filter((b): b is SgNode => !!b);
+    const waitsOnly = blocks.every((b) => b.children().filter((c) => c.isNamed() && c.kind() !== "comment").every((st) => /^((time\.)?sleep\([^)]*\)|continue|pass)$/.test(st.text().trim())));
+    if (!handlers.length || blocks.length !== handlers.length || !waitsOnly) continue;
+    const lines = text.split("\n");
+    const first = loop.range().start.line;
+    const from = tryStmt.range().start.line;
+    const to = loop.range().end.line;
+    const outer = /^\s*/.exec(lines[first]!)![0];
+    const inner = /^\s*/.exec(lines[from]!)![0];
+    if (!inner.startsWith(outer) || inner.length <= outer.length || /"""|\'\'\'/.test(tryStmt.text())) continue;
+    const drop = inner.length - outer.length;
+    const passAt = new Map(blocks.map((b) => [b.range().start.line, b.range().end.line]));
+    const moved: string[] = [];
+    for (let i = from; i <= to; i++) {
+      const end = passAt.get(i);
+      if (end !== undefined) {
+        moved.push(/^\s*/.exec(lines[i]!)![0].slice(drop) + "pass");
+        i = end;
+        continue;
+      }
+      const l = lines[i]!;
+      moved.push(l.slice(0, drop).trim() === "" ? l.slice(Math.min(drop, /^\s*/.exec(l)![0].length)) : l);
+    }
+    lines.splice(first, to - first + 1, ...moved);
+    return lines.join("\n");
+  }
+  return text;
 }
