@@ -21,7 +21,7 @@ export interface RewireInput {
   rel: (f: string) => string;
 }
 
-const PY_REWIRED = new Set(["httpx", "requests"]);
+const PY_REWIRED = new Set(["httpx", "requests", "urllib"]);
 
 /**
  * The service's direct calls that `fks audit calls` sees, moved to the generated client where the
@@ -52,7 +52,7 @@ export async function rewireCalls(i: RewireInput): Promise<{ findings: Finding[]
     if (py && file.endsWith(".py")) {
       const ours = calls.filter((c) => PY_REWIRED.has(c.client));
       res = ours.length ? await rewirePythonFile(file, text, ours, py, rel, deployed) : { after: text, rewired: [], skipped: [] };
-      for (const c of calls.filter((x) => !PY_REWIRED.has(x.client))) res.skipped.push({ file: rel, line: c.line, why: `${c.client}: fks rewires httpx and requests calls; its response and errors differ from httpx's` });
+      for (const c of calls.filter((x) => !PY_REWIRED.has(x.client))) res.skipped.push({ file: rel, line: c.line, why: `${c.client}: fks rewires httpx, requests and urlopen calls; its response and errors differ from httpx's` });
     } else if (rust && file.endsWith(".rs")) {
       res = await rewireRustFile(file, text, calls.filter((c) => c.client === "reqwest"), { gen, name: path.basename(i.module, ".rs") }, rel, deployed);
       for (const c of calls.filter((x) => x.client !== "reqwest")) res.skipped.push({ file: rel, line: c.line, why: `${c.client}: fks rewires reqwest calls` });

@@ -39,6 +39,10 @@ interface Planned {
   /** Replace the `await` around the call too (a client method that was awaited). */
   range: { start: number; end: number };
   withHeader?: string;
+  /** `with urlopen(…) as R:` that becomes `R = client.get(…)`; R.raise_for_status() keeps urlopen's HTTPError. */
+  urlopen?: { name: string };
+  /** A local `url = f"{BASE}/path"` used only by this call: its value becomes the path. */
+  local?: { start: number; end: number; text: string };
   needsHttpx: boolean;
   handlers: SgNode[];
 }
@@ -85,12 +89,18 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
     let verb: string;
     let method: string | undefined;
     let withHeader: string | undefined;
+    let urlopen: Planned["urlopen"];
     const clientKw: SgNode[] = [];
     const args = (node.field("arguments")?.children() ?? []).filter((a) => a.isNamed() && a.kind() !== "comment");
     const kws = args.filter((a) => a.kind() === "keyword_argument");
     let pos = args.filter((a) => a.kind() !== "keyword_argument");
     if (MODULE_FUNCS.test(q)) verb = q.split(".").pop()!;
-    else if (fn.kind() === "attribute") {
+    else if (q === "urllib.request.urlopen") {
+      const u = urlopenBinding(node);
+      if (!u) return "urlopen's response is not bound by `with urlopen(…) as resp:` and read with json.load(resp) or resp.read()";
+      verb = "get";
+      urlopen = { name: u };
+    } else if (fn.kind() === "attribute") {
       verb = fn.field("attribute")!.text();
       const recv = fn.field("object")!;
       const w = recv.kind() === "identifier" ? withBinding(node, recv.text()) : undefined;
@@ -116,13 +126,20 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
     if (pos.length !== 1 || args.some((a) => a.kind() === "list_splat" || a.kind() === "dictionary_splat")) return "positional or splatted arguments besides the URL";
     const bad = kws.find((k) => !PASSED.has(k.field("name")!.text()));
     if (bad) return `${bad.field("name")!.text()}= has no equivalent per call in the generated client`;
-    const urlNode = pos[0]!;
+    const def = node.ancestors().find((a) => a.kind() === "function_definition");
+    if (!def) return "at module level: only calls inside a function are rewired";
+    let urlNode = pos[0]!;
+    let local: Planned["local"];
+    if (urlNode.kind() === "identifier") {
+      const v = localValue(def, urlNode.text(), node);
+      if (typeof v === "string") return v;
+      urlNode = v;
+    }
     const split = splitPython(urlNode.text(), urlNode.kind() === "string" ? "string" : urlNode.kind() === "binary_operator" ? "binary_operator" : "other");
     if (typeof split === "string") return split;
     const wrong = verifyBase(c, env, split, deployed);
     if (wrong) return wrong;
-    const def = node.ancestors().find((a) => a.kind() === "function_definition");
-    if (!def) return "at module level: only calls inside a function are rewired";
+    if (urlNode !== pos[0]) local = { start: urlNode.range().start.index, end: urlNode.range().end.index, text: split.path };
     const isAsync = /^async\b/.test(def.text());
     const awaited = node.parent()?.kind() === "await";
     let name = ["GET", "POST", "PUT", "PATCH", "DELETE"].includes(method) ? method.toLowerCase() : "request";
@@ -132,7 +149,19 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
     // requests → httpx underneath: its Response and errors must be used the way httpx has them too.
     const handlers: SgNode[] = [];
     let needsHttpx = false;
-    if (q.startsWith("requests") || c.client === "requests") {
+    if (urlopen) {
+      // urlopen fails with OSError (URLError, HTTPError, a socket timeout): its handlers now catch httpx's errors too.
+      const tries = node.ancestors().filter((a) => a.kind() === "try_statement");
+      for (const t of tries) {
+        for (const h of t.children().filter((x) => x.kind() === "except_clause")) {
+          const caught = h.children().find((x) => x.isNamed() && x.kind() !== "block" && x.kind() !== "comment");
+          const names = caught?.text() ?? "";
+          if (/\b(OSError|IOError|URLError|HTTPError|socket\.timeout|TimeoutError)\b/.test(names) && !/\bhttpx\.HTTPError\b/.test(names)) handlers.push(caught!);
+        }
+      }
+      if (!handlers.length && !tries.some((t) => /except\s*(Exception\b|:)/.test(t.text()))) return "urlopen's errors (OSError) are not caught where it is called: httpx's would escape the callers' handlers";
+      needsHttpx = handlers.length > 0;
+    } else if (q.startsWith("requests") || c.client === "requests") {
       if (REQUESTS_ONLY.test(def.text())) return "the function uses requests-only Response attributes (.ok, .iter_content, .raw …)";
       for (const t of node.ancestors().filter((a) => a.kind() === "try_statement")) {
         for (const h of t.children().filter((x) => x.kind() === "except_clause")) {
@@ -146,8 +175,9 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
       }
       needsHttpx = handlers.length > 0;
     }
+    const pathArg = local ? pos[0]!.text() : split.path;
     const rest = [...kws, ...clientKw.filter((k) => !kws.some((x) => x.field("name")!.text() === "timeout"))].map((k) => k.text());
-    const callArgs = [JSON.stringify(c.target.service), ...(name.startsWith("request") ? [JSON.stringify(method)] : []), split.path, ...rest].join(", ");
+    const callArgs = [JSON.stringify(c.target.service), ...(name.startsWith("request") ? [JSON.stringify(method)] : []), pathArg, ...rest].join(", ");
     const inner = `${mod.name}.${name}(${callArgs})`;
     const wantsAwait = mod.gen.flavour === "async" && isAsync;
     let replacement = inner;
@@ -158,7 +188,7 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
       const p = target.parent()?.kind();
       replacement = p === "assignment" || p === "expression_statement" || p === "return_statement" ? `await ${inner}` : `(await ${inner})`;
     } else if (awaited) return "an awaited call in synchronous code";
-    return { call: c, node, replacement, range, withHeader, needsHttpx, handlers };
+    return { call: c, node, replacement, range, withHeader, urlopen, local, needsHttpx, handlers };
   }
 
   if (!planned.length) return out;
@@ -166,6 +196,7 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
   const edits: Array<{ start: number; end: number; text: string }> = [];
   for (const p of planned) {
     edits.push({ ...p.range, text: p.replacement });
+    if (p.local) edits.push(p.local);
     for (const h of p.handlers) {
       const t = h.kind() === "as_pattern" ? h.children().find((x) => x.isNamed())! : h;
       if (edits.some((e) => e.start === t.range().start.index)) continue;
@@ -178,6 +209,7 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
   for (const e of edits) after = after.slice(0, e.start) + e.text + after.slice(e.end);
   // A with-block whose client only served the rewritten calls goes; its body moves out one level.
   for (const header of [...new Set(planned.map((p) => p.withHeader).filter((h): h is string => !!h))]) after = await unwrapWith(after, file, header, /as\s+(\w+)\s*:$/.exec(header)![1]!);
+  for (const p of planned.filter((x) => x.urlopen)) after = await unwrapUrlopen(after, file, p.replacement, p.urlopen!.name);
   // A hand-written retry loop around a rewired call would retry the client's retries: the client's backoff replaces it.
   const loops = [...new Set(planned.filter((p) => p.call.retry && /loop/.test(p.call.retry.by) && p.call.retry.line).map((p) => p.call.retry!.line!))];
   for (const line of loops) {
@@ -186,6 +218,7 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
     after = next;
     out.rewired.push({ file: rel, line, what: `the hand-written retry loop goes: ${path.basename(mod.file)} retries idempotent calls with exponential backoff and jitter within its deadline` });
   }
+  after = dropUnusedImports(text, after);
   const lines: string[] = [];
   if (!after.split(/\r?\n/).includes(mod.importLine)) lines.push(mod.importLine);
   if (planned.some((p) => p.needsHttpx) && !/^\s*import\s+httpx\s*$/m.test(after)) lines.push("import httpx");
@@ -201,7 +234,7 @@ function urlOf(n: SgNode): SgNode | undefined {
   const url = args.find((a) => a.kind() === "keyword_argument" && a.field("name")!.text() === "url")?.field("value") ?? undefined;
   const pos = args.filter((a) => a.kind() !== "keyword_argument");
   const verb = n.field("function")!.text().split(".").pop();
-  return url ?? (verb === "request" || verb === "urlopen" ? pos[1] : pos[0]);
+  return url ?? (verb === "request" ? pos[1] : pos[0]);
 }
 
 /** `with httpx.Client(...) as NAME:` around the call, binding NAME. */
@@ -298,4 +331,64 @@ async function unwrapRetryLoop(text: string, file: string, name: string): Promis
     return lines.join("\n");
   }
   return text;
+}
+
+/** `with urlopen(url, timeout=…) as R:` whose body only reads R with json.load(R) or R.read(): R's name. */
+function urlopenBinding(call: SgNode): string | undefined {
+  const asp = call.parent();
+  if (asp?.kind() !== "as_pattern") return undefined;
+  const item = asp.parent();
+  const clause = item?.parent();
+  const stmt = clause?.parent();
+  if (item?.kind() !== "with_item" || clause?.kind() !== "with_clause" || stmt?.kind() !== "with_statement") return undefined;
+  if (clause.children().filter((c) => c.kind() === "with_item").length !== 1 || /^async\b/.test(stmt.text())) return undefined;
+  const name = asp.children().find((c) => c.kind() === "as_pattern_target")?.text();
+  const body = stmt.field("body") ?? stmt.children().find((c) => c.kind() === "block");
+  if (!name || !/^\w+$/.test(name) || !body || /"""|\'\'\'/.test(body.text())) return undefined;
+  const t = body.text();
+  const all = [...t.matchAll(new RegExp(`\\b${name}\\b`, "g"))].length;
+  const reads = [...t.matchAll(new RegExp(`\\bjson\\.load\\(\\s*${name}\\s*\\)|\\b${name}\\.read\\(\\s*\\)`, "g"))].length;
+  return all > 0 && all === reads && !usedAfter(stmt, name) && stmt.range().start.line === call.range().end.line ? name : undefined;
+}
+
+/** The one value a local name gets before the call, when the call is its only other use. */
+function localValue(def: SgNode, name: string, call: SgNode): SgNode | string {
+  const assigns = def.findAll({ rule: { kind: "assignment" } }).filter((a) => a.field("left")?.text() === name);
+  const uses = [...(def.field("body")?.text() ?? "").matchAll(new RegExp(`\\b${name}\\b`, "g"))].length;
+  if (assigns.length !== 1 || uses !== 2 || assigns[0]!.range().end.index > call.range().start.index) return `the URL ${name} is not one local value used only by this call`;
+  const v = assigns[0]!.field("right");
+  return v ?? `the URL ${name} has no value`;
+}
+
+/** `with client.get(…) as R:` (the rewritten urlopen) becomes `R = client.get(…)` + `R.raise_for_status()`, its body moved out. */
+async function unwrapUrlopen(text: string, file: string, call: string, name: string): Promise<string> {
+  const root = await parsePython(text, file);
+  const stmt = root.root().findAll({ rule: { kind: "with_statement" } }).find((w) => w.text().startsWith(`with ${call} as ${name}`));
+  if (!stmt) return text;
+  const body = stmt.field("body") ?? stmt.children().find((c) => c.kind() === "block")!;
+  const lines = text.split("\n");
+  const first = stmt.range().start.line;
+  const bodyFirst = body.range().start.line;
+  const bodyLast = body.range().end.line;
+  const outer = /^\s*/.exec(lines[first]!)![0];
+  const inner = /^\s*/.exec(lines[bodyFirst]!)![0];
+  if (bodyFirst !== first + 1 || !inner.startsWith(outer) || inner.length <= outer.length) return text;
+  const read = (l: string) => l.replace(new RegExp(`\\bjson\\.load\\(\\s*${name}\\s*\\)`, "g"), `${name}.json()`).replace(new RegExp(`\\b${name}\\.read\\(\\s*\\)`, "g"), `${name}.content`);
+  const moved = lines.slice(bodyFirst, bodyLast + 1).map((l) => read(l.startsWith(inner) ? outer + l.slice(inner.length) : l));
+  lines.splice(first, bodyLast - first + 1, `${outer}${name} = ${call}`, `${outer}${name}.raise_for_status()`, ...moved);
+  return lines.join("\n");
+}
+
+/** `import time`, `import urllib.request`, `from x import y` lines whose name the rewrite left unused (it was used before). */
+function dropUnusedImports(before: string, after: string): string {
+  const lines = after.split("\n");
+  // `resp.json()` is not a use of the json module: an attribute after a dot does not count.
+  const uses = (text: string, name: string) => [...text.matchAll(new RegExp(`(?<![.\\w])${name}\\b`, "g"))].length;
+  return lines
+    .filter((l) => {
+      const m = /^import\s+(\w+)(?:\.[\w.]+)?\s*$/.exec(l) ?? /^from\s+[\w.]+\s+import\s+(\w+)\s*$/.exec(l);
+      if (!m) return true;
+      return !(uses(after, m[1]!) === 1 && uses(before, m[1]!) > 1);
+    })
+    .join("\n");
 }
