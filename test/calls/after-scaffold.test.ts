@@ -117,8 +117,13 @@ describe("audit calls after scaffold resilience + tracing (example platform)", (
 
   it.skipIf(!!skipPython)("the rewritten Python compiles", () => {
     const files = PLANTED.filter((f) => f.endsWith(".py")).map((f) => path.join(dir, f));
-    const r = spawnSync(py, ["-m", "py_compile", ...files], { encoding: "utf8" });
+    const r = spawnSync(py, ["-m", "py_compile", ...files, path.join(dir, "web/portfolio/pricing.py")], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
+    const ruff = path.join(path.dirname(py), "ruff");
+    if (!existsSync(ruff)) return console.warn("[skip] ruff on the rewired files: not installed in the venv");
+    // pyflakes and syntax errors: no import left unused or missing by the rewrite.
+    const lint = spawnSync(ruff, ["check", "--no-cache", "--select", "F,E9", ...files, path.join(dir, "web/portfolio/pricing.py")], { encoding: "utf8" });
+    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
   });
 
   describe.skipIf(!!skipPython)("served for real", () => {
@@ -163,7 +168,7 @@ describe("audit calls after scaffold resilience + tracing (example platform)", (
     }, 90_000);
 
     it("web's rewired function, run by Django, calls data through the sync client", async () => {
-      const code = "from reports.market import daily_change; print('RESULT', daily_change('AAPL'))";
+      const code = "from reports.market import daily_change; from portfolio.pricing import last_price; print('RESULT', daily_change('AAPL')); print('PRICE', last_price('AAPL'))";
       const r = spawnSync(py, ["manage.py", "shell", "-c", code], {
         cwd: path.join(dir, "web"),
         env: { ...process.env, PYTHONUNBUFFERED: "1", DEBUG: "0", DATA_URL: `http://127.0.0.1:${data!.port}`, EXECUTION_URL: "" },
@@ -177,6 +182,14 @@ describe("audit calls after scaffold resilience + tracing (example platform)", (
       await new Promise((res) => setTimeout(res, 300));
       // Its status is data's business (its cache needs Redis): the request reached it through the client.
       expect(data!.output()).toMatch(/"GET \/candles\/AAPL\/latest HTTP\/1\.1" \d{3}/);
+      // The urlopen call, rewired, reaches data too; data's quote needs Redis (a 500 here), and the
+      // function's own handler, which now also catches httpx.HTTPError, gives its static fallback.
+      const quote = await httpRequest(`http://127.0.0.1:${data!.port}/quotes/AAPL`);
+      expect(data!.output()).toMatch(/"GET \/quotes\/AAPL HTTP\/1\.1" \d{3}/);
+      if (quote.status === 200) {
+        const q = JSON.parse(quote.body) as { bid: number; ask: number };
+        expect(Number(/PRICE (\S+)/.exec(r.stdout)![1])).toBeCloseTo((q.bid + q.ask) / 2, 6);
+      } else expect(r.stdout).toContain("PRICE 190.00");
     }, 90_000);
   });
 
