@@ -58,7 +58,7 @@ export async function rewireCalls(i: RewireInput): Promise<{ findings: Finding[]
       for (const c of calls.filter((x) => x.client !== "reqwest")) res.skipped.push({ file: rel, line: c.line, why: `${c.client}: fks rewires reqwest calls` });
     } else continue;
     if (res.after !== text) {
-      const reason = `call ${[...new Set(res.rewired.filter((r) => r.what.includes(" → ")).map((r) => r.what.split(" → ")[1]!.split("(")[0]))].join(", ")} through the generated client instead of the direct call${res.rewired.length > 1 ? "s" : ""} at line ${res.rewired.map((r) => r.line).join(", ")}`;
+      const reason = `call ${[...new Set(res.rewired.filter((r) => r.what.includes(" → ")).map((r) => r.what.split(" → ")[1]!.split("(")[0]!.replace(/^await /, "")))].join(", ")} through the generated client instead of the direct call${res.rewired.length > 1 ? "s" : ""} at line ${res.rewired.map((r) => r.line).join(", ")}`;
       const e = planned(file);
       if (e) {
         e.after = res.after;

@@ -61,7 +61,11 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
     const [head, ...rest] = t.replace(/\s+/g, "").split(".");
     return [alias.get(head!) ?? head, ...rest].join(".");
   };
-  const taken = new RegExp(`^\\s*(def|class)\\s+${mod.name}\\b|^\\s*${mod.name}\\s*=`, "m").test(text) || (alias.has(mod.name) && !text.includes(mod.importLine));
+  // Already imported (`from . import resilience` next to it, or the absolute import): reuse that name.
+  const absolute = mod.importLine.replace(/^from\s+(\S+)\s+import\s+(\w+)$/, "$1.$2").replace(/^import\s+/, "");
+  const bound = alias.get(mod.name);
+  const importedHere = bound === absolute || (bound === `..${mod.name}` && path.dirname(file) === path.dirname(mod.file));
+  const taken = new RegExp(`^\\s*(def|class)\\s+${mod.name}\\b|^\\s*${mod.name}\\s*=`, "m").test(text) || (bound !== undefined && !importedHere);
   const nodes = root.root().findAll({ rule: { kind: "call" } });
   const used = new Set<number>();
   const planned: Planned[] = [];
@@ -220,7 +224,7 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
   }
   after = dropUnusedImports(text, after);
   const lines: string[] = [];
-  if (!after.split(/\r?\n/).includes(mod.importLine)) lines.push(mod.importLine);
+  if (!importedHere && !after.split(/\r?\n/).includes(mod.importLine)) lines.push(mod.importLine);
   if (planned.some((p) => p.needsHttpx) && !/^\s*import\s+httpx\s*$/m.test(after)) lines.push("import httpx");
   if (lines.length) after = insertAfterLine(after, importInsertLine(await parsePython(after, file)), lines);
   out.after = after;
