@@ -47,6 +47,11 @@ downstream. Django: httpx.Client + stamina + pybreaker, a middleware answering 5
 reqwest-middleware + reqwest-retry + failsafe, in the router's state. Breaker states become checks of
 /ready when the service has fks scaffold health. Every number can be changed at run time
 (FKS_HTTP_TIMEOUT, FKS_HTTP_RETRIES, FKS_BREAKER_THRESHOLD, FKS_BREAKER_RESET).
+Rewiring (unless --no-rewire): the service's direct calls to its downstreams — httpx/requests module
+calls, a with-block httpx.Client/AsyncClient, "with urlopen(…) as r" read as JSON, reqwest::get and
+Client::new().get(…).send() — become calls through the client, method, path, params, json, headers and
+timeout kept (async def → await client.get, plain def in FastAPI → client.get_sync). Each call is listed:
+resilience/rewired, or resilience/not-rewired with file:line and why it could not be rewritten exactly.
 Exit codes: 0 done · 1 left alone (own client, see --replace) · 2 usage or parse error.`,
     )
     .action(act(async (service: string, paths: string[], f: CallsFlags, cmd: Command) => run("resilience", service, paths, f, cmd)));

@@ -7,10 +7,11 @@ import type { OutboundCall } from "../calls/types.js";
 import type { RewireResult } from "./rewire.js";
 import { moduleImport, rewirePythonFile } from "./rewire-python.js";
 import { rewireRustFile } from "./rewire-rust.js";
-import type { ScaffoldCallsOptions } from "./index.js";
+import type { FksConfig } from "../../config/schema.js";
 
 export interface RewireInput {
-  opts: ScaffoldCallsOptions;
+  /** Where to read the platform from, as the scaffold was asked. */
+  opts: { cwd: string; paths?: string[]; config?: FksConfig; configDir?: string };
   service: ServiceRecord;
   services: ServiceRecord[];
   /** Absolute file of the generated module (planned or already there). */

@@ -180,7 +180,7 @@ export async function rewirePythonFile(file: string, text: string, calls: Outbou
       needsHttpx = handlers.length > 0;
     }
     const pathArg = local ? pos[0]!.text() : split.path;
-    const rest = [...kws, ...clientKw.filter((k) => !kws.some((x) => x.field("name")!.text() === "timeout"))].map((k) => k.text());
+    const rest = [...kws, ...(kws.some((x) => x.field("name")!.text() === "timeout") ? [] : clientKw)].map((k) => k.text());
     const callArgs = [JSON.stringify(c.target.service), ...(name.startsWith("request") ? [JSON.stringify(method)] : []), pathArg, ...rest].join(", ");
     const inner = `${mod.name}.${name}(${callArgs})`;
     const wantsAwait = mod.gen.flavour === "async" && isAsync;
@@ -317,7 +317,7 @@ async function unwrapRetryLoop(text: string, file: string, name: string): Promis
     const to = loop.range().end.line;
     const outer = /^\s*/.exec(lines[first]!)![0];
     const inner = /^\s*/.exec(lines[from]!)![0];
-    if (!inner.startsWith(outer) || inner.length <= outer.length || /"""|\'\'\'/.test(tryStmt.text())) continue;
+    if (!inner.startsWith(outer) || inner.length <= outer.length || /"""|'''/.test(tryStmt.text())) continue;
     const drop = inner.length - outer.length;
     const passAt = new Map(blocks.map((b) => [b.range().start.line, b.range().end.line]));
     const moved: string[] = [];
@@ -348,7 +348,7 @@ function urlopenBinding(call: SgNode): string | undefined {
   if (clause.children().filter((c) => c.kind() === "with_item").length !== 1 || /^async\b/.test(stmt.text())) return undefined;
   const name = asp.children().find((c) => c.kind() === "as_pattern_target")?.text();
   const body = stmt.field("body") ?? stmt.children().find((c) => c.kind() === "block");
-  if (!name || !/^\w+$/.test(name) || !body || /"""|\'\'\'/.test(body.text())) return undefined;
+  if (!name || !/^\w+$/.test(name) || !body || /"""|'''/.test(body.text())) return undefined;
   const t = body.text();
   const all = [...t.matchAll(new RegExp(`\\b${name}\\b`, "g"))].length;
   const reads = [...t.matchAll(new RegExp(`\\bjson\\.load\\(\\s*${name}\\s*\\)|\\b${name}\\.read\\(\\s*\\)`, "g"))].length;
