@@ -7,6 +7,7 @@ import { progress } from "./progress.js";
 interface CallsFlags {
   dryRun?: boolean;
   replace?: boolean;
+  rewire?: boolean;
   otel?: boolean;
   downstream?: string[];
   timeout?: number;
@@ -25,6 +26,7 @@ export function registerCalls(scaffold: Command): void {
     .argument("[paths...]", "folders or repositories to scan (default: roots in fks.yaml, else the current folder)")
     .option("--dry-run", "print unified diffs and write nothing")
     .option("--replace", "add fks's client even where the service has its own breaker or client class")
+    .option("--no-rewire", "leave the service's direct httpx/requests/reqwest calls as they are (default: move them to the client)")
     .option("--downstream <name=ENV>", "a service it calls and the env var holding its URL (repeatable; compose and k8s are read too)", collect, [])
     .addOption(new Option("--timeout <seconds>", "deadline of one call, retries included (default: 2)").argParser((v) => positive(v, "--timeout")))
     .addOption(new Option("--connect-timeout <seconds>", "connect timeout of one attempt (default: 0.5)").argParser((v) => positive(v, "--connect-timeout")))
@@ -45,6 +47,11 @@ downstream. Django: httpx.Client + stamina + pybreaker, a middleware answering 5
 reqwest-middleware + reqwest-retry + failsafe, in the router's state. Breaker states become checks of
 /ready when the service has fks scaffold health. Every number can be changed at run time
 (FKS_HTTP_TIMEOUT, FKS_HTTP_RETRIES, FKS_BREAKER_THRESHOLD, FKS_BREAKER_RESET).
+Rewiring (unless --no-rewire): the service's direct calls to its downstreams — httpx/requests module
+calls, a with-block httpx.Client/AsyncClient, "with urlopen(…) as r" read as JSON, reqwest::get and
+Client::new().get(…).send() — become calls through the client, method, path, params, json, headers and
+timeout kept (async def → await client.get, plain def in FastAPI → client.get_sync). Each call is listed:
+resilience/rewired, or resilience/not-rewired with file:line and why it could not be rewritten exactly.
 Exit codes: 0 done · 1 left alone (own client, see --replace) · 2 usage or parse error.`,
     )
     .action(act(async (service: string, paths: string[], f: CallsFlags, cmd: Command) => run("resilience", service, paths, f, cmd)));
@@ -80,7 +87,7 @@ async function run(part: "resilience" | "tracing", service: string, paths: strin
   const feature = await import("../features/resilience/index.js");
   const spin = await progress(g, `planning ${part}`);
   const opts = {
-    cwd: g.cwd, paths, config: loaded.config, configDir: loaded.dir, service, dryRun: f.dryRun, replace: f.replace, otel: f.otel,
+    cwd: g.cwd, paths, config: loaded.config, configDir: loaded.dir, service, dryRun: f.dryRun, replace: f.replace, rewire: f.rewire, otel: f.otel,
     downstreams: (f.downstream ?? []).map(parseDownstream),
     settings: { timeout: f.timeout, connectTimeout: f.connectTimeout, retries: f.retries, breakerThreshold: f.breakerThreshold, breakerReset: f.breakerReset },
     onProgress: (t: string) => spin.update(t),

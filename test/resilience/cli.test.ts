@@ -44,7 +44,7 @@ describe("fks scaffold resilience", () => {
     const res = JSON.parse(first.stdout) as { edits: Array<{ file: string }>; downstreams: Array<{ name: string; env: string }>; written: boolean };
     expect(res.written).toBe(true);
     expect(res.downstreams.map((d) => `${d.name}=${d.env}`)).toEqual(["data=DATA_URL", "execution=EXECUTION_URL"]);
-    expect(res.edits.map((e) => path.basename(e.file)).sort()).toEqual(["main.py", "requirements.txt", "resilience.py"]);
+    expect(res.edits.map((e) => path.basename(e.file)).sort()).toEqual(["main.py", "market.py", "requirements.txt", "resilience.py"]);
     const after = treeHash(dir);
     const second = fks(["scaffold", "resilience", "api", dir, "--format", "json"]);
     expect(second.code).toBe(0);

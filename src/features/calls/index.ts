@@ -13,6 +13,7 @@ import { reqwestCalls, RS_CALLISH } from "./clients/reqwest.js";
 import { addresses, envOf } from "./env.js";
 import { buildGraph } from "./graph.js";
 import { joinRoute } from "./join.js";
+import { generatedPythonCalls, generatedRustCalls } from "./generated-calls.js";
 import { pythonCalls, type RawCall } from "./python.js";
 import { CALL_RULES, callFindings, graphFindings } from "./rules.js";
 import { toTarget } from "./target.js";
@@ -95,6 +96,7 @@ export async function auditCalls(opts: AuditCallsOptions): Promise<AuditCallsRes
       parsed += pyC.length;
       const runText = [g.rec?.dockerfile?.cmd, g.rec?.dockerfile?.entrypoint].filter(Boolean).join(" ");
       for (const c of pythonCalls({ files: pyC, trees, runText, ctx: { files: g.py, read, tree, env, rel } })) raw.push({ ...c, service: g.name });
+      for (const c of generatedPythonCalls(g.py, { files: g.py, read, tree, env, rel })) raw.push({ ...c, service: g.name });
     }
     const rsC = g.rs.filter((f) => RS_CALLISH.test(read(f)));
     if (rsC.length) {
@@ -102,6 +104,7 @@ export async function auditCalls(opts: AuditCallsOptions): Promise<AuditCallsRes
       rsC.forEach((f, i) => trees.set(f, ahead[i]!.root()));
       parsed += rsC.length;
       for (const c of reqwestCalls({ files: rsC, all: g.rs, tree, read, env, rel })) raw.push({ ...c, service: g.name });
+      for (const c of generatedRustCalls({ files: rsC, all: g.rs, tree, read, env, rel })) raw.push({ ...c, service: g.name });
     }
     const jsC = g.js.filter((f) => !f.endsWith(".min.js") && JS_CALLISH.test(read(f)));
     if (jsC.length) {

@@ -40,7 +40,7 @@ const BACKGROUND = /create_task|ensure_future|add_task|run_in_executor|\.submit$
 const lineOf = (n: SgNode) => n.range().start.line + 1;
 
 /** `import httpx as hx`, `from requests import Session`: local name → qualified name. */
-function aliases(text: string): Map<string, string> {
+export function aliases(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const m of text.matchAll(/^\s*import\s+([\w., ]+)$/gm)) {
     for (const part of m[1]!.split(",")) {

@@ -9,6 +9,7 @@ import { declaredDependencies } from "../discover/source.js";
 import { ownClients, type OwnClient } from "../../frameworks/resilience/own-clients.js";
 import type { CallsAdapter, ClientSettings, Downstream, Part } from "../../frameworks/resilience/types.js";
 import { downstreamsOf } from "./downstreams.js";
+import { rewireCalls } from "./rewire-calls.js";
 
 export type { ClientSettings, Downstream, Part } from "../../frameworks/resilience/types.js";
 
@@ -24,6 +25,8 @@ export interface ScaffoldCallsOptions {
   replace?: boolean;
   /** Tracing: OpenTelemetry instead of the plain trace-context middleware. */
   otel?: boolean;
+  /** Resilience: move the service's direct httpx/requests/reqwest calls to the generated client (default true). */
+  rewire?: boolean;
   /** Downstreams named by hand (`name=ENV`), beside the ones found in compose and k8s. */
   downstreams?: Array<{ name: string; env: string }>;
   settings?: Partial<ClientSettings>;
@@ -108,6 +111,11 @@ async function scaffoldCalls(part: Part, opts: ScaffoldCallsOptions): Promise<Sc
   if (!plan.module) result.findings.push({ rule: `${part}/not-wired`, severity: "error", service: r.name, file: r.path, message: `fks found no place to add ${part} in the ${r.framework} code`, hint: plan.notes[0]?.hint });
   // Each file appears once in a plan: adapters build every change to a file on the one text.
   const edits = plan.edits;
+  if (part === "resilience" && plan.module && opts.rewire !== false) {
+    opts.onProgress?.(`rewiring the calls of ${r.name}`);
+    const rw = await rewireCalls({ opts, service: r, services: found.services, module: plan.module, edits, read, rel });
+    result.findings.push(...rw.findings);
+  }
   if (!opts.dryRun) for (const e of edits) await writeFileAtomic(e.file, e.after);
   result.written = !opts.dryRun && edits.length > 0;
   result.edits = edits.map((e) => ({ ...e, file: rel(e.file) }));

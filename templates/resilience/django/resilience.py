@@ -111,10 +111,12 @@ def request(service: str, method: str, path: str, **kwargs: Any) -> Any:
     result; raises DownstreamUnavailable when there is no fallback.
     """
     method = method.upper()
-    deadline = time.monotonic() + CALL_TIMEOUT
+    deadline = time.monotonic() + _call_seconds(kwargs)
     try:
         url = base_url(service) + path
         return breaker(service).call(_attempts, method, url, deadline, kwargs)
+    except DownstreamUnavailable as e:
+        error = e
     except pybreaker.CircuitBreakerError as e:
         # The failure that opens the breaker (or fails the trial call) arrives as CircuitBreakerError
         # raised while handling it; a call refused by the open breaker has no such context.
@@ -122,8 +124,6 @@ def request(service: str, method: str, path: str, **kwargs: Any) -> Any:
         error = DownstreamUnavailable(service, _reason(cause) if cause else "circuit open", retry_after=BREAKER_RESET_SECONDS)
     except (httpx.HTTPError, _Unavailable) as e:
         error = DownstreamUnavailable(service, _reason(e))
-    except DownstreamUnavailable as e:
-        error = e
     handler = _fallbacks.get(service)
     if handler is None:
         raise error
@@ -136,6 +136,18 @@ def get(service: str, path: str, **kwargs: Any) -> Any:
 
 def post(service: str, path: str, **kwargs: Any) -> Any:
     return request(service, "POST", path, **kwargs)
+
+
+def put(service: str, path: str, **kwargs: Any) -> Any:
+    return request(service, "PUT", path, **kwargs)
+
+
+def patch(service: str, path: str, **kwargs: Any) -> Any:
+    return request(service, "PATCH", path, **kwargs)
+
+
+def delete(service: str, path: str, **kwargs: Any) -> Any:
+    return request(service, "DELETE", path, **kwargs)
 
 
 class DownstreamUnavailableMiddleware:

@@ -5,9 +5,12 @@ One shared httpx.AsyncClient (timeouts, connection limits) opened and closed wit
 lifespan; retries with exponential backoff and jitter on idempotent methods only (stamina);
 one circuit breaker per downstream service (purgatory); a fallback hook; every call within
 one deadline; breaker states as checks in /ready; trace headers on every attempt.
+Synchronous code (a plain `def` route runs in a worker thread) uses the `*_sync` twins, with
+their own httpx.Client and breakers.
 
     from . import {{MODULE}}
     response = await {{MODULE}}.request("data", "GET", "/quotes/AAPL")
+    response = {{MODULE}}.get_sync("data", "/quotes/AAPL")
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import importlib
 import logging
 import os
 import random
+import threading
 import time
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable, Dict, Optional
@@ -23,7 +27,7 @@ from typing import Any, AsyncIterator, Callable, Dict, Optional
 import anyio
 import httpx
 import stamina
-from purgatory import AsyncCircuitBreakerFactory
+from purgatory import AsyncCircuitBreakerFactory, SyncCircuitBreakerFactory
 from purgatory.domain.model import OpenedState
 
 {{COMMON}}
@@ -37,7 +41,11 @@ def _on_breaker_event(name: str, event_type: str, event: Any) -> None:
 
 
 _breakers.add_listener(_on_breaker_event)
+_sync_breakers = SyncCircuitBreakerFactory(default_threshold=BREAKER_THRESHOLD, default_ttl=BREAKER_RESET_SECONDS)
+_sync_breakers.add_listener(_on_breaker_event)
 _client: Optional[httpx.AsyncClient] = None
+_sync_client: Optional[httpx.Client] = None
+_sync_lock = threading.Lock()
 
 
 def client() -> httpx.AsyncClient:
@@ -52,11 +60,28 @@ def client() -> httpx.AsyncClient:
     return _client
 
 
+def sync_client() -> httpx.Client:
+    """The shared client of synchronous code (thread-safe)."""
+    global _sync_client
+    with _sync_lock:
+        if _sync_client is None or _sync_client.is_closed:
+            _sync_client = httpx.Client(
+                timeout=httpx.Timeout(CALL_TIMEOUT, connect=CONNECT_TIMEOUT),
+                limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=max(1, MAX_CONNECTIONS // 5)),
+                follow_redirects=False,
+            )
+        return _sync_client
+
+
 async def aclose() -> None:
-    global _client
+    global _client, _sync_client
     if _client is not None:
         await _client.aclose()
         _client = None
+    with _sync_lock:
+        if _sync_client is not None:
+            _sync_client.close()
+            _sync_client = None
 
 
 @asynccontextmanager
@@ -127,24 +152,25 @@ async def request(service: str, method: str, path: str, **kwargs: Any) -> Any:
     result; raises DownstreamUnavailable when there is no fallback.
     """
     method = method.upper()
-    deadline = time.monotonic() + CALL_TIMEOUT
+    seconds = _call_seconds(kwargs)
+    deadline = time.monotonic() + seconds
     error: DownstreamUnavailable
     try:
         url = base_url(service) + path
         breaker = await _breakers.get_breaker(service)
         async with breaker:
-            with anyio.fail_after(CALL_TIMEOUT):
+            with anyio.fail_after(seconds):
                 return await _attempts(method, url, deadline, kwargs)
+    except DownstreamUnavailable as e:
+        error = e
     except OpenedState:
         error = DownstreamUnavailable(service, "circuit open", retry_after=BREAKER_RESET_SECONDS)
     except TimeoutError:
-        error = DownstreamUnavailable(service, "no answer within %gs" % CALL_TIMEOUT)
+        error = DownstreamUnavailable(service, "no answer within %gs" % seconds)
     except _Unavailable as e:
         error = DownstreamUnavailable(service, str(e))
     except httpx.HTTPError as e:
         error = DownstreamUnavailable(service, type(e).__name__)
-    except DownstreamUnavailable as e:
-        error = e
     handler = _fallbacks.get(service)
     if handler is None:
         raise error
@@ -158,3 +184,67 @@ async def get(service: str, path: str, **kwargs: Any) -> Any:
 
 async def post(service: str, path: str, **kwargs: Any) -> Any:
     return await request(service, "POST", path, **kwargs)
+
+
+async def put(service: str, path: str, **kwargs: Any) -> Any:
+    return await request(service, "PUT", path, **kwargs)
+
+
+async def patch(service: str, path: str, **kwargs: Any) -> Any:
+    return await request(service, "PATCH", path, **kwargs)
+
+
+async def delete(service: str, path: str, **kwargs: Any) -> Any:
+    return await request(service, "DELETE", path, **kwargs)
+
+
+def _attempts_sync(method: str, url: str, deadline: float, kwargs: Dict[str, Any]) -> httpx.Response:
+    attempts = RETRY_ATTEMPTS if method in IDEMPOTENT else 1
+    extra = kwargs.pop("headers", None) or {}
+    for attempt in stamina.retry_context(on=_retry_hook(deadline, _retryable), attempts=attempts, timeout=CALL_TIMEOUT):
+        with attempt:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise httpx.ReadTimeout("deadline passed")
+            headers = {**outgoing_headers(), **extra}
+            timeout = httpx.Timeout(left, connect=min(CONNECT_TIMEOUT, left))
+            response = sync_client().request(method, url, headers=headers, timeout=timeout, **kwargs)
+            if response.status_code in UNAVAILABLE_STATUSES:
+                response.close()
+                raise _Unavailable(response)
+            return response
+    raise AssertionError("unreachable: stamina raises after the last attempt")
+
+
+def request_sync(service: str, method: str, path: str, **kwargs: Any) -> Any:
+    """request() for synchronous code: the same deadline, retries, fallback and trace headers."""
+    method = method.upper()
+    seconds = _call_seconds(kwargs)
+    deadline = time.monotonic() + seconds
+    error: DownstreamUnavailable
+    try:
+        url = base_url(service) + path
+        with _sync_breakers.get_breaker(service):
+            return _attempts_sync(method, url, deadline, kwargs)
+    except DownstreamUnavailable as e:
+        error = e
+    except OpenedState:
+        error = DownstreamUnavailable(service, "circuit open", retry_after=BREAKER_RESET_SECONDS)
+    except httpx.TimeoutException:
+        error = DownstreamUnavailable(service, "no answer within %gs" % seconds)
+    except _Unavailable as e:
+        error = DownstreamUnavailable(service, str(e))
+    except httpx.HTTPError as e:
+        error = DownstreamUnavailable(service, type(e).__name__)
+    handler = _fallbacks.get(service)
+    if handler is None:
+        raise error
+    return handler(method, path, error)
+
+
+def get_sync(service: str, path: str, **kwargs: Any) -> Any:
+    return request_sync(service, "GET", path, **kwargs)
+
+
+def post_sync(service: str, path: str, **kwargs: Any) -> Any:
+    return request_sync(service, "POST", path, **kwargs)

@@ -29,8 +29,10 @@ UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 log = logging.getLogger(__name__)
 
 
-class DownstreamUnavailable(Exception):
-    """A downstream service did not answer usefully: breaker open, deadline passed, connection failed or 502/503/504."""
+class DownstreamUnavailable(httpx.HTTPError):
+    """A downstream service did not answer usefully: breaker open, deadline passed, connection failed or 502/503/504.
+
+    An httpx.HTTPError, so a call site rewired by fks still catches it where it caught the library's errors."""
 
     def __init__(self, service: str, reason: str, retry_after: Optional[float] = None) -> None:
         super().__init__("%s unavailable: %s" % (service, reason))
@@ -88,6 +90,17 @@ def base_url(service: str) -> str:
     if not url:
         raise DownstreamUnavailable(service, "%s is not set" % env)
     return url.rstrip("/")
+
+
+def _call_seconds(kwargs: Dict[str, Any]) -> float:
+    """The call's deadline: CALL_TIMEOUT, or less when the caller passes timeout= (a number, a
+    (connect, read) pair or an httpx.Timeout), as calls rewired from httpx or requests keep theirs."""
+    t = kwargs.pop("timeout", None)
+    if isinstance(t, tuple):
+        t = sum(x for x in t if isinstance(x, (int, float))) or None
+    elif t is not None and not isinstance(t, (int, float)):
+        t = getattr(t, "read", None)
+    return min(CALL_TIMEOUT, float(t)) if isinstance(t, (int, float)) and t > 0 else CALL_TIMEOUT
 
 
 def _retry_hook(deadline: float, retryable: Callable[[Exception], bool]) -> Callable[[Exception], Any]:

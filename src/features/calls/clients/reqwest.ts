@@ -135,7 +135,7 @@ function rustFacts(call: SgNode): { fn?: string; retry?: RawCall["retry"]; break
 }
 
 /** Literals, `format!`, `let` bindings, consts, struct fields and `std::env::var(…).unwrap_or(…)`. */
-function resolveRust(n: SgNode, at: SgNode, crate: RustCrateCalls, depth: number): Resolved {
+export function resolveRust(n: SgNode, at: SgNode, crate: RustCrateCalls, depth: number): Resolved {
   if (depth > 10) return unresolved(`too many indirections: ${n.text()}`);
   const k = n.kind();
   const text = n.text();
