@@ -72,6 +72,12 @@ export interface DockerfileInfo {
   healthchecks: Array<{ line: number; command: string; stage: number; inFinalStage: boolean; none: boolean }>;
   cmd?: string;
   entrypoint?: string;
+  /** Lines of the CMD and ENTRYPOINT that count (the final stage's). */
+  cmdLine?: number;
+  entrypointLine?: number;
+  /** The final stage's WORKDIR and ENV, which the start command runs with. */
+  workdir?: string;
+  env?: Record<string, string>;
 }
 
 export interface ComposeInfo {
@@ -84,6 +90,9 @@ export interface ComposeInfo {
   dependsOn: Array<{ name: string; condition?: string }>;
   environment: Record<string, string>;
   healthcheck?: { line: number; test: string; disabled: boolean; interval?: string; retries?: number };
+  /** `command:` and `entrypoint:` as written (a string is shell-split by compose, a list is exec form). */
+  command?: { value: string | string[]; line: number };
+  entrypoint?: { value: string | string[]; line: number };
 }
 
 export interface K8sInfo {
@@ -96,6 +105,9 @@ export interface K8sInfo {
   ports: number[];
   env: Record<string, string>;
   probes: { liveness?: Probe; readiness?: Probe; startup?: Probe };
+  /** The container's `command` and `args` (they replace the image's ENTRYPOINT and CMD). */
+  command?: { value: string[]; line: number };
+  args?: { value: string[]; line: number };
   /** Services whose selector matches this workload. */
   services: Array<{ name: string; ports: number[]; line: number; file: string }>;
 }
@@ -119,6 +131,33 @@ export interface ServiceRecord {
   sources: Record<string, string[]>;
   /** True when the service comes from fks.yaml. */
   configured: boolean;
+  /** Other names the same service goes by (package name, folder, compose service, workload, image). */
+  aliases?: string[];
+  /** What the service's start command really serves: the chain from the command to the app object. */
+  entry?: ServedEntry;
+}
+
+/** One step from a start command to the app object, as file:line and the line's text. */
+export interface EntryStep {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/** What a service serves, followed from its start command (see features/discover/entry.ts). */
+export interface ServedEntry {
+  chain: EntryStep[];
+  /** The served app as `module:attribute` (Django: the WSGI/ASGI module, Rust: `bin:<name>`); absent when the command serves no HTTP app. */
+  app?: string;
+  /** Where the app object is created (file relative to the cwd, 1-based line): routes of other apps are not served. */
+  appFile?: string;
+  appLine?: number;
+  /** Django: the settings module the entry names. */
+  settings?: string;
+  /** `command`: followed from a start command; `convention`: no command says, a conventional entry was chosen; `none`: nothing found. */
+  confidence: "command" | "convention" | "none";
+  /** Why this app: what was followed, or why nothing tells and what was chosen instead. */
+  reason: string;
 }
 
 /** Infrastructure the services use (databases, caches, brokers): dependencies, not services. */

@@ -33,6 +33,12 @@ export function parseCompose(text: string, file: string, abs: string): ComposeIn
       const context = path.resolve(path.dirname(abs), String(b.context ?? "."));
       info.build = { context, dockerfile: typeof b.dockerfile === "string" ? b.dockerfile : undefined };
     }
+    for (const key of ["command", "entrypoint"] as const) {
+      const v = svc[key];
+      if (typeof v === "string" || (Array.isArray(v) && v.length)) {
+        info[key] = { value: typeof v === "string" ? v : v.map(String), line: keyLine(doc, ["services", name, key], lineOf) ?? at };
+      }
+    }
     const hc = svc.healthcheck as Obj | undefined;
     if (hc && typeof hc === "object") {
       const test = Array.isArray(hc.test) ? hc.test.map(String) : hc.test === undefined ? [] : [String(hc.test)];

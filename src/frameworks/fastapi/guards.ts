@@ -1,8 +1,8 @@
 /** FastAPI/Starlette: app-wide dependencies, auth and rate-limit middleware, slowapi, and router dependencies above the probes. */
-import { exemptedPaths, kindOfName, probePaths, type ProbeGuard } from "./guards.js";
+import { exemptedPaths, kindOfName, probePaths, type ProbeGuard } from "../health/guards.js";
 import path from "node:path";
-import { calls, dependencyNames, judgePython, PySources, withConstants, type PyCall, type PyDef, type PyFile } from "./guards-python.js";
-import type { HealthContext } from "./types.js";
+import { calls, dependencyNames, judgePython, PySources, withConstants, type PyCall, type PyDef, type PyFile } from "../health/guards-python.js";
+import type { HealthContext } from "../health/types.js";
 
 const SLOWAPI = /^SlowAPI(ASGI)?Middleware$/;
 

@@ -20,6 +20,7 @@ export function parseDockerfile(text: string, file: string): DockerfileParse {
   const info: DockerfileInfo = { file, stages: [], expose: [], healthchecks: [] };
   const instructions: DockerfileParse["instructions"] = [];
   let stage = -1;
+  const stageOf = { cmd: -1 };
   for (const ins of doc.getInstructions() as Instruction[]) {
     const keyword = ins.getKeyword().toUpperCase();
     const line = ins.getRange().start.line + 1;
@@ -30,6 +31,12 @@ export function parseDockerfile(text: string, file: string): DockerfileParse {
     }
     if (keyword === "FROM") {
       stage++;
+      // A stage starts from its base image: what an earlier stage ran or set does not carry over,
+      // unless the stage is built FROM that earlier stage.
+      const from = args.trim().split(/\s+/).filter((p) => !p.startsWith("--"))[0] ?? "";
+      if (!info.stages.some((s) => s.name && s.name === from)) {
+        info.cmd = info.entrypoint = info.cmdLine = info.entrypointLine = info.workdir = info.env = undefined;
+      }
       const parts = args.trim().split(/\s+/).filter((p) => !p.startsWith("--"));
       const image = parts[0] ?? "";
       const asIdx = parts.findIndex((p) => p.toLowerCase() === "as");
@@ -48,11 +55,24 @@ export function parseDockerfile(text: string, file: string): DockerfileParse {
       const cmdAt = args.search(/\bCMD\b/i);
       info.healthchecks.push({ line, stage, none, inFinalStage: false, command: cmdAt >= 0 ? args.slice(cmdAt + 3).trim() : args.trim() });
       if (!none && cmdAt < 0) problems.push({ line, message: "HEALTHCHECK without CMD" });
-    } else if (keyword === "CMD" && stage === info.stages.length - 1) {
+    } else if (keyword === "CMD") {
       info.cmd = args.trim();
-    } else if (keyword === "ENTRYPOINT" && stage === info.stages.length - 1) {
+      info.cmdLine = line;
+    } else if (keyword === "ENTRYPOINT") {
       info.entrypoint = args.trim();
+      info.entrypointLine = line;
+      // Docker resets an inherited CMD when ENTRYPOINT is set in the stage.
+      if (stageOf.cmd !== stage) {
+        info.cmd = undefined;
+        info.cmdLine = undefined;
+      }
+    } else if (keyword === "WORKDIR") {
+      const dir = args.trim();
+      info.workdir = dir.startsWith("/") || !info.workdir ? dir : `${info.workdir.replace(/\/$/, "")}/${dir}`;
+    } else if (keyword === "ENV") {
+      info.env = { ...info.env, ...parseEnvArgs(args) };
     }
+    if (keyword === "CMD") stageOf.cmd = stage;
   }
   if (info.stages.length === 0) problems.push({ line: 1, message: "no FROM instruction" });
   const finalStage = info.stages.length - 1;
@@ -61,6 +81,22 @@ export function parseDockerfile(text: string, file: string): DockerfileParse {
   // EXPOSE only matters in the final stage, but earlier stages' ports are a reasonable hint; keep unique.
   info.expose = [...new Set(info.expose)];
   return { info, problems, instructions };
+}
+
+/** `ENV A=1 B="two words"` and the legacy `ENV A 1`. */
+function parseEnvArgs(args: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const text = args.trim();
+  if (!/^[A-Za-z_]\w*=/.test(text)) {
+    const m = /^([A-Za-z_]\w*)\s+(.*)$/s.exec(text);
+    if (m) env[m[1]!] = m[2]!.trim();
+    return env;
+  }
+  for (const m of text.matchAll(/([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)) {
+    const v = m[2]!;
+    env[m[1]!] = /^["']/.test(v) ? v.slice(1, -1).replace(/\\(.)/g, "$1") : v;
+  }
+  return env;
 }
 
 /** Follows `FROM builder` chains back to a real image name. */
