@@ -11,6 +11,8 @@ import { infraKindOfImage, infraKindOfUrl } from "./infra.js";
 import { looksLikeK8s, parseK8s } from "./k8s.js";
 import { analyzeProjects, isMarker, isSourceFile } from "./source.js";
 import { buildRecords } from "./merge.js";
+import { servedEntry } from "./entry.js";
+import { isFile } from "../../io/fs.js";
 
 export interface DiscoverOptions {
   /** Folders or repositories to scan; default: config roots, else the config folder or cwd. */
@@ -98,11 +100,19 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
 
   opts.onProgress?.({ phase: "merge", files: files.length });
   const { services, dependencies } = buildRecords(ev, { cwd: opts.cwd, base, config: opts.config, rel });
+  for (const s of services) {
+    if (!s.path || !(s.framework || s.dockerfile || s.compose?.command || s.k8s?.command)) continue;
+    const dir = path.resolve(opts.cwd, s.path);
+    const own = files.filter((f) => f.startsWith(dir + path.sep));
+    const mine = new Set(own);
+    const exists = (f: string) => mine.has(f) || isFile(f);
+    s.entry = servedEntry(s, { dir, files: own, exists, read, rel, abs: (f) => path.resolve(opts.cwd, f) });
+  }
   return { roots: roots.map(rel), services, dependencies, diagnostics, filesScanned: files.length };
 }
 
 function wanted(name: string): boolean {
-  return COMPOSE_NAME.test(name) || /\.ya?ml$/.test(name) || DOCKERFILE.test(name) || isMarker(name) || isSourceFile(name) || name === "tsconfig.json";
+  return COMPOSE_NAME.test(name) || /\.ya?ml$/.test(name) || /\.(sh|bash)$/.test(name) || name === "Procfile" || DOCKERFILE.test(name) || isMarker(name) || isSourceFile(name) || name === "tsconfig.json";
 }
 
 export { infraKindOfImage, infraKindOfUrl };
