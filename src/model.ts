@@ -158,6 +158,8 @@ export interface ServedEntry {
   confidence: "command" | "convention" | "none";
   /** Why this app: what was followed, or why nothing tells and what was chosen instead. */
   reason: string;
+  /** The start command runs a program that serves no HTTP (a worker, a scheduler): no health endpoints go in its code. */
+  notHttp?: true;
 }
 
 /** Infrastructure the services use (databases, caches, brokers): dependencies, not services. */

@@ -150,7 +150,7 @@ function follow(launch: Launch, argv: string[], w: Walk, args: string[]): Served
         return { chain: w.chain, app: `bin:${bin.name}`, appFile: bin.steps[bin.steps.length - 1]!.file, appLine: bin.steps[bin.steps.length - 1]!.line, confidence: "command", reason: `the start command runs the binary ${bin.name}` };
       }
       if (!first) return undefined;
-      return { chain: w.chain, confidence: "command", reason: `the start command runs \`${[path.basename(first), ...argv.slice(1, 3)].join(" ")}\`, not an HTTP server fks knows (uvicorn, gunicorn, hypercorn, granian, daphne, uwsgi, python, manage.py, a Cargo binary)` };
+      return { chain: w.chain, confidence: "command", notHttp: true, reason: `the start command runs \`${[path.basename(first), ...argv.slice(1, 3)].join(" ")}\`, not an HTTP server fks knows (uvicorn, gunicorn, hypercorn, granian, daphne, uwsgi, python, manage.py, a Cargo binary)` };
     }
   }
 }
