@@ -33,6 +33,11 @@ export interface Route {
   expression?: string;
   /** The application object the route belongs to (file:line); a folder of examples or tests holds many. */
   app?: string;
+  /**
+   * False when the service's start command serves another app (discovery's served entry) and this
+   * route's app is not it: code in the repo that this service does not serve.
+   */
+  served?: false;
   /** The path as the framework spells it (`/items/<int:pk>`, `{id:\\d+}`), when `path` normalised its parameters. */
   rawPath?: string;
 }

@@ -10,7 +10,7 @@ export function routesTable(res: AuditRoutesResult, style: Style): string {
   for (const [svc, routes] of byService(res.routes)) {
     const fw = [...new Set(routes.map((r) => r.framework))].join(", ");
     out += `${c.bold(svc)} ${c.dim(`(${fw}, ${routes.length} routes)`)}\n`;
-    const rows = routes.map((r) => [r.method, r.unresolved ? c.yellow(r.path) : r.path, r.handler, `${r.file}:${r.line}`, r.unresolved ? c.yellow(`unresolved: ${r.expression ?? ""}`) : ""]);
+    const rows = routes.map((r) => [r.method, r.unresolved ? c.yellow(r.path) : r.path, r.handler, `${r.file}:${r.line}`, r.unresolved ? c.yellow(`unresolved: ${r.expression ?? ""}`) : r.served === false ? c.dim(`not served: app ${r.app ?? ""}`) : ""]);
     out += renderTable(["method", "path", "handler", "where", ""], rows, style).replace(/\n+$/, "\n") + "\n";
   }
   if (res.routes.length === 0) out += "no routes found\n\n";

@@ -27,7 +27,7 @@ export interface CatalogOptions {
 
 export interface Catalog {
   roots: string[];
-  services: Array<{ name: string; dir: string; framework?: string; port?: number }>;
+  services: Array<{ name: string; dir: string; framework?: string; port?: number; servedApp?: string }>;
   routes: Route[];
   /** Files fks could not read or parse, binary or oversized files: notes and errors, never fatal. */
   diagnostics: Finding[];
@@ -158,6 +158,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
         }
       }
     }
+    markNotServed(routes.slice(before), g.svc, diagnostics);
     if (routes.length === before && (g.svc.framework === "express" || g.svc.framework === "fastify")) {
       diagnostics.push({
         rule: "routes/none-found",
@@ -180,6 +181,26 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   };
 }
 
+/**
+ * Routes of apps other than the one the service's start command serves are not served by it:
+ * each such app gets one note, and its routes `served: false`. Several services built from one
+ * folder (an API and a worker) each judge by their own entry.
+ */
+function markNotServed(routes: Route[], svc: Catalog["services"][number], diagnostics: Finding[]): void {
+  const served = svc.servedApp;
+  if (!served || !routes.some((r) => r.app === served)) return;
+  const others = new Map<string, number>();
+  for (const r of routes) {
+    if (!r.app || r.app === served) continue;
+    r.served = false;
+    others.set(r.app, (others.get(r.app) ?? 0) + 1);
+  }
+  for (const [app, n] of others) {
+    const at = app.lastIndexOf(":");
+    diagnostics.push({ rule: "routes/not-served", severity: "note", service: svc.name, file: app.slice(0, at), line: Number(app.slice(at + 1)), message: `${n} route${n === 1 ? "" : "s"} of the app here ${n === 1 ? "is" : "are"} not served by ${svc.name}: its start command serves the app at ${served}`, hint: "remove the app if it is dead code, or give it a service of its own" });
+  }
+}
+
 async function findServices(opts: CatalogOptions, roots: string[]): Promise<Catalog["services"]> {
   if (opts.noDiscover) return [];
   let records = opts.discovered;
@@ -189,7 +210,13 @@ async function findServices(opts: CatalogOptions, roots: string[]): Promise<Cata
   }
   return records
     .filter((s: ServiceRecord) => !!s.path && isDirectory(path.resolve(opts.cwd, s.path)))
-    .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework, port: s.port }));
+    .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework, port: s.port, servedApp: servedAppOf(s) }));
+}
+
+/** The served app as the catalog names apps (file:line), when a start command says which it is. */
+function servedAppOf(s: ServiceRecord): string | undefined {
+  const e = s.entry;
+  return e?.confidence === "command" && e.appFile && e.appLine && s.language === "python" ? `${e.appFile}:${e.appLine}` : undefined;
 }
 
 function crateDirOf(file: string, fallback: string): string {
