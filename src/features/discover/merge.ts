@@ -91,7 +91,9 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
       infra(c.service, kind, at(c.file, c.line));
     }
   }
-  for (const c of ev.compose) {
+  // The base file (compose.yaml) names a service before its overrides (compose.prod.yaml) alias it.
+  const overrideRank = (f: string) => path.basename(f).split(".").length;
+  for (const c of [...ev.compose].sort((a, b) => overrideRank(a.file) - overrideRank(b.file))) {
     if (composeInfra.has(c.service)) continue;
     const name = configuredBy((s, n) => s.compose?.service === c.service || (!s.compose?.service && n === c.service)) ?? c.service;
     const w = at(c.file, c.line);
