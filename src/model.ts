@@ -157,6 +157,8 @@ export interface ServedEntry {
   /** Where the app object is created (file relative to the cwd, 1-based line): routes of other apps are not served. */
   appFile?: string;
   appLine?: number;
+  /** The dotted module of appFile as the server imports it (`app.api.main`): imports next to the app use it. */
+  appModule?: string;
   /** Django: the settings module the entry names. */
   settings?: string;
   /** `command`: followed from a start command; `convention`: no command says, a conventional entry was chosen; `none`: nothing found. */

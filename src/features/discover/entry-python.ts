@@ -25,6 +25,8 @@ export interface AppHit {
   line: number;
   /** "django" for get_wsgi_application()/get_asgi_application(). */
   kind: "app" | "django";
+  /** The dotted module of `file`, as the server imports it. */
+  fileModule: string;
   /** Created inside a factory: `module:attr` is then the module-level name the factory's result is bound to. */
   inFactory?: boolean;
 }
@@ -56,7 +58,7 @@ export function followApp(module: string, attr: string, tree: PyTree, factory = 
   const text = tree.read(file);
   const lines = text.split(/\r?\n/);
   const isPkg = path.basename(file) === "__init__.py";
-  const done = (line: number, kind: AppHit["kind"] = "app"): AppHit => ({ steps: [step(file, line, lines[line - 1] ?? "")], module, attr, file, line, kind });
+  const done = (line: number, kind: AppHit["kind"] = "app"): AppHit => ({ steps: [step(file, line, lines[line - 1] ?? "")], module, attr, file, line, kind, fileModule: module });
   const prepend = (line: number, hit: AppHit | undefined): AppHit | undefined => (hit ? { ...hit, steps: [step(file, line, lines[line - 1] ?? ""), ...hit.steps] } : undefined);
 
   const def = defLine(lines, attr);
@@ -146,8 +148,8 @@ function creationInBody(file: string, lines: string[], defAt: number, tree: PyTr
   const body = blockOf(lines, defAt);
   for (const n of body) {
     const l = lines[n - 1]!;
-    if (/^\s*[A-Za-z_]\w*\s*(?::[^=]+)?=\s*/.test(l) && APP_CTOR.test(l)) return { steps: [step(file, n, l)], module, attr: /^\s*([A-Za-z_]\w*)/.exec(l)![1]!, file, line: n, kind: "app" };
-    if (/^\s*return\s+/.test(l) && APP_CTOR.test(l)) return { steps: [step(file, n, l)], module, attr: "<factory>", file, line: n, kind: "app" };
+    if (/^\s*[A-Za-z_]\w*\s*(?::[^=]+)?=\s*/.test(l) && APP_CTOR.test(l)) return { steps: [step(file, n, l)], module, attr: /^\s*([A-Za-z_]\w*)/.exec(l)![1]!, file, line: n, kind: "app", fileModule: module };
+    if (/^\s*return\s+/.test(l) && APP_CTOR.test(l)) return { steps: [step(file, n, l)], module, attr: "<factory>", file, line: n, kind: "app", fileModule: module };
   }
   for (const n of body) {
     const m = /^\s*(?:return|[A-Za-z_]\w*\s*=)\s*(?:await\s+)?([A-Za-z_][\w.]*)\s*\(/.exec(lines[n - 1]!);

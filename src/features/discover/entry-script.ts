@@ -26,8 +26,9 @@ function weight(l: Launch): number {
 }
 
 /**
- * The command of a shell script that serves: one on an `exec` line wins (nothing after it runs),
- * the strongest launch otherwise, the last of equals. Assignments are applied line by line, so
+ * The command of a shell script that serves: the first server started in the foreground (it does
+ * not return); else one on an `exec` line (nothing after it runs), the strongest launch otherwise,
+ * the last of equals. Assignments are applied line by line, so
  * `APP_MODULE=${APP_MODULE:-main:app}` then `exec uvicorn "$APP_MODULE"` reads the default.
  */
 export function servingCommand(text: string, env: Env): ScriptLaunch | undefined {
@@ -52,6 +53,8 @@ export function servingCommand(text: string, env: Env): ScriptLaunch | undefined
       if (w === 0) continue;
       const exec = words[0] === "exec";
       const s = { launch, words, line: start + 1, text: logical.replace(/\s+/g, " ").trim() };
+      // A server in the foreground does not return: what follows it (`exec "$@"`) never runs.
+      if (w >= 4 && !cmd.background) return s;
       if (!best || (exec && !best.exec) || (exec === best.exec && w >= best.w)) best = { s, w, exec };
     }
   }

@@ -10,6 +10,8 @@ export type Env = Record<string, string | undefined>;
 export interface ShellCommand {
   words: string[];
   line: number;
+  /** Ended by a single `&`: runs in the background while the script goes on. */
+  background?: true;
 }
 
 const MAX_CHARS = 200_000;
@@ -25,9 +27,9 @@ export function shellCommands(text: string, env: Env): ShellCommand[] {
     if (word !== undefined) words.push(word);
     word = undefined;
   };
-  const endCommand = () => {
+  const endCommand = (background = false) => {
     endWord();
-    if (words.length) out.push({ words, line: start });
+    if (words.length) out.push(background ? { words, line: start, background: true } : { words, line: start });
     words = [];
   };
   for (let i = 0; i < s.length; i++) {
@@ -52,8 +54,9 @@ export function shellCommands(text: string, env: Env): ShellCommand[] {
       continue;
     }
     if (c === ";" || c === "|" || c === "&") {
-      endCommand();
-      if (s[i + 1] === c) i++;
+      const doubled = s[i + 1] === c;
+      endCommand(c === "&" && !doubled);
+      if (doubled) i++;
       continue;
     }
     if (c === "'") {

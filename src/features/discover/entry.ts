@@ -197,7 +197,7 @@ function appEntry(hit: AppHit, w: Walk, why: string): ServedEntry {
   w.chain.push(...hit.steps.map((s) => ({ ...s, file: w.input.rel(s.file) })));
   const last = hit.steps[hit.steps.length - 1]!;
   const served = `${hit.module}:${hit.attr}`;
-  return { chain: w.chain, app: served, appFile: w.input.rel(last.file), appLine: last.line, confidence: "command", reason: why };
+  return { chain: w.chain, app: served, appFile: w.input.rel(last.file), appLine: last.line, appModule: hit.fileModule, confidence: "command", reason: why };
 }
 
 /** A file run as a program: its `__main__` block's `uvicorn.run(...)`. */

@@ -158,7 +158,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
         }
       }
     }
-    markNotServed(routes.slice(before), g.svc, diagnostics);
+    markNotServed(routes.slice(before), services.filter((s) => s.dir === g.svc.dir), diagnostics);
     if (routes.length === before && (g.svc.framework === "express" || g.svc.framework === "fastify")) {
       diagnostics.push({
         rule: "routes/none-found",
@@ -182,22 +182,29 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
 }
 
 /**
- * Routes of apps other than the one the service's start command serves are not served by it:
- * each such app gets one note, and its routes `served: false`. Several services built from one
- * folder (an API and a worker) each judge by their own entry.
+ * Routes of apps other than the ones the services' start commands serve are not served: each such
+ * app gets one note, and its routes `served: false`. Services built from one folder (compose's
+ * api and payment from the repository root) each own the routes of the app they serve.
  */
-function markNotServed(routes: Route[], svc: Catalog["services"][number], diagnostics: Finding[]): void {
-  const served = svc.servedApp;
-  if (!served || !routes.some((r) => r.app === served)) return;
+function markNotServed(routes: Route[], siblings: Catalog["services"], diagnostics: Finding[]): void {
+  const servers = siblings.filter((s) => s.servedApp && routes.some((r) => r.app === s.servedApp));
+  if (!servers.length) return;
   const others = new Map<string, number>();
   for (const r of routes) {
-    if (!r.app || r.app === served) continue;
+    const owner = servers.find((s) => s.servedApp === r.app);
+    if (owner) {
+      r.service = owner.name;
+      continue;
+    }
+    if (!r.app) continue;
     r.served = false;
     others.set(r.app, (others.get(r.app) ?? 0) + 1);
   }
+  const names = servers.map((s) => s.name).join(", ");
+  const apps = servers.map((s) => s.servedApp).join(", ");
   for (const [app, n] of others) {
     const at = app.lastIndexOf(":");
-    diagnostics.push({ rule: "routes/not-served", severity: "note", service: svc.name, file: app.slice(0, at), line: Number(app.slice(at + 1)), message: `${n} route${n === 1 ? "" : "s"} of the app here ${n === 1 ? "is" : "are"} not served by ${svc.name}: its start command serves the app at ${served}`, hint: "remove the app if it is dead code, or give it a service of its own" });
+    diagnostics.push({ rule: "routes/not-served", severity: "note", service: servers[0]!.name, file: app.slice(0, at), line: Number(app.slice(at + 1)), message: `${n} route${n === 1 ? "" : "s"} of the app here ${n === 1 ? "is" : "are"} not served by ${names}: ${servers.length === 1 ? "its start command serves" : "their start commands serve"} ${apps}`, hint: "remove the app if it is dead code, or give it a service of its own" });
   }
 }
 

@@ -53,7 +53,10 @@ async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
     }
     if (!new RegExp(`include_router\\(\\s*${modName}_router\\b`).test(text)) {
       const pkg = existsSync(path.join(dir, "__init__.py"));
-      const importLine = pkg ? `from .${modName} import router as ${modName}_router` : `from ${modName} import router as ${modName}_router`;
+      // A served module inside a folder without __init__.py (`uvicorn app.api.main:app`, a namespace package):
+      // `from health import …` would not resolve from the server's working directory; its dotted package does.
+      const servedPkg = file === served && ctx.entry?.appModule?.includes(".") ? ctx.entry.appModule.split(".").slice(0, -1).join(".") : undefined;
+      const importLine = pkg ? `from .${modName} import router as ${modName}_router` : servedPkg ? `from ${servedPkg}.${modName} import router as ${modName}_router` : `from ${modName} import router as ${modName}_router`;
       let after = insertAfterLine(text, app.endLine, [`${app.indent}${app.variable}.include_router(${modName}_router)`]);
       if (!text.includes(importLine)) after = insertAfterLine(after, importInsertLine(root), [importLine]);
       const where = (app.factory ? `in ${app.factory}()` : "after the app is created") + (file === served ? ` (the served app: ${ctx.entry!.reason})` : "");
