@@ -6,6 +6,7 @@ import { shellCommands, ARGS, type Env } from "./entry-shell.js";
 import { followApp, mainBlockRun, moduleFile, type AppHit, type PyTree } from "./entry-python.js";
 import { cargoBinary, pyprojectScripts } from "./entry-manifests.js";
 import { conventionalEntry } from "./entry-convention.js";
+import { baseImageLaunch } from "./entry-images.js";
 
 /** What servedEntry reads: the service's folder and files, and the file system through the caller. */
 export interface EntryInput {
@@ -28,6 +29,10 @@ interface Walk {
   workdir: string;
   chain: EntryStep[];
   depth: number;
+  /** The final stage's base image, whose own start scripts a command may name. */
+  image?: string;
+  imageLine?: number;
+  dockerfile?: string;
 }
 
 const MAX_STEPS = 12;
@@ -40,7 +45,8 @@ const MAX_STEPS = 12;
  */
 export function servedEntry(service: ServiceRecord, input: EntryInput): ServedEntry {
   const env: Env = { ...service.dockerfile?.env, ...service.compose?.environment, ...service.k8s?.env };
-  const w: Walk = { input, env, workdir: service.dockerfile?.workdir ?? "/", chain: [], depth: 0 };
+  const df = service.dockerfile;
+  const w: Walk = { input, env, workdir: df?.workdir ?? "/", chain: [], depth: 0, image: df?.finalImage, imageLine: df?.stages[df.stages.length - 1]?.line, dockerfile: df?.file };
   const start = startCommand(service, input, w);
   if (start) {
     const r = run(start.argv, w);
@@ -78,6 +84,7 @@ function startCommand(s: ServiceRecord, input: EntryInput, w: Walk): { argv: str
     if (cmdUsed) w.chain.push({ file: dfFile, line: df.cmdLine ?? 1, text: `CMD ${df.cmd}` });
     return { argv: [...(dfEntry?.words ?? []), ...(cmdUsed ? dfCmd!.words : [])], what: `${dfFile}:${(dfEntry ? df.entrypointLine : df.cmdLine) ?? 1}` };
   }
+  if (df && baseImageLaunch(df.finalImage, "/start.sh", w.env, () => false)) return { argv: ["/start.sh"], what: `${dfFile}:${w.imageLine ?? 1}` };
   const procfile = path.join(input.dir, "Procfile");
   if (input.exists(procfile)) {
     const lines = input.read(procfile).split(/\r?\n/);
@@ -113,6 +120,7 @@ function follow(launch: Launch, argv: string[], w: Walk, args: string[]): Served
     case "args":
       return args.length ? run(args, w) : undefined;
     case "shell": {
+      if (launch.script && !local(launch.script, w) && baseImageLaunch(w.image, launch.script, w.env, () => false)) return follow({ kind: "program", program: launch.script, args: [] }, [launch.script], w, args);
       if (launch.inline !== undefined) return script(launch.inline, undefined, w, args.length ? args : argv.slice(argv.indexOf(launch.inline) + 1));
       const file = launch.script ? local(launch.script, w) : undefined;
       if (!file) return undefined;
@@ -134,6 +142,11 @@ function follow(launch: Launch, argv: string[], w: Walk, args: string[]): Served
       return djangoEntry(launch.settings, launch.file ? local(launch.file, w) : undefined, w, `manage.py ${launch.subcommand ?? ""}`.trim());
     case "program": {
       const first = argv[0] ?? "";
+      const known = local(first, w) ? undefined : baseImageLaunch(w.image, first, w.env, (rel) => input.exists(path.join(input.dir, rel)) || !!local(`/app/${rel}`, w));
+      if (known) {
+        w.chain.push({ file: w.dockerfile ?? "", line: w.imageLine ?? 1, text: known.text });
+        return follow(known.launch, argv, w, args);
+      }
       // An entry script without an extension (`docker-entrypoint`, `start`): a text file starting with #!.
       const file = first ? local(first, w) : undefined;
       if (file && /^#!.*\b(sh|bash|ash|dash)\b/.test(input.read(file).slice(0, 100))) return script(input.read(file), file, w, argv.slice(1));

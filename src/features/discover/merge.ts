@@ -47,7 +47,8 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
     const list = (r.aliases ??= []);
     if (!list.some((x) => norm(x) === norm(name))) list.push(name);
   };
-  const imageName = (image?: string) => (image ? image.split("/").pop()!.split(/[:@]/)[0]! : undefined);
+  // (`${DOCKER_IMAGE_BACKEND?…}` is a variable, not a name.)
+  const imageName = (image?: string) => (image && !image.includes("$") ? image.split("/").pop()!.split(/[:@]/)[0]! : undefined);
   const addDep = (r: Draft, name: string, where: string) => {
     if (name === r.name || r.dependsOn.includes(name)) return;
     r.dependsOn.push(name);
@@ -105,6 +106,15 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
       continue;
     }
     const r = records.get(name) ?? create(name);
+    // The base file describes the deployment; an override (docker-compose.override.yml) is for development.
+    if (r.compose && overrideRank(r.compose.file) < overrideRank(c.file)) {
+      note(r, "compose", w);
+      if (c.build && !r.abs) {
+        r.abs = c.build.context;
+        set(r, "path", ctx.rel(c.build.context), w);
+      }
+      continue;
+    }
     r.compose = c;
     note(r, "compose", w);
     alias(r, c.service);
