@@ -83,6 +83,32 @@ export interface DockerfileInfo {
   /** The final stage's WORKDIR and ENV, which the start command runs with. */
   workdir?: string;
   env?: Record<string, string>;
+  /** The final stage's COPY/ADD from the build context (not `--from`): where its files land in the image. */
+  copies?: DockerCopy[];
+  /** What each named stage runs, for a compose `build.target` that is not the final stage. */
+  targets?: Record<string, DockerRun>;
+}
+
+export interface DockerCopy {
+  src: string[];
+  dest: string;
+  /** The WORKDIR a relative dest is resolved against. */
+  workdir?: string;
+  line: number;
+}
+
+/** The start-command facts of one stage (inherited from the stage it is built FROM). */
+export interface DockerRun {
+  cmd?: string;
+  cmdLine?: number;
+  entrypoint?: string;
+  entrypointLine?: number;
+  workdir?: string;
+  env?: Record<string, string>;
+  copies?: DockerCopy[];
+  /** The FROM line of the stage and its base image. */
+  line: number;
+  image: string;
 }
 
 export interface ComposeInfo {
@@ -90,7 +116,7 @@ export interface ComposeInfo {
   service: string;
   line: number;
   image?: string;
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; target?: string };
   ports: Array<{ host?: number; container: number }>;
   dependsOn: Array<{ name: string; condition?: string }>;
   environment: Record<string, string>;

@@ -178,3 +178,20 @@ describe("served entry: followed from the start command to the app object", () =
     expect(s!.entry!.reason).toContain("tools/admin.py:2");
   });
 });
+
+describe("served entry across a multi-target Dockerfile built from the repository root", () => {
+  it("compose build.target picks the stage; COPY lines map container paths back to the repository; source folders fold into their services", async () => {
+    const all = await services("entry-targets");
+    expect(all.map((s) => s.name)).toEqual(["orders", "proxy", "shipping"]);
+    const [orders, proxy, shipping] = all;
+    // A foreground server does not return: the `exec "$@"` after it never runs.
+    expect(steps(orders!)).toEqual(["Dockerfile:10", "services/orders/entrypoint.sh:4", "services/orders/app/main.py:3"]);
+    expect(orders!.entry!.app).toBe("app.main:app");
+    expect(orders!.aliases ?? []).not.toContain("orders-2");
+    expect(orders!.framework).toBe("fastapi");
+    expect(shipping!.entry!.notHttp).toBe(true);
+    expect(steps(shipping!)).toEqual(["Dockerfile:15", "services/shipping/entrypoint.sh:2", "services/shipping/app/main.py:8"]);
+    expect(proxy!.entry!.notHttp).toBe(true);
+    expect(proxy!.entry!.reason).toContain("`nginx -g");
+  });
+});

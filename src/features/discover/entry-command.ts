@@ -110,7 +110,6 @@ function server(name: string, args: string[]): Launch {
     else if (opt === "--app-dir" || opt === "--chdir") appDir = value ?? args[++i];
     else if (opt === "-k" || opt === "--worker-class") worker = value ?? args[++i];
     else if (name === "uwsgi" && (opt === "--module" || opt === "-w" || opt === "--wsgi")) target = value ?? args[++i];
-    else if (name === "uwsgi" && opt === "--chdir") appDir = value ?? args[++i];
     else if (w.startsWith("-")) {
       if (value === undefined && VALUE_OPTIONS.has(opt)) i++;
     } else if (target === undefined && w !== "run") target = w;

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { ServedEntry, ServiceRecord } from "../../model.js";
 import { isTestCode } from "../../lang/test-code.js";
 import { cargoBinary, pyprojectScripts } from "./entry-manifests.js";
-import type { EntryInput } from "./entry.js";
+import type { EntryInput } from "./entry-input.js";
 
 const APP_LINE = /^([A-Za-z_]\w*)\s*(?::[^=]+)?=\s*(?:fastapi\.|flask\.)?(FastAPI|Starlette|Flask|Quart|Litestar)\s*\(/;
 const MAIN = /^if\s+__name__\s*==\s*["']__main__["']\s*:/m;

@@ -2,7 +2,7 @@ import path from "node:path";
 import { parse } from "smol-toml";
 import { parseCargoManifest } from "../../lang/toml/cargo.js";
 import type { EntryStep } from "../../model.js";
-import type { EntryInput } from "./entry.js";
+import type { EntryInput } from "./entry-input.js";
 
 type Table = Record<string, unknown>;
 const table = (v: unknown): Table => (v && typeof v === "object" && !Array.isArray(v) ? (v as Table) : {});

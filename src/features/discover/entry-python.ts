@@ -43,7 +43,12 @@ export function moduleFile(name: string, tree: PyTree): string | undefined {
   }
   // A module the Dockerfile copied to another place (COPY ./backend/app /app): the shallowest file with that tail.
   const tails = [path.join(...parts) + ".py", path.join(...parts, "__init__.py")].map((t) => path.sep + t);
-  return tree.files.filter((f) => tails.some((t) => f.endsWith(t))).sort((a, b) => a.split(path.sep).length - b.split(path.sep).length)[0];
+  // Nearest an import root first (the working directory's own folder), then the shallowest.
+  const near = (f: string) => {
+    const i = tree.roots.findIndex((r) => f.startsWith(path.dirname(r) + path.sep));
+    return i < 0 ? tree.roots.length : i;
+  };
+  return tree.files.filter((f) => tails.some((t) => f.endsWith(t))).sort((a, b) => near(a) - near(b) || a.split(path.sep).length - b.split(path.sep).length || a.localeCompare(b))[0];
 }
 
 const step = (file: string, line: number, text: string): EntryStep => ({ file, line, text: text.trim().replace(/\s+/g, " ").slice(0, 120) });

@@ -1,26 +1,15 @@
 import path from "node:path";
 import type { EntryStep, ServedEntry, ServiceRecord } from "../../model.js";
-import { classify, execForm, type Launch } from "./entry-command.js";
+import { classify, execForm, unwrap, type Launch } from "./entry-command.js";
 import { servingCommand } from "./entry-script.js";
 import { shellCommands, ARGS, type Env } from "./entry-shell.js";
 import { followApp, mainBlockRun, moduleFile, type AppHit, type PyTree } from "./entry-python.js";
 import { cargoBinary, pyprojectScripts } from "./entry-manifests.js";
 import { conventionalEntry } from "./entry-convention.js";
 import { baseImageLaunch } from "./entry-images.js";
+import type { EntryInput } from "./entry-input.js";
 
-/** What servedEntry reads: the service's folder and files, and the file system through the caller. */
-export interface EntryInput {
-  /** Absolute folder of the service (the build context). */
-  dir: string;
-  /** Absolute paths of the service's files discovery walked (.py, .rs, manifests, scripts). */
-  files: string[];
-  exists(file: string): boolean;
-  read(file: string): string;
-  /** Display path of an absolute file (relative to the cwd). */
-  rel(file: string): string;
-  /** Absolute path of a display path in the record (compose, k8s, Dockerfile files). */
-  abs(file: string): string;
-}
+export type { EntryInput };
 
 interface Walk {
   input: EntryInput;
@@ -33,6 +22,7 @@ interface Walk {
   image?: string;
   imageLine?: number;
   dockerfile?: string;
+  copies?: import("../../model.js").DockerCopy[];
 }
 
 const MAX_STEPS = 12;
@@ -46,7 +36,7 @@ const MAX_STEPS = 12;
 export function servedEntry(service: ServiceRecord, input: EntryInput): ServedEntry {
   const env: Env = { ...service.dockerfile?.env, ...service.compose?.environment, ...service.k8s?.env };
   const df = service.dockerfile;
-  const w: Walk = { input, env, workdir: df?.workdir ?? "/", chain: [], depth: 0, image: df?.finalImage, imageLine: df?.stages[df.stages.length - 1]?.line, dockerfile: df?.file };
+  const w: Walk = { input, env, workdir: df?.workdir ?? "/", chain: [], depth: 0, image: df?.finalImage, imageLine: df?.stages[df.stages.length - 1]?.line, dockerfile: df?.file, copies: df?.copies };
   const start = startCommand(service, input, w);
   if (start) {
     const r = run(start.argv, w);
@@ -163,7 +153,8 @@ function follow(launch: Launch, argv: string[], w: Walk, args: string[]): Served
         return { chain: w.chain, app: `bin:${bin.name}`, appFile: bin.steps[bin.steps.length - 1]!.file, appLine: bin.steps[bin.steps.length - 1]!.line, confidence: "command", reason: `the start command runs the binary ${bin.name}` };
       }
       if (!first) return undefined;
-      return { chain: w.chain, confidence: "command", notHttp: true, reason: `the start command runs \`${[path.basename(first), ...argv.slice(1, 3)].join(" ")}\`, not an HTTP server fks knows (uvicorn, gunicorn, hypercorn, granian, daphne, uwsgi, python, manage.py, a Cargo binary)` };
+      const shown = unwrap(argv);
+      return { chain: w.chain, confidence: "command", notHttp: true, reason: `the start command runs \`${[path.basename(shown[0] ?? first), ...shown.slice(1, 3)].join(" ")}\`, not an HTTP server fks knows (uvicorn, gunicorn, hypercorn, granian, daphne, uwsgi, python, manage.py, a Cargo binary)` };
     }
   }
 }
@@ -185,6 +176,8 @@ function treeOf(w: Walk, appDir?: string): PyTree {
   };
   if (appDir) add(localDir(appDir, w));
   for (const p of (w.env.PYTHONPATH ?? "").split(":").filter(Boolean)) add(localDir(p, w));
+  // The working directory, where the COPY lines put it (COPY ./svc/app /usr/src/app, WORKDIR /usr/src/app).
+  if (w.workdir !== "/") add(localDir(w.workdir, w));
   add(input.dir);
   add(path.join(input.dir, "src"));
   return { roots, files: input.files.filter((f) => f.endsWith(".py")), exists: input.exists, read: input.read };
@@ -217,7 +210,13 @@ function appEntry(hit: AppHit, w: Walk, why: string): ServedEntry {
 function pythonFileEntry(file: string, shown: string, w: Walk): ServedEntry | undefined {
   const lines = w.input.read(file).split(/\r?\n/);
   const main = mainBlockRun(file, lines);
-  if (!main) return undefined;
+  if (!main) {
+    const at = lines.findIndex((l) => /^if\s+__name__\s*==\s*["']__main__["']\s*:/.test(l));
+    if (at < 0 || APP_IN_FILE.test(lines.join("\n"))) return undefined;
+    // A program of its own (a queue consumer, a scheduler): nothing in it serves HTTP.
+    w.chain.push({ file: w.input.rel(file), line: at + 1, text: lines[at]!.trim() });
+    return { chain: w.chain, confidence: "command", notHttp: true, reason: `${path.basename(shown)} starts no HTTP server under __main__ and creates no app` };
+  }
   w.chain.push({ file: w.input.rel(file), line: main.line, text: lines[main.line - 1]!.trim() });
   const tree = treeOf(w);
   const selfModule = moduleOf(file, w);
@@ -252,6 +251,8 @@ function moduleOf(file: string, w: Walk): string {
   }
   return parts.join(".");
 }
+
+const APP_IN_FILE = /\b(FastAPI|Starlette|Flask|Quart|Litestar)\s*\(|\bweb\.Application\s*\(/;
 
 const SETTINGS = /DJANGO_SETTINGS_MODULE["']\s*(?:,|\]\s*=)\s*["']([\w.]+)["']/;
 
@@ -290,17 +291,37 @@ function djangoEntry(settingsFlag: string | undefined, file: string | undefined,
   };
 }
 
+/** Where a container path came from in the build context, by the Dockerfile's COPY/ADD lines (last copy wins). */
+function copiedFrom(p: string, w: Walk): string[] {
+  const abs = path.posix.resolve(w.workdir || "/", p);
+  const out: string[] = [];
+  for (const c of [...(w.copies ?? [])].reverse()) {
+    const dest = path.posix.resolve(c.workdir || "/", c.dest);
+    const rest = abs === dest ? "" : abs.startsWith(dest.replace(/\/$/, "") + "/") ? abs.slice(dest.replace(/\/$/, "").length + 1) : undefined;
+    if (rest === undefined) continue;
+    for (const src of c.src) {
+      if (/[*?]/.test(src)) continue;
+      out.push(path.join(w.input.dir, src, rest));
+      // `COPY entrypoint.sh /usr/src/` puts the file inside the folder.
+      if (rest) out.push(path.join(w.input.dir, path.dirname(src), rest));
+    }
+  }
+  return out;
+}
+
 /** A container path (relative to WORKDIR or absolute) as a file of the service folder. */
 function local(p: string, w: Walk): string | undefined {
   const { input } = w;
   const wd = w.workdir.replace(/\/+$/, "") || "/";
   const rel = p.startsWith("/") ? (p.startsWith(wd + "/") ? p.slice(wd.length + 1) : p.slice(1)) : p.replace(/^\.\//, "");
-  for (const f of [path.join(input.dir, rel), path.join(input.dir, path.basename(p))]) if (input.exists(f)) return f;
+  for (const f of [...copiedFrom(p, w), path.join(input.dir, rel), path.join(input.dir, path.basename(p))]) if (input.exists(f)) return f;
   const tail = path.sep + rel;
   return input.files.filter((f) => f.endsWith(tail)).sort((a, b) => a.length - b.length)[0];
 }
 
 function localDir(p: string, w: Walk): string {
+  const copied = copiedFrom(p, w).find((d) => w.input.files.some((f) => f.startsWith(d + path.sep)));
+  if (copied) return copied;
   const wd = w.workdir.replace(/\/+$/, "");
   if (!p.startsWith("/")) return path.join(w.input.dir, p);
   if (wd && (p === wd || p.startsWith(wd + "/"))) return path.join(w.input.dir, p.slice(wd.length));

@@ -176,6 +176,15 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
     const file = candidates.find((f) => f && ev.dockerfiles.has(f));
     if (!file) continue;
     r.dockerfile = ev.dockerfiles.get(file);
+    // compose `build.target`: the container runs that stage, not the last one.
+    const target = r.compose?.build?.target ? r.dockerfile?.targets?.[r.compose.build.target] : undefined;
+    if (target && r.dockerfile) {
+      const { line: _line, image, ...run } = target;
+      const stages = r.dockerfile.stages;
+      let base = image;
+      for (let i = 0; i < stages.length && stages.some((s) => s.name === base); i++) base = stages.find((s) => s.name === base)!.image;
+      r.dockerfile = { ...r.dockerfile, cmd: undefined, cmdLine: undefined, entrypoint: undefined, entrypointLine: undefined, workdir: undefined, env: undefined, copies: undefined, ...run, finalImage: base };
+    }
     note(r, "dockerfile", at(ctx.rel(file)));
     set(r, "port", r.dockerfile?.expose[0], at(ctx.rel(file), 1));
   }
