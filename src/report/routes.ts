@@ -49,6 +49,7 @@ export function routesMarkdown(res: AuditRoutesResult): string {
 function statusCell(r: Route, c: ReturnType<typeof colorsFor>): string {
   if (r.unresolved) return c.yellow(`unresolved: ${r.expression ?? ""}`);
   if (r.status === "not-mounted") return c.dim(`not-mounted: ${r.expression ?? ""}`);
+  if (r.served === false) return c.dim(`not served: app ${r.app ?? ""}`);
   return "";
 }
 

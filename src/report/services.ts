@@ -29,12 +29,23 @@ export function servicesTable(result: DiscoverResult, style: Style): string {
   ]);
   let out = renderTable(["service", "language", "port", "health in code", "Dockerfile HEALTHCHECK", "compose healthcheck", "k8s probes", "found in"], rows, style);
   if (root) out += c.dim(`(files relative to ${root})`) + "\n";
+  const entries = result.services.filter((s) => s.entry);
+  if (entries.length) out += "\n";
+  for (const s of entries) out += `${s.name}  ${entryLine(s.entry!, prefix, c)}\n`;
   if (result.dependencies.length) {
     out += `\ndependencies: ${result.dependencies.map((d) => (d.kind === "other" || d.kind === d.name ? d.name : `${d.name} (${d.kind})`)).join(", ")}\n`;
   }
   const problems = result.diagnostics.filter((d) => d.severity !== "note");
   for (const d of problems) out += `${d.severity === "error" ? c.red("error") : c.yellow("warning")}: ${d.file ? `${d.file}${d.line ? ":" + d.line : ""} ` : ""}${d.message}\n`;
   return out;
+}
+
+/** One short line: the chain as `file:line text` steps, then the app and, when no command tells, why this one. */
+export function entryLine(e: NonNullable<ServiceRecord["entry"]>, prefix: string, c: ReturnType<typeof colorsFor>): string {
+  const steps = e.chain.map((x) => `${prefix && x.file.startsWith(prefix) ? x.file.slice(prefix.length) : x.file}:${x.line} ${shorten(x.text, 44)}`);
+  const app = e.app ? ` ${c.dim("⇒")} ${e.app}` : "";
+  const why = e.confidence !== "command" || !e.app ? c.dim(` (${shorten(e.reason, 140)})`) : "";
+  return `entry: ${steps.join(" → ") || c.yellow("none")}${app}${why}`;
 }
 
 function healthCell(s: ServiceRecord): string {

@@ -42,7 +42,7 @@ export type Join = { route: Route; slash?: "redirect" | "dead" } | { dead: "path
 export function joinRoute(routes: Route[], method: string, callPath: string): Join {
   if (routes.length === 0) return { skip: "no routes were found for the target service" };
   const c = segs(callPath);
-  const byPath = routes.filter((r) => !r.unresolved && pathMatches(r, c));
+  const byPath = routes.filter((r) => !r.unresolved && r.status !== "not-mounted" && r.served !== false && pathMatches(r, c));
   // A literal segment beats a parameter: `/quotes/latest` before `/quotes/{symbol}`.
   const literalFirst = (a: Route, b: Route) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0);
   if (byPath.length === 0) {

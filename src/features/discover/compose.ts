@@ -32,6 +32,13 @@ export function parseCompose(text: string, file: string, abs: string): ComposeIn
       const b = typeof svc.build === "string" ? { context: svc.build } : (svc.build as Obj);
       const context = path.resolve(path.dirname(abs), String(b.context ?? "."));
       info.build = { context, dockerfile: typeof b.dockerfile === "string" ? b.dockerfile : undefined };
+      if (typeof b.target === "string") info.build.target = b.target;
+    }
+    for (const key of ["command", "entrypoint"] as const) {
+      const v = svc[key];
+      if (typeof v === "string" || (Array.isArray(v) && v.length)) {
+        info[key] = { value: typeof v === "string" ? v : v.map(String), line: keyLine(doc, ["services", name, key], lineOf) ?? at };
+      }
     }
     const hc = svc.healthcheck as Obj | undefined;
     if (hc && typeof hc === "object") {

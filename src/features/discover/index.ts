@@ -12,6 +12,9 @@ import { looksLikeK8s, parseK8s } from "./k8s.js";
 import { analyzeProjects, isMarker, isSourceFile } from "./source.js";
 import { buildRecords } from "./merge.js";
 import { resolveRoots } from "./roots.js";
+import { servedEntry } from "./entry.js";
+import { foldServedProjects } from "./fold.js";
+import { isFile } from "../../io/fs.js";
 
 export interface DiscoverOptions {
   /** Folders or repositories to scan; default: config roots, else the config folder or cwd. */
@@ -91,12 +94,23 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
   ev.projects = analyzeProjects(files.filter((f) => isMarker(path.basename(f)) || isSourceFile(path.basename(f))), read, rel, scanRoots);
 
   opts.onProgress?.({ phase: "merge", files: files.length });
-  const { services, dependencies } = buildRecords(ev, { cwd: opts.cwd, base, config: opts.config, rel });
+  const built = buildRecords(ev, { cwd: opts.cwd, base, config: opts.config, rel });
+  for (const s of built.services) {
+    if (!s.path || !(s.framework || s.dockerfile || s.compose?.command || s.k8s?.command)) continue;
+    const dir = path.resolve(opts.cwd, s.path);
+    const own = files.filter((f) => f.startsWith(dir + path.sep));
+    const mine = new Set(own);
+    const exists = (f: string) => mine.has(f) || isFile(f);
+    s.entry = servedEntry(s, { dir, files: own, exists, read, rel, abs: (f) => path.resolve(opts.cwd, f) });
+  }
+  const services = foldServedProjects(built.services, opts.cwd);
+  const folded = new Set(built.services.filter((s) => !services.includes(s)).map((s) => s.name));
+  const dependencies = built.dependencies.map((d) => (d.usedBy.some((u) => folded.has(u)) ? { ...d, usedBy: [...new Set(d.usedBy.flatMap((u) => (folded.has(u) ? services.filter((s) => s.aliases?.includes(u)).map((s) => s.name) : [u])))] } : d));
   return { roots: roots.map(rel), services, dependencies, diagnostics, filesScanned: files.length };
 }
 
 function wanted(name: string): boolean {
-  return COMPOSE_NAME.test(name) || /\.ya?ml$/.test(name) || DOCKERFILE.test(name) || isMarker(name) || isSourceFile(name) || name === "tsconfig.json";
+  return COMPOSE_NAME.test(name) || /\.ya?ml$/.test(name) || /\.(sh|bash)$/.test(name) || name === "Procfile" || DOCKERFILE.test(name) || isMarker(name) || isSourceFile(name) || name === "tsconfig.json";
 }
 
 export { infraKindOfImage, infraKindOfUrl };

@@ -39,6 +39,8 @@ export function parseK8s(text: string, file: string): K8sInfo[] {
         containers.forEach((c, ci) => {
           const cPath = [...base, "spec", "template", "spec", "containers", ci];
           const named = namedPorts(c.ports);
+          const argv = (key: string) =>
+            Array.isArray(c[key]) && (c[key] as unknown[]).length ? { value: (c[key] as unknown[]).map(String), line: keyLine(doc, [...cPath, key], lineOf) ?? line } : undefined;
           const probe = (key: string): Probe | undefined => readProbe(c[key], keyLine(doc, [...cPath, key], lineOf) ?? line, named);
           workloads.push({
             file,
@@ -49,6 +51,8 @@ export function parseK8s(text: string, file: string): K8sInfo[] {
             image: typeof c.image === "string" ? c.image : undefined,
             ports: ((c.ports ?? []) as Obj[]).map((p) => Number(p.containerPort)).filter(Number.isInteger),
             env: readEnv(c.env),
+            command: argv("command"),
+            args: argv("args"),
             probes: { liveness: probe("livenessProbe"), readiness: probe("readinessProbe"), startup: probe("startupProbe") },
             services: [],
             labels,

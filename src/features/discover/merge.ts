@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Dependency, ServiceRecord } from "../../model.js";
+import type { ComposeInfo, Dependency, ServiceRecord } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
 import type { Evidence } from "./evidence.js";
 import { infraKindOfImage, infraKindOfUrl } from "./infra.js";
@@ -42,6 +42,13 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
     if (r[field] === undefined) r[field] = value as Draft[K];
     if (r[field] === value || typeof value === "object") note(r, String(field), where);
   };
+  const alias = (r: Draft, name: string | undefined) => {
+    if (!name || norm(name) === norm(r.name)) return;
+    const list = (r.aliases ??= []);
+    if (!list.some((x) => norm(x) === norm(name))) list.push(name);
+  };
+  // (`${DOCKER_IMAGE_BACKEND?…}` is a variable, not a name.)
+  const imageName = (image?: string) => (image && !image.includes("$") ? image.split("/").pop()!.split(/[:@]/)[0]! : undefined);
   const addDep = (r: Draft, name: string, where: string) => {
     if (name === r.name || r.dependsOn.includes(name)) return;
     r.dependsOn.push(name);
@@ -85,16 +92,37 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
       infra(c.service, kind, at(c.file, c.line));
     }
   }
-  for (const c of ev.compose) {
+  // The base file (compose.yaml) names a service before its overrides (compose.prod.yaml) alias it.
+  const overrideRank = (f: string) => path.basename(f).split(".").length;
+  for (const c of [...ev.compose].sort((a, b) => overrideRank(a.file) - overrideRank(b.file))) {
     if (composeInfra.has(c.service)) continue;
     const name = configuredBy((s, n) => s.compose?.service === c.service || (!s.compose?.service && n === c.service)) ?? c.service;
-    const r = records.get(name) ?? create(name);
     const w = at(c.file, c.line);
+    // Another compose file's name for the same service (same build, same command): one record, with an alias.
+    const twin = records.has(name) ? undefined : [...records.values()].find((r) => r.compose && sameContainer(r.compose, c));
+    if (twin) {
+      alias(twin, c.service);
+      note(twin, "compose", w);
+      continue;
+    }
+    const r = records.get(name) ?? create(name);
+    // The base file describes the deployment; an override (docker-compose.override.yml) is for development.
+    if (r.compose && overrideRank(r.compose.file) < overrideRank(c.file)) {
+      note(r, "compose", w);
+      if (c.build && !r.abs) {
+        r.abs = c.build.context;
+        set(r, "path", ctx.rel(c.build.context), w);
+      }
+      continue;
+    }
     r.compose = c;
     note(r, "compose", w);
+    alias(r, c.service);
+    alias(r, imageName(c.image));
     if (c.build && !r.abs) {
       r.abs = c.build.context;
       set(r, "path", ctx.rel(c.build.context), w);
+      alias(r, path.basename(c.build.context));
     }
     set(r, "port", c.ports[0]?.container, w);
     const published = c.ports.find((p) => p.host);
@@ -104,18 +132,7 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
 
   // 3. Source projects: language, framework, health routes, client libraries.
   const sourcePorts = new Map<Draft, NonNullable<Evidence["projects"][number]["port"]>>();
-  for (const p of ev.projects) {
-    let r = [...records.values()].find((x) => x.abs && path.resolve(x.abs) === p.dir);
-    if (!r) {
-      if (!p.framework) continue;
-      // A repository's root manifest listing the framework, above the folder that holds the app
-      // (pyproject.toml beside label_studio/manage.py), is packaging, not a second service.
-      const manifestOnly = !!p.frameworkSource && /^(requirements[\w.-]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|Pipfile|Cargo\.toml|package\.json)$/.test(path.basename(p.frameworkSource.file));
-      if (manifestOnly && ev.projects.some((q) => q !== p && q.framework === p.framework && q.dir.startsWith(p.dir + path.sep))) continue;
-      r = create(path.basename(p.dir));
-      r.abs = p.dir;
-      set(r, "path", ctx.rel(p.dir), at(ctx.rel(p.dir)));
-    }
+  function applyProject(r: Draft, p: Evidence["projects"][number]): void {
     if (p.languageSource) set(r, "language", p.language, at(p.languageSource.file, p.languageSource.line));
     if (p.frameworkSource) set(r, "framework", p.framework, at(p.frameworkSource.file, p.frameworkSource.line));
     // A port literal in the code is weaker evidence than the Dockerfile's EXPOSE: it is set after step 4.
@@ -127,6 +144,25 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
       infra(target, i.kind as Dependency["kind"], where, r.name);
       addDep(r, target, where);
     }
+    if (p.packageName) alias(r, p.packageName);
+  }
+  for (const p of ev.projects) {
+    // Several compose services built from one folder (an api and a worker from one image) share its facts.
+    const same = [...records.values()].filter((x) => x.abs && path.resolve(x.abs) === p.dir);
+    for (const r of same.slice(1)) applyProject(r, p);
+    let r = same[0];
+    if (!r) {
+      if (!p.framework) continue;
+      // A repository's root manifest listing the framework, above the folder that holds the app
+      // (pyproject.toml beside label_studio/manage.py), is packaging, not a second service.
+      const manifestOnly = !!p.frameworkSource && /^(requirements[\w.-]*\.txt|pyproject\.toml|setup\.py|setup\.cfg|Pipfile|Cargo\.toml|package\.json)$/.test(path.basename(p.frameworkSource.file));
+      if (manifestOnly && ev.projects.some((q) => q !== p && q.framework === p.framework && q.dir.startsWith(p.dir + path.sep))) continue;
+      // The same service by another name (a workload or an image named after the package) is merged later by its aliases.
+      r = create(path.basename(p.dir));
+      r.abs = p.dir;
+      set(r, "path", ctx.rel(p.dir), at(ctx.rel(p.dir)));
+    }
+    applyProject(r, p);
   }
 
   // 4. Dockerfiles: the one compose builds, the one fks.yaml names, or the one in the service folder.
@@ -140,6 +176,15 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
     const file = candidates.find((f) => f && ev.dockerfiles.has(f));
     if (!file) continue;
     r.dockerfile = ev.dockerfiles.get(file);
+    // compose `build.target`: the container runs that stage, not the last one.
+    const target = r.compose?.build?.target ? r.dockerfile?.targets?.[r.compose.build.target] : undefined;
+    if (target && r.dockerfile) {
+      const { line: _line, image, ...run } = target;
+      const stages = r.dockerfile.stages;
+      let base = image;
+      for (let i = 0; i < stages.length && stages.some((s) => s.name === base); i++) base = stages.find((s) => s.name === base)!.image;
+      r.dockerfile = { ...r.dockerfile, cmd: undefined, cmdLine: undefined, entrypoint: undefined, entrypointLine: undefined, workdir: undefined, env: undefined, copies: undefined, ...run, finalImage: base };
+    }
     note(r, "dockerfile", at(ctx.rel(file)));
     set(r, "port", r.dockerfile?.expose[0], at(ctx.rel(file), 1));
   }
@@ -156,16 +201,22 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
     const image = k.image ? norm(k.image.split("/").pop()!.split(/[:@]/)[0]!) : undefined;
     const all = [...records.values()];
     const byCfg = configuredBy((s) => s.k8s?.name === k.name);
+    const named = (n: string | undefined) => (r: Draft) => !!n && (norm(r.name) === norm(n) || (r.aliases ?? []).some((a) => norm(a) === norm(n)));
     const match =
       (byCfg ? records.get(byCfg) : undefined) ??
       all.find((r) => norm(r.name) === norm(k.name)) ??
       all.find((r) => image && norm(r.name) === image) ??
       all.find((r) => norm(r.name) === norm(k.container)) ??
+      // A workload named after the package, the folder or the image compose builds: the same service.
+      uniq(all.filter(named(k.name))) ??
+      uniq(all.filter(named(image))) ??
       uniq(all.filter((r) => norm(k.name).endsWith("-" + norm(r.name))));
     const r = match ?? create(k.name);
     if (r.k8s) continue;
     r.k8s = k;
     note(r, "k8s", at(k.file, k.line));
+    alias(r, k.name);
+    alias(r, imageName(k.image));
     set(r, "port", k.ports[0], at(k.file, k.line));
   }
 
@@ -205,6 +256,13 @@ function tidy(r: ServiceRecord, ctx: Ctx): ServiceRecord {
   const { name, language, framework, port, path: p, baseUrl, ...rest } = r;
   const compose = rest.compose?.build ? { ...rest.compose, build: { ...rest.compose.build, context: ctx.rel(rest.compose.build.context) } } : rest.compose;
   return { name, language, framework, port, path: p, baseUrl, ...rest, compose };
+}
+
+/** Two compose services that run the same container: same build (context and Dockerfile), or same image, and the same command. */
+function sameContainer(a: ComposeInfo, b: ComposeInfo): boolean {
+  const built = a.build && b.build && path.resolve(a.build.context) === path.resolve(b.build.context) && (a.build.dockerfile ?? "Dockerfile") === (b.build.dockerfile ?? "Dockerfile");
+  const image = !a.build && !b.build && !!a.image && a.image === b.image;
+  return (!!built || image) && a.file !== b.file && JSON.stringify([a.command?.value, a.entrypoint?.value]) === JSON.stringify([b.command?.value, b.entrypoint?.value]);
 }
 
 function uniq<T>(xs: T[]): T | undefined {

@@ -28,6 +28,8 @@ export interface SourceProject {
   port?: { value: number; source: Source };
   healthInCode: Array<{ path: string; file: string; line: number }>;
   files: string[];
+  /** The name the project's own manifest gives it (pyproject, Cargo.toml, package.json), when it has one. */
+  packageName?: string;
 }
 
 export function isMarker(name: string): boolean {
@@ -119,7 +121,8 @@ function analyzeOne(dir: string, files: string[], read: (f: string) => string, r
   project.languageSource = languageSource ?? firstOf(facts.imports);
   const fw = detectFramework(facts);
   // The framework's own repository imports itself everywhere; it is a library, not a service.
-  const own = ownPackageName(files, read);
+  const own = ownPackageName(files.filter((f) => path.dirname(f) === dir), read);
+  if (own) project.packageName = own;
   if (fw && !(own && facts.deps.has(own) === false && fw.adapter.id === own.replace(/-web$/, ""))) {
     project.framework = fw.adapter.id;
     project.frameworkSource = fw.source;

@@ -28,7 +28,7 @@ export interface CatalogOptions {
 
 export interface Catalog {
   roots: string[];
-  services: Array<{ name: string; dir: string; framework?: string; port?: number }>;
+  services: Array<{ name: string; dir: string; framework?: string; port?: number; servedApp?: string }>;
   routes: Route[];
   /** Files fks could not read or parse, binary or oversized files: notes and errors, never fatal. */
   diagnostics: Finding[];
@@ -158,6 +158,7 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
         }
       }
     }
+    markNotServed(routes.slice(before), services.filter((s) => s.dir === g.svc.dir), diagnostics);
     if (routes.length === before && (g.svc.framework === "express" || g.svc.framework === "fastify")) {
       diagnostics.push({
         rule: "routes/none-found",
@@ -183,6 +184,33 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
   };
 }
 
+/**
+ * Routes of apps other than the ones the services' start commands serve are not served: each such
+ * app gets one note, and its routes `served: false`. Services built from one folder (compose's
+ * api and payment from the repository root) each own the routes of the app they serve.
+ */
+function markNotServed(routes: Route[], siblings: Catalog["services"], diagnostics: Finding[]): void {
+  const servers = siblings.filter((s) => s.servedApp && routes.some((r) => r.app === s.servedApp));
+  if (!servers.length) return;
+  const others = new Map<string, number>();
+  for (const r of routes) {
+    const owner = servers.find((s) => s.servedApp === r.app);
+    if (owner) {
+      r.service = owner.name;
+      continue;
+    }
+    if (!r.app) continue;
+    r.served = false;
+    others.set(r.app, (others.get(r.app) ?? 0) + 1);
+  }
+  const names = servers.map((s) => s.name).join(", ");
+  const apps = servers.map((s) => s.servedApp).join(", ");
+  for (const [app, n] of others) {
+    const at = app.lastIndexOf(":");
+    diagnostics.push({ rule: "routes/not-served", severity: "note", service: servers[0]!.name, file: app.slice(0, at), line: Number(app.slice(at + 1)), message: `${n} route${n === 1 ? "" : "s"} of the app here ${n === 1 ? "is" : "are"} not served by ${names}: ${servers.length === 1 ? "its start command serves" : "their start commands serve"} ${apps}`, hint: "remove the app if it is dead code, or give it a service of its own" });
+  }
+}
+
 async function findServices(opts: CatalogOptions, roots: string[]): Promise<{ services: Catalog["services"]; diagnostics: Finding[] }> {
   if (opts.noDiscover) return { services: [], diagnostics: [] };
   let records = opts.discovered;
@@ -195,8 +223,14 @@ async function findServices(opts: CatalogOptions, roots: string[]): Promise<{ se
   }
   const services = records
     .filter((s: ServiceRecord) => !!s.path && isDirectory(path.resolve(opts.cwd, s.path)))
-    .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework, port: s.port }));
+    .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework, port: s.port, servedApp: servedAppOf(s) }));
   return { services, diagnostics };
+}
+
+/** The served app as the catalog names apps (file:line), when a start command says which it is. */
+function servedAppOf(s: ServiceRecord): string | undefined {
+  const e = s.entry;
+  return e?.confidence === "command" && e.appFile && e.appLine && s.language === "python" ? `${e.appFile}:${e.appLine}` : undefined;
 }
 
 function crateDirOf(file: string, fallback: string): string {

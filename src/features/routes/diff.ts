@@ -21,8 +21,8 @@ const key = (r: Pick<Route, "service" | "path">) => `${r.service}\u0000${shapeOf
  */
 export function diffRoutes(before: Route[], after: Route[]): RouteChange[] {
   // A router nothing mounts serves nothing: mounting it adds routes, unmounting it removes them.
-  const old = group(before.filter((r) => !r.unresolved && r.status !== "not-mounted"));
-  const now = group(after.filter((r) => !r.unresolved && r.status !== "not-mounted"));
+  const old = group(before.filter((r) => !r.unresolved && r.status !== "not-mounted" && r.served !== false));
+  const now = group(after.filter((r) => !r.unresolved && r.status !== "not-mounted" && r.served !== false));
   const out: RouteChange[] = [];
   for (const [k, olds] of old) {
     const news = now.get(k);

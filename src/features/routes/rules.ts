@@ -62,7 +62,7 @@ export function checkRoutes(routes: Route[], config: RouteRulesConfig | undefine
     out.push({ rule, severity: sev, message, file: r.file, line: r.line, service: r.service, hint });
   };
   // Routes of a router nothing mounts are not served: they take part in no served-route rule.
-  const resolved = routes.filter((r) => !r.unresolved && r.status !== "not-mounted");
+  const resolved = routes.filter((r) => !r.unresolved && r.status !== "not-mounted" && r.served !== false);
   const byService = group(resolved, (r) => r.service);
 
   pathCase(resolved, opt<string>("route-path-case", "case") ?? "auto", emit);

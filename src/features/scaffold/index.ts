@@ -134,12 +134,15 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     const edits: FileEdit[] = [];
     try {
       let code: HealthCodePlan | undefined;
-      if (adapter && dir) {
+      const entry = r.entry?.appFile || r.entry?.settings ? { appFile: r.entry.appFile ? abs(r.entry.appFile) : undefined, appLine: r.entry.appLine, appModule: r.entry.appModule, settings: r.entry.settings, reason: r.entry.reason } : undefined;
+      if (adapter && dir && r.entry?.notHttp) {
+        findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.entry.chain[0]?.file, line: r.entry.chain[0]?.line, message: `no health endpoints added: ${r.entry.reason.replace(/^the start command /, "its start command ")}`, hint: "probe it with an exec check of its own (e.g. `celery inspect ping`)", fixed: false });
+      } else if (adapter && dir) {
         const { files } = await walk([dir], { accept: (n) => /\.(py|rs)$/.test(n) || /^(requirements[\w.-]*\.txt|pyproject\.toml|Pipfile|setup\.py|Cargo\.toml|manage\.py)$/.test(n) });
         input.checks = dependencyChecks(r, found.services, found.dependencies);
         code = await adapter.plan({
           service: r.name, dir, files, read, deps: clientLibraries(files, read), paths: r.health, checks: input.checks,
-          tokenEnv: s.tokenEnv, ratePerSecond: s.ratePerSecond, port: r.port, version: versionOf(files, read), probeRoutes,
+          tokenEnv: s.tokenEnv, ratePerSecond: s.ratePerSecond, port: r.port, version: versionOf(files, read), probeRoutes, entry,
         });
         findings.push(...guardFindings(code.guards ?? [], r.name, rel));
         input.selfCheck = code.selfCheck;
@@ -159,7 +162,13 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
         findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.path, message: `fks cannot scaffold health endpoints for ${r.framework} yet`, hint: "add /live, /ready and /health by hand", fixed: false });
       }
       let docker: DockerfilePlan | undefined;
-      if (r.dockerfile) {
+      // A worker built from the API's image gets no HTTP HEALTHCHECK of its own (the API's plan adds it once);
+      // an image several HTTP services run with their own commands gets none: one check cannot probe them all.
+      const sharing = r.dockerfile ? records.filter((o) => o.dockerfile?.file === r.dockerfile!.file && !o.entry?.notHttp) : [];
+      const apps = new Set(sharing.map((o) => `${o.entry?.app}:${o.port}`));
+      if (r.dockerfile && !r.entry?.notHttp && apps.size > 1) {
+        findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.dockerfile.file, message: `no HEALTHCHECK added to ${r.dockerfile.file}: it is the image of ${sharing.map((o) => o.name).join(", ")}, which serve different apps or ports`, hint: "give each container its own healthcheck (compose healthcheck:, Kubernetes probes)", fixed: false });
+      } else if (r.dockerfile && !r.entry?.notHttp) {
         const file = abs(r.dockerfile.file);
         docker = planDockerfile(input, file, read(file), r.dockerfile.file, s);
         findings.push(...docker.findings);

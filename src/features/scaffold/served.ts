@@ -7,7 +7,7 @@ import type { Route } from "../../model.js";
  */
 export function servesFromCatalog(routes: Route[]): (path: string) => boolean | undefined {
   // A probe path declared on a router the app never mounts is not served.
-  const gets = routes.filter((r) => (r.method === "GET" || r.method === "ANY" || r.method === "HEAD") && r.status !== "not-mounted");
+  const gets = routes.filter((r) => (r.method === "GET" || r.method === "ANY" || r.method === "HEAD") && r.status !== "not-mounted" && r.served !== false);
   if (gets.length === 0 || routes.some((r) => r.unresolved)) return () => undefined;
   const patterns = gets.map((r) => toRegExp(r.path));
   return (path) => {

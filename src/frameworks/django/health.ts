@@ -4,7 +4,7 @@ import { findListAssignment, importInsertLine, insertAfterLine, parsePython } fr
 import { moduleFile } from "../health/edits.js";
 import { pythonModule } from "../health/python.js";
 import { djangoGuards } from "./guards.js";
-import { resolveRootUrlconf, starImportTargets } from "./settings.js";
+import { resolveModule, rootUrlconfs, starImportTargets, type RootUrlconf } from "./settings.js";
 import type { HealthAdapter, HealthCodePlan, HealthContext } from "../health/types.js";
 
 /** Django: a module with views and urlpatterns next to the root URLconf, included from it. */
@@ -19,7 +19,7 @@ export const djangoHealth: HealthAdapter = {
 
 async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
   const plan: HealthCodePlan = { edits: [], notes: [] };
-  const found = resolveRootUrlconf(ctx.dir, ctx.files, ctx.read);
+  const found = servedUrlconf(ctx);
   if (!found) {
     plan.notes.push({ message: "no ROOT_URLCONF found (looked for DJANGO_SETTINGS_MODULE in manage.py, wsgi.py and asgi.py, through star imports, and in settings files)", hint: "set services.<name>.path to the Django project folder" });
     return plan;
@@ -68,4 +68,13 @@ async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
     plan.edits.push({ file: listFile, before: text, after, reason: "include the health URLs" });
   }
   return plan;
+}
+
+/** The root URL conf of the settings module the start command names (gunicorn proj.wsgi, DJANGO_SETTINGS_MODULE), else the first found. */
+function servedUrlconf(ctx: HealthContext): RootUrlconf | undefined {
+  const all = rootUrlconfs(ctx.dir, ctx.files, ctx.read);
+  const settings = ctx.entry?.settings;
+  if (!settings) return all[0];
+  const file = resolveModule(settings, ctx.dir, ctx.dir)?.file;
+  return all.find((c) => c.via[0] === file || c.settingsFile === file) ?? all[0];
 }

@@ -27,10 +27,20 @@ async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
   const candidates = ctx.files.filter((f) => f.endsWith(".py") && !isTestCode(path.relative(ctx.dir, f)) && /\bFastAPI\s*\(/.test(ctx.read(f)));
   // Prefer the conventional entry modules; otherwise the shallowest file.
   candidates.sort((a, b) => rank(a) - rank(b) || a.split(path.sep).length - b.split(path.sep).length || a.localeCompare(b));
+  // The app the start command serves comes first; another app in the repo (an admin tool, a demo) is never wired instead.
+  const served = ctx.entry?.appFile;
+  if (served) {
+    if (!existsSync(served) || !/\bFastAPI\s*\(/.test(ctx.read(served))) {
+      plan.notes.push({ message: `the served app (${ctx.entry!.reason}) is not created by FastAPI() in ${path.relative(ctx.dir, served)}`, file: served, line: ctx.entry!.appLine, hint: "include the health router into that app by hand" });
+      return plan;
+    }
+    candidates.splice(0, candidates.length, served);
+  }
   for (const file of candidates) {
     const text = ctx.read(file);
     const root = await parsePython(text, file);
-    const app = findCalls(root, APP_CALL)[0];
+    const apps = findCalls(root, APP_CALL);
+    const app = (file === served && ctx.entry?.appLine ? apps.find((a) => a.line === ctx.entry!.appLine) : undefined) ?? apps[0];
     if (!app) continue;
     const dir = path.dirname(file);
     const mod = moduleFile(dir, "health.py", "fks_health.py", ctx.read);
@@ -43,10 +53,13 @@ async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
     }
     if (!new RegExp(`include_router\\(\\s*${modName}_router\\b`).test(text)) {
       const pkg = existsSync(path.join(dir, "__init__.py"));
-      const importLine = pkg ? `from .${modName} import router as ${modName}_router` : `from ${modName} import router as ${modName}_router`;
+      // A served module inside a folder without __init__.py (`uvicorn app.api.main:app`, a namespace package):
+      // `from health import …` would not resolve from the server's working directory; its dotted package does.
+      const servedPkg = file === served && ctx.entry?.appModule?.includes(".") ? ctx.entry.appModule.split(".").slice(0, -1).join(".") : undefined;
+      const importLine = pkg ? `from .${modName} import router as ${modName}_router` : servedPkg ? `from ${servedPkg}.${modName} import router as ${modName}_router` : `from ${modName} import router as ${modName}_router`;
       let after = insertAfterLine(text, app.endLine, [`${app.indent}${app.variable}.include_router(${modName}_router)`]);
       if (!text.includes(importLine)) after = insertAfterLine(after, importInsertLine(root), [importLine]);
-      const where = app.factory ? `in ${app.factory}()` : "after the app is created";
+      const where = (app.factory ? `in ${app.factory}()` : "after the app is created") + (file === served ? ` (the served app: ${ctx.entry!.reason})` : "");
       plan.edits.push({ file, before: text, after, reason: `include the health router ${where}` });
     }
     return plan;

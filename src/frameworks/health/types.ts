@@ -30,6 +30,11 @@ export interface HealthContext {
   ratePerSecond: number;
   port?: number;
   version?: string;
+  /**
+   * What the service's start command serves (discovery's served entry): the app object's file
+   * (absolute) and line, or Django's settings module. Health is wired there, not into another app.
+   */
+  entry?: { appFile?: string; appLine?: number; appModule?: string; settings?: string; reason: string };
   /** Routes of the service already serving a probe path (route catalog), to see what guards them. */
   probeRoutes?: Route[];
 }

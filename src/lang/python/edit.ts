@@ -16,6 +16,8 @@ export async function parsePython(text: string, file: string): Promise<SgRoot> {
 
 export interface AppCreation {
   variable: string;
+  /** 1-based first line of the assignment statement. */
+  line: number;
   /** 1-based last line of the assignment statement. */
   endLine: number;
   indent: string;
@@ -43,6 +45,7 @@ export function findCalls(root: SgRoot, callee: RegExp): AppCreation[] {
     const startLine = stmt.range().start.line;
     out.push({
       variable: left.text(),
+      line: startLine + 1,
       endLine: stmt.range().end.line + 1,
       indent: /^\s*/.exec(lines[startLine] ?? "")![0],
       factory,

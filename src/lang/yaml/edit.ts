@@ -4,6 +4,8 @@ import { parseAllDocuments, type Document } from "yaml";
 // Whitespace is what the printer normalises (aligned comments, "[ a ]" vs "[a]"), so it is ignored when matching.
 const squash = (s: string) => s.replace(/\s+/g, "");
 
+const indentOf = (l: string) => /^\s*/.exec(l)![0].length;
+
 /**
  * Edits YAML through the Document API (comments and key order survive), then keeps every
  * line the edit did not touch exactly as the author wrote it: lines of the printed result that
@@ -32,7 +34,9 @@ export function editYaml(original: string, edit: (docs: Document.Parsed[]) => bo
     } else if (part.removed) {
       i += n;
     } else {
-      out.push(...oldLines.slice(i, i + n));
+      // Equal but for whitespace: the author's line, unless its indentation differs, which in YAML
+      // changes what it means (a new `redis:` key under depends_on is not the `redis:` service).
+      for (let k = 0; k < n; k++) out.push(indentOf(oldLines[i + k]!) === indentOf(newLines[j + k]!) ? oldLines[i + k]! : newLines[j + k]!);
       i += n;
       j += n;
     }

@@ -1,0 +1,144 @@
+/**
+ * What one command line starts: an ASGI/WSGI server with its `module:app`, a Python file or
+ * module, Django's manage.py, a shell script, a binary. Wrappers (`exec`, `poetry run`,
+ * `opentelemetry-instrument`, `tini --`, …) are looked through.
+ */
+
+export type Launch =
+  | { kind: "server"; server: string; target: string; factory: boolean; appDir?: string; worker?: string }
+  | { kind: "python-file"; file: string }
+  | { kind: "python-module"; module: string }
+  | { kind: "manage"; file: string; subcommand?: string; settings?: string }
+  | { kind: "shell"; script?: string; inline?: string }
+  | { kind: "args" }
+  | { kind: "program"; program: string; args: string[] };
+
+/** Wrappers whose first non-option argument is the real command. */
+const WRAPPERS = new Set(["exec", "env", "nohup", "tini", "dumb-init", "catatonit", "time", "opentelemetry-instrument", "ddtrace-run", "doppler", "chamber", "setsid", "stdbuf"]);
+/** Runners that take a subcommand word before the command (`poetry run x`, `uv run x`). */
+const RUNNERS: Record<string, string> = { poetry: "run", uv: "run", pipenv: "run", pdm: "run", hatch: "run", rye: "run", "newrelic-admin": "run-program" };
+/** Wrappers that take one argument (a user, a key) before the command. */
+const ONE_ARG_WRAPPERS = new Set(["gosu", "su-exec", "chpst", "s6-setuidgid"]);
+
+/** Options of the servers that take a value (so the value is not taken for the app). */
+const VALUE_OPTIONS = new Set([
+  "--host", "--port", "--uds", "--fd", "--log-config", "--log-level", "--workers", "--env-file", "--root-path", "--limit-concurrency",
+  "--backlog", "--limit-max-requests", "--timeout-keep-alive", "--ssl-keyfile", "--ssl-certfile", "--forwarded-allow-ips", "--loop", "--http",
+  "--ws", "--lifespan", "--interface", "--reload-dir", "--reload-include", "--reload-exclude", "--proxy-headers-ips", "--h11-max-incomplete-event-size",
+  "-b", "--bind", "-w", "-c", "--config", "-t", "--timeout", "--graceful-timeout", "--keep-alive", "--threads", "--max-requests",
+  "--max-requests-jitter", "--access-logfile", "--error-logfile", "--log-file", "--access-logformat", "--pid", "-u", "--user", "-g", "--group",
+  "--name", "-n", "-e", "--env", "--worker-connections", "--worker-tmp-dir", "-p", "--certfile", "--keyfile", "--statsd-host", "--umask",
+  "--app-dir", "--chdir", "-k", "--worker-class", "--pythonpath", "--paste", "--keep-alive-timeout", "--access-log", "--error-log",
+]);
+
+const SERVERS = new Set(["uvicorn", "gunicorn", "hypercorn", "daphne", "granian", "uwsgi"]);
+const PYTHON = /^(python|python3|python3\.\d+|pypy3?)$/;
+
+const base = (p: string) => p.split("/").pop() ?? p;
+
+export function classify(words: string[]): Launch {
+  const argv = unwrap(words);
+  const first = argv[0];
+  if (first === undefined) return { kind: "program", program: "", args: [] };
+  if (first === "\u0000ARGS\u0000") return { kind: "args" };
+  const prog = base(first);
+  if (prog === "sh" || prog === "bash" || prog === "ash" || prog === "dash" || prog === "zsh") {
+    const c = argv.findIndex((w, i) => i > 0 && /^-\w*c\w*$/.test(w));
+    if (c > 0 && argv[c + 1] !== undefined) return { kind: "shell", inline: argv[c + 1] };
+    const script = argv.slice(1).find((w) => !w.startsWith("-"));
+    return { kind: "shell", script };
+  }
+  if (PYTHON.test(prog)) {
+    const rest = argv.slice(1);
+    for (let i = 0; i < rest.length; i++) {
+      const w = rest[i]!;
+      if (w === "-m" || (w.startsWith("-m") && w.length > 2)) {
+        const module = w === "-m" ? rest[i + 1] : w.slice(2);
+        if (!module) break;
+        const after = rest.slice(w === "-m" ? i + 2 : i + 1);
+        return SERVERS.has(module) ? server(module, after) : { kind: "python-module", module };
+      }
+      if (w === "-c") return { kind: "program", program: prog, args: rest };
+      if (w.startsWith("-")) continue;
+      return base(w) === "manage.py" ? manage(w, rest.slice(i + 1)) : { kind: "python-file", file: w };
+    }
+    return { kind: "program", program: prog, args: rest };
+  }
+  if (SERVERS.has(prog)) return server(prog, argv.slice(1));
+  if (prog === "django-admin") return manage("", argv.slice(1));
+  if (prog === "fastapi") {
+    const file = argv.slice(2).find((w) => !w.startsWith("-") && /\.py$|\//.test(w));
+    return { kind: "python-file", file: file ?? "" };
+  }
+  if (base(first) === "manage.py") return manage(first, argv.slice(1));
+  if (/\.(sh|bash)$/.test(first)) return { kind: "shell", script: first };
+  if (/\.py$/.test(first)) return { kind: "python-file", file: first };
+  return { kind: "program", program: first, args: argv.slice(1) };
+}
+
+/** The command with wrappers and runner prefixes taken off. */
+export function unwrap(words: string[]): string[] {
+  let argv = words;
+  for (let guard = 0; guard < 10 && argv.length; guard++) {
+    const prog = base(argv[0]!);
+    if (WRAPPERS.has(prog)) {
+      let i = 1;
+      while (i < argv.length && (argv[i]!.startsWith("-") || (prog === "env" && /^[A-Za-z_]\w*=/.test(argv[i]!)))) i++;
+      argv = argv.slice(i);
+    } else if (RUNNERS[prog] && argv[1] === RUNNERS[prog]) {
+      argv = argv.slice(2);
+    } else if (ONE_ARG_WRAPPERS.has(prog)) {
+      argv = argv.slice(2);
+    } else if (/^[A-Za-z_]\w*=/.test(argv[0]!)) {
+      argv = argv.slice(1);
+    } else break;
+  }
+  return argv;
+}
+
+function server(name: string, args: string[]): Launch {
+  let target: string | undefined;
+  let factory = false;
+  let appDir: string | undefined;
+  let worker: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    const eq = w.indexOf("=");
+    const opt = w.startsWith("--") && eq > 0 ? w.slice(0, eq) : w;
+    const value = w.startsWith("--") && eq > 0 ? w.slice(eq + 1) : undefined;
+    if (opt === "--factory") factory = true;
+    else if (opt === "--app-dir" || opt === "--chdir") appDir = value ?? args[++i];
+    else if (opt === "-k" || opt === "--worker-class") worker = value ?? args[++i];
+    else if (name === "uwsgi" && (opt === "--module" || opt === "-w" || opt === "--wsgi")) target = value ?? args[++i];
+    else if (w.startsWith("-")) {
+      if (value === undefined && VALUE_OPTIONS.has(opt)) i++;
+    } else if (target === undefined && w !== "run") target = w;
+  }
+  // gunicorn 'module:create_app()' calls a factory.
+  if (target && /\(\s*\)$/.test(target)) {
+    factory = true;
+    target = target.replace(/\(\s*\)$/, "");
+  }
+  return { kind: "server", server: name, target: target ?? "", factory, appDir, worker };
+}
+
+function manage(file: string, args: string[]): Launch {
+  const subcommand = args.find((w) => !w.startsWith("-"));
+  const settings = args.find((w) => w.startsWith("--settings="))?.slice("--settings=".length) ?? (args.includes("--settings") ? args[args.indexOf("--settings") + 1] : undefined);
+  return { kind: "manage", file, subcommand, settings };
+}
+
+/**
+ * A JSON exec form (`["uvicorn", "main:app"]`) as its words, or undefined for the shell form.
+ * Docker reads a string that is not a valid JSON array as shell form.
+ */
+export function execForm(value: string): string[] | undefined {
+  const t = value.trim();
+  if (!t.startsWith("[")) return undefined;
+  try {
+    const v = JSON.parse(t) as unknown;
+    return Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

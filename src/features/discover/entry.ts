@@ -1,0 +1,329 @@
+import path from "node:path";
+import type { EntryStep, ServedEntry, ServiceRecord } from "../../model.js";
+import { classify, execForm, unwrap, type Launch } from "./entry-command.js";
+import { servingCommand } from "./entry-script.js";
+import { shellCommands, ARGS, type Env } from "./entry-shell.js";
+import { followApp, mainBlockRun, moduleFile, type AppHit, type PyTree } from "./entry-python.js";
+import { cargoBinary, pyprojectScripts } from "./entry-manifests.js";
+import { conventionalEntry } from "./entry-convention.js";
+import { baseImageLaunch } from "./entry-images.js";
+import type { EntryInput } from "./entry-input.js";
+
+export type { EntryInput };
+
+interface Walk {
+  input: EntryInput;
+  env: Env;
+  /** The container's working directory and the local folder it maps to. */
+  workdir: string;
+  chain: EntryStep[];
+  depth: number;
+  /** The final stage's base image, whose own start scripts a command may name. */
+  image?: string;
+  imageLine?: number;
+  dockerfile?: string;
+  copies?: import("../../model.js").DockerCopy[];
+}
+
+const MAX_STEPS = 12;
+
+/**
+ * The app a service really serves, followed from what starts it: Kubernetes `command`/`args`,
+ * compose `entrypoint`/`command`, the Dockerfile's final-stage ENTRYPOINT and CMD, a Procfile's
+ * `web:`; then shell scripts, Python launchers and imports down to the line that creates the app.
+ * When nothing starts the service, a conventional entry is chosen and the reason says so.
+ */
+export function servedEntry(service: ServiceRecord, input: EntryInput): ServedEntry {
+  const env: Env = { ...service.dockerfile?.env, ...service.compose?.environment, ...service.k8s?.env };
+  const df = service.dockerfile;
+  const w: Walk = { input, env, workdir: df?.workdir ?? "/", chain: [], depth: 0, image: df?.finalImage, imageLine: df?.stages[df.stages.length - 1]?.line, dockerfile: df?.file, copies: df?.copies };
+  const start = startCommand(service, input, w);
+  if (start) {
+    const r = run(start.argv, w);
+    if (r) return r;
+    return { chain: w.chain, confidence: "command", reason: `the start command (${start.what}) was followed as far as shown; fks cannot tell which app it serves` };
+  }
+  return conventionalEntry(service, input, (file, from) => pythonFileEntry(file, from, w));
+}
+
+/** The command the container or process manager runs, and the chain's first step. */
+function startCommand(s: ServiceRecord, input: EntryInput, w: Walk): { argv: string[]; what: string } | undefined {
+  const df = s.dockerfile;
+  const dfEntry = df?.entrypoint !== undefined ? dockerWords(df.entrypoint, w.env) : undefined;
+  const dfCmd = df?.cmd !== undefined ? dockerWords(df.cmd, w.env) : undefined;
+  const dfFile = df ? df.file : "";
+  const k = s.k8s;
+  if (k?.command || k?.args) {
+    if (k.command) w.chain.push({ file: k.file, line: k.command.line, text: `command: ${JSON.stringify(k.command.value)}` });
+    if (k.args) w.chain.push({ file: k.file, line: k.args.line, text: `args: ${JSON.stringify(k.args.value)}` });
+    const argv = [...(k.command?.value ?? dfEntry?.words ?? []), ...(k.args?.value ?? (k.command ? [] : (dfCmd?.words ?? [])))];
+    return { argv, what: `${k.file}:${(k.command ?? k.args)!.line}` };
+  }
+  const c = s.compose;
+  if (c?.command || c?.entrypoint) {
+    const words = (v: string | string[]) => (Array.isArray(v) ? v : shellCommands(v, w.env).flatMap((x) => x.words));
+    if (c.entrypoint) w.chain.push({ file: c.file, line: c.entrypoint.line, text: `entrypoint: ${show(c.entrypoint.value)}` });
+    if (c.command) w.chain.push({ file: c.file, line: c.command.line, text: `command: ${show(c.command.value)}` });
+    const argv = [...(c.entrypoint ? words(c.entrypoint.value) : (dfEntry?.words ?? [])), ...(c.command ? words(c.command.value) : c.entrypoint ? [] : (dfCmd?.words ?? []))];
+    return { argv, what: `${c.file}:${(c.entrypoint ?? c.command)!.line}` };
+  }
+  if (df && (dfEntry || dfCmd)) {
+    if (dfEntry) w.chain.push({ file: dfFile, line: df.entrypointLine ?? 1, text: `ENTRYPOINT ${df.entrypoint}` });
+    // A shell-form ENTRYPOINT ignores CMD.
+    const cmdUsed = dfCmd && !(dfEntry && dfEntry.shell);
+    if (cmdUsed) w.chain.push({ file: dfFile, line: df.cmdLine ?? 1, text: `CMD ${df.cmd}` });
+    return { argv: [...(dfEntry?.words ?? []), ...(cmdUsed ? dfCmd!.words : [])], what: `${dfFile}:${(dfEntry ? df.entrypointLine : df.cmdLine) ?? 1}` };
+  }
+  if (df && baseImageLaunch(df.finalImage, "/start.sh", w.env, () => false)) return { argv: ["/start.sh"], what: `${dfFile}:${w.imageLine ?? 1}` };
+  const procfile = path.join(input.dir, "Procfile");
+  if (input.exists(procfile)) {
+    const lines = input.read(procfile).split(/\r?\n/);
+    const at = lines.findIndex((l) => /^web\s*:/.test(l));
+    if (at >= 0) {
+      w.chain.push({ file: input.rel(procfile), line: at + 1, text: lines[at]!.trim() });
+      return { argv: ["sh", "-c", lines[at]!.replace(/^web\s*:\s*/, "")], what: `${input.rel(procfile)}:${at + 1}` };
+    }
+  }
+  return undefined;
+}
+
+const show = (v: string | string[]) => (Array.isArray(v) ? JSON.stringify(v) : v);
+
+/** Exec form words as written; shell form runs through `/bin/sh -c`. */
+function dockerWords(value: string, env: Env): { words: string[]; shell: boolean } {
+  const exec = execForm(value);
+  if (exec) return { words: exec, shell: false };
+  void env;
+  return { words: ["/bin/sh", "-c", value], shell: true };
+}
+
+/** Follows one command; returns the entry when it reaches an app (or a known non-HTTP program). */
+function run(argv: string[], w: Walk, args: string[] = []): ServedEntry | undefined {
+  if (++w.depth > MAX_STEPS) return undefined;
+  const launch = classify(argv);
+  return follow(launch, argv, w, args);
+}
+
+function follow(launch: Launch, argv: string[], w: Walk, args: string[]): ServedEntry | undefined {
+  const { input } = w;
+  switch (launch.kind) {
+    case "args":
+      return args.length ? run(args, w) : undefined;
+    case "shell": {
+      if (launch.script && !local(launch.script, w) && baseImageLaunch(w.image, launch.script, w.env, () => false)) return follow({ kind: "program", program: launch.script, args: [] }, [launch.script], w, args);
+      if (launch.inline !== undefined) return script(launch.inline, undefined, w, args.length ? args : argv.slice(argv.indexOf(launch.inline) + 1));
+      const file = launch.script ? local(launch.script, w) : undefined;
+      if (!file) return undefined;
+      const rest = argv.slice(argv.indexOf(launch.script!) + 1);
+      return script(input.read(file), file, w, rest.length ? rest : args);
+    }
+    case "server":
+      return serverEntry(launch, w);
+    case "python-file": {
+      const file = launch.file ? local(launch.file, w) : undefined;
+      return file ? pythonFileEntry(file, launch.file, w) : undefined;
+    }
+    case "python-module": {
+      const tree = treeOf(w);
+      const file = moduleFile(`${launch.module}.__main__`, tree) ?? moduleFile(launch.module, tree);
+      return file ? pythonFileEntry(file, launch.module, w) : undefined;
+    }
+    case "manage":
+      return djangoEntry(launch.settings, launch.file ? local(launch.file, w) : undefined, w, `manage.py ${launch.subcommand ?? ""}`.trim());
+    case "program": {
+      const first = argv[0] ?? "";
+      const known = local(first, w) ? undefined : baseImageLaunch(w.image, first, w.env, (rel) => input.exists(path.join(input.dir, rel)) || !!local(`/app/${rel}`, w));
+      if (known) {
+        w.chain.push({ file: w.dockerfile ?? "", line: w.imageLine ?? 1, text: known.text });
+        return follow(known.launch, argv, w, args);
+      }
+      // An entry script without an extension (`docker-entrypoint`, `start`): a text file starting with #!.
+      const file = first ? local(first, w) : undefined;
+      if (file && /^#!.*\b(sh|bash|ash|dash)\b/.test(input.read(file).slice(0, 100))) return script(input.read(file), file, w, argv.slice(1));
+      const scripts = pyprojectScripts(input);
+      const named = scripts.find((s) => s.name === path.basename(first));
+      if (named) {
+        w.chain.push({ file: named.file, line: named.line, text: `${named.name} = "${named.target}"` });
+        const [mod, fn] = named.target.split(":");
+        return functionEntry(mod!, fn ?? "main", w);
+      }
+      const bin = cargoBinary(input, path.basename(first));
+      if (bin) {
+        w.chain.push(...bin.steps);
+        return { chain: w.chain, app: `bin:${bin.name}`, appFile: bin.steps[bin.steps.length - 1]!.file, appLine: bin.steps[bin.steps.length - 1]!.line, confidence: "command", reason: `the start command runs the binary ${bin.name}` };
+      }
+      if (!first) return undefined;
+      const shown = unwrap(argv);
+      return { chain: w.chain, confidence: "command", notHttp: true, reason: `the start command runs \`${[path.basename(shown[0] ?? first), ...shown.slice(1, 3)].join(" ")}\`, not an HTTP server fks knows (uvicorn, gunicorn, hypercorn, granian, daphne, uwsgi, python, manage.py, a Cargo binary)` };
+    }
+  }
+}
+
+function script(text: string, file: string | undefined, w: Walk, args: string[]): ServedEntry | undefined {
+  const found = servingCommand(text, { ...w.env, ...Object.fromEntries(args.map((a, i) => [String(i + 1), a])) });
+  if (!found) return undefined;
+  if (file) w.chain.push({ file: w.input.rel(file), line: found.line, text: found.text });
+  // `exec "$@"`: the rest of the command line (Docker's CMD after an ENTRYPOINT script).
+  const words = found.words.flatMap((x) => (x === ARGS ? args : x.includes(ARGS) ? [x.replace(ARGS, args.join(" "))] : [x]));
+  return run(words, w, args);
+}
+
+function treeOf(w: Walk, appDir?: string): PyTree {
+  const { input } = w;
+  const roots: string[] = [];
+  const add = (d: string | undefined) => {
+    if (d && !roots.includes(d)) roots.push(d);
+  };
+  if (appDir) add(localDir(appDir, w));
+  for (const p of (w.env.PYTHONPATH ?? "").split(":").filter(Boolean)) add(localDir(p, w));
+  // The working directory, where the COPY lines put it (COPY ./svc/app /usr/src/app, WORKDIR /usr/src/app).
+  if (w.workdir !== "/") add(localDir(w.workdir, w));
+  add(input.dir);
+  add(path.join(input.dir, "src"));
+  return { roots, files: input.files.filter((f) => f.endsWith(".py")), exists: input.exists, read: input.read };
+}
+
+function serverEntry(l: Extract<Launch, { kind: "server" }>, w: Walk): ServedEntry | undefined {
+  const target = l.target;
+  if (!target) return undefined;
+  const [mod, attr = "application"] = target.split(":");
+  const tree = treeOf(w, l.appDir);
+  const hit = followApp(mod!, attr, tree, l.factory);
+  const worker = l.worker ? ` with ${l.worker.split(".").pop()} workers` : "";
+  if (!hit) {
+    if (/\.(wsgi|asgi)$/.test(mod!)) return djangoEntry(undefined, undefined, w, `${l.server} ${target}`);
+    return { chain: w.chain, app: `${mod}:${attr}`, confidence: "command", reason: `${l.server}${worker} serves ${mod}:${attr}, but fks found no module ${mod} in the service folder` };
+  }
+  if (hit.kind === "django") return djangoFromApp(hit, w, `${l.server} ${target}`);
+  const created = `${hit.module}:${hit.attr}` === `${mod}:${attr}` ? "" : `, created in ${path.relative(w.input.dir, hit.file)}`;
+  return appEntry(hit, w, `${l.server}${worker} serves ${mod}:${attr}${l.factory ? " (factory)" : ""}${created}`);
+}
+
+function appEntry(hit: AppHit, w: Walk, why: string): ServedEntry {
+  w.chain.push(...hit.steps.map((s) => ({ ...s, file: w.input.rel(s.file) })));
+  const last = hit.steps[hit.steps.length - 1]!;
+  const served = `${hit.module}:${hit.attr}`;
+  return { chain: w.chain, app: served, appFile: w.input.rel(last.file), appLine: last.line, appModule: hit.fileModule, confidence: "command", reason: why };
+}
+
+/** A file run as a program: its `__main__` block's `uvicorn.run(...)`. */
+function pythonFileEntry(file: string, shown: string, w: Walk): ServedEntry | undefined {
+  const lines = w.input.read(file).split(/\r?\n/);
+  const main = mainBlockRun(file, lines);
+  if (!main) {
+    const at = lines.findIndex((l) => /^if\s+__name__\s*==\s*["']__main__["']\s*:/.test(l));
+    if (at < 0 || APP_IN_FILE.test(lines.join("\n"))) return undefined;
+    // A program of its own (a queue consumer, a scheduler): nothing in it serves HTTP.
+    w.chain.push({ file: w.input.rel(file), line: at + 1, text: lines[at]!.trim() });
+    return { chain: w.chain, confidence: "command", notHttp: true, reason: `${path.basename(shown)} starts no HTTP server under __main__ and creates no app` };
+  }
+  w.chain.push({ file: w.input.rel(file), line: main.line, text: lines[main.line - 1]!.trim() });
+  const tree = treeOf(w);
+  const selfModule = moduleOf(file, w);
+  const [mod, attr] = main.target ? main.target.split(":") : [selfModule, main.name!];
+  const hit = followApp(mod!, attr!, { ...tree, roots: [path.dirname(file), ...tree.roots] });
+  if (!hit) return { chain: w.chain, app: `${mod}:${attr}`, confidence: "command", reason: `${shown} runs ${mod}:${attr}, which fks could not find` };
+  return appEntry(hit, w, `${path.basename(shown)} runs ${mod}:${attr} under __main__`);
+}
+
+/** A console script's function: the server it starts. */
+function functionEntry(mod: string, fn: string, w: Walk): ServedEntry | undefined {
+  const tree = treeOf(w);
+  const file = moduleFile(mod, tree);
+  if (!file) return undefined;
+  const lines = w.input.read(file).split(/\r?\n/);
+  const def = lines.findIndex((l) => new RegExp(`^(async\\s+)?def\\s+${fn}\\s*\\(`).test(l)) + 1;
+  const main = def ? mainBlockRun(file, lines, def) : undefined;
+  if (!main) return undefined;
+  w.chain.push({ file: w.input.rel(file), line: main.line, text: lines[main.line - 1]!.trim() });
+  const [m, attr] = main.target ? main.target.split(":") : [mod, main.name!];
+  const hit = followApp(m!, attr!, tree);
+  return hit ? appEntry(hit, w, `the console script ${mod}:${fn} runs ${m}:${attr}`) : undefined;
+}
+
+/** The dotted module name of a local file, walking up while folders are packages. */
+function moduleOf(file: string, w: Walk): string {
+  const parts = [path.basename(file, ".py")];
+  let dir = path.dirname(file);
+  while (w.input.exists(path.join(dir, "__init__.py")) && dir !== w.input.dir) {
+    parts.unshift(path.basename(dir));
+    dir = path.dirname(dir);
+  }
+  return parts.join(".");
+}
+
+const APP_IN_FILE = /\b(FastAPI|Starlette|Flask|Quart|Litestar)\s*\(|\bweb\.Application\s*\(/;
+
+const SETTINGS = /DJANGO_SETTINGS_MODULE["']\s*(?:,|\]\s*=)\s*["']([\w.]+)["']/;
+
+function djangoFromApp(hit: AppHit, w: Walk, what: string): ServedEntry {
+  w.chain.push(...hit.steps.map((s) => ({ ...s, file: w.input.rel(s.file) })));
+  const last = hit.steps[hit.steps.length - 1]!;
+  const entry = djangoEntry(undefined, hit.file, w, what);
+  return { ...entry, app: `${hit.module}:${hit.attr}`, appFile: w.input.rel(last.file), appLine: last.line };
+}
+
+/** Django: the settings module the environment, `--settings` or the entry file names. */
+function djangoEntry(settingsFlag: string | undefined, file: string | undefined, w: Walk, what: string): ServedEntry {
+  const lines = file ? w.input.read(file).split(/\r?\n/) : [];
+  const at = lines.findIndex((l) => SETTINGS.test(l));
+  const fromEnv = w.env.DJANGO_SETTINGS_MODULE;
+  const settings = settingsFlag ?? (fromEnv || undefined) ?? (at >= 0 ? SETTINGS.exec(lines[at]!)![1] : undefined);
+  if (!settingsFlag && !fromEnv && at >= 0 && file) w.chain.push({ file: w.input.rel(file), line: at + 1, text: lines[at]!.trim() });
+  const source = settingsFlag ? "--settings" : fromEnv ? "DJANGO_SETTINGS_MODULE in the environment" : at >= 0 ? path.basename(file!) : undefined;
+  let app = file && /(wsgi|asgi)\.py$/.test(file) ? `${moduleOf(file, w)}:application` : undefined;
+  if (settings) {
+    const sf = moduleFile(settings, treeOf(w));
+    const sl = sf ? w.input.read(sf).split(/\r?\n/) : [];
+    const wsgi = sl.findIndex((l) => /^(WSGI|ASGI)_APPLICATION\s*=/.test(l));
+    if (sf && wsgi >= 0) {
+      w.chain.push({ file: w.input.rel(sf), line: wsgi + 1, text: sl[wsgi]!.trim() });
+      const dotted = /["']([\w.]+)\.(\w+)["']/.exec(sl[wsgi]!);
+      if (dotted && !app) app = `${dotted[1]}:${dotted[2]}`;
+    }
+  }
+  return {
+    chain: w.chain,
+    app,
+    settings,
+    confidence: "command",
+    reason: settings ? `${what} runs Django with settings ${settings} (from ${source})` : `${what} runs Django, but nothing names DJANGO_SETTINGS_MODULE`,
+  };
+}
+
+/** Where a container path came from in the build context, by the Dockerfile's COPY/ADD lines (last copy wins). */
+function copiedFrom(p: string, w: Walk): string[] {
+  const abs = path.posix.resolve(w.workdir || "/", p);
+  const out: string[] = [];
+  for (const c of [...(w.copies ?? [])].reverse()) {
+    const dest = path.posix.resolve(c.workdir || "/", c.dest);
+    const rest = abs === dest ? "" : abs.startsWith(dest.replace(/\/$/, "") + "/") ? abs.slice(dest.replace(/\/$/, "").length + 1) : undefined;
+    if (rest === undefined) continue;
+    for (const src of c.src) {
+      if (/[*?]/.test(src)) continue;
+      out.push(path.join(w.input.dir, src, rest));
+      // `COPY entrypoint.sh /usr/src/` puts the file inside the folder.
+      if (rest) out.push(path.join(w.input.dir, path.dirname(src), rest));
+    }
+  }
+  return out;
+}
+
+/** A container path (relative to WORKDIR or absolute) as a file of the service folder. */
+function local(p: string, w: Walk): string | undefined {
+  const { input } = w;
+  const wd = w.workdir.replace(/\/+$/, "") || "/";
+  const rel = p.startsWith("/") ? (p.startsWith(wd + "/") ? p.slice(wd.length + 1) : p.slice(1)) : p.replace(/^\.\//, "");
+  for (const f of [...copiedFrom(p, w), path.join(input.dir, rel), path.join(input.dir, path.basename(p))]) if (input.exists(f)) return f;
+  const tail = path.sep + rel;
+  return input.files.filter((f) => f.endsWith(tail)).sort((a, b) => a.length - b.length)[0];
+}
+
+function localDir(p: string, w: Walk): string {
+  const copied = copiedFrom(p, w).find((d) => w.input.files.some((f) => f.startsWith(d + path.sep)));
+  if (copied) return copied;
+  const wd = w.workdir.replace(/\/+$/, "");
+  if (!p.startsWith("/")) return path.join(w.input.dir, p);
+  if (wd && (p === wd || p.startsWith(wd + "/"))) return path.join(w.input.dir, p.slice(wd.length));
+  return path.join(w.input.dir, p);
+}
