@@ -283,7 +283,7 @@ async function unwrapWith(text: string, file: string, header: string, name: stri
   const outer = /^\s*/.exec(lines[first]!)![0];
   const inner = /^\s*/.exec(lines[bodyFirst]!)![0];
   if (bodyFirst === first || !inner.startsWith(outer) || inner.length <= outer.length) return text;
-  const moved = lines.slice(bodyFirst, bodyLast + 1).map((l) => (l.startsWith(inner) ? outer + l.slice(inner.length) : l.trim() === "" ? l : l));
+  const moved = lines.slice(bodyFirst, bodyLast + 1).map((l) => (l.startsWith(inner) ? outer + l.slice(inner.length) : l));
   lines.splice(first, bodyLast - first + 1, ...moved);
   return lines.join("\n");
 }
