@@ -1,8 +1,9 @@
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildImportGraph } from "../../src/features/split/graph.js";
+import { splitPlan, type SplitResult } from "../../src/features/split/index.js";
 import { FIX } from "./helpers.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "fks-split-cache-"));
@@ -85,5 +86,52 @@ describe("graph cache (warm runs)", () => {
     const again = await buildImportGraph({ root, cacheDir });
     expect(again.stats.cached).toBe(again.stats.files);
     expect(again.notes.some((n) => n.message.includes("cache file"))).toBe(false);
+  });
+});
+
+describe("metrics cache (warm runs)", () => {
+  const fresh = (root: string, depth?: number) => splitPlan({ path: root, cacheDir: false, depth, graphOnly: true });
+  const strip = (r: SplitResult) => JSON.parse(JSON.stringify({ ...r, graph: { ...r.graph, stats: undefined, timings: undefined }, timings: undefined })) as unknown;
+
+  it("a warm run gives the metrics a fresh computation gives, for each depth asked for", async () => {
+    const root = path.join(tmp, "forms5");
+    cpSync(path.join(FIX, "forms"), root, { recursive: true });
+    const cacheDir = path.join(tmp, "cache5");
+    const cold = await splitPlan({ path: root, cacheDir, graphOnly: true });
+    expect(readdirSync(cacheDir).some((f) => f.endsWith(".metrics.json"))).toBe(true);
+    const warm = await splitPlan({ path: root, cacheDir, graphOnly: true });
+    expect(warm.graph.stats.cached).toBe(warm.graph.stats.files);
+    expect(strip(warm)).toEqual(strip(cold));
+    expect(strip(warm)).toEqual(strip(await fresh(root)));
+    // Another depth is another entry, not the cached one.
+    const deep = await splitPlan({ path: root, cacheDir, graphOnly: true, depth: 3 });
+    expect(deep.depth).toBe(3);
+    expect(strip(deep)).toEqual(strip(await fresh(root, 3)));
+    // An edit that changes the graph changes the metrics: nothing stale is served.
+    appendFileSync(path.join(root, "src/shop/legacy/old.py"), "\nimport shop.billing.tax\n");
+    const edited = await splitPlan({ path: root, cacheDir, graphOnly: true });
+    expect(strip(edited)).toEqual(strip(await fresh(root)));
+    expect(strip(edited)).not.toEqual(strip(cold));
+  });
+
+  it("a damaged metrics cache file is ignored with a note, and the metrics are computed again", async () => {
+    const root = path.join(tmp, "forms6");
+    cpSync(path.join(FIX, "forms"), root, { recursive: true });
+    const cacheDir = path.join(tmp, "cache6");
+    await splitPlan({ path: root, cacheDir, graphOnly: true });
+    const file = readdirSync(cacheDir).find((f) => f.endsWith(".metrics.json"))!;
+    // Right version, root and key, wrong shape: read, found wanting, never trusted.
+    const stored = JSON.parse(readFileSync(path.join(cacheDir, file), "utf8")) as { graph: unknown };
+    writeFileSync(path.join(cacheDir, file), JSON.stringify({ ...stored, graph: { depth: "two" } }));
+    const damaged = await splitPlan({ path: root, cacheDir, graphOnly: true });
+    expect(damaged.graph.notes.filter((n) => n.message.includes("damaged"))).toHaveLength(1);
+    const want = await fresh(root);
+    expect(strip({ ...damaged, graph: { ...damaged.graph, notes: [] } })).toEqual(strip({ ...want, graph: { ...want.graph, notes: [] } }));
+    writeFileSync(path.join(cacheDir, file), "{not json");
+    const broken = await splitPlan({ path: root, cacheDir, graphOnly: true });
+    expect(broken.graph.notes.filter((n) => n.message.includes("damaged"))).toHaveLength(1);
+    // Rewritten: the next run is quiet.
+    const again = await splitPlan({ path: root, cacheDir, graphOnly: true });
+    expect(again.graph.notes.some((n) => n.message.includes("cache file"))).toBe(false);
   });
 });

@@ -104,8 +104,8 @@ export interface GraphCache<T> {
   save(fingerprint: string, value: T): Promise<void>;
 }
 
-export function openGraphCache<T>(dir: string | undefined, root: string, validate: (v: unknown) => v is T): GraphCache<T> {
-  const file = dir ? cacheFile(dir, root, ".graph") : undefined;
+export function openGraphCache<T>(dir: string | undefined, root: string, validate: (v: unknown) => v is T, kind = ".graph"): GraphCache<T> {
+  const file = dir ? cacheFile(dir, root, kind) : undefined;
   let read: ReturnType<typeof readCacheFile> | undefined;
   const cache: GraphCache<T> = {
     state: "none",

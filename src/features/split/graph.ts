@@ -40,6 +40,14 @@ const ROOT_MANIFEST = /^(?:pyproject\.toml|setup\.cfg|setup\.py|pytest\.ini)$/;
 const isSource = (name: string) => (PY.test(name) || TS.test(name) || RS.test(name)) && !/\.d\.[cm]?ts$/.test(name) && !name.endsWith(".min.js");
 
 export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph> {
+  return (await buildImportGraphKeyed(opts)).graph;
+}
+
+/**
+ * The graph, and when the cache is on, the fingerprint of its inputs with the cache folder: what
+ * is computed from the graph alone (metrics) can be cached under the same key.
+ */
+export async function buildImportGraphKeyed(opts: GraphOptions): Promise<{ graph: ImportGraph; key?: { dir: string; fingerprint: string } }> {
   const t0 = performance.now();
   const timings: Record<string, number> = {};
   let t = t0;
@@ -61,9 +69,10 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
   const graphCache = openGraphCache<ImportGraph>(cacheDir, root, isImportGraph);
   const fingerprint = cacheDir ? graphFingerprint(opts, prefix, walked, relOf) : "";
   const hit = cacheDir ? graphCache.get(fingerprint) : undefined;
+  const key = cacheDir ? { dir: cacheDir, fingerprint } : undefined;
   if (hit) {
     lap("cache");
-    return { ...hit, stats: { ...hit.stats, cached: hit.stats.files, scanMs: Math.round(performance.now() - t0) }, timings };
+    return { graph: { ...hit, stats: { ...hit.stats, cached: hit.stats.files, scanMs: Math.round(performance.now() - t0) }, timings }, key };
   }
   const cacheStates: CacheState[] = [graphCache.state];
   const graph = await freshGraph(opts, root, prefix, walked, relOf, exclude, cacheDir, lap, cacheStates);
@@ -77,7 +86,7 @@ export async function buildImportGraph(opts: GraphOptions): Promise<ImportGraph>
     said.add(message);
     graph.notes.push({ file: "", message, kind: "info" });
   }
-  return { ...graph, stats: { ...graph.stats, scanMs: Math.round(performance.now() - t0) }, timings };
+  return { graph: { ...graph, stats: { ...graph.stats, scanMs: Math.round(performance.now() - t0) }, timings }, key };
 }
 
 function graphFingerprint(opts: GraphOptions, prefix: string[], walked: WalkResult, relOf: (f: string) => string): string {

@@ -3,9 +3,10 @@ import { performance } from "node:perf_hooks";
 import { FksError } from "../../errors.js";
 import { isDirectory } from "../../io/fs.js";
 import { cycleBreakers } from "./breakers.js";
-import { buildImportGraph } from "./graph.js";
+import { cacheNote, openGraphCache } from "./cache.js";
+import { buildImportGraphKeyed } from "./graph.js";
 import { collapse, cyclesOf, packageOf, stronglyConnected, unitMetrics } from "./metrics.js";
-import type { SplitEdge, SplitModule, SplitResult } from "./types.js";
+import type { Breaker, Cycle, ModuleMetrics, PartitionMetrics, SplitEdge, SplitModule, SplitResult } from "./types.js";
 
 export type * from "./types.js";
 
@@ -40,34 +41,31 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
     timings[name] = Math.round((now - t) * 10) / 10;
     t = now;
   };
-  const graph = await buildImportGraph({ root, includeTypeOnly: opts.includeTypeOnly, cacheDir: opts.cacheDir, env: opts.env, parser: opts.parser, maxFileBytes: opts.maxFileBytes, exclude: opts.exclude, includeTests: opts.includeTests });
+  const { graph, key } = await buildImportGraphKeyed({ root, includeTypeOnly: opts.includeTypeOnly, cacheDir: opts.cacheDir, env: opts.env, parser: opts.parser, maxFileBytes: opts.maxFileBytes, exclude: opts.exclude, includeTests: opts.includeTests });
   Object.assign(timings, graph.timings);
   t = performance.now();
   if (graph.modules.length === 0) {
     throw new FksError(`no Python, TypeScript/JavaScript or Rust files in ${opts.path}`, { hint: graph.notes.find((n) => n.kind === "info")?.message ?? "point split-plan at the monolith's source folder" });
   }
-  const depth = opts.depth ?? autoDepth(graph.modules, graph.edges);
-  const modById = new Map(graph.modules.map((m) => [m.id, m]));
-  const pkgMemo = new Map<string, string>();
-  const pkg = (id: string) => {
-    let p = pkgMemo.get(id);
-    if (p === undefined) pkgMemo.set(id, (p = packageOf(modById.get(id)!, depth)));
-    return p;
-  };
-  const moduleGraph = collapse(graph.modules, graph.edges, (id) => id);
-  const packageGraph = collapse(graph.modules, graph.edges, pkg);
-  const modules = unitMetrics(moduleGraph, graph.modules, (id) => id);
-  const packages = unitMetrics(packageGraph, graph.modules, pkg);
-  const cycles = { modules: cyclesOf(moduleGraph), packages: cyclesOf(packageGraph) };
-  const breakers = cycleBreakers(packageGraph, stronglyConnected(packageGraph));
+  // Metrics depend on the graph and the depth alone: a warm run takes them from the cache too.
+  const metricsCache = key ? openGraphCache<GraphMetrics>(key.dir, root, isGraphMetrics, ".metrics") : undefined;
+  const metricsKey = key ? `${key.fingerprint}:${opts.depth ?? "auto"}` : "";
+  let metrics = metricsCache?.get(metricsKey);
+  const damage = metricsCache && cacheNote(metricsCache.state);
+  if (damage && !graph.notes.some((n) => n.message === damage)) graph.notes.push({ file: "", message: damage, kind: "info" });
+  if (!metrics) {
+    metrics = await graphMetrics(graph.modules, graph.edges, opts.depth);
+    await metricsCache?.save(metricsKey, metrics);
+  }
+  const { depth, modules, packages, cycles, breakers, packagePartition } = metrics;
   lap("metrics");
-  const packageClusters = new Map(graph.modules.map((m) => [m.id, pkg(m.id)]));
-  const { partitionMetrics } = await import("./partition.js");
-  const packagePartition = partitionMetrics(graph.modules.map((m) => m.id), graph.edges, packageClusters, packageClusters);
   const base: SplitResult = {
     root, depth, graph, modules, packages, cycles, breakers, candidates: [], partition: packagePartition, packagePartition, plan: [], timings,
   };
   if (opts.graphOnly) return base;
+  const pkg = packageNamer(graph.modules, depth);
+  const packageClusters = new Map(graph.modules.map((m) => [m.id, pkg(m.id)]));
+  const { partitionMetrics } = await import("./partition.js");
 
   const { clusterModules } = await import("./cluster.js");
   const { describeCandidates } = await import("./candidates.js");
@@ -86,6 +84,48 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
   const plan = buildPlan(breakers, candidates, candidateBreakers);
   lap("plan");
   return { ...base, candidates, partition, plan };
+}
+
+/** What split-plan computes from the graph before any clustering. */
+interface GraphMetrics {
+  depth: number;
+  modules: ModuleMetrics[];
+  packages: ModuleMetrics[];
+  cycles: { modules: Cycle[]; packages: Cycle[] };
+  breakers: Breaker[];
+  packagePartition: PartitionMetrics;
+}
+
+async function graphMetrics(mods: SplitModule[], edges: SplitEdge[], wanted: number | undefined): Promise<GraphMetrics> {
+  const depth = wanted ?? autoDepth(mods, edges);
+  const pkg = packageNamer(mods, depth);
+  const moduleGraph = collapse(mods, edges, (id) => id);
+  const packageGraph = collapse(mods, edges, pkg);
+  const modules = unitMetrics(moduleGraph, mods, (id) => id);
+  const packages = unitMetrics(packageGraph, mods, pkg);
+  const cycles = { modules: cyclesOf(moduleGraph), packages: cyclesOf(packageGraph) };
+  const breakers = cycleBreakers(packageGraph, stronglyConnected(packageGraph));
+  const packageClusters = new Map(mods.map((m) => [m.id, pkg(m.id)]));
+  const { partitionMetrics } = await import("./partition.js");
+  const packagePartition = partitionMetrics(mods.map((m) => m.id), edges, packageClusters, packageClusters);
+  return { depth, modules, packages, cycles, breakers, packagePartition };
+}
+
+function isGraphMetrics(v: unknown): v is GraphMetrics {
+  const m = v as GraphMetrics;
+  return !!m && typeof m.depth === "number" && Array.isArray(m.modules) && Array.isArray(m.packages) && !!m.cycles && Array.isArray(m.cycles.modules)
+    && Array.isArray(m.cycles.packages) && Array.isArray(m.breakers) && !!m.packagePartition && typeof m.packagePartition.mq === "number";
+}
+
+/** A module's package at a depth, memoised: the clustering asks for the same modules many times. */
+function packageNamer(mods: SplitModule[], depth: number): (id: string) => string {
+  const modById = new Map(mods.map((m) => [m.id, m]));
+  const memo = new Map<string, string>();
+  return (id) => {
+    let p = memo.get(id);
+    if (p === undefined) memo.set(id, (p = packageOf(modById.get(id)!, depth)));
+    return p;
+  };
 }
 
 /**
