@@ -1,6 +1,5 @@
 import { promises as fsp, constants, statSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 
 export { existsSync };
 
@@ -32,6 +31,8 @@ export function isFile(p: string): boolean {
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   const dir = path.dirname(file);
   await fsp.mkdir(dir, { recursive: true });
+  // Loaded here, not at start-up: node:crypto costs a read-only run (split-plan, warm) about 5 ms.
+  const { randomBytes } = await import("node:crypto");
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   let mode: number | undefined;
   try {

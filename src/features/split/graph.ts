@@ -4,10 +4,10 @@ import { isFile, readTextSync } from "../../io/fs.js";
 import { isTestCode } from "../../lang/test-code.js";
 import { walkSync, type WalkResult } from "../../io/walk.js";
 import { VERSION } from "../../version.js";
-import { scanPythonImports, type PyScan } from "../../lang/python/imports.js";
+import type { PyScan } from "../../lang/python/imports.js";
 import { cacheDirFor, cacheNote, fingerprintOf, openGraphCache, openScanCache, statKey, type CacheState } from "./cache.js";
 import { markPackages } from "./metrics.js";
-import { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, relPosix, resolvePython, type PyFile } from "./python.js";
+import type { PyFile } from "./python.js";
 import type { ImportRoot } from "./source-roots.js";
 import type { ImportGraph, ImportSite, SplitEdge, SplitModule, SplitNote } from "./types.js";
 
@@ -61,7 +61,7 @@ export async function buildImportGraphKeyed(opts: GraphOptions): Promise<{ graph
   const walked = walkSync([root], { maxBytes, stats: true, gitignore: true, pruneData: true, accept: (name) => isSource(name) || MANIFEST.test(name) || ROOT_MANIFEST.test(name) });
   const exclude = opts.exclude ?? [];
   const prefixLen = root.endsWith(path.sep) ? root.length : root.length + 1;
-  const relOf = (f: string) => (path.sep === "/" ? f.slice(prefixLen) : relPosix(root, f));
+  const relOf = (f: string) => (path.sep === "/" ? f.slice(prefixLen) : path.relative(root, f).split(path.sep).join("/"));
   const prefix = rootPackagePrefix(root);
   lap("walk");
 
@@ -156,6 +156,9 @@ async function freshGraph(
   const siteList: Array<{ from: string; to: string; site: ImportSite }> = [];
 
   if (pyFiles.length > 0) {
+    // Loaded only when something must be scanned: a warm run never needs the scanner or the resolver.
+    const { scanPythonImports } = await import("../../lang/python/imports.js");
+    const { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, resolvePython } = await import("./python.js");
     const scanned: PyFile[] = [];
     const useTreeSitter = opts.parser === "tree-sitter";
     const ts = useTreeSitter ? await import("./python-treesitter.js") : undefined;
