@@ -99,6 +99,11 @@ export function openScanCache<T>(dir: string | undefined, root: string, validate
  */
 export interface GraphCache<T> {
   state: CacheState;
+  /**
+   * Names the stored value, new on every save: what is derived from it (metrics) is cached under
+   * this name, so it can never outlive the value it was computed from.
+   */
+  stamp?: string;
   get(fingerprint: string): T | undefined;
   save(fingerprint: string, value: T): Promise<void>;
 }
@@ -113,12 +118,17 @@ export function openGraphCache<T>(dir: string | undefined, root: string, validat
       cache.state = read.state;
       const d = read.data;
       if (!d || d.fingerprint !== fingerprint) return undefined;
-      if (validate(d.graph)) return d.graph;
+      if (validate(d.graph)) {
+        cache.stamp = typeof d.stamp === "string" ? d.stamp : undefined;
+        return d.graph;
+      }
       cache.state = "damaged";
       return undefined;
     },
     async save(fingerprint, value) {
-      if (file) await writeQuietly(file, { version: SCAN_CACHE_VERSION, root, fingerprint, graph: value });
+      if (!file) return;
+      const stamp = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
+      if (await writeQuietly(file, { version: SCAN_CACHE_VERSION, root, fingerprint, stamp, graph: value })) cache.stamp = stamp;
     },
   };
   return cache;
@@ -131,18 +141,21 @@ export function cacheNote(state: CacheState): string | undefined {
   return undefined;
 }
 
-async function writeQuietly(file: string, value: unknown): Promise<void> {
+/** Whether the file was written. */
+async function writeQuietly(file: string, value: unknown): Promise<boolean> {
   try {
     await writeFileAtomic(file, JSON.stringify(value));
+    return true;
   } catch {
     // A read-only or full cache folder only costs speed.
+    return false;
   }
 }
 
 /**
- * A short stable hash of the inputs a cached graph stands for: cyrb53's mixing in two 32-bit lanes,
- * 64 bits. It only has to notice change, never resist an attacker (every cache file also names its
- * root and version), and loading node:crypto for it cost a warm run about 5 ms.
+ * A short stable hash, for cache file names: cyrb53's mixing in two 32-bit lanes, 64 bits. Each
+ * file also names its root and version, so a collision is read as foreign, never trusted; loading
+ * node:crypto for this cost a warm run about 5 ms.
  */
 export function fingerprintOf(parts: string[]): string {
   let h1 = 0xdeadbeef, h2 = 0x41c6ce57;

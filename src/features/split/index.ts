@@ -49,7 +49,7 @@ export async function splitPlan(opts: SplitOptions): Promise<SplitResult> {
   }
   // Metrics depend on the graph and the depth alone: a warm run takes them from the cache too.
   const metricsCache = key ? openGraphCache<GraphMetrics>(key.dir, root, isGraphMetrics, ".metrics") : undefined;
-  const metricsKey = key ? `${key.fingerprint}:${opts.depth ?? "auto"}` : "";
+  const metricsKey = key ? `${key.stamp}:${opts.depth ?? "auto"}` : "";
   let metrics = metricsCache?.get(metricsKey);
   const damage = metricsCache && cacheNote(metricsCache.state);
   if (damage && !graph.notes.some((n) => n.message === damage)) graph.notes.push({ file: "", message: damage, kind: "info" });
