@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,6 +66,38 @@ describe("python import scanner", () => {
       const b = treeSitterPythonImports(text, opts);
       expect({ f, imports: a.imports, calls: a.callStrings, assigns: a.assignStrings }).toEqual({ f, imports: b.imports, calls: b.callStrings, assigns: b.assignStrings });
     }
+  });
+
+  it("ends triple-quoted strings where Python does: escaped quotes, backslash runs, raw strings, line counts", () => {
+    const src = String.raw`s = """a \""" still inside
+import not_real
+"""
+import after_escaped_quote
+t = '''x\\'''
+import after_even_backslashes
+d = r"""raw \""" inside"""
+import after_raw
+e = """""" ; import after_empty
+f = """two
+lines\
+"""
+import after_continued_line
+`;
+    const scan = scanPythonImports(src);
+    expect(scan.errors).toEqual([]);
+    expect(scan.imports.map((i) => [i.module, i.line])).toEqual([
+      ["after_escaped_quote", 4], ["after_even_backslashes", 6], ["after_raw", 8], ["after_empty", 9], ["after_continued_line", 13],
+    ]);
+    if (python) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "fks-split-triple-"));
+      writeFileSync(path.join(dir, "t.py"), src);
+      const want = astOracle(python, [path.join(dir, "t.py")]);
+      rmSync(dir, { recursive: true, force: true });
+      expect(strip(scan.imports)).toEqual(Object.values(want)[0]);
+    }
+    const open = scanPythonImports('import first\nx = """never closed\nimport inside\n');
+    expect(open.imports.map((i) => i.module)).toEqual(["first"]);
+    expect(open.errors).toEqual([{ line: 2, message: "unterminated string literal" }]);
   });
 
   it("reports lexical errors with their line instead of guessing", () => {
