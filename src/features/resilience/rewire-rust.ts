@@ -129,23 +129,27 @@ function builderChain(node: SgNode): { outer: SgNode; chain: string[] } | string
 function dropUnused(text: string, bases: Set<string>, parse: Awaited<ReturnType<typeof astGrep>>): string {
   const root = parse("rust", text).root();
   const cuts: Array<{ start: number; end: number }> = [];
-  const count = (hay: string, name: string) => [...hay.matchAll(new RegExp(`\\b${name}\\b`, "g"))].length;
+  // Uses are identifiers (macro arguments included) and `{name}` captures in format strings, never
+  // the word inside another string ("quotes" names the service in the rewired call).
+  const count = (n: SgNode, name: string) =>
+    n.findAll({ rule: { kind: "identifier" } }).filter((x) => x.text() === name).length +
+    n.findAll({ rule: { kind: "string_literal" } }).filter((x) => new RegExp(`\\{${name}[}:]`).test(x.text())).length;
   for (const base of bases) {
     const name = /^&?(\w+)(\(\))?$/.exec(base.trim())?.[1];
     if (!name) continue;
     const items = root.children().filter((n) => ["function_item", "const_item", "static_item"].includes(String(n.kind())) && n.field("name")?.text() === name && !n.children().some((c) => c.kind() === "visibility_modifier"));
     if (items.length === 1) {
       const item = items[0]!;
-      if (count(text, name) === count(item.text(), name)) cuts.push(itemRange(text, item));
+      if (count(root, name) === count(item, name)) cuts.push(itemRange(text, item));
       continue;
     }
     for (const l of root.findAll({ rule: { kind: "let_declaration" } })) {
       if (l.field("pattern")?.text() !== name) continue;
       const body = l.ancestors().find((a) => a.kind() === "block");
-      if (body && count(body.text(), name) === count(l.text(), name) && !/\?|\.await\b/.test(l.field("value")?.text() ?? "")) cuts.push(itemRange(text, l));
+      if (body && count(body, name) === count(l, name) && !/\?|\.await\b/.test(l.field("value")?.text() ?? "")) cuts.push(itemRange(text, l));
     }
   }
-  if (/^use reqwest::Client;\s*$/m.test(text) && count(text, "Client") === 1) {
+  if (/^use reqwest::Client;\s*$/m.test(text) && root.findAll({ rule: { kind: "identifier" } }).filter((x) => x.text() === "Client").length + root.findAll({ rule: { kind: "type_identifier" } }).filter((x) => x.text() === "Client").length === 1) {
     const m = /^use reqwest::Client;[^\S\n]*\n/m.exec(text)!;
     cuts.push({ start: m.index, end: m.index + m[0].length });
   }
