@@ -10,6 +10,7 @@ import { buildCatalog, type CatalogOptions } from "../routes/catalog.js";
 import { PY_CALLISH, PY_CLIENTS } from "./clients/index.js";
 import { JS_CALLISH, jsCalls, jsTree } from "./clients/fetch-undici-axios.js";
 import { reqwestCalls, RS_CALLISH } from "./clients/reqwest.js";
+import { hyperCalls } from "./clients/hyper.js";
 import { addresses, envOf } from "./env.js";
 import { buildGraph } from "./graph.js";
 import { joinRoute } from "./join.js";
@@ -104,6 +105,7 @@ export async function auditCalls(opts: AuditCallsOptions): Promise<AuditCallsRes
       rsC.forEach((f, i) => trees.set(f, ahead[i]!.root()));
       parsed += rsC.length;
       for (const c of reqwestCalls({ files: rsC, all: g.rs, tree, read, env, rel })) raw.push({ ...c, service: g.name });
+      for (const c of hyperCalls({ files: rsC, all: g.rs, tree, read, env, rel })) raw.push({ ...c, service: g.name });
       for (const c of generatedRustCalls({ files: rsC, all: g.rs, tree, read, env, rel })) raw.push({ ...c, service: g.name });
     }
     const jsC = g.js.filter((f) => !f.endsWith(".min.js") && JS_CALLISH.test(read(f)));
