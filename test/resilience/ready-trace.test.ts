@@ -2,18 +2,22 @@
  * /ready's HTTP dependency checks carry the probe's trace: with `fks scaffold tracing` on the
  * caller, the check's request to data has the probe's trace id, a new parent id and its request
  * id (data's own trace log shows it); without tracing the check starts no trace of its own.
- * Served for real: api (FastAPI) under uvicorn, web (Django) under runserver, data under uvicorn.
+ * Served for real: api (FastAPI) under uvicorn, web (Django) under runserver, execution (axum,
+ * built with cargo), data under uvicorn.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpRequest, pythonBin, type StartedProcess } from "../env/engines.js";
+import { httpRequest, pythonBin, startProcess, type StartedProcess } from "../env/engines.js";
 import { removeTree } from "../helpers.js";
 import { platformCopy } from "../scaffold/platform.js";
-import { run, runserver, uvicorn } from "./platform.js";
+import { buildExecution, run, runserver, uvicorn } from "./platform.js";
 
 const skip = existsSync(pythonBin()) ? undefined : `no Python venv at ${pythonBin()} (run scripts/env/setup.sh)`;
 if (skip) console.warn(`[skip] /ready trace forwarding: ${skip}`);
+const cargo = spawnSync("cargo", ["--version"], { encoding: "utf8" }).status === 0;
+if (!cargo) console.warn("[skip] /ready trace forwarding of execution (axum): cargo is not installed");
 
 let traced = "";
 let plain = "";
@@ -24,7 +28,7 @@ beforeAll(async () => {
   if (skip) return;
   traced = platformCopy();
   run(["scaffold", "health", traced, "--force"]);
-  for (const s of ["api", "data", "web"]) run(["scaffold", "tracing", s, traced]);
+  for (const s of ["api", "data", "web", "execution"]) run(["scaffold", "tracing", s, traced]);
   // The same platform with health only: nothing to forward.
   plain = platformCopy();
   run(["scaffold", "health", plain, "--force"]);
@@ -46,11 +50,19 @@ async function probe(caller: StartedProcess, headers: Record<string, string>): P
 }
 
 const CALLERS = [
-  { name: "api (FastAPI, uvicorn)", start: (dir: string) => uvicorn(dir, "api", { DATA_URL: `http://127.0.0.1:${data.port}` }) },
-  { name: "web (Django, runserver)", start: (dir: string) => runserver(dir, { DATA_URL: `http://127.0.0.1:${data.port}` }) },
+  { name: "api (FastAPI, uvicorn)", plain: true, start: (dir: string) => uvicorn(dir, "api", { DATA_URL: `http://127.0.0.1:${data.port}` }) },
+  { name: "web (Django, runserver)", plain: true, start: (dir: string) => runserver(dir, { DATA_URL: `http://127.0.0.1:${data.port}` }) },
+  // The health-only build of execution is left out: one cargo build of the traced copy is enough here.
+  {
+    name: "execution (axum, cargo build)",
+    plain: false,
+    skip: !cargo,
+    start: (dir: string) =>
+      startProcess(buildExecution(dir, "execution-ready-trace"), [], { env: { PORT: "{port}", BIND_ADDR: "127.0.0.1", DATA_URL: `http://127.0.0.1:${data.port}` }, readyUrl: "http://127.0.0.1:{port}/live", timeoutMs: 30_000 }),
+  },
 ];
 
-describe.skipIf(!!skip).each(CALLERS)("$name /ready → data/live", (caller) => {
+describe.skipIf(!!skip).each(CALLERS.filter((c) => !c.skip))("$name /ready → data/live", (caller) => {
   it("forwards the probe's trace id with a new parent id and its request id, for every uncached report", async () => {
     const p = await caller.start(traced);
     started.push(p);
@@ -73,9 +85,9 @@ describe.skipIf(!!skip).each(CALLERS)("$name /ready → data/live", (caller) => 
       await new Promise((res) => setTimeout(res, 1700));
     }
     await p.stop();
-  }, 60_000);
+  }, 900_000);
 
-  it("without tracing scaffolded, the check sends no trace headers", async () => {
+  it.skipIf(!caller.plain)("without tracing scaffolded, the check sends no trace headers", async () => {
     const p = await caller.start(plain);
     started.push(p);
     const traceId = randomBytes(16).toString("hex");

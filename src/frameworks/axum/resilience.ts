@@ -89,6 +89,18 @@ export const axumCalls: CallsAdapter = {
         reasons.push("send the trace context on every downstream call");
       }
     }
+    // fks's health module sends the probe's trace on its HTTP checks once it knows where the trace is.
+    const health = ["health", "fks_health"].find((n) => {
+      const f = path.join(path.dirname(mainFile), `${n}.rs`);
+      return existsSync(f) && ctx.read(f).includes(GENERATED_MARK) && /\bpub fn propagate_with\(/.test(ctx.read(f));
+    });
+    if (names.trace && health && new RegExp(`^\\s*(pub\\s+)?mod\\s+${health}\\s*;`, "m").test(after) && !after.includes(`${health}::propagate_with(`)) {
+      const withHook = beforeServe(after, `${health}::propagate_with(${names.trace}::outgoing_headers);`);
+      if (withHook) {
+        after = withHook;
+        reasons.push(`send the trace context on ${health}'s HTTP checks`);
+      }
+    }
     if (after !== text) plan.edits.push({ file: mainFile, before: text, after, reason: reasons.join("; ") });
     if (ctx.part === "resilience") {
       const health = path.join(path.dirname(mainFile), "health.rs");
