@@ -10,7 +10,7 @@ const FAIL_ON = ["error", "warning", "note", "none"] as const;
 
 interface CallsFlags {
   failOn: (typeof FAIL_ON)[number];
-  fanOut: string;
+  fanOut?: string;
 }
 
 /** `fks audit calls`: registered under `fks audit`. */
@@ -20,7 +20,7 @@ export function registerCalls(audit: Command): void {
     .description("static call graph between services (httpx, requests, aiohttp, urllib3, reqwest, fetch, undici, axios): targets, routes, dead calls, timeouts, retries, breakers, trace propagation, cycles")
     .argument("[paths...]", "folders or repositories to scan (default: roots in fks.yaml, else the current folder)")
     .addOption(new Option("--fail-on <level>", "exit 1 when a finding reaches this level").choices(FAIL_ON).default("error"))
-    .option("--fan-out <n>", "flag a service calling more distinct services than this", "5")
+    .option("--fan-out <n>", "flag a service calling more distinct services than this (default: calls.fanOut in fks.yaml, else 5)")
     .addHelpText(
       "after",
       `
@@ -41,8 +41,8 @@ Silence one finding with a comment on the call's line: # fks-ignore: calls/no-br
     .action(act(async (paths: string[], flags: CallsFlags, cmd: Command) => {
       const g = globals(cmd);
       const format = formatOf(g, FORMATS, "table");
-      const fanOut = Number(flags.fanOut);
-      if (!Number.isInteger(fanOut) || fanOut < 1) throw new FksError(`--fan-out must be a whole number ≥ 1 (got "${flags.fanOut}")`, { hint: "e.g. --fan-out 5" });
+      const fanOut = flags.fanOut === undefined ? undefined : Number(flags.fanOut);
+      if (fanOut !== undefined && (!Number.isInteger(fanOut) || fanOut < 1)) throw new FksError(`--fan-out must be a whole number ≥ 1 (got "${flags.fanOut}")`, { hint: "e.g. --fan-out 5" });
       const loaded = await config(g);
       const calls = await import("../features/calls/index.js");
       const spin = await progress(g, "reading calls");

@@ -4,6 +4,7 @@ import { contractsSchema } from "./contracts.js";
 import { routeRulesSchema } from "./routes.js";
 import { scaffoldSettingsSchema } from "./scaffold.js";
 import { chaosSettingsSchema } from "./chaos.js";
+import { callsSettingsSchema } from "./calls.js";
 
 /**
  * The one fks.yaml schema. Every feature adds its section here so that users get one
@@ -61,6 +62,7 @@ export const configSchema = z
     ping: pingSettingsSchema.optional().describe("Defaults for fks ping: timeout, retries, threshold, token variable."),
     contracts: contractsSchema,
     rules: routeRulesSchema.optional(),
+    calls: callsSettingsSchema.optional().describe("fks audit calls: rule severities and the fan-out threshold."),
     scaffold: scaffoldSettingsSchema.optional().describe("Defaults for fks scaffold: health endpoint security and probe timing."),
     chaos: chaosSettingsSchema.optional().describe("fks chaos: allowed Docker hosts, steady-state timing, dependency edges, Toxiproxy, experiments."),
   })

@@ -1,41 +1,18 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditCalls } from "../../src/features/calls/index.js";
 import type { AuditCallsResult } from "../../src/features/calls/types.js";
 import { ROOT } from "../helpers.js";
+import { markers as markersIn } from "./markers.js";
 
 /**
- * The fixture platform marks every call by hand, on the call's line:
- * `expect: <rules>  target: <service> <path> | ? | external`. The audit must find exactly those
- * calls, resolve them to those targets and raise exactly those per-call findings.
+ * The fixture platform marks every call by hand (see markers.ts). The audit must find exactly
+ * those calls, resolve them to those targets and raise exactly those per-call findings.
  */
 const DIR = path.join(ROOT, "test/fixtures/calls/platform");
 const GRAPH_RULES = new Set(["calls/call-cycle", "calls/fan-out"]);
 
-interface Marker {
-  where: string;
-  rules: string[];
-  target: string;
-}
-
-function markers(): Marker[] {
-  const out: Marker[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const f = path.join(d, e);
-      if (statSync(f).isDirectory()) walk(f);
-      else if (/\.(py|rs|js)$/.test(e)) {
-        readFileSync(f, "utf8").split("\n").forEach((l, i) => {
-          const m = /(?:#|\/\/) expect:(.*?)\s+target: (.*)$/.exec(l);
-          if (m) out.push({ where: `${path.relative(ROOT, f)}:${i + 1}`, rules: m[1]!.trim().split(/\s+/).filter(Boolean).sort(), target: m[2]!.trim() });
-        });
-      }
-    }
-  };
-  walk(DIR);
-  return out.sort((a, b) => a.where.localeCompare(b.where));
-}
+const markers = () => markersIn(DIR);
 
 let res: AuditCallsResult;
 beforeAll(async () => {

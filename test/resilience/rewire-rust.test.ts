@@ -1,8 +1,9 @@
 /**
  * Rewiring an axum service's reqwest calls: reqwest::get and Client::new().get(…).send() whose result
  * is only asked whether it worked become calls through the generated `Downstreams`; a call whose
- * reqwest::Error travels on with `?`, a request built further (.header), or a client value with its
- * own builder settings is listed with file:line and why, and left as it was.
+ * reqwest::Error travels on with `?`, a builder call the generated client cannot take (one with `?`,
+ * one reqwest-middleware lacks), or a client value with its own builder settings is listed with
+ * file:line and why, and left as it was; builder calls such as .header() move into request_with.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -42,6 +43,14 @@ pub async fn three(sym: &str) -> Result<String, reqwest::Error> {
 
 pub async fn four() -> bool {
     reqwest::Client::new().get(format!("{}/q", base())).header("x-a", "1").send().await.is_ok()
+}
+
+pub async fn five() -> Option<bool> {
+    Some(reqwest::Client::new().get(format!("{}/q", base())).header("x-t", std::env::var("T").ok()?).send().await.is_ok())
+}
+
+pub async fn six() -> bool {
+    reqwest::Client::new().get(format!("{}/q", base())).fetch_mode_no_cors().send().await.is_ok()
 }
 `;
 
@@ -83,10 +92,15 @@ describe("scaffold resilience rewires reqwest calls (axum)", () => {
     const lineOf = (needle: string) => PRICES.split("\n").findIndex((l) => l.includes(needle)) + 1;
     const left = res.findings.filter((f) => f.rule === "resilience/not-rewired");
     expect(left.find((f) => f.line === lineOf("await?"))?.message).toMatch(/reqwest::Error/);
-    expect(left.find((f) => f.line === lineOf(".header("))?.message).toMatch(/built further/);
-    expect(left).toHaveLength(2);
+    // Builder calls move into request_with's closure; one with `?` or one the middleware's builder lacks cannot.
+    expect(text).toContain('crate::resilience::Downstreams::shared().request_with("quotes", reqwest::Method::GET, &format!("/q"), |r| r.header("x-a", "1")).await.is_ok()');
+    expect(left.find((f) => f.line === lineOf('"x-t"'))?.message).toMatch(/uses \?, \.await or return/);
+    expect(left.find((f) => f.line === lineOf("fetch_mode_no_cors"))?.message).toMatch(/\.fetch_mode_no_cors\(\.\.\), which the generated client does not pass on/);
+    expect(left).toHaveLength(3);
     expect(text).toContain('reqwest::get(format!("{}/q/{sym}", base())).await?');
-    expect(text).toContain('.header("x-a", "1")');
+    expect(text).toContain('.header("x-t", std::env::var("T").ok()?)');
+    // base() still feeds the calls left alone: it stays.
+    expect(text).toMatch(/^fn base\(\) -> String \{/m);
     expect(readFileSync(path.join(dir, "prices/src/main.rs"), "utf8")).toMatch(/^mod resilience;/m);
     const again = fks(["scaffold", "resilience", "prices", dir, "--format", "json"]);
     expect((JSON.parse(again.stdout) as { edits: unknown[] }).edits).toEqual([]);

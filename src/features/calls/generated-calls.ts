@@ -112,8 +112,9 @@ export function generatedRustCalls(crate: RustCrateCalls): RawCall[] {
       const verb = fn.field("field")!.text();
       if (!gen.functions.has(verb)) continue;
       const args = (call.field("arguments")?.children() ?? []).filter((c) => c.isNamed());
-      const methodFirst = verb === "request";
-      if (args.length !== (methodFirst ? 3 : 2)) continue;
+      // request_with(service, method, path, |r| …) takes the builder chain as its last argument.
+      const methodFirst = verb === "request" || verb === "request_with";
+      if (args.length !== (verb === "request_with" ? 4 : methodFirst ? 3 : 2)) continue;
       const recv = fn.field("value")!;
       const owner = call.ancestors().find((a) => a.kind() === "function_item");
       if (!isDownstreams(recv.text(), owner?.text() ?? "")) continue;

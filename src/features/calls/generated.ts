@@ -24,7 +24,7 @@ export interface GeneratedClient {
 }
 
 const PY_FUNCS = /^(?:async\s+)?def\s+(request|get|post|put|patch|delete|head|request_sync|get_sync|post_sync|put_sync|patch_sync|delete_sync)\s*\(\s*(?:self\s*,\s*)?service\b/gm;
-const RS_FUNCS = /pub\s+async\s+fn\s+(request|get|post|put|patch|delete)\s*\(\s*&self\s*,\s*service\s*:/g;
+const RS_FUNCS = /pub\s+async\s+fn\s+(request_with|request|get|post|put|patch|delete)\s*\(\s*&self\s*,\s*service\s*:/g;
 
 /** The generated Python client, if `text` is one; `sibling` reads a file next to it (or ""). */
 export function pythonGenerated(file: string, text: string, sibling: (name: string) => string): GeneratedClient | undefined {

@@ -10,17 +10,18 @@ import { buildCatalog, type CatalogOptions } from "../routes/catalog.js";
 import { PY_CALLISH, PY_CLIENTS } from "./clients/index.js";
 import { JS_CALLISH, jsCalls, jsTree } from "./clients/fetch-undici-axios.js";
 import { reqwestCalls, RS_CALLISH } from "./clients/reqwest.js";
+import { hyperCalls } from "./clients/hyper.js";
 import { addresses, envOf } from "./env.js";
 import { buildGraph } from "./graph.js";
 import { joinRoute } from "./join.js";
 import { generatedPythonCalls, generatedRustCalls } from "./generated-calls.js";
 import { pythonCalls, type RawCall } from "./python.js";
-import { CALL_RULES, callFindings, graphFindings } from "./rules.js";
+import { applyRuleLevels, CALL_RULES, callFindings, graphFindings } from "./rules.js";
 import { toTarget } from "./target.js";
 import type { AuditCallsResult, CallGraph, OutboundCall } from "./types.js";
 
 export interface AuditCallsOptions extends CatalogOptions {
-  /** More distinct downstream services than this is a fan-out finding (default 5). */
+  /** More distinct downstream services than this is a fan-out finding (default: calls.fanOut in fks.yaml, else 5). */
   fanOut?: number;
 }
 
@@ -104,6 +105,7 @@ export async function auditCalls(opts: AuditCallsOptions): Promise<AuditCallsRes
       rsC.forEach((f, i) => trees.set(f, ahead[i]!.root()));
       parsed += rsC.length;
       for (const c of reqwestCalls({ files: rsC, all: g.rs, tree, read, env, rel })) raw.push({ ...c, service: g.name });
+      for (const c of hyperCalls({ files: rsC, all: g.rs, tree, read, env, rel })) raw.push({ ...c, service: g.name });
       for (const c of generatedRustCalls({ files: rsC, all: g.rs, tree, read, env, rel })) raw.push({ ...c, service: g.name });
     }
     const jsC = g.js.filter((f) => !f.endsWith(".min.js") && JS_CALLISH.test(read(f)));
@@ -152,8 +154,8 @@ export async function auditCalls(opts: AuditCallsOptions): Promise<AuditCallsRes
     [...groups.values()].map((g) => g.name),
     calls,
   );
-  findings.push(...graphFindings(graph, opts.fanOut ?? 5));
-  return { roots, graph, calls, findings, routes: cat.routes, stats: { files, parsed, calls: calls.length } };
+  findings.push(...graphFindings(graph, opts.fanOut ?? opts.config?.calls?.fanOut ?? 5));
+  return { roots, graph, calls, findings: applyRuleLevels(findings, opts.config?.calls?.rules), routes: cat.routes, stats: { files, parsed, calls: calls.length } };
 }
 
 /** The call graph alone — services, edges with their calls, routes and safety facts — for `fks chaos` and `fks split-plan`. */

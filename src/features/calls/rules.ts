@@ -1,3 +1,4 @@
+import type { CallRuleId, CallsSettings } from "../../config/calls.js";
 import type { Finding } from "../../model.js";
 import type { CallGraph, OutboundCall } from "./types.js";
 
@@ -14,7 +15,24 @@ export const CALL_RULES = [
   { id: "calls/call-cycle", description: "services call each other synchronously in a cycle: a slow one stalls all", matches: "new" },
   { id: "calls/fan-out", description: "a service calls more services than the fan-out threshold", matches: "new" },
   { id: "calls/unresolved-target", description: "the call's target could not be read statically; it is reported, never guessed", matches: "new" },
-] as const;
+] as const satisfies ReadonlyArray<{ id: CallRuleId; description: string; matches: string }>;
+
+// Every rule configurable in fks.yaml exists here, and the other way round.
+type Missing = Exclude<CallRuleId, (typeof CALL_RULES)[number]["id"]>;
+const allConfigurable: Missing extends never ? true : Missing = true;
+void allConfigurable;
+
+/** The severities set under `calls.rules` in fks.yaml: "off" drops the rule's findings, a level replaces the rule's own. */
+export function applyRuleLevels(findings: Finding[], rules: CallsSettings["rules"]): Finding[] {
+  if (!rules) return findings;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const lvl = rules[f.rule as CallRuleId];
+    if (lvl === "off") continue;
+    out.push(lvl ? { ...f, severity: lvl } : f);
+  }
+  return out;
+}
 
 const NON_IDEMPOTENT = new Set(["POST", "PATCH"]);
 

@@ -15,6 +15,8 @@ export interface UrlSplit {
   leading: string;
   /** The URL was a literal: its origin must be the variable's deployed value. */
   literalOrigin?: string;
+  /** The base URL expression the path was split from (`base()`, `BASE`), when not a literal. */
+  base?: string;
 }
 
 /**

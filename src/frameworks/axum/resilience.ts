@@ -9,7 +9,8 @@ import type { CallsAdapter, CallsCodePlan, CallsContext, Requirement } from "../
 const CRATES: Record<"resilience" | "tracing", Requirement[]> = {
   resilience: [
     { name: "reqwest", version: "0.12", cargo: 'default-features = false, features = ["json"]' },
-    { name: "reqwest-middleware", version: "0.4" },
+    // json: request_with's builder takes .json(..), as reqwest's own does.
+    { name: "reqwest-middleware", version: "0.4", cargo: 'features = ["json"]' },
     { name: "reqwest-retry", version: "0.7" },
     { name: "failsafe", version: "1" },
   ],
@@ -28,7 +29,7 @@ const OTEL_CRATES: Requirement[] = [
   { name: "opentelemetry-otlp", version: "0.31", cargo: 'default-features = false, features = ["http-proto", "reqwest-blocking-client", "trace"]' },
   { name: "tracing-opentelemetry", version: "0.32" },
 ];
-const FEATURES: Record<"resilience" | "tracing", Record<string, string[]>> = { resilience: { tokio: ["time"] }, tracing: { "tower-http": ["request-id"], uuid: ["v4"] } };
+const FEATURES: Record<"resilience" | "tracing", Record<string, string[]>> = { resilience: { tokio: ["time"], "reqwest-middleware": ["json"] }, tracing: { "tower-http": ["request-id"], uuid: ["v4"] } };
 
 /**
  * axum: the module goes next to main.rs (`mod x;`), and wraps the router `axum::serve` serves:
@@ -86,6 +87,18 @@ export const axumCalls: CallsAdapter = {
       if (withHook) {
         after = withHook;
         reasons.push("send the trace context on every downstream call");
+      }
+    }
+    // fks's health module sends the probe's trace on its HTTP checks once it knows where the trace is.
+    const health = ["health", "fks_health"].find((n) => {
+      const f = path.join(path.dirname(mainFile), `${n}.rs`);
+      return existsSync(f) && ctx.read(f).includes(GENERATED_MARK) && /\bpub fn propagate_with\(/.test(ctx.read(f));
+    });
+    if (names.trace && health && new RegExp(`^\\s*(pub\\s+)?mod\\s+${health}\\s*;`, "m").test(after) && !after.includes(`${health}::propagate_with(`)) {
+      const withHook = beforeServe(after, `${health}::propagate_with(${names.trace}::outgoing_headers);`);
+      if (withHook) {
+        after = withHook;
+        reasons.push(`send the trace context on ${health}'s HTTP checks`);
       }
     }
     if (after !== text) plan.edits.push({ file: mainFile, before: text, after, reason: reasons.join("; ") });

@@ -8,11 +8,12 @@
 //! Adds no dependencies: axum, tokio, the standard library and the database clients the crate already has.
 #![allow(dead_code)]
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::{
@@ -36,6 +37,18 @@ const MEDIA_TYPE: &str = "application/health+json";
 static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
 static READY_CACHED: Mutex<Option<(Instant, Report)>> = Mutex::new(None);
 static BUCKETS: Mutex<Option<HashMap<String, (f64, Instant)>>> = Mutex::new(None);
+static TRACE_HEADERS: OnceLock<fn() -> Vec<(&'static str, String)>> = OnceLock::new();
+
+thread_local! {
+    // The trace headers of the probe a check runs for, on the blocking thread that runs it.
+    static CHECK_HEADERS: RefCell<Vec<(&'static str, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Where the trace context of the request being served comes from (set by `fks scaffold tracing`'s
+/// wiring): the HTTP checks of {{READY}} send it, so a dependency's logs show which probe checked it.
+pub fn propagate_with(headers: fn() -> Vec<(&'static str, String)>) {
+    let _ = TRACE_HEADERS.set(headers);
+}
 
 /// Makes {{READY}} fail so load balancers drain this instance before it stops.
 pub fn mark_shutting_down() {
@@ -146,10 +159,14 @@ async fn ready_report() -> Report {
             }
         }
     }
+    // Read here, in the request's task: the trace context does not cross into spawn_blocking.
+    let trace = TRACE_HEADERS.get().map(|headers| headers()).unwrap_or_default();
     let handles: Vec<_> = CHECKS
         .iter()
         .map(|check| {
+            let trace = trace.clone();
             tokio::task::spawn_blocking(move || {
+                CHECK_HEADERS.with(|h| *h.borrow_mut() = trace);
                 let started = Instant::now();
                 let result = (check.run)();
                 (result, started.elapsed())
@@ -362,7 +379,10 @@ fn http_status(target: &str, path: &str) -> Result<u16, CheckError> {
     let mut stream = connect(target)?;
     let io = |e: std::io::Error| CheckError::Failed(format!("{:?}", e.kind()));
     let host = target.rsplit_once(':').map(|(h, _)| h).unwrap_or(target);
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\nConnection: close\r\n\r\n").map_err(io)?;
+    let extra: String = CHECK_HEADERS.with(|h| {
+        h.borrow().iter().filter(|(_, v)| !v.contains(['\r', '\n'])).map(|(k, v)| format!("{k}: {v}\r\n")).collect()
+    });
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\nConnection: close\r\n{extra}\r\n").map_err(io)?;
     let mut head = [0u8; 32];
     let n = stream.read(&mut head).map_err(io)?;
     let line = String::from_utf8_lossy(&head[..n]);

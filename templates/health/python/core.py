@@ -1,7 +1,9 @@
 # --- health core: framework-neutral, standard library only -------------------
 # Response format: IETF draft "Health Check Response Format for HTTP APIs"
 # (application/health+json). pass/warn -> 200, fail -> 503.
+import contextvars
 import hmac
+import importlib
 import math
 import os
 import signal
@@ -43,6 +45,26 @@ def _setting(name: str) -> str:
         raise NotConfigured(name)
     return value
 
+
+_outgoing: Optional[Callable[[], Dict[str, str]]] = None
+
+
+def _trace_headers() -> Dict[str, str]:
+    """traceparent and X-Request-ID of the request being served, once `fks scaffold tracing` has put its
+    module next to this one: the dependency's own logs then show which request checked it."""
+    global _outgoing
+    if _outgoing is None:
+        _outgoing = dict
+        for name in ("tracing", "fks_tracing"):
+            try:
+                module = importlib.import_module("%s.%s" % (__package__, name) if __package__ else name)
+            except ImportError:
+                continue
+            if callable(getattr(module, "outgoing_headers", None)):
+                _outgoing = module.outgoing_headers
+                break
+    return _outgoing()
+
 {{CHECK_DEFS}}
 
 CHECKS = [
@@ -66,7 +88,8 @@ def _timed(fn: Callable[[], None]) -> float:
 
 
 def _run_checks() -> dict:
-    futures = [(c, _pool.submit(_timed, c.run)) for c in CHECKS]
+    # Each check runs in the request's context, so the trace of the probe reaches the dependency.
+    futures = [(c, _pool.submit(contextvars.copy_context().run, _timed, c.run)) for c in CHECKS]
     deadline = time.monotonic() + CHECK_TIMEOUT_SECONDS
     checks: Dict[str, list] = {}
     statuses = []

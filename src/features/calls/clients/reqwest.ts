@@ -1,10 +1,11 @@
 import type { SgNode } from "../../../lang/python/ast-grep.js";
 import { retryOfLoop } from "../retry.js";
 import { asParam, concat, lit, unresolved, type EnvLookup, type Resolved } from "../target.js";
+import type { TargetSource } from "../types.js";
 import type { RawCall } from "../python.js";
 
 /** A Rust file that names none of these makes no call fks reads. */
-export const RS_CALLISH = /\breqwest|\bClientWithMiddleware\b/;
+export const RS_CALLISH = /\breqwest|\bClientWithMiddleware\b|\bhyper(_util)?\b/;
 
 const METHODS = new Set(["get", "post", "put", "patch", "delete", "head"]);
 const lineOf = (n: SgNode) => n.range().start.line + 1;
@@ -60,6 +61,7 @@ export function reqwestCalls(crate: RustCrateCalls): RawCall[] {
       let timeout: string | undefined;
       const t = chain.methods.indexOf("timeout");
       if (t >= 0) timeout = chain.args[t];
+      else if (facts.timeout) timeout = facts.timeout;
       else if (!free && !/Client::new\(\)/.test(recv) && builderTimeout) timeout = `${builderTimeout[1]} (client builder)`;
       const headers = chain.text;
       const trace = /traceparent/i.test(headers) ? "traceparent header" : facts.trace ?? tracing;
@@ -111,8 +113,10 @@ function chainAbove(call: SgNode): { methods: string[]; args: string[]; text: st
   return { methods, args, text: n.text() };
 }
 
-function rustFacts(call: SgNode): { fn?: string; retry?: RawCall["retry"]; breaker?: string; trace?: string; background: boolean } {
+/** What the code around a call adds: its function, a retry loop or helper, a breaker, trace injection, a `tokio::time::timeout` around it, a spawn. */
+export function rustFacts(call: SgNode): { fn?: string; retry?: RawCall["retry"]; breaker?: string; trace?: string; timeout?: string; background: boolean } {
   let fn: string | undefined;
+  let timeout: string | undefined;
   let retry: RawCall["retry"];
   let breaker: string | undefined;
   let trace: string | undefined;
@@ -128,10 +132,11 @@ function rustFacts(call: SgNode): { fn?: string; retry?: RawCall["retry"]; break
       const f = a.field("function")?.text() ?? "";
       if (/breaker|circuit|failsafe/i.test(f)) breaker ??= f;
       if (/(^|::)spawn$/.test(f)) background = true;
+      if (/^(tokio::)?(time::)?timeout$/.test(f.replace(/\s+/g, ""))) timeout ??= `${(a.field("arguments")?.children() ?? []).find((c) => c.isNamed())?.text() ?? "?"} (tokio::time::timeout)`;
       if (/retry|Retry|backoff/.test(f)) retry ??= { by: f, bounded: true, backoff: /backoff|Exponential/i.test(a.text()), methods: "all", line: lineOf(a) };
     } else if (k === "impl_item" && /Breaker|Circuit/i.test(a.field("type")?.text() ?? "")) breaker ??= `impl ${a.field("type")!.text()}`;
   }
-  return { fn, retry, breaker, trace, background };
+  return { fn, retry, breaker, trace, timeout, background };
 }
 
 /** Literals, `format!`, `let` bindings, consts, struct fields and `std::env::var(…).unwrap_or(…)`. */
@@ -141,7 +146,7 @@ export function resolveRust(n: SgNode, at: SgNode, crate: RustCrateCalls, depth:
   const text = n.text();
   if (k === "string_literal" || k === "raw_string_literal") return lit(text.replace(/^r?#*"|"#*$/g, ""));
   if (k === "integer_literal") return lit(text);
-  if (k === "reference_expression" || k === "parenthesized_expression") return resolveRust(n.children().filter((c) => c.isNamed()).at(-1)!, at, crate, depth + 1);
+  if (k === "reference_expression" || k === "parenthesized_expression" || k === "try_expression") return resolveRust(n.children().filter((c) => c.isNamed()).at(-1)!, at, crate, depth + 1);
   if (k === "macro_invocation" && /^format\s*!/.test(text)) return rustFormat(n, at, crate, depth);
   const env = /env::var\s*\(\s*"(\w+)"\s*\)/.exec(text);
   if (env) {
@@ -152,9 +157,10 @@ export function resolveRust(n: SgNode, at: SgNode, crate: RustCrateCalls, depth:
     return unresolved(`$${env[1]} is set nowhere fks reads (compose, Kubernetes, .env) and has no default`);
   }
   if (k === "call_expression" || k === "method_call_expression") {
-    const f = n.field("function");
-    if (f?.kind() === "field_expression" && /^(to_string|to_owned|as_str|clone|into|trim_end_matches|as_ref)$/.test(f.field("field")!.text())) return resolveRust(f.field("value")!, at, crate, depth + 1);
-    if (f && /^(String::from|Url::parse|reqwest::Url::parse)$/.test(f.text())) {
+    // `x.parse::<Uri>()` is a generic function around the method.
+    const f = n.field("function")?.kind() === "generic_function" ? n.field("function")!.field("function") : n.field("function");
+    if (f?.kind() === "field_expression" && /^(to_string|to_owned|as_str|clone|into|try_into|trim_end_matches|as_ref|parse|unwrap|expect|ok)$/.test(f.field("field")!.text())) return resolveRust(f.field("value")!, at, crate, depth + 1);
+    if (f && /^(String::from|(reqwest::)?Url::parse|((hyper|http)::)?(uri::)?Uri::(from_static|try_from|from_str|from_maybe_shared))$/.test(f.text())) {
       const a = n.field("arguments")?.children().find((c) => c.isNamed());
       if (a) return resolveRust(a, at, crate, depth + 1);
     }
@@ -223,7 +229,7 @@ function rustName(name: string, at: SgNode, crate: RustCrateCalls, depth: number
     if (!new RegExp(`\\b(const|static)\\s+${name}\\b`).test(crate.read(f))) continue;
     const item = crate.tree(f).find({ rule: { any: [{ kind: "const_item" }, { kind: "static_item" }], has: { field: "name", regex: `^${name}$` } } });
     const v = item?.field("value");
-    if (v) return { ...resolveRust(v, v, crate, depth + 1), sources: [{ kind: "constant", detail: name, file: crate.rel(f), line: lineOf(item!) }] } as Resolved;
+    if (v) return withSource(resolveRust(v, v, crate, depth + 1), { kind: "constant", detail: name, file: crate.rel(f), line: lineOf(item!) });
   }
   return asParam(name);
 }
@@ -234,10 +240,15 @@ function rustField(field: string, n: SgNode, at: SgNode, crate: RustCrateCalls, 
     if (!new RegExp(`\\b${field}\\s*:`).test(crate.read(f))) continue;
     const init = crate.tree(f).find({ rule: { kind: "field_initializer", has: { field: "field", regex: `^${field}$` } } });
     const v = init?.field("value");
-    if (v) return { ...resolveRust(v, v, crate, depth + 1), sources: [{ kind: "settings", detail: field, file: crate.rel(f), line: lineOf(init!) }] } as Resolved;
+    if (v) return withSource(resolveRust(v, v, crate, depth + 1), { kind: "settings", detail: field, file: crate.rel(f), line: lineOf(init!) });
   }
   void at;
   return asParam(n.text());
+}
+
+/** The value with where it was read first, then where that came from (the constant, then the env var it reads). */
+function withSource(r: Resolved, first: TargetSource): Resolved {
+  return { ...r, sources: [first, ...r.sources] };
 }
 
 /** The tail expression of a crate function `name` (its returned value), when it has one. */
