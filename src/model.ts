@@ -201,6 +201,8 @@ export interface ServedEntry {
   reason: string;
   /** The start command runs a program that serves no HTTP (a worker, a scheduler): no health endpoints go in its code. */
   notHttp?: true;
+  /** The container runs an off-the-shelf server (nginx, caddy, traefik…), not the repository's code: named here. */
+  offTheShelf?: string;
 }
 
 /** Infrastructure the services use (databases, caches, brokers): dependencies, not services. */

@@ -126,7 +126,10 @@ function follow(launch: Launch, argv: string[], w: Walk, args: string[]): Served
     case "python-module": {
       const tree = treeOf(w);
       const file = moduleFile(`${launch.module}.__main__`, tree) ?? moduleFile(launch.module, tree);
-      return file ? pythonFileEntry(file, launch.module, w) : undefined;
+      if (file) return pythonFileEntry(file, launch.module, w);
+      // `python -m celery -A app worker`: an installed worker program, not an HTTP server.
+      const worker = WORKER_PROGRAMS.has(launch.module.split(".")[0]!);
+      return worker ? { chain: w.chain, confidence: "command", notHttp: true, reason: `the start command runs \`python -m ${launch.module}\`, a ${launch.module} worker, not an HTTP server` } : undefined;
     }
     case "manage":
       return djangoEntry(launch.settings, launch.file ? local(launch.file, w) : undefined, w, `manage.py ${launch.subcommand ?? ""}`.trim());
@@ -215,7 +218,8 @@ function pythonFileEntry(file: string, shown: string, w: Walk): ServedEntry | un
     if (at < 0 || APP_IN_FILE.test(lines.join("\n"))) return undefined;
     // A program of its own (a queue consumer, a scheduler): nothing in it serves HTTP.
     w.chain.push({ file: w.input.rel(file), line: at + 1, text: lines[at]!.trim() });
-    return { chain: w.chain, confidence: "command", notHttp: true, reason: `${path.basename(shown)} starts no HTTP server under __main__ and creates no app` };
+    const kind = programKind(lines.join("\n"));
+    return { chain: w.chain, confidence: "command", notHttp: true, reason: `${path.basename(shown)} ${kind ? `is a ${kind}: it ` : ""}starts no HTTP server under __main__ and creates no app` };
   }
   w.chain.push({ file: w.input.rel(file), line: main.line, text: lines[main.line - 1]!.trim() });
   const tree = treeOf(w);
@@ -234,7 +238,14 @@ function functionEntry(mod: string, fn: string, w: Walk): ServedEntry | undefine
   const lines = w.input.read(file).split(/\r?\n/);
   const def = lines.findIndex((l) => new RegExp(`^(async\\s+)?def\\s+${fn}\\s*\\(`).test(l)) + 1;
   const main = def ? mainBlockRun(file, lines, def) : undefined;
-  if (!main) return undefined;
+  if (!main) {
+    const text = lines.join("\n");
+    // A function that starts nothing fks knows, in a module that names no server or app: a command-line tool or a worker.
+    if (!def || SERVER_TOKEN.test(text) || APP_IN_FILE.test(text)) return undefined;
+    w.chain.push({ file: w.input.rel(file), line: def, text: lines[def - 1]!.trim() });
+    const kind = programKind(text);
+    return { chain: w.chain, confidence: "command", notHttp: true, reason: `the console script ${mod}:${fn} ${kind ? `is a ${kind} that ` : ""}starts no HTTP server` };
+  }
   w.chain.push({ file: w.input.rel(file), line: main.line, text: lines[main.line - 1]!.trim() });
   const [m, attr] = main.target ? main.target.split(":") : [mod, main.name!];
   const hit = followApp(m!, attr!, tree);
@@ -251,6 +262,20 @@ function moduleOf(file: string, w: Walk): string {
   }
   return parts.join(".");
 }
+
+/** Task-queue and scheduler programs: started as `python -m <name>` they serve no HTTP. */
+const WORKER_PROGRAMS = new Set(["celery", "rq", "arq", "dramatiq", "huey", "taskiq", "faust", "apscheduler", "rqscheduler"]);
+
+/** What kind of program a Python file is, for the reason shown: a click/typer/argparse CLI or a queue worker. */
+function programKind(text: string): string | undefined {
+  if (/^\s*@(?:click\.|\w+\.)?(?:command|group)\(/m.test(text) && /\bimport click\b|\bfrom click\b/.test(text)) return "click command";
+  if (/\btyper\.Typer\s*\(/.test(text)) return "typer program";
+  if (/\bargparse\.ArgumentParser\s*\(|\bArgumentParser\s*\(/.test(text)) return "command-line program (argparse)";
+  if (/\b(Celery|Worker|Queue)\s*\(|\.(start_consuming|run_forever|worker_main)\s*\(/.test(text)) return "queue consumer";
+  return undefined;
+}
+
+const SERVER_TOKEN = /\b(uvicorn|gunicorn|hypercorn|granian|waitress|daphne|run_app|run_simple|serve_forever)\b|\.run\(\s*(?:host|port|debug)/;
 
 const APP_IN_FILE = /\b(FastAPI|Starlette|Flask|Quart|Litestar)\s*\(|\bweb\.Application\s*\(/;
 

@@ -1,0 +1,99 @@
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { discover } from "../../src/features/discover/index.js";
+import { scaffoldHealth } from "../../src/index.js";
+import type { ServiceRecord } from "../../src/model.js";
+import { httpRequest, pythonBin, startProcess, type StartedProcess } from "../env/engines.js";
+import { fks, ROOT } from "../helpers.js";
+
+/**
+ * The shape of a real compose project: one Dockerfile with a stage per container (build.target),
+ * the repository root as build context, an API, a click worker and a celery worker whose folders
+ * list FastAPI too, an nginx stage in front and a caddy image for the docs.
+ */
+const FIXTURE = path.join(ROOT, "test/fixtures/entry-proxy-worker");
+const started: StartedProcess[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((p) => p.stop()));
+});
+
+async function byName(): Promise<Record<string, ServiceRecord>> {
+  const { services } = await discover({ cwd: FIXTURE, paths: [FIXTURE] });
+  return Object.fromEntries(services.map((s) => [s.name, s]));
+}
+
+describe("a service is what it runs, not the folder it is built from", () => {
+  it("the nginx stage and the caddy image are off-the-shelf servers: no language, no framework", async () => {
+    const s = await byName();
+    for (const [name, server] of [["proxy", "nginx"], ["docs", "caddy"]] as const) {
+      expect(s[name]!.language, name).toBeUndefined();
+      expect(s[name]!.framework, name).toBeUndefined();
+      expect(s[name]!.entry!.offTheShelf).toBe(server);
+    }
+  });
+
+  it("a click CLI and a celery worker are Python workers, though their requirements list FastAPI", async () => {
+    const s = await byName();
+    for (const name of ["shipper", "mailer"]) {
+      expect(s[name]!.language, name).toBe("python");
+      expect(s[name]!.framework, name).toBeUndefined();
+      expect(s[name]!.entry!.notHttp, name).toBe(true);
+    }
+    expect(s.shipper!.entry!.reason).toMatch(/click command/);
+    expect(s.mailer!.entry!.reason).toMatch(/celery/);
+  });
+
+  it("the API keeps the framework its served app is created with", async () => {
+    const s = await byName();
+    expect(s.orders!.framework).toBe("fastapi");
+    expect(s.orders!.entry!.appFile).toBe("services/orders/app/main.py");
+  });
+});
+
+describe("scaffold health agrees: workers and proxies get no HTTP probes", () => {
+  it("--check reports errors only for the API, and for the worker that would inherit the API's HEALTHCHECK", async () => {
+    const res = await scaffoldHealth({ cwd: FIXTURE, check: true });
+    const errors = res.findings.filter((f) => f.severity === "error").map((f) => `${f.service} ${f.rule}`);
+    expect(errors.filter((e) => !e.startsWith("orders "))).toEqual(["mailer health/worker-inherits-healthcheck"]);
+    for (const name of ["shipper", "mailer", "proxy", "docs"]) expect(res.findings.some((f) => f.service === name && f.rule === "health/manual-step"), name).toBe(true);
+  });
+
+  it("the HEALTHCHECK goes into the API's build stage, not the final nginx stage; compose probes only the API", async () => {
+    const res = await scaffoldHealth({ cwd: FIXTURE, dryRun: true });
+    const docker = res.edits.find((e) => e.file === "Dockerfile")!;
+    const after = docker.after.split("\n");
+    const hc = after.findIndex((l) => l.startsWith("HEALTHCHECK"));
+    const stageOf = (line: number) => after.slice(0, line + 1).filter((l) => l.startsWith("FROM")).pop();
+    expect(stageOf(hc)).toMatch(/AS orders$/);
+    expect(after.filter((l) => l.startsWith("HEALTHCHECK"))).toHaveLength(1);
+    const compose = parse(res.edits.find((e) => e.file === "compose.yaml")!.after) as { services: Record<string, { healthcheck?: Record<string, unknown>; depends_on?: Record<string, { condition: string }> }> };
+    expect(compose.services.orders!.healthcheck?.test).toBeDefined();
+    for (const name of ["shipper", "proxy", "docs"]) expect(compose.services[name]!.healthcheck, name).toBeUndefined();
+    expect(compose.services.mailer!.healthcheck).toEqual({ disable: true });
+    expect(compose.services.proxy!.depends_on).toEqual({ orders: { condition: "service_healthy" }, shipper: { condition: "service_started" } });
+  });
+
+  it("written, then checked again: nothing left to report for the workers and the proxies", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "fks-workers-"));
+    cpSync(FIXTURE, dir, { recursive: true });
+    expect(fks(["scaffold", "health", "."], { cwd: dir }).code).toBe(0);
+    const again = fks(["scaffold", "health", "--check", "--format", "json"], { cwd: dir });
+    const findings = (JSON.parse(again.stdout) as { findings: Array<{ severity: string; service: string }> }).findings;
+    expect(findings.filter((f) => f.severity !== "note")).toEqual([]);
+    expect(readFileSync(path.join(dir, "services/shipper/app/main.py"), "utf8")).toBe(readFileSync(path.join(FIXTURE, "services/shipper/app/main.py"), "utf8"));
+  });
+
+  it("the API's entrypoint command, run for real with uvicorn, serves /live and its own routes after scaffold", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "fks-workers-"));
+    cpSync(FIXTURE, dir, { recursive: true });
+    expect(fks(["scaffold", "health", "."], { cwd: dir }).code).toBe(0);
+    // entrypoint.sh: `cd /usr/src/app/; uvicorn app.main:app`, where the Dockerfile copies services/orders/app to /usr/src/app/app.
+    const p = await startProcess(pythonBin(), ["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", "{port}"], { cwd: path.join(dir, "services/orders"), readyUrl: "http://127.0.0.1:{port}/live", timeoutMs: 30_000 });
+    started.push(p);
+    expect((await httpRequest(`http://127.0.0.1:${p.port}/live`)).status).toBe(200);
+    expect((await httpRequest(`http://127.0.0.1:${p.port}/orders`)).status).toBe(200);
+  });
+});
