@@ -195,11 +195,15 @@ function serverEntry(l: Extract<Launch, { kind: "server" }>, w: Walk): ServedEnt
   const worker = l.worker ? ` with ${l.worker.split(".").pop()} workers` : "";
   if (!hit) {
     if (/\.(wsgi|asgi)$/.test(mod!)) return djangoEntry(undefined, undefined, w, `${l.server} ${target}`);
-    return { chain: w.chain, app: `${mod}:${attr}`, confidence: "command", reason: `${l.server}${worker} serves ${mod}:${attr}, but fks found no module ${mod} in the service folder` };
+    const found = moduleFile(mod!, tree);
+    const why = found ? `fks could not follow ${attr} in ${path.relative(w.input.dir, found)} to the line that creates the app` : `fks found no module ${mod} in the service folder`;
+    return { chain: w.chain, app: `${mod}:${attr}`, confidence: "command", reason: `${l.server}${worker} serves ${mod}:${attr}, but ${why}` };
   }
   if (hit.kind === "django") return djangoFromApp(hit, w, `${l.server} ${target}`);
   const created = `${hit.module}:${hit.attr}` === `${mod}:${attr}` ? "" : `, created in ${path.relative(w.input.dir, hit.file)}`;
-  return appEntry(hit, w, `${l.server}${worker} serves ${mod}:${attr}${l.factory ? " (factory)" : ""}${created}`);
+  // A factory (`--factory`, `"m:create_app()"`) is named by what the server calls, wherever the factory was re-exported from.
+  const named = l.factory ? { ...hit, module: mod!, attr: `${attr}()` } : hit;
+  return appEntry(named, w, `${l.server}${worker} serves ${mod}:${attr}${l.factory ? " (factory)" : ""}${created}`);
 }
 
 function appEntry(hit: AppHit, w: Walk, why: string): ServedEntry {
