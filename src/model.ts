@@ -203,6 +203,8 @@ export interface ServedEntry {
   notHttp?: true;
   /** The container runs an off-the-shelf server (nginx, caddy, traefik…), not the repository's code: named here. */
   offTheShelf?: string;
+  /** The container's command only keeps it idle (`sleep infinity`, a development container): the command, as shown. */
+  idle?: string;
 }
 
 /** Infrastructure the services use (databases, caches, brokers): dependencies, not services. */

@@ -7,7 +7,7 @@ import { discover } from "../../src/features/discover/index.js";
 import { scaffoldHealth } from "../../src/index.js";
 import type { ServiceRecord } from "../../src/model.js";
 import { httpRequest, pythonBin, startProcess, type StartedProcess } from "../env/engines.js";
-import { fks, ROOT } from "../helpers.js";
+import { fks, removeTree, ROOT, tempTree } from "../helpers.js";
 
 /**
  * The shape of a real compose project: one Dockerfile with a stage per container (build.target),
@@ -95,5 +95,32 @@ describe("scaffold health agrees: workers and proxies get no HTTP probes", () =>
     started.push(p);
     expect((await httpRequest(`http://127.0.0.1:${p.port}/live`)).status).toBe(200);
     expect((await httpRequest(`http://127.0.0.1:${p.port}/orders`)).status).toBe(200);
+  });
+});
+
+describe("a development container (command: sleep infinity) idles: its project keeps its framework, the container gets no probes", () => {
+  const files = {
+    ".devcontainer/docker-compose.yml": "services:\n  app:\n    build:\n      context: ..\n      dockerfile: .devcontainer/Dockerfile\n    volumes:\n      - ..:/workspace:cached\n    # Keeps the container up; the code is started by hand.\n    command: sleep infinity\n  db:\n    image: postgres:16\n",
+    ".devcontainer/Dockerfile": "FROM mcr.microsoft.com/devcontainers/python:3.12\nENV PYTHONUNBUFFERED 1\n",
+    "requirements.txt": "Django==5.0\npsycopg2-binary\n",
+    "manage.py": 'import os\nimport sys\n\n\ndef main():\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")\n    from django.core.management import execute_from_command_line\n\n    execute_from_command_line(sys.argv)\n\n\nif __name__ == "__main__":\n    main()\n',
+    "core/__init__.py": "",
+    "core/settings.py": 'SECRET_KEY = "x"\nROOT_URLCONF = "core.urls"\nINSTALLED_APPS = ["django.contrib.contenttypes"]\nDATABASES = {}\n',
+    "core/urls.py": 'from django.http import HttpResponse\nfrom django.urls import path\n\nurlpatterns = [\n    path("books/", lambda r: HttpResponse("[]")),\n]\n',
+  };
+  let dir = "";
+  afterAll(() => dir && removeTree(dir));
+
+  it("the entry comes from manage.py; the idle command is named; health endpoints are still due, container checks are not", async () => {
+    dir = tempTree(files);
+    const [s] = (await discover({ cwd: dir })).services.filter((x) => x.name === "app");
+    expect(s!.framework).toBe("django");
+    expect(s!.entry!.idle).toBe("sleep infinity");
+    expect(s!.entry!.settings).toBe("core.settings");
+    const res = await scaffoldHealth({ cwd: dir, check: true });
+    const rules = res.findings.filter((f) => f.severity !== "note").map((f) => f.rule);
+    expect(rules).toEqual(["health/endpoints-missing"]);
+    const dry = await scaffoldHealth({ cwd: dir, dryRun: true });
+    expect(dry.edits.map((e) => e.file).sort()).toEqual(["core/health.py", "core/urls.py"]);
   });
 });

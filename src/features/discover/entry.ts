@@ -38,6 +38,12 @@ export function servedEntry(service: ServiceRecord, input: EntryInput): ServedEn
   const df = service.dockerfile;
   const w: Walk = { input, env, workdir: df?.workdir ?? "/", chain: [], depth: 0, image: df?.finalImage, imageLine: df?.stages[df.stages.length - 1]?.line, dockerfile: df?.file, copies: df?.copies };
   const start = startCommand(service, input, w);
+  const idle = start ? idleCommand(start.argv) : undefined;
+  if (idle) {
+    // A development container (`command: sleep infinity`): the code in it is started by hand, so the conventional entry tells.
+    const e = conventionalEntry(service, input, (file, from) => pythonFileEntry(file, from, { ...w, chain: [] }));
+    return { ...e, idle, reason: `the start command (${start!.what}) only keeps the container idle (\`${idle}\`), as development containers do; ${e.reason}` };
+  }
   if (start) {
     const r = run(start.argv, w);
     if (r) return r;
@@ -85,6 +91,13 @@ function startCommand(s: ServiceRecord, input: EntryInput, w: Walk): { argv: str
     }
   }
   return undefined;
+}
+
+/** `sleep infinity`, `tail -f /dev/null`, `cat`: a container kept running with nothing started in it. */
+function idleCommand(argv: string[]): string | undefined {
+  const words = unwrap(argv[0] === "/bin/sh" && argv[1] === "-c" && argv[2] ? shellCommands(argv[2], {}).flatMap((c) => c.words) : argv);
+  const text = words.join(" ");
+  return /^(sleep (infinity|inf|\d{5,})|tail -f \/dev\/null|cat|sh -c "?trap : TERM INT; sleep infinity.*)$/.test(text) ? text : undefined;
 }
 
 const show = (v: string | string[]) => (Array.isArray(v) ? JSON.stringify(v) : v);

@@ -135,7 +135,10 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     try {
       let code: HealthCodePlan | undefined;
       const entry = r.entry?.appFile || r.entry?.settings ? { appFile: r.entry.appFile ? abs(r.entry.appFile) : undefined, appLine: r.entry.appLine, appModule: r.entry.appModule, settings: r.entry.settings, reason: r.entry.reason } : undefined;
-      if (input.noProbe) {
+      if (r.entry?.idle) {
+        findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.compose?.file ?? r.k8s?.file, line: r.compose?.command?.line ?? r.k8s?.command?.line, message: `no HEALTHCHECK, compose healthcheck or probes added: the container only idles (\`${r.entry.idle}\`), so nothing in it would answer them`, hint: "add them where the service is started for real", fixed: false });
+      }
+      if (input.noProbe && !r.entry?.idle) {
         const hint = r.entry?.offTheShelf ? `serve a health location in its ${r.entry.offTheShelf} configuration and add a healthcheck that requests it, by hand` : "a worker needs no HTTP probe; if you want one, use an exec check of its own (e.g. `celery inspect ping`)";
         findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.entry?.chain[0]?.file, line: r.entry?.chain[0]?.line, message: `no health endpoints, HEALTHCHECK or probes added: ${input.noProbe}`, hint, fixed: false });
       } else if (adapter && dir) {
@@ -185,7 +188,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
   // A worker started from an HTTP service's image inherits its HEALTHCHECK, which never passes there.
   for (const i of inputs.values()) {
     const r = i.input.record;
-    if (!i.input.noProbe || r.entry?.offTheShelf || !r.dockerfile) continue;
+    if (!i.input.noProbe || r.entry?.offTheShelf || r.entry?.idle || !r.dockerfile) continue;
     const api = [...inputs.values()].find((o) => o !== i && (o.docker?.healthy || o.docker?.healthyBefore) && o.input.record.dockerfile?.file === r.dockerfile!.file && o.input.record.compose?.build?.target === r.compose?.build?.target);
     if (api) i.input.inheritsHealthcheck = api.input.record.name;
   }
@@ -246,7 +249,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
 
 /** Why a service gets no HTTP health at all, from the shared served model: it runs a worker, or a server that is not the repository's code. */
 function probeless(r: ServiceRecord): string | undefined {
-  if (r.entry?.offTheShelf) return r.entry.reason;
+  if (r.entry?.offTheShelf || r.entry?.idle) return r.entry.reason;
   if (r.entry?.notHttp) return r.entry.reason.replace(/^the start command /, "its start command ");
   return undefined;
 }
