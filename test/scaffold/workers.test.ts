@@ -54,10 +54,10 @@ describe("a service is what it runs, not the folder it is built from", () => {
 });
 
 describe("scaffold health agrees: workers and proxies get no HTTP probes", () => {
-  it("--check reports errors only for the API, and for the worker that would inherit the API's HEALTHCHECK", async () => {
+  it("--check reports errors only for the API; workers and proxies get one note each", async () => {
     const res = await scaffoldHealth({ cwd: FIXTURE, check: true });
     const errors = res.findings.filter((f) => f.severity === "error").map((f) => `${f.service} ${f.rule}`);
-    expect(errors.filter((e) => !e.startsWith("orders "))).toEqual(["mailer health/worker-inherits-healthcheck"]);
+    expect(errors.filter((e) => !e.startsWith("orders "))).toEqual([]);
     for (const name of ["shipper", "mailer", "proxy", "docs"]) expect(res.findings.some((f) => f.service === name && f.rule === "health/manual-step"), name).toBe(true);
   });
 
@@ -95,6 +95,28 @@ describe("scaffold health agrees: workers and proxies get no HTTP probes", () =>
     started.push(p);
     expect((await httpRequest(`http://127.0.0.1:${p.port}/live`)).status).toBe(200);
     expect((await httpRequest(`http://127.0.0.1:${p.port}/orders`)).status).toBe(200);
+  });
+});
+
+describe("a worker started from the API's image inherits its HEALTHCHECK", () => {
+  it("an existing HEALTHCHECK is an error for the worker, fixed by switching it off there and only there", async () => {
+    const dir = tempTree({
+      "compose.yaml": "services:\n  api:\n    build: ./app\n    ports: [\"8000:8000\"]\n  worker:\n    build: ./app\n    command: celery -A tasks worker\n",
+      "app/Dockerfile": 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nHEALTHCHECK --interval=15s --timeout=3s --retries=3 CMD ["python", "-c", "import urllib.request; urllib.request.urlopen(\'http://127.0.0.1:8000/ready\')"]\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n',
+      "app/requirements.txt": "fastapi\ncelery\n",
+      "app/main.py": 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/ready")\ndef ready():\n    return {}\n',
+      "app/tasks.py": 'from celery import Celery\n\ncelery = Celery("tasks")\n',
+    });
+    try {
+      const check = await scaffoldHealth({ cwd: dir, check: true });
+      expect(check.findings.filter((f) => f.rule === "health/worker-inherits-healthcheck").map((f) => `${f.service} ${f.file}:${f.line}`)).toEqual(["worker compose.yaml:5"]);
+      const dry = await scaffoldHealth({ cwd: dir, dryRun: true });
+      const compose = parse(dry.edits.find((e) => e.file === "compose.yaml")!.after) as { services: Record<string, { healthcheck?: unknown }> };
+      expect(compose.services.worker!.healthcheck).toEqual({ disable: true });
+      expect(compose.services.api!.healthcheck).not.toEqual({ disable: true });
+    } finally {
+      removeTree(dir);
+    }
   });
 });
 

@@ -170,6 +170,11 @@ function follow(launch: Launch, argv: string[], w: Walk, args: string[]): Served
       }
       if (!first) return undefined;
       const shown = unwrap(argv);
+      const prog = path.basename(shown[0] ?? first);
+      const said = [prog, ...shown.slice(1, 3)].join(" ");
+      // Celery's flower dashboard serves HTTP, but it is flower's, not the repository's code.
+      if (prog === "flower" || (prog === "celery" && shown.includes("flower"))) return { chain: w.chain, confidence: "command", offTheShelf: "flower", reason: `the start command runs Celery's flower dashboard (\`${said}\`), a server of its own: its routes and health are flower's` };
+      if (WORKER_PROGRAMS.has(prog)) return { chain: w.chain, confidence: "command", notHttp: true, reason: `the start command runs \`${said}\`, a ${prog} worker, not an HTTP server` };
       return { chain: w.chain, confidence: "command", notHttp: true, reason: `the start command runs \`${[path.basename(shown[0] ?? first), ...shown.slice(1, 3)].join(" ")}\`, not an HTTP server fks knows (uvicorn, gunicorn, hypercorn, granian, daphne, uwsgi, python, manage.py, a Cargo binary)` };
     }
   }

@@ -28,7 +28,7 @@ const CTOR_LINE = /\b(FastAPI|Starlette|Flask|Litestar)\s*\(/;
 export function applyWhatRuns(s: ServiceRecord): void {
   const e = s.entry;
   const image = runImage(s);
-  const server = offTheShelfServer(image);
+  const server = offTheShelfServer(image) ?? e?.offTheShelf;
   const runsOwnCode = !!e?.app || !!e?.settings;
   const drop = (field: "language" | "framework") => {
     delete s[field];
@@ -43,6 +43,7 @@ export function applyWhatRuns(s: ServiceRecord): void {
     drop("language");
     drop("framework");
     const at = s.dockerfile && !(s.compose?.image && !s.compose.build) ? `${s.dockerfile.file}:${s.dockerfile.stages.find((st) => st.image === image)?.line ?? 1}` : s.compose ? `${s.compose.file}:${s.compose.line}` : `${s.k8s?.file}:${s.k8s?.line}`;
+    if (e?.offTheShelf) return;
     s.entry = { chain: e?.chain ?? [], confidence: "command", offTheShelf: server, reason: `the container runs ${server} (${image}, ${at}), a server of its own: its routes and health live in its configuration, not in code fks scaffolds` };
     return;
   }

@@ -185,12 +185,12 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     }
   }
 
-  // A worker started from an HTTP service's image inherits its HEALTHCHECK, which never passes there.
+  // A worker (or flower, or an idle container) started from an HTTP service's image inherits its HEALTHCHECK, which never passes there.
   for (const i of inputs.values()) {
     const r = i.input.record;
-    if (!i.input.noProbe || r.entry?.offTheShelf || r.entry?.idle || !r.dockerfile) continue;
+    if (!i.input.noProbe || !r.dockerfile) continue;
     const api = [...inputs.values()].find((o) => o !== i && (o.docker?.healthy || o.docker?.healthyBefore) && o.input.record.dockerfile?.file === r.dockerfile!.file && o.input.record.compose?.build?.target === r.compose?.build?.target);
-    if (api) i.input.inheritsHealthcheck = api.input.record.name;
+    if (api) i.input.inheritsHealthcheck = { from: api.input.record.name, already: !!api.docker?.healthyBefore };
   }
 
   // 3. Compose files and Kubernetes manifests, for the services that planned cleanly.
