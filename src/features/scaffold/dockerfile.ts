@@ -71,9 +71,9 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
     return out;
   }
   if (builderHc) {
-    out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: "HEALTHCHECK is in a build stage only; the final image has none", hint: cannot });
+    out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: `HEALTHCHECK is in a build stage only; ${stageEnd ? `the image of stage ${target}` : "the final image"} has none`, hint: cannot });
   } else {
-    out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: ${unserved ? "serve it, then run fks again" : "add a HEALTHCHECK by hand"}` : undefined });
+    out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: stageEnd ? `the image of stage ${target} (compose build.target) has no HEALTHCHECK` : "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: ${unserved ? "serve it, then run fks again" : "add a HEALTHCHECK by hand"}` : undefined });
   }
   if (!newLines) return out;
   // Before the final stage's CMD/ENTRYPOINT, where readers look for it; else at the end.
