@@ -201,6 +201,10 @@ export interface ServedEntry {
   reason: string;
   /** The start command runs a program that serves no HTTP (a worker, a scheduler): no health endpoints go in its code. */
   notHttp?: true;
+  /** The container runs an off-the-shelf server (nginx, caddy, traefik…), not the repository's code: named here. */
+  offTheShelf?: string;
+  /** The container's command only keeps it idle (`sleep infinity`, a development container): the command, as shown. */
+  idle?: string;
 }
 
 /** Infrastructure the services use (databases, caches, brokers): dependencies, not services. */

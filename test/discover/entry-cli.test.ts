@@ -34,6 +34,8 @@ describe("every command names the same served app", () => {
     expect(r.code).toBe(0);
     expect(r.stdout.match(/^\+\+\+ b\/backend\/Dockerfile/gm)).toHaveLength(1);
     expect(r.stdout).toMatch(/^\+\+\+ b\/backend\/app\/main\.py\s+include the health router .*app\.main:app/m);
-    expect(r.stderr).toMatch(/worker .*no health endpoints added: its start command runs `celery/);
+    expect(r.stderr).toMatch(/worker .*no health endpoints, HEALTHCHECK or probes added: its start command runs `celery/);
+    // The worker runs the API's image: the HEALTHCHECK it inherits is switched off for it.
+    expect(r.stdout).toMatch(/^\+\s+disable: true$/m);
   });
 });

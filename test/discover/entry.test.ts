@@ -91,7 +91,9 @@ describe("served entry: followed from the start command to the app object", () =
     const [api, worker] = all;
     expect(api!.entry!.app).toBe("app.main:app");
     expect(api!.framework).toBe("fastapi");
-    expect(worker!.framework).toBe("fastapi"); // the folder's facts reach both records
+    // The folder's language reaches both records; the framework only the one that serves an app of it.
+    expect(worker!.language).toBe("python");
+    expect(worker!.framework).toBeUndefined();
     expect(worker!.entry!.app).toBeUndefined();
     expect(worker!.entry!.notHttp).toBe(true);
     expect(worker!.entry!.reason).toMatch(/celery/);
@@ -191,7 +193,10 @@ describe("served entry across a multi-target Dockerfile built from the repositor
     expect(orders!.framework).toBe("fastapi");
     expect(shipping!.entry!.notHttp).toBe(true);
     expect(steps(shipping!)).toEqual(["Dockerfile:15", "services/shipping/entrypoint.sh:2", "services/shipping/app/main.py:8"]);
-    expect(proxy!.entry!.notHttp).toBe(true);
-    expect(proxy!.entry!.reason).toContain("`nginx -g");
+    // FROM nginx: an off-the-shelf server, whatever language the build context (the repository root) holds.
+    expect(proxy!.entry!.offTheShelf).toBe("nginx");
+    expect(proxy!.language).toBeUndefined();
+    expect(proxy!.framework).toBeUndefined();
+    expect(shipping!.framework).toBeUndefined();
   });
 });

@@ -74,6 +74,18 @@ describe("nesting bound", () => {
     expect(res.findings.find((f) => f.rule === "routes/parse-error")).toMatchObject({ file: "app/main.py", line: 11 });
   });
 
+  it("the scaffolder's parsers refuse a file nested past the bound by counting, before tree-sitter sees it", async () => {
+    const { parseRust } = await import("../../src/lang/rust/edit.js");
+    const { parsePython } = await import("../../src/lang/python/edit.js");
+    // 10,000 balanced blocks: valid Rust, but the syntax-error query on its tree cost seconds under load.
+    const rs = nestedBlocks(10_000);
+    await expect(parseRust(rs, "src/deep.rs")).rejects.toMatchObject({ file: "src/deep.rs", line: 4, message: expect.stringMatching(/nested more than 256 levels/) });
+    const py = `x = ${"(".repeat(MAX_NESTING + 1)}1${")".repeat(MAX_NESTING + 1)}\n`;
+    await expect(parsePython(py, "app/deep.py")).rejects.toMatchObject({ line: 1, message: expect.stringMatching(/nested more than 256 levels/) });
+    // Real code right under the bound still parses.
+    await expect(parseRust(nestedBlocks(MAX_NESTING - 4), "src/ok.rs")).resolves.toBeDefined();
+  });
+
   it("scaffold health --check and the CLI stay whole on the deep file: no internal error, no stack", async () => {
     const dir = tree({ "Cargo.toml": CARGO, "src/main.rs": nestedBlocks(2000) });
     await expect(scaffoldHealth({ cwd: dir, check: true })).resolves.toBeDefined();

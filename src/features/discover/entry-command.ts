@@ -114,10 +114,10 @@ function server(name: string, args: string[]): Launch {
       if (value === undefined && VALUE_OPTIONS.has(opt)) i++;
     } else if (target === undefined && w !== "run") target = w;
   }
-  // gunicorn 'module:create_app()' calls a factory.
-  if (target && /\(\s*\)$/.test(target)) {
+  // gunicorn 'module:create_app()' (or 'module:create_app("prod")') calls a factory.
+  if (target && /\(.*\)$/.test(target)) {
     factory = true;
-    target = target.replace(/\(\s*\)$/, "");
+    target = target.replace(/\(.*\)$/, "");
   }
   return { kind: "server", server: name, target: target ?? "", factory, appDir, worker };
 }

@@ -163,6 +163,13 @@ function creationInBody(file: string, lines: string[], defAt: number, tree: PyTr
     const hit = followName(m[1]!, module, isPkg, imports, lines, tree, depth, seen, true);
     if (hit) return { ...hit, steps: [step(file, n, lines[n - 1]!), ...hit.steps] };
   }
+  // `return app`, where `app` is no local of the factory: the module-level app it configures (or imports).
+  const returned = body.map((n) => ({ n, name: /^\s*return\s+([A-Za-z_][\w.]*)\s*$/.exec(lines[n - 1]!)?.[1] })).find((r) => r.name && !body.some((b) => new RegExp(`^\\s*${r.name!.replace(/\./g, "\\.")}\\s*(?::[^=]+)?=(?!=)`).test(lines[b - 1]!)));
+  if (returned?.name) {
+    const imports = scanPythonImports(lines.join("\n")).imports.filter((i) => !i.typeOnly);
+    const hit = followName(returned.name, module, isPkg, imports, lines, tree, depth, seen, false);
+    if (hit) return { ...hit, steps: [step(file, returned.n, lines[returned.n - 1]!), ...hit.steps] };
+  }
   return undefined;
 }
 

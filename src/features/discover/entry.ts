@@ -38,6 +38,12 @@ export function servedEntry(service: ServiceRecord, input: EntryInput): ServedEn
   const df = service.dockerfile;
   const w: Walk = { input, env, workdir: df?.workdir ?? "/", chain: [], depth: 0, image: df?.finalImage, imageLine: df?.stages[df.stages.length - 1]?.line, dockerfile: df?.file, copies: df?.copies };
   const start = startCommand(service, input, w);
+  const idle = start ? idleCommand(start.argv) : undefined;
+  if (idle) {
+    // A development container (`command: sleep infinity`): the code in it is started by hand, so the conventional entry tells.
+    const e = conventionalEntry(service, input, (file, from) => pythonFileEntry(file, from, { ...w, chain: [] }));
+    return { ...e, idle, reason: `the start command (${start!.what}) only keeps the container idle (\`${idle}\`), as development containers do; ${e.reason}` };
+  }
   if (start) {
     const r = run(start.argv, w);
     if (r) return r;
@@ -87,6 +93,13 @@ function startCommand(s: ServiceRecord, input: EntryInput, w: Walk): { argv: str
   return undefined;
 }
 
+/** `sleep infinity`, `tail -f /dev/null`, `cat`: a container kept running with nothing started in it. */
+function idleCommand(argv: string[]): string | undefined {
+  const words = unwrap(argv[0] === "/bin/sh" && argv[1] === "-c" && argv[2] ? shellCommands(argv[2], {}).flatMap((c) => c.words) : argv);
+  const text = words.join(" ");
+  return /^(sleep (infinity|inf|\d{5,})|tail -f \/dev\/null|cat|sh -c "?trap : TERM INT; sleep infinity.*)$/.test(text) ? text : undefined;
+}
+
 const show = (v: string | string[]) => (Array.isArray(v) ? JSON.stringify(v) : v);
 
 /** Exec form words as written; shell form runs through `/bin/sh -c`. */
@@ -126,7 +139,10 @@ function follow(launch: Launch, argv: string[], w: Walk, args: string[]): Served
     case "python-module": {
       const tree = treeOf(w);
       const file = moduleFile(`${launch.module}.__main__`, tree) ?? moduleFile(launch.module, tree);
-      return file ? pythonFileEntry(file, launch.module, w) : undefined;
+      if (file) return pythonFileEntry(file, launch.module, w);
+      // `python -m celery -A app worker`: an installed worker program, not an HTTP server.
+      const worker = WORKER_PROGRAMS.has(launch.module.split(".")[0]!);
+      return worker ? { chain: w.chain, confidence: "command", notHttp: true, reason: `the start command runs \`python -m ${launch.module}\`, a ${launch.module} worker, not an HTTP server` } : undefined;
     }
     case "manage":
       return djangoEntry(launch.settings, launch.file ? local(launch.file, w) : undefined, w, `manage.py ${launch.subcommand ?? ""}`.trim());
@@ -154,6 +170,11 @@ function follow(launch: Launch, argv: string[], w: Walk, args: string[]): Served
       }
       if (!first) return undefined;
       const shown = unwrap(argv);
+      const prog = path.basename(shown[0] ?? first);
+      const said = [prog, ...shown.slice(1, 3)].join(" ");
+      // Celery's flower dashboard serves HTTP, but it is flower's, not the repository's code.
+      if (prog === "flower" || (prog === "celery" && shown.includes("flower"))) return { chain: w.chain, confidence: "command", offTheShelf: "flower", reason: `the start command runs Celery's flower dashboard (\`${said}\`), a server of its own: its routes and health are flower's` };
+      if (WORKER_PROGRAMS.has(prog)) return { chain: w.chain, confidence: "command", notHttp: true, reason: `the start command runs \`${said}\`, a ${prog} worker, not an HTTP server` };
       return { chain: w.chain, confidence: "command", notHttp: true, reason: `the start command runs \`${[path.basename(shown[0] ?? first), ...shown.slice(1, 3)].join(" ")}\`, not an HTTP server fks knows (uvicorn, gunicorn, hypercorn, granian, daphne, uwsgi, python, manage.py, a Cargo binary)` };
     }
   }
@@ -192,11 +213,15 @@ function serverEntry(l: Extract<Launch, { kind: "server" }>, w: Walk): ServedEnt
   const worker = l.worker ? ` with ${l.worker.split(".").pop()} workers` : "";
   if (!hit) {
     if (/\.(wsgi|asgi)$/.test(mod!)) return djangoEntry(undefined, undefined, w, `${l.server} ${target}`);
-    return { chain: w.chain, app: `${mod}:${attr}`, confidence: "command", reason: `${l.server}${worker} serves ${mod}:${attr}, but fks found no module ${mod} in the service folder` };
+    const found = moduleFile(mod!, tree);
+    const why = found ? `fks could not follow ${attr} in ${path.relative(w.input.dir, found)} to the line that creates the app` : `fks found no module ${mod} in the service folder`;
+    return { chain: w.chain, app: `${mod}:${attr}`, confidence: "command", reason: `${l.server}${worker} serves ${mod}:${attr}, but ${why}` };
   }
   if (hit.kind === "django") return djangoFromApp(hit, w, `${l.server} ${target}`);
   const created = `${hit.module}:${hit.attr}` === `${mod}:${attr}` ? "" : `, created in ${path.relative(w.input.dir, hit.file)}`;
-  return appEntry(hit, w, `${l.server}${worker} serves ${mod}:${attr}${l.factory ? " (factory)" : ""}${created}`);
+  // A factory (`--factory`, `"m:create_app()"`) is named by what the server calls, wherever the factory was re-exported from.
+  const named = l.factory ? { ...hit, module: mod!, attr: `${attr}()` } : hit;
+  return appEntry(named, w, `${l.server}${worker} serves ${mod}:${attr}${l.factory ? " (factory)" : ""}${created}`);
 }
 
 function appEntry(hit: AppHit, w: Walk, why: string): ServedEntry {
@@ -215,7 +240,8 @@ function pythonFileEntry(file: string, shown: string, w: Walk): ServedEntry | un
     if (at < 0 || APP_IN_FILE.test(lines.join("\n"))) return undefined;
     // A program of its own (a queue consumer, a scheduler): nothing in it serves HTTP.
     w.chain.push({ file: w.input.rel(file), line: at + 1, text: lines[at]!.trim() });
-    return { chain: w.chain, confidence: "command", notHttp: true, reason: `${path.basename(shown)} starts no HTTP server under __main__ and creates no app` };
+    const kind = programKind(lines.join("\n"));
+    return { chain: w.chain, confidence: "command", notHttp: true, reason: `${path.basename(shown)} ${kind ? `is a ${kind}: it ` : ""}starts no HTTP server under __main__ and creates no app` };
   }
   w.chain.push({ file: w.input.rel(file), line: main.line, text: lines[main.line - 1]!.trim() });
   const tree = treeOf(w);
@@ -234,7 +260,14 @@ function functionEntry(mod: string, fn: string, w: Walk): ServedEntry | undefine
   const lines = w.input.read(file).split(/\r?\n/);
   const def = lines.findIndex((l) => new RegExp(`^(async\\s+)?def\\s+${fn}\\s*\\(`).test(l)) + 1;
   const main = def ? mainBlockRun(file, lines, def) : undefined;
-  if (!main) return undefined;
+  if (!main) {
+    const text = lines.join("\n");
+    // A function that starts nothing fks knows, in a module that names no server or app: a command-line tool or a worker.
+    if (!def || SERVER_TOKEN.test(text) || APP_IN_FILE.test(text)) return undefined;
+    w.chain.push({ file: w.input.rel(file), line: def, text: lines[def - 1]!.trim() });
+    const kind = programKind(text);
+    return { chain: w.chain, confidence: "command", notHttp: true, reason: `the console script ${mod}:${fn} ${kind ? `is a ${kind} that ` : ""}starts no HTTP server` };
+  }
   w.chain.push({ file: w.input.rel(file), line: main.line, text: lines[main.line - 1]!.trim() });
   const [m, attr] = main.target ? main.target.split(":") : [mod, main.name!];
   const hit = followApp(m!, attr!, tree);
@@ -251,6 +284,20 @@ function moduleOf(file: string, w: Walk): string {
   }
   return parts.join(".");
 }
+
+/** Task-queue and scheduler programs: started as `python -m <name>` they serve no HTTP. */
+const WORKER_PROGRAMS = new Set(["celery", "rq", "arq", "dramatiq", "huey", "taskiq", "faust", "apscheduler", "rqscheduler"]);
+
+/** What kind of program a Python file is, for the reason shown: a click/typer/argparse CLI or a queue worker. */
+function programKind(text: string): string | undefined {
+  if (/^\s*@(?:click\.|\w+\.)?(?:command|group)\(/m.test(text) && /\bimport click\b|\bfrom click\b/.test(text)) return "click command";
+  if (/\btyper\.Typer\s*\(/.test(text)) return "typer program";
+  if (/\bargparse\.ArgumentParser\s*\(|\bArgumentParser\s*\(/.test(text)) return "command-line program (argparse)";
+  if (/\b(Celery|Worker|Queue)\s*\(|\.(start_consuming|run_forever|worker_main)\s*\(/.test(text)) return "queue consumer";
+  return undefined;
+}
+
+const SERVER_TOKEN = /\b(uvicorn|gunicorn|hypercorn|granian|waitress|daphne|run_app|run_simple|serve_forever)\b|\.run\(\s*(?:host|port|debug)/;
 
 const APP_IN_FILE = /\b(FastAPI|Starlette|Flask|Quart|Litestar)\s*\(|\bweb\.Application\s*\(/;
 

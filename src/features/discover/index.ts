@@ -14,6 +14,7 @@ import { buildRecords } from "./merge.js";
 import { resolveRoots } from "./roots.js";
 import { servedEntry } from "./entry.js";
 import { foldServedProjects } from "./fold.js";
+import { applyWhatRuns } from "./runtime.js";
 import { isFile } from "../../io/fs.js";
 
 export interface DiscoverOptions {
@@ -104,6 +105,7 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
     s.entry = servedEntry(s, { dir, files: own, exists, read, rel, abs: (f) => path.resolve(opts.cwd, f) });
   }
   const services = foldServedProjects(built.services, opts.cwd);
+  for (const s of services) applyWhatRuns(s);
   const folded = new Set(built.services.filter((s) => !services.includes(s)).map((s) => s.name));
   const dependencies = built.dependencies.map((d) => (d.usedBy.some((u) => folded.has(u)) ? { ...d, usedBy: [...new Set(d.usedBy.flatMap((u) => (folded.has(u) ? services.filter((s) => s.aliases?.includes(u)).map((s) => s.name) : [u])))] } : d));
   return { roots: roots.map(rel), services, dependencies, diagnostics, filesScanned: files.length };

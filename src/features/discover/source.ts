@@ -123,7 +123,9 @@ function analyzeOne(dir: string, files: string[], read: (f: string) => string, r
   // The framework's own repository imports itself everywhere; it is a library, not a service.
   const own = ownPackageName(files.filter((f) => path.dirname(f) === dir), read);
   if (own) project.packageName = own;
-  if (fw && !(own && facts.deps.has(own) === false && fw.adapter.id === own.replace(/-web$/, ""))) {
+  // (A service named after its framework, axum-web depending on axum, is a service: it lists the framework.)
+  const ownRepo = !!own && fw?.adapter.id === own.replace(/-web$/, "") && !facts.deps.has(own) && !facts.deps.has(fw.adapter.id);
+  if (fw && !ownRepo) {
     project.framework = fw.adapter.id;
     project.frameworkSource = fw.source;
   }

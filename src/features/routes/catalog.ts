@@ -2,7 +2,8 @@ import { resolveRoots } from "../discover/roots.js";
 import path from "node:path";
 import type { Finding, Route, ServiceRecord } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
-import { isDirectory, readTextSync } from "../../io/fs.js";
+import { isDirectory, isFile, readTextSync } from "../../io/fs.js";
+import { moduleTree } from "../../lang/rust/modules.js";
 import { walk } from "../../io/walk.js";
 import type { FlatRoute } from "../../frameworks/route-graph.js";
 import { isJsSource } from "../../lang/typescript/routes-parse.js";
@@ -28,7 +29,7 @@ export interface CatalogOptions {
 
 export interface Catalog {
   roots: string[];
-  services: Array<{ name: string; dir: string; framework?: string; port?: number; servedApp?: string }>;
+  services: Array<{ name: string; dir: string; framework?: string; port?: number; servedApp?: string; serves?: (app: string) => boolean }>;
   routes: Route[];
   /** Files fks could not read or parse, binary or oversized files: notes and errors, never fatal. */
   diagnostics: Finding[];
@@ -190,11 +191,12 @@ export async function buildCatalog(opts: CatalogOptions): Promise<Catalog> {
  * api and payment from the repository root) each own the routes of the app they serve.
  */
 function markNotServed(routes: Route[], siblings: Catalog["services"], diagnostics: Finding[]): void {
-  const servers = siblings.filter((s) => s.servedApp && routes.some((r) => r.app === s.servedApp));
+  const serves = (s: Catalog["services"][number], app: string | undefined) => !!app && (s.serves ? s.serves(app) : s.servedApp === app);
+  const servers = siblings.filter((s) => s.servedApp && routes.some((r) => serves(s, r.app)));
   if (!servers.length) return;
   const others = new Map<string, number>();
   for (const r of routes) {
-    const owner = servers.find((s) => s.servedApp === r.app);
+    const owner = servers.find((s) => serves(s, r.app));
     if (owner) {
       r.service = owner.name;
       continue;
@@ -223,13 +225,28 @@ async function findServices(opts: CatalogOptions, roots: string[]): Promise<{ se
   }
   const services = records
     .filter((s: ServiceRecord) => !!s.path && isDirectory(path.resolve(opts.cwd, s.path)))
-    .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework, port: s.port, servedApp: servedAppOf(s) }));
+    .map((s: ServiceRecord) => ({ name: s.name, dir: path.resolve(opts.cwd, s.path!), framework: s.framework, port: s.port, servedApp: servedAppOf(s), serves: rustServes(s, opts.cwd) }));
   return { services, diagnostics };
+}
+
+/**
+ * A Rust service started as one binary serves the routers built in that binary's module tree
+ * and in the library crate beside it; a router served from another bin (src/bin/seed.rs) is not
+ * what the container runs.
+ */
+function rustServes(s: ServiceRecord, cwd: string): ((app: string) => boolean) | undefined {
+  const e = s.entry;
+  if (e?.confidence !== "command" || !e.app?.startsWith("bin:") || !e.appFile || !s.path) return undefined;
+  const main = path.resolve(cwd, e.appFile);
+  const lib = path.join(path.resolve(cwd, s.path), "src", "lib.rs");
+  const files = new Set([...moduleTree(main, isFile, readTextSync), ...moduleTree(lib, isFile, readTextSync)].map((f) => path.relative(cwd, f)));
+  return (app) => files.has(app.slice(0, app.lastIndexOf(":")));
 }
 
 /** The served app as the catalog names apps (file:line), when a start command says which it is. */
 function servedAppOf(s: ServiceRecord): string | undefined {
   const e = s.entry;
+  if (e?.confidence === "command" && e.app?.startsWith("bin:") && s.language === "rust") return e.app;
   return e?.confidence === "command" && e.appFile && e.appLine && s.language === "python" ? `${e.appFile}:${e.appLine}` : undefined;
 }
 

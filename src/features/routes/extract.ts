@@ -100,7 +100,8 @@ export async function extractPython(files: string[], root: string, read: (f: str
   };
 }
 
-const RS_ROUTEISH = /Router|\.route\(|\.nest\(|\.merge\(|App::new|HttpServer|#\[(get|post|put|patch|delete|route)\(|web::/;
+// `serve(`: the function handing the app to axum::serve marks it as the served root, even when it never names Router.
+const RS_ROUTEISH = /Router|\.route\(|\.nest\(|\.merge\(|App::new|HttpServer|#\[(get|post|put|patch|delete|route)\(|web::|\bserve\(/;
 
 async function rustKnowledge(): Promise<RustKnowledge[]> {
   const out: RustKnowledge[] = [];
@@ -136,7 +137,8 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
     // Every name written as a call, with the functions writing it: one pass instead of one search per builder.
     const callers = new Map<string, Set<RustFn>>();
     for (const [fn, text] of texts) {
-      for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+      // (`fn routes(` defines a function: several modules each defining `routes` do not call one another.)
+      for (const m of text.matchAll(/(?<!\bfn\s+)\b([A-Za-z_]\w*)\s*\(/g)) {
         const set = callers.get(m[1]!) ?? new Set<RustFn>();
         set.add(fn);
         callers.set(m[1]!, set);
@@ -145,7 +147,7 @@ export async function extractRust(files: string[], crateDir: string, read: (f: s
     const calledByOthers = (fn: RustFn) =>
       /^[A-Za-z_]\w*$/.test(fn.name)
         ? [...(callers.get(fn.name) ?? [])].some((other) => other !== fn)
-        : index.fns.some((other) => other !== fn && new RegExp(`\\b${fn.name}\\s*\\(`).test(texts.get(other)!));
+        : index.fns.some((other) => other !== fn && new RegExp(`(?<!\\bfn\\s+)\\b${fn.name}\\s*\\(`).test(texts.get(other)!));
     for (const fn of builders) if (!calledByOthers(fn) && !ev.evaluated.has(fn.node.id())) ev.run(fn);
     for (const fn of builders) if (!ev.evaluated.has(fn.node.id())) ev.run(fn);
     // Entry points a library crate hands to its users (actix `pub fn config(cfg: &mut web::ServiceConfig)`).

@@ -36,6 +36,19 @@ export function planCompose(abs: string, text: string, display: string, entries:
       }
       const svcName = entry.input.record.name;
       const command = entry.docker?.command;
+      // A worker or an nginx in front: no HTTP healthcheck to add (its own depends_on is still upgraded below).
+      if (entry.input.noProbe && !isMap(hc)) {
+        const api = entry.input.inheritsHealthcheck?.from;
+        if (api) {
+          // Only a HEALTHCHECK the image has today is a finding; the one this plan adds comes with its switch-off.
+          if (entry.input.inheritsHealthcheck!.already) findings.push({ rule: RULES.workerInherits.id, severity: RULES.workerInherits.severity, file: display, line, service: svcName, fixed: true, message: `runs ${api}'s image, whose HEALTHCHECK asks for ${entry.input.paths.ready}: nothing in this container serves it, so it is never healthy`, hint: "switch the inherited check off for this service (healthcheck: disable: true)" });
+          const block = doc.createNode({ disable: true }) as YAMLMap;
+          block.commentBefore = ` fks: the image's HEALTHCHECK probes ${api}, which does not run in this container`;
+          svc.set("healthcheck", block);
+          changed = true;
+        }
+        continue;
+      }
       if (isMap(hc)) {
         const testNode = hc.get("test", true) as { toJSON?: () => unknown } | undefined;
         const test = testNode?.toJSON ? testNode.toJSON() : (hc.get("test") as unknown);

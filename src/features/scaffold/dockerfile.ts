@@ -22,8 +22,13 @@ export function healthUrl(port: number | undefined, p: string): string {
 }
 
 /** HEALTHCHECK in the final stage that works in that image; broken ones replaced only with force. */
-export function planDockerfile(input: ServicePlanInput, abs: string, text: string, display: string, s: ScaffoldSettings): DockerfilePlan {
-  const parse = parseDockerfile(text, display);
+export function planDockerfile(input: ServicePlanInput, abs: string, text: string, display: string, s: ScaffoldSettings, target?: string): DockerfilePlan {
+  // compose `build.target`: the container is that stage, so the HEALTHCHECK goes there; the file up to
+  // the stage's end reads as a Dockerfile whose final stage it is, with the same line numbers.
+  const whole = parseDockerfile(text, display);
+  const ti = target ? whole.info.stages.findIndex((st) => st.name === target) : -1;
+  const stageEnd = ti >= 0 && ti < whole.info.stages.length - 1 ? whole.info.stages[ti + 1]!.line - 1 : undefined;
+  const parse = stageEnd ? parseDockerfile(text.split(/\r?\n/).slice(0, stageEnd).join("\n"), display) : whole;
   const facts = imageFacts(parse);
   const svc = input.record.name;
   const out: DockerfilePlan = { edits: [], findings: [], facts, healthy: false, healthyBefore: false };
@@ -66,22 +71,22 @@ export function planDockerfile(input: ServicePlanInput, abs: string, text: strin
     return out;
   }
   if (builderHc) {
-    out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: "HEALTHCHECK is in a build stage only; the final image has none", hint: cannot });
+    out.findings.push({ rule: RULES.dockerBuilder.id, severity: RULES.dockerBuilder.severity, file: display, line: builderHc.line, service: svc, fixed: !!newLines, message: `HEALTHCHECK is in a build stage only; ${stageEnd ? `the image of stage ${target}` : "the final image"} has none`, hint: cannot });
   } else {
-    out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: ${unserved ? "serve it, then run fks again" : "add a HEALTHCHECK by hand"}` : undefined });
+    out.findings.push({ rule: RULES.dockerMissing.id, severity: RULES.dockerMissing.severity, file: display, line: parse.info.stages.at(-1)?.line ?? 1, service: svc, fixed: !!newLines, message: stageEnd ? `the image of stage ${target} (compose build.target) has no HEALTHCHECK` : "the final image has no HEALTHCHECK", hint: cannot ? `${cannot}: ${unserved ? "serve it, then run fks again" : "add a HEALTHCHECK by hand"}` : undefined });
   }
   if (!newLines) return out;
   // Before the final stage's CMD/ENTRYPOINT, where readers look for it; else at the end.
   const finalStage = parse.info.stages.length - 1;
   const anchor = parse.instructions.find((i) => i.stage === finalStage && (i.keyword === "CMD" || i.keyword === "ENTRYPOINT"));
-  let at = anchor ? anchor.line - 1 : lines.length;
+  let at = anchor ? anchor.line - 1 : (stageEnd ?? lines.length);
   // Keep a comment block that introduces CMD attached to it, and apart from the HEALTHCHECK when a blank line sets it apart.
   while (anchor && at > 0 && /^\s*#/.test(lines[at - 1]!)) at--;
   const apart = !!anchor && at < anchor.line - 1 && at > 0 && lines[at - 1]!.trim() === "";
   if (!anchor) while (at > 0 && lines[at - 1] === "") at--;
   // "# No HEALTHCHECK yet." in the final stage is false once it has one: the HEALTHCHECK takes its place.
   const finalFrom = (parse.info.stages.at(-1)?.line ?? 1) - 1;
-  for (let i = lines.length - 1; i > finalFrom; i--) {
+  for (let i = (stageEnd ?? lines.length) - 1; i > finalFrom; i--) {
     if (!/^\s*#/.test(lines[i]!) || !MISSING_NOTE.test(lines[i]!)) continue;
     lines.splice(i, 1);
     if (i < at) at--;

@@ -2,7 +2,7 @@ import path from "node:path";
 import { buildCatalog } from "../routes/catalog.js";
 import { servesFromCatalog } from "./served.js";
 import type { Document } from "yaml";
-import type { FileEdit, Finding, Route } from "../../model.js";
+import type { FileEdit, Finding, Route, ServiceRecord } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
 import { scaffoldHealthSettings, type ScaffoldHealthSettings } from "../../config/scaffold.js";
 import { FksError } from "../../errors.js";
@@ -124,7 +124,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     opts.onProgress?.(`planning ${r.name}`);
     const dir = r.path ? abs(r.path) : undefined;
     const adapter = r.framework ? frameworkById(r.framework)?.health : undefined;
-    const input: ServicePlanInput = { record: r, dir, paths: r.health, checks: [], served: new Set(r.healthInCode.map((h) => h.path)) };
+    const input: ServicePlanInput = { record: r, dir, paths: r.health, checks: [], served: new Set(r.healthInCode.map((h) => h.path)), noProbe: probeless(r) };
     let probeRoutes: Route[] | undefined;
     if (catalog) {
       probeRoutes = catalog.routes.filter((x) => x.service === r.name && (x.path === r.health.live || x.path === r.health.ready)).map((x) => ({ ...x, file: abs(x.file), via: x.via.map((v) => ({ ...v, file: abs(v.file) })) }));
@@ -135,8 +135,12 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     try {
       let code: HealthCodePlan | undefined;
       const entry = r.entry?.appFile || r.entry?.settings ? { appFile: r.entry.appFile ? abs(r.entry.appFile) : undefined, appLine: r.entry.appLine, appModule: r.entry.appModule, settings: r.entry.settings, reason: r.entry.reason } : undefined;
-      if (adapter && dir && r.entry?.notHttp) {
-        findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.entry.chain[0]?.file, line: r.entry.chain[0]?.line, message: `no health endpoints added: ${r.entry.reason.replace(/^the start command /, "its start command ")}`, hint: "probe it with an exec check of its own (e.g. `celery inspect ping`)", fixed: false });
+      if (r.entry?.idle) {
+        findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.compose?.file ?? r.k8s?.file, line: r.compose?.command?.line ?? r.k8s?.command?.line, message: `no HEALTHCHECK, compose healthcheck or probes added: the container only idles (\`${r.entry.idle}\`), so nothing in it would answer them`, hint: "add them where the service is started for real", fixed: false });
+      }
+      if (input.noProbe && !r.entry?.idle) {
+        const hint = r.entry?.offTheShelf ? `serve a health location in its ${r.entry.offTheShelf} configuration and add a healthcheck that requests it, by hand` : "a worker needs no HTTP probe; if you want one, use an exec check of its own (e.g. `celery inspect ping`)";
+        findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.entry?.chain[0]?.file, line: r.entry?.chain[0]?.line, message: `no health endpoints, HEALTHCHECK or probes added: ${input.noProbe}`, hint, fixed: false });
       } else if (adapter && dir) {
         const { files } = await walk([dir], { accept: (n) => /\.(py|rs)$/.test(n) || /^(requirements[\w.-]*\.txt|pyproject\.toml|Pipfile|setup\.py|Cargo\.toml|manage\.py)$/.test(n) });
         input.checks = dependencyChecks(r, found.services, found.dependencies);
@@ -164,13 +168,13 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
       let docker: DockerfilePlan | undefined;
       // A worker built from the API's image gets no HTTP HEALTHCHECK of its own (the API's plan adds it once);
       // an image several HTTP services run with their own commands gets none: one check cannot probe them all.
-      const sharing = r.dockerfile ? records.filter((o) => o.dockerfile?.file === r.dockerfile!.file && !o.entry?.notHttp) : [];
+      const sharing = r.dockerfile ? records.filter((o) => o.dockerfile?.file === r.dockerfile!.file && !probeless(o)) : [];
       const apps = new Set(sharing.map((o) => `${o.entry?.app}:${o.port}`));
-      if (r.dockerfile && !r.entry?.notHttp && apps.size > 1) {
+      if (r.dockerfile && !input.noProbe && apps.size > 1) {
         findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.dockerfile.file, message: `no HEALTHCHECK added to ${r.dockerfile.file}: it is the image of ${sharing.map((o) => o.name).join(", ")}, which serve different apps or ports`, hint: "give each container its own healthcheck (compose healthcheck:, Kubernetes probes)", fixed: false });
-      } else if (r.dockerfile && !r.entry?.notHttp) {
+      } else if (r.dockerfile && !input.noProbe) {
         const file = abs(r.dockerfile.file);
-        docker = planDockerfile(input, file, read(file), r.dockerfile.file, s);
+        docker = planDockerfile(input, file, read(file), r.dockerfile.file, s, r.compose?.build?.target);
         findings.push(...docker.findings);
         edits.push(...docker.edits);
       }
@@ -179,6 +183,14 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     } catch (e) {
       unparsable(e, r.name, r.path);
     }
+  }
+
+  // A worker (or flower, or an idle container) started from an HTTP service's image inherits its HEALTHCHECK, which never passes there.
+  for (const i of inputs.values()) {
+    const r = i.input.record;
+    if (!i.input.noProbe || !r.dockerfile) continue;
+    const api = [...inputs.values()].find((o) => o !== i && (o.docker?.healthy || o.docker?.healthyBefore) && o.input.record.dockerfile?.file === r.dockerfile!.file && o.input.record.compose?.build?.target === r.compose?.build?.target);
+    if (api) i.input.inheritsHealthcheck = { from: api.input.record.name, already: !!api.docker?.healthyBefore };
   }
 
   // 3. Compose files and Kubernetes manifests, for the services that planned cleanly.
@@ -233,6 +245,13 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     diagnostics: found.diagnostics,
     keptBroken: broken.length ? { count: broken.length, services: brokenServices, command: command(true) } : undefined,
   };
+}
+
+/** Why a service gets no HTTP health at all, from the shared served model: it runs a worker, or a server that is not the repository's code. */
+function probeless(r: ServiceRecord): string | undefined {
+  if (r.entry?.offTheShelf || r.entry?.idle) return r.entry.reason;
+  if (r.entry?.notHttp) return r.entry.reason.replace(/^the start command /, "its start command ");
+  return undefined;
 }
 
 /** `fks scaffold health <paths> [--service x] [--force]`, quoted for a POSIX shell. */

@@ -22,7 +22,8 @@ export async function planK8s(abs: string, text: string, display: string, inputs
       const meta = getMap(root, "metadata");
       const name = String(meta?.get("name") ?? "");
       const input = inputs.find((i) => i.record.k8s?.name === name && i.record.k8s.kind === String(root.get("kind")));
-      if (!input) continue;
+      // A worker serves no HTTP: no probe to add or check.
+      if (!input || input.noProbe) continue;
       const before = doc.toJS() as Obj;
       const svc = input.record.name;
       if (!DNS1123.test(name) || name.length > 253) {

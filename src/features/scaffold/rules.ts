@@ -16,6 +16,7 @@ export const RULES = {
   dockerBuilder: { id: "health/dockerfile-healthcheck-builder-stage", severity: "error", description: "HEALTHCHECK only in a build stage, lost in the final image", matches: "new" },
   composeMissing: { id: "health/compose-healthcheck-missing", severity: "error", description: "compose service without a healthcheck (own or from its image)", matches: "new" },
   composeBroken: { id: "health/compose-healthcheck-broken", severity: "error", description: "compose healthcheck calls a program the image does not contain", matches: "new" },
+  workerInherits: { id: "health/worker-inherits-healthcheck", severity: "error", description: "a worker (or other container) runs an API's image, whose HEALTHCHECK asks for HTTP it does not serve: it is never healthy", matches: "new" },
   composeDepends: { id: "health/compose-depends-on-not-healthy", severity: "warning", description: "depends_on does not wait for the dependency to be healthy", matches: "new" },
   timing: { id: "health/probe-timing", severity: "warning", description: "period outside 10–30 s or failure threshold other than 3", matches: "new" },
   liveness: { id: "health/k8s-liveness-missing", severity: "error", description: "container without a livenessProbe", matches: "kube-linter no-liveness-probe, Polaris livenessProbeMissing" },

@@ -38,6 +38,10 @@ export interface ServicePlanInput {
    * does not serve them: no HEALTHCHECK or probe may then ask for a path that will answer 404.
    */
   unservable?: string;
+  /** Why the service gets no HTTP healthcheck or probe at all: a worker, or an off-the-shelf server (nginx) whose health lives in its configuration. */
+  noProbe?: string;
+  /** A worker built from the image of this HTTP service, whose HEALTHCHECK the worker's container inherits. */
+  inheritsHealthcheck?: { from: string; /** The image has that HEALTHCHECK already (not only after this plan). */ already: boolean };
 }
 
 export interface PlanParts {

@@ -1,10 +1,15 @@
 /** Small syntax queries the health scaffolder needs to insert lines into Rust without reformatting. */
 import type { SgRoot } from "@ast-grep/napi";
 import { FksError } from "../../errors.js";
+import { tooDeep, tooDeepMessage } from "../nesting.js";
 import { firstSyntaxError, sgParse } from "../python/edit-sg.js";
 
 /** Parses Rust; a syntax error becomes an FksError at file:line. */
 export async function parseRust(text: string, file: string): Promise<SgRoot> {
+  // Counted before parsing: a file nested past the bound costs one scan, whatever the machine's load
+  // (tree-sitter's recovery and the syntax-error query on such a tree cost seconds).
+  const deep = tooDeep(text);
+  if (deep) throw new FksError(`${file}:${deep.line} ${tooDeepMessage(deep)}`, { file, line: deep.line, hint: "nothing was written for this service" });
   const root = await sgParse("rust", text);
   const bad = firstSyntaxError(root, "source_file");
   if (bad) {
