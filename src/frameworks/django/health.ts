@@ -53,13 +53,19 @@ async function planCode(ctx: HealthContext): Promise<HealthCodePlan> {
     const opensAlone = list && /\[\s*(#.*)?$/.test(opening);
     // `urlpatterns = []` (apps add their URLs later): opened onto lines of its own.
     const empty = list && !opensAlone && /^(\s*urlpatterns\s*=\s*)\[\s*\]\s*$/.exec(opening);
-    if (!list || (!opensAlone && !empty)) {
+    // `urlpatterns = [path("a/", v), path("b/", w)]` on one line: the health include goes first inside it.
+    const oneLine = list && !opensAlone && !empty ? /^(\s*urlpatterns\s*(?::[^=]*)?=\s*\[)(.*\]\s*(?:#.*)?)$/.exec(opening) : null;
+    const balanced = !!oneLine && [...oneLine[2]!.replace(/#.*$/, "")].reduce((d, c) => d + (c === "[" ? 1 : c === "]" ? -1 : 0), 1) === 0;
+    if (!list || (!opensAlone && !empty && !balanced)) {
       plan.notes.push({ message: `${path.relative(ctx.dir, listFile)}: no multi-line \`urlpatterns = [\` list to add the health URLs to`, file: listFile, hint: `add path("", include("${modName}")) to urlpatterns by hand` });
       return plan;
     }
     const item = `path("", include("${modName}")),`;
     // First in the list, so no catch-all pattern above can swallow the probes.
-    let after = empty
+    const eol = text.includes("\r\n") ? "\r\n" : "\n";
+    let after = balanced
+      ? [...lines.slice(0, list.openLine - 1), `${oneLine![1]}${item} ${oneLine![2]!.replace(/^\s*\]/, "]")}`.replace(/, \]/, "]"), ...lines.slice(list.openLine)].join(eol)
+      : empty
       ? [...lines.slice(0, list.openLine - 1), `${empty[1]}[`, `${/^\s*/.exec(empty[1]!)![0]}    ${item}`, `${/^\s*/.exec(empty[1]!)![0]}]`, ...lines.slice(list.openLine)].join(text.includes("\r\n") ? "\r\n" : "\n")
       : insertAfterLine(text, list.openLine, [`${list.itemIndent}${item}`]);
     const imports = [...text.matchAll(/^from\s+django\.urls\s+import\s+([^\n(]+)$/gm)].map((m) => m[1]!).join(",");
