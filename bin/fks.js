@@ -7,5 +7,6 @@ import { statSync } from "node:fs";
 const dist = new URL("../dist/", import.meta.url);
 const mtime = (name) => statSync(new URL(name, dist), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const split = process.argv.slice(2).find((a) => !a.startsWith("-")) === "split-plan";
-const entry = split && mtime("split-plan.bundle.js") >= mtime("cli.js") ? "split-plan.bundle.js" : "cli.js";
+const bundled = split ? mtime("split-plan.bundle.js") : -1;
+const entry = bundled >= 0 && bundled >= mtime("cli.js") ? "split-plan.bundle.js" : "cli.js";
 import(new URL(entry, dist).href).then((m) => m.main(process.argv));
