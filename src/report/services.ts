@@ -1,11 +1,12 @@
 import type { DiscoverResult } from "../features/discover/index.js";
+import { serviceRole } from "../features/discover/runtime.js";
 import type { ServiceRecord } from "../model.js";
 import { colorsFor, json, renderTable, type Style } from "./table.js";
 
 export function servicesJson(result: DiscoverResult): string {
   return json({
     roots: result.roots,
-    services: result.services,
+    services: result.services.map((s) => ({ ...s, role: serviceRole(s) })),
     dependencies: result.dependencies,
     diagnostics: result.diagnostics,
   });
@@ -19,9 +20,9 @@ export function servicesTable(result: DiscoverResult, style: Style): string {
   const prefix = root ? root.replace(/\/$/, "") + "/" : "";
   const rows = result.services.map((s) => [
     s.name,
-    [s.language, s.framework].filter(Boolean).join("/") || missing,
+    kindCell(s) || missing,
     s.port ? String(s.port) : missing,
-    healthCell(s) || missing,
+    (serviceRole(s) === "worker" || serviceRole(s) === "off-the-shelf" ? c.dim("n/a") : healthCell(s)) || missing,
     dockerCell(s, c) || missing,
     composeCell(s, c) || missing,
     probesCell(s) || missing,
@@ -46,6 +47,17 @@ export function entryLine(e: NonNullable<ServiceRecord["entry"]>, prefix: string
   const app = e.app ? ` ${c.dim("⇒")} ${e.app}` : "";
   const why = e.confidence !== "command" || !e.app ? c.dim(` (${shorten(e.reason, 140)})`) : "";
   return `entry: ${steps.join(" → ") || c.yellow("none")}${app}${why}`;
+}
+
+/** Language and framework, and what the container runs when it is not the repository's HTTP app. */
+function kindCell(s: ServiceRecord): string {
+  const code = [s.language, s.framework].filter(Boolean).join("/");
+  switch (serviceRole(s)) {
+    case "worker": return `${code ? code + " " : ""}worker`;
+    case "off-the-shelf": return `${s.entry!.offTheShelf} (off-the-shelf)`;
+    case "idle": return `${code ? code + " " : ""}(idle)`;
+    default: return code;
+  }
 }
 
 function healthCell(s: ServiceRecord): string {

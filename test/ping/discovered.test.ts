@@ -207,3 +207,62 @@ describe("fks ping --all --base-url with Kubernetes manifests", () => {
     expect(r.stderr).toMatch(/nothing to ping: jobs: no URL to probe .* or pass --base-url; web: no URL to probe/);
   });
 });
+
+describe("fks ping --all skips services whose containers serve no HTTP of the repository's code", () => {
+  let api: srv.Running, celery: srv.Running, proxy: srv.Running, dev: srv.Running;
+  let dir: string;
+  beforeAll(async () => {
+    const ok: Record<string, [number, unknown]> = { "/live": [200, { status: "pass" }], "/ready": [200, { status: "pass" }], "/health": [200, { status: "pass" }] };
+    api = await server(ok);
+    // Each answers HTTP on its published port, so probing it would be seen in its hits.
+    celery = await server(ok);
+    proxy = await server(ok);
+    dev = await server(ok);
+    dir = tempTree({
+      "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+      "app/tasks.py": "from celery import Celery\ncelery = Celery('tasks')\n",
+      "requirements.txt": "fastapi\ncelery[redis]\nuvicorn\n",
+      // A proxy built from the repository: a service of its own, but nginx answers, not its code.
+      "web/Dockerfile": "FROM nginx:1.27-alpine\nCOPY nginx.conf /etc/nginx/conf.d/default.conf\n",
+      "web/nginx.conf": "server { listen 80; location / { proxy_pass http://api:8000; } }\n",
+      "Dockerfile": 'FROM python:3.12-slim\nCOPY . /srv\nWORKDIR /srv\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n',
+      "docker-compose.yml": [
+        "services:",
+        "  api:",
+        "    build: .",
+        `    ports: ["127.0.0.1:${api.port}:8000"]`,
+        "  worker:",
+        "    build: .",
+        "    command: celery -A app.tasks worker --loglevel=info",
+        `    ports: ["127.0.0.1:${celery.port}:8000"]`,
+        "  proxy:",
+        "    build: ./web",
+        `    ports: ["127.0.0.1:${proxy.port}:80"]`,
+        "  devbox:",
+        "    build: .",
+        "    command: sleep infinity",
+        `    ports: ["127.0.0.1:${dev.port}:8000"]`,
+        "",
+      ].join("\n"),
+    });
+    dirs.push(dir);
+  });
+
+  it("probes only the API and says why each other service was skipped", async () => {
+    const r = await fksAsync(["ping", "--all", "--format", "json", "--no-docker", "--timeout", "1000", "--retries", "0"], dir);
+    const out = JSON.parse(r.stdout) as JsonResult;
+    expect(out.services.map((s) => s.service)).toEqual(["api"]);
+    expect(r.code).toBe(0);
+    expect(out.notes.find((n) => n.startsWith("worker:"))).toMatch(/skipped \(a worker/);
+    expect(out.notes.find((n) => n.startsWith("proxy:"))).toMatch(/skipped \(an off-the-shelf server/);
+    expect(out.notes.find((n) => n.startsWith("devbox:"))).toMatch(/skipped \(its container only idles/);
+    for (const s of [celery, proxy, dev]) expect(hits.get(s)).toEqual([]);
+  });
+
+  it("a worker named on the command line is probed", async () => {
+    const r = await fksAsync(["ping", "worker", "--format", "json", "--no-docker", "--timeout", "1000"], dir);
+    const out = JSON.parse(r.stdout) as JsonResult;
+    expect(out.services.map((s) => [s.service, s.status])).toEqual([["worker", "healthy"]]);
+    expect(hits.get(celery)!.length).toBeGreaterThan(0);
+  });
+});

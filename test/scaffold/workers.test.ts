@@ -53,6 +53,22 @@ describe("a service is what it runs, not the folder it is built from", () => {
   });
 });
 
+describe("fks services says what each container runs", () => {
+  it("the table marks workers and off-the-shelf servers, and JSON gives each service its role", () => {
+    const table = fks(["services", FIXTURE]);
+    expect(table.code).toBe(0);
+    const kind = (name: string) => new RegExp(`^${name}\\s+(.+?)\\s{2,}`, "m").exec(table.stdout)?.[1];
+    expect(kind("shipper")).toBe("python worker");
+    expect(kind("mailer")).toBe("python worker");
+    expect(kind("proxy")).toBe("nginx (off-the-shelf)");
+    expect(kind("docs")).toBe("caddy (off-the-shelf)");
+    expect(kind("orders")).toBe("python/fastapi");
+    const json = fks(["services", FIXTURE, "--format", "json"]);
+    const roles = Object.fromEntries((JSON.parse(json.stdout) as { services: Array<{ name: string; role: string }> }).services.map((s) => [s.name, s.role]));
+    expect(roles).toEqual({ orders: "http", shipper: "worker", mailer: "worker", proxy: "off-the-shelf", docs: "off-the-shelf" });
+  });
+});
+
 describe("scaffold health agrees: workers and proxies get no HTTP probes", () => {
   it("--check reports errors only for the API; workers and proxies get one note each", async () => {
     const res = await scaffoldHealth({ cwd: FIXTURE, check: true });

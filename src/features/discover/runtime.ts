@@ -64,3 +64,20 @@ export function applyWhatRuns(s: ServiceRecord): void {
     set("framework", "django", last ? `${last.file}:${last.line}` : (s.sources.framework?.[0] ?? ""));
   }
 }
+
+/** What a service's container runs, as every command must treat it: only `http` services get health endpoints and probes. */
+export type ServiceRole = "http" | "worker" | "off-the-shelf" | "idle";
+
+export function serviceRole(s: ServiceRecord): ServiceRole {
+  if (s.entry?.idle) return "idle";
+  if (s.entry?.offTheShelf) return "off-the-shelf";
+  if (s.entry?.notHttp) return "worker";
+  return "http";
+}
+
+/** Why a service gets no HTTP health at all: it runs a worker, a server that is not the repository's code, or nothing. */
+export function whyNoHttpHealth(s: ServiceRecord): string | undefined {
+  const role = serviceRole(s);
+  if (role === "http") return undefined;
+  return role === "worker" ? s.entry!.reason.replace(/^the start command /, "its start command ") : s.entry!.reason;
+}

@@ -4,10 +4,17 @@ import { FksError } from "../../errors.js";
 import type { ContainerInfo } from "../../io/docker.js";
 import type { HealthPaths, ServiceRecord } from "../../model.js";
 import { infraKindOfImage } from "../discover/infra.js";
+import { serviceRole, type ServiceRole } from "../discover/runtime.js";
 import { containerAddress, healthPaths, type Address } from "./address.js";
 import type { Target } from "./types.js";
 
 const KEYS: EndpointKey[] = ["live", "ready", "health"];
+
+const ROLE_SAYS: Record<Exclude<ServiceRole, "http">, string> = {
+  worker: "a worker: its start command serves no HTTP",
+  "off-the-shelf": "an off-the-shelf server: its health lives in its own configuration",
+  idle: "its container only idles",
+};
 
 export interface TargetInput {
   config?: FksConfig;
@@ -55,6 +62,11 @@ export function planTargets(i: TargetInput): TargetPlan {
     }
     const container = matchContainer(name, r, sp?.container, i.containers ?? []);
     if (container) claimed.add(container.id);
+    const role = serviceRole(r);
+    if (role !== "http" && !i.names.includes(name) && !sp?.endpoints && !cfg[name]?.health) {
+      notes.push(`${name}: skipped (${ROLE_SAYS[role]}) — to probe it anyway, name it or set services.${name}.ping.endpoints in fks.yaml`);
+      continue;
+    }
     const url = urlFor(r, cfg[name]?.baseUrl, i.baseUrlTemplate, container);
     if (!url) {
       notes.push(`${name}: no URL to probe — set services.${name}.baseUrl in fks.yaml, publish a port in compose, label its container fks.port, or pass --base-url`);

@@ -2,7 +2,7 @@ import path from "node:path";
 import { buildCatalog } from "../routes/catalog.js";
 import { servesFromCatalog } from "./served.js";
 import type { Document } from "yaml";
-import type { FileEdit, Finding, Route, ServiceRecord } from "../../model.js";
+import type { FileEdit, Finding, Route } from "../../model.js";
 import type { FksConfig } from "../../config/schema.js";
 import { scaffoldHealthSettings, type ScaffoldHealthSettings } from "../../config/scaffold.js";
 import { FksError } from "../../errors.js";
@@ -13,6 +13,7 @@ import { walk } from "../../io/walk.js";
 import { parseYaml } from "../../lang/yaml/parse.js";
 import { discover } from "../discover/index.js";
 import { clientLibraries } from "../discover/source.js";
+import { whyNoHttpHealth } from "../discover/runtime.js";
 import { parseCargoManifest } from "../../lang/toml/cargo.js";
 import { dependencyChecks } from "./checks.js";
 import { guardFindings } from "./guards.js";
@@ -124,7 +125,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     opts.onProgress?.(`planning ${r.name}`);
     const dir = r.path ? abs(r.path) : undefined;
     const adapter = r.framework ? frameworkById(r.framework)?.health : undefined;
-    const input: ServicePlanInput = { record: r, dir, paths: r.health, checks: [], served: new Set(r.healthInCode.map((h) => h.path)), noProbe: probeless(r) };
+    const input: ServicePlanInput = { record: r, dir, paths: r.health, checks: [], served: new Set(r.healthInCode.map((h) => h.path)), noProbe: whyNoHttpHealth(r) };
     let probeRoutes: Route[] | undefined;
     if (catalog) {
       probeRoutes = catalog.routes.filter((x) => x.service === r.name && (x.path === r.health.live || x.path === r.health.ready)).map((x) => ({ ...x, file: abs(x.file), via: x.via.map((v) => ({ ...v, file: abs(v.file) })) }));
@@ -168,7 +169,7 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
       let docker: DockerfilePlan | undefined;
       // A worker built from the API's image gets no HTTP HEALTHCHECK of its own (the API's plan adds it once);
       // an image several HTTP services run with their own commands gets none: one check cannot probe them all.
-      const sharing = r.dockerfile ? records.filter((o) => o.dockerfile?.file === r.dockerfile!.file && !probeless(o)) : [];
+      const sharing = r.dockerfile ? records.filter((o) => o.dockerfile?.file === r.dockerfile!.file && !whyNoHttpHealth(o)) : [];
       const apps = new Set(sharing.map((o) => `${o.entry?.app}:${o.port}`));
       if (r.dockerfile && !input.noProbe && apps.size > 1) {
         findings.push({ rule: RULES.manual.id, severity: "note", service: r.name, file: r.dockerfile.file, message: `no HEALTHCHECK added to ${r.dockerfile.file}: it is the image of ${sharing.map((o) => o.name).join(", ")}, which serve different apps or ports`, hint: "give each container its own healthcheck (compose healthcheck:, Kubernetes probes)", fixed: false });
@@ -245,13 +246,6 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     diagnostics: found.diagnostics,
     keptBroken: broken.length ? { count: broken.length, services: brokenServices, command: command(true) } : undefined,
   };
-}
-
-/** Why a service gets no HTTP health at all, from the shared served model: it runs a worker, or a server that is not the repository's code. */
-function probeless(r: ServiceRecord): string | undefined {
-  if (r.entry?.offTheShelf || r.entry?.idle) return r.entry.reason;
-  if (r.entry?.notHttp) return r.entry.reason.replace(/^the start command /, "its start command ");
-  return undefined;
 }
 
 /** `fks scaffold health <paths> [--service x] [--force]`, quoted for a POSIX shell. */
