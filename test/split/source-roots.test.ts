@@ -46,3 +46,29 @@ describe("source roots of nested sub-projects", () => {
     expect(new Set(r.graph.modules.flatMap((m) => m.thirdParty))).toEqual(new Set(["sqlalchemy"]));
   });
 });
+
+describe("services in folders no dotted name can spell (src/orders-service/app), under a top-level package", () => {
+  const hyphen = path.join(FIX, "hyphen-services");
+
+  it("each service's `app` is its own first-party package, never third-party", async () => {
+    const g = await buildImportGraph({ root: hyphen, cacheDir: false });
+    expect(new Set(g.modules.flatMap((m) => m.thirdParty))).toEqual(new Set(["fastapi", "pika", "tortoise", "click"]));
+    expect(g.notes.filter((n) => n.kind === "unresolved")).toEqual([]);
+  });
+
+  it("resolves `from app.x import …` inside each service as Python does with the service folder on its path (oracle)", async (ctx) => {
+    if (!python) {
+      console.log("skipped: no python3 >= 3.9 on PATH and FKS_PYTHON unset");
+      ctx.skip();
+      return;
+    }
+    // What the containers run: the service folder is the working directory, the models folder is on PYTHONPATH.
+    const out = execFileSync(python, [path.join(ROOT, "test/split/py_resolve_oracle.py"), hyphen, "src/orders-service", "src/worker-service", "--shared", "db"], { encoding: "utf8" });
+    const want = new Set((JSON.parse(out) as Array<[string, string, number]>).map(([a, b]) => `${a} -> ${b}`));
+    const g = await buildImportGraph({ root: hyphen, cacheDir: false });
+    const fileOf = new Map(g.modules.map((m) => [m.id, m.file]));
+    const got = new Set(g.edges.flatMap((e) => e.sites.map((s) => `${fileOf.get(e.from)} -> ${fileOf.get(s.via ?? e.to)}`)));
+    expect([...got].sort()).toEqual([...want].sort());
+    expect(want.size).toBe(6);
+  });
+});

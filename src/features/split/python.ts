@@ -37,6 +37,8 @@ export interface ResolvedPython {
   notes: SplitNote[];
 }
 
+const PY_IDENT = /^[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*$/;
+
 export const DJANGO_CALLEES: ReadonlySet<string> = new Set(["include", "ForeignKey", "OneToOneField", "ManyToManyField"]);
 export const DJANGO_ASSIGNMENTS: ReadonlySet<string> = new Set(["INSTALLED_APPS"]);
 
@@ -84,9 +86,12 @@ function nameOne(f: PyFile, hasInit: (relDir: string) => boolean, prefix: string
     if (start < parts.length) return { id: parts.slice(start).join("."), start, parts, isPackage };
   }
   // The outermost package folder above the file starts its name; namespace folders between
-  // packages (no __init__.py) stay part of it.
+  // packages (no __init__.py) stay part of it. A folder no dotted name can spell
+  // (`orders-service`) ends the chain: the name starts below it, as a sub-project's root.
   let start = Math.max(0, parts.length - 1);
-  for (let i = 0; i < parts.length - (isPackage ? 0 : 1); i++) {
+  let spelled = parts.length - (isPackage ? 0 : 1);
+  while (spelled > 0 && PY_IDENT.test(parts[spelled - 1]!)) spelled--;
+  for (let i = spelled; i < parts.length - (isPackage ? 0 : 1); i++) {
     if (hasInit(parts.slice(0, i + 1).join("/"))) {
       start = i;
       break;
