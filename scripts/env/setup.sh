@@ -9,7 +9,8 @@
 #   4. Chromium for HTML report tests
 #   5. Redis and PostgreSQL servers on 127.0.0.1 (Debian packages redis-server,
 #      postgresql; PostgreSQL also over TLS with a self-signed certificate)
-#      for health checks against real dependencies
+#      for health checks against real dependencies; RabbitMQ (Debian package
+#      rabbitmq-server) for the AMQP check
 #   7. Toxiproxy (built with go install, pinned) on 127.0.0.1 for network faults
 #   8. tools/chaos-mesh-validate (Go, cached)         -> $FKS_CACHE/bin/chaos-mesh-validate
 #
@@ -283,6 +284,7 @@ fi
 DS_DIR="$FKS_CACHE/datastores"
 REDIS_URL_VALUE=""; REDIS_REASON=""; REDIS_STATE=""; REDIS_SERVER=""
 POSTGRES_URL_VALUE=""; POSTGRES_REASON=""; POSTGRES_STATE=""
+RABBITMQ_URL_VALUE=""; RABBITMQ_REASON=""; RABBITMQ_STATE=""
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pick_port() {
@@ -313,6 +315,45 @@ setup_redis() {
   echo "$port" >"$DS_DIR/redis.port"
   REDIS_STATE="started"
   REDIS_URL_VALUE="redis://127.0.0.1:$port/0"
+}
+
+amqp_answers() {
+  # A broker answers the AMQP 0-9-1 protocol header with a Connection.Start method frame (type 1).
+  [ -n "$1" ] && python3 - "$1" <<'PY' 2>/dev/null
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 2)
+s.settimeout(2)
+s.sendall(b"AMQP\x00\x00\x09\x01")
+sys.exit(0 if s.recv(1) == b"\x01" else 1)
+PY
+}
+
+setup_rabbitmq() {
+  if [ ! -x /usr/sbin/rabbitmq-server ]; then
+    apt_install rabbitmq-server || { RABBITMQ_REASON="could not install rabbitmq-server with apt-get"; return 0; }
+  fi
+  # The broker runs as the rabbitmq user, who cannot read under root's home: its files live in /tmp.
+  local dir="${TMPDIR:-/tmp}/fks-rabbitmq" port
+  port="$(cat "$DS_DIR/rabbitmq.port" 2>/dev/null || true)"
+  if amqp_answers "$port"; then RABBITMQ_STATE="running"; RABBITMQ_URL_VALUE="amqp://guest:guest@127.0.0.1:$port/"; return 0; fi
+  port="$(pick_port "${FKS_RABBITMQ_PORT:-45672}")"
+  mkdir -p "$dir"
+  echo "[]." >"$dir/enabled_plugins"
+  printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\n' "$port" >"$dir/rabbitmq.conf"
+  ! id rabbitmq >/dev/null 2>&1 || chown -R rabbitmq:rabbitmq "$dir"
+  # Its own node name, Erlang distribution and epmd ports: nothing clashes with a system broker.
+  # exec: no shell is left waiting on the broker with this script's output open.
+  (cd "$dir" && exec env RABBITMQ_NODENAME=fks@localhost RABBITMQ_NODE_PORT="$port" RABBITMQ_DIST_PORT=$((port + 1)) \
+    ERL_EPMD_PORT=$((port - 303)) RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_CONFIG_FILE="$dir/rabbitmq" \
+    RABBITMQ_PID_FILE="$dir/pid" setsid /usr/sbin/rabbitmq-server) >"$DS_DIR/rabbitmq.log" 2>&1 9>&- </dev/null &
+  local i
+  for i in $(seq 1 150); do amqp_answers "$port" && break; sleep 0.2; done
+  if ! amqp_answers "$port"; then RABBITMQ_REASON="rabbitmq-server did not answer on 127.0.0.1:$port: $(grep -m1 -i error "$DS_DIR/rabbitmq.log" 2>/dev/null || tail -n 1 "$DS_DIR/rabbitmq.log" 2>/dev/null)"; return 0; fi
+  echo "$port" >"$DS_DIR/rabbitmq.port"
+  echo "$dir" >"$DS_DIR/rabbitmq.dir"
+  RABBITMQ_STATE="started"
+  RABBITMQ_URL_VALUE="amqp://guest:guest@127.0.0.1:$port/"
 }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
@@ -407,9 +448,14 @@ if [ "$WANT_DATASTORES" -eq 1 ]; then
     [ -z "$POSTGRES_TLS_REASON" ] || log "PostgreSQL TLS unavailable: $POSTGRES_TLS_REASON"
   fi
   [ -n "$POSTGRES_STATE" ] && POSTGRES_STATE="$POSTGRES_STATE in $(( $(now) - T0 ))s"
+  T0=$(now)
+  setup_rabbitmq
+  [ -z "$RABBITMQ_REASON" ] || log "RabbitMQ unavailable: $RABBITMQ_REASON"
+  [ -n "$RABBITMQ_STATE" ] && RABBITMQ_STATE="$RABBITMQ_STATE in $(( $(now) - T0 ))s"
 else
   REDIS_REASON="skipped by --no-datastores"
   POSTGRES_REASON="skipped by --no-datastores"
+  RABBITMQ_REASON="skipped by --no-datastores"
 fi
 
 # ---------------------------------------------------------------- 6. Express/Fastify route oracle
@@ -508,6 +554,11 @@ TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
   else
     echo "export FKS_POSTGRES_UNAVAILABLE=$(q "$POSTGRES_REASON")"
   fi
+  if [ -n "$RABBITMQ_URL_VALUE" ]; then
+    echo "export FKS_RABBITMQ_URL=$(q "$RABBITMQ_URL_VALUE")"
+  else
+    echo "export FKS_RABBITMQ_UNAVAILABLE=$(q "$RABBITMQ_REASON")"
+  fi
   if [ -n "$TOXIPROXY_URL_VALUE" ]; then
     echo "export FKS_TOXIPROXY_URL=$(q "$TOXIPROXY_URL_VALUE")"
   else
@@ -523,10 +574,11 @@ mv -f "$TMP_ENV" "$ENV_FILE"
 
 if [ -n "$DOCKER_HOST_VALUE" ]; then DOCKER_SUMMARY="$DOCKER_STATE at $DOCKER_HOST_VALUE"
 else DOCKER_SUMMARY="UNAVAILABLE ($DOCKER_REASON)"; fi
-printf 'fks env ready in %ss: python %s; rust %s; docker %s; chromium %s; redis %s; postgres %s; toxiproxy %s; env: %s\n' \
+printf 'fks env ready in %ss: python %s; rust %s; docker %s; chromium %s; redis %s; postgres %s; rabbitmq %s; toxiproxy %s; env: %s\n' \
   "$(( $(now) - START ))" "$PY_STATE" "$RUST_STATE" "$DOCKER_SUMMARY" \
   "${CHROMIUM:-UNAVAILABLE ($CHROMIUM_REASON)}" \
   "${REDIS_URL_VALUE:+$REDIS_STATE at $REDIS_URL_VALUE}${REDIS_REASON:+UNAVAILABLE ($REDIS_REASON)}" \
   "${POSTGRES_URL_VALUE:+$POSTGRES_STATE on ${POSTGRES_URL_VALUE##*@}}${POSTGRES_REASON:+UNAVAILABLE ($POSTGRES_REASON)}" \
+  "${RABBITMQ_URL_VALUE:+$RABBITMQ_STATE on ${RABBITMQ_URL_VALUE##*@}}${RABBITMQ_REASON:+UNAVAILABLE ($RABBITMQ_REASON)}" \
   "${TOXIPROXY_URL_VALUE:+$TOXIPROXY_STATE at $TOXIPROXY_URL_VALUE}${TOXIPROXY_REASON:+UNAVAILABLE ($TOXIPROXY_REASON)}" \
   "$ENV_FILE"

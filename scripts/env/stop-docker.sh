@@ -12,7 +12,7 @@ ENV_FILE="$FKS_CACHE/env.sh"
 # ---------------------------------------------------------------- Redis and PostgreSQL
 DS_DIR="$FKS_CACHE/datastores"
 mark_datastore_stopped() {
-  # mark_datastore_stopped REDIS|POSTGRES: env.sh says why tests skip instead of naming a dead server.
+  # mark_datastore_stopped REDIS|POSTGRES|RABBITMQ: env.sh says why tests skip instead of naming a dead server.
   local name="$1" tmp
   if [ -f "$ENV_FILE" ] && grep -q "^export FKS_${name}_URL=" "$ENV_FILE"; then
     tmp="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
@@ -41,6 +41,15 @@ stop_datastores() {
   fi
   rm -f "$DS_DIR/postgres.port"
   mark_datastore_stopped POSTGRES
+  dir="$(cat "$DS_DIR/rabbitmq.dir" 2>/dev/null || true)"
+  pid="$(cat "$dir/pid" 2>/dev/null || true)"
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "beam.smp" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    echo "stop-docker: stopped rabbitmq-server $pid"
+  fi
+  rm -f "$DS_DIR/rabbitmq.port"
+  mark_datastore_stopped RABBITMQ
   # Toxiproxy (fks chaos): only the process setup.sh started, checked by its name.
   local tdir="$FKS_CACHE/toxiproxy"
   pid="$(cat "$tdir/toxiproxy.pid" 2>/dev/null || true)"

@@ -336,6 +336,14 @@ export function postgresAvailable(): Availability & { url?: string } {
   return { ok: false, reason: `PostgreSQL unavailable: ${env.FKS_POSTGRES_UNAVAILABLE || `FKS_POSTGRES_URL not set: ${SETUP_HINT}`}` };
 }
 
+/** The RabbitMQ broker setup.sh started (FKS_RABBITMQ_URL), or why there is none. */
+export function rabbitmqAvailable(): Availability & { url?: string } {
+  const env = engineEnv();
+  const url = process.env.FKS_RABBITMQ_URL || env.FKS_RABBITMQ_URL;
+  if (url) return { ok: true, url };
+  return { ok: false, reason: `RabbitMQ unavailable: ${env.FKS_RABBITMQ_UNAVAILABLE || `FKS_RABBITMQ_URL not set: ${SETUP_HINT}`}` };
+}
+
 /** Sends PING over RESP and resolves true on +PONG; false on any error or after timeoutMs. */
 export function redisPing(port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {

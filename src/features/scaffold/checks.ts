@@ -2,7 +2,8 @@ import type { Dependency, ServiceRecord } from "../../model.js";
 import type { DependencyCheck } from "../../frameworks/health/types.js";
 import { infraKindOfUrl } from "../discover/infra.js";
 
-const ENV_DEFAULT: Record<string, string> = { postgres: "DATABASE_URL", redis: "REDIS_URL" };
+const ENV_DEFAULT: Record<string, string> = { postgres: "DATABASE_URL", redis: "REDIS_URL", rabbitmq: "AMQP_URL" };
+const ENV_NAME: Record<string, RegExp> = { postgres: /DATABASE_URL|POSTGRES|PG_?URL/i, redis: /REDIS/i, rabbitmq: /AMQP|RABBIT|BROKER/i };
 
 /**
  * The checks /ready runs: infrastructure the service uses (critical) and the services it calls
@@ -13,9 +14,9 @@ export function dependencyChecks(r: ServiceRecord, services: ServiceRecord[], de
   const out: DependencyCheck[] = [];
   for (const name of r.dependsOn) {
     const dep = deps.find((d) => d.name === name);
-    if (dep && (dep.kind === "postgres" || dep.kind === "redis")) {
+    if (dep && (dep.kind === "postgres" || dep.kind === "redis" || dep.kind === "rabbitmq")) {
       if (out.some((c) => c.kind === dep.kind)) continue;
-      const envName = Object.keys(env).find((k) => infraKindOfUrl(env[k] ?? "") === dep.kind) ?? Object.keys(env).find((k) => new RegExp(dep.kind === "postgres" ? "DATABASE_URL|POSTGRES|PG_?URL" : "REDIS", "i").test(k)) ?? ENV_DEFAULT[dep.kind]!;
+      const envName = Object.keys(env).find((k) => infraKindOfUrl(env[k] ?? "") === dep.kind) ?? Object.keys(env).find((k) => ENV_NAME[dep.kind]!.test(k)) ?? ENV_DEFAULT[dep.kind]!;
       out.push({ name: dep.kind, kind: dep.kind, env: envName, critical: true });
       continue;
     }

@@ -265,6 +265,7 @@ function rustCheck(c: DependencyCheck, clients: RustClients): { def: string; ent
   const env = JSON.stringify(c.env);
   const body =
     c.kind === "redis" ? (clients.redis ? `redis_client_ping(${env})` : `redis_ping(${env})`)
+    : c.kind === "rabbitmq" ? `amqp_handshake(${env})`
     : c.kind === "http" ? `http_check(${env}, ${JSON.stringify(c.path ?? "/live")})`
     : clients.postgres ? `postgres_select_1(${env})`
     : `tcp_check(${env}, 5432)`;

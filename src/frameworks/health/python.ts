@@ -17,6 +17,9 @@ function snippetFor(c: DependencyCheck, deps: Set<string>, django: boolean): str
       if (deps.has("redis")) return "redis_redis";
       if (deps.has("aioredis")) return "redis_aioredis";
       return undefined;
+    case "rabbitmq":
+      // The protocol handshake needs no client library: the same check for pika, aio-pika and kombu.
+      return "amqp_socket";
     case "http":
       return deps.has("httpx") ? "http_httpx" : "http_urllib";
   }

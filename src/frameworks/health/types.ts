@@ -5,7 +5,7 @@ import type { ProbeGuard } from "./guards.js";
 export interface DependencyCheck {
   /** Component name in the report, e.g. "postgres" → check "postgres:responseTime". */
   name: string;
-  kind: "postgres" | "redis" | "http" | "database";
+  kind: "postgres" | "redis" | "rabbitmq" | "http" | "database";
   /** Environment variable holding the URL (or the Django database alias for kind "database"). */
   env: string;
   /** A failing critical check fails /ready; a non-critical one only warns. */

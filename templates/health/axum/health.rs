@@ -342,6 +342,22 @@ fn tcp_check(env: &str, default_port: u16) -> Result<(), CheckError> {
     connect(&target).map(|_| ())
 }
 
+/// The AMQP 0-9-1 protocol header; a broker answers with a Connection.Start method frame (type 1).
+/// No client crate needed. amqps:// brokers get a TCP check only: TLS needs a crate fks does not add.
+fn amqp_handshake(env: &str) -> Result<(), CheckError> {
+    let url = setting(env)?;
+    if url.starts_with("amqps://") {
+        return tcp_check(env, 5671);
+    }
+    let (target, _) = authority(&url, 5672);
+    let mut stream = connect(&target)?;
+    let io = |e: std::io::Error| CheckError::Failed(format!("{:?}", e.kind()));
+    stream.write_all(b"AMQP\x00\x00\x09\x01").map_err(io)?;
+    let mut first = [0u8; 1];
+    stream.read_exact(&mut first).map_err(io)?;
+    if first[0] == 1 { Ok(()) } else { Err(CheckError::Failed("no AMQP 0-9-1 Connection.Start".to_string())) }
+}
+
 fn redis_ping(env: &str) -> Result<(), CheckError> {
     let (target, userinfo) = authority(&setting(env)?, 6379);
     let mut stream = connect(&target)?;
