@@ -3,14 +3,14 @@
  * then api and data run as real containers (uvicorn from the venv, real Redis and PostgreSQL),
  * api's DATA_URL through a real Toxiproxy, and `fks chaos matrix` prints the matrix.
  */
-import { cpSync, realpathSync, existsSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { PLATFORM, fks, removeTree, tempTree } from "../helpers.js";
+import { fks, removeTree } from "../helpers.js";
 import { engineEnv, freePort } from "../env/engines.js";
 import { fksAsync } from "../ping/cli.js";
-import { chaosEngines, docker } from "./platform.js";
+import { chaosEngines, docker, examplePlatformCopy, runExampleService } from "./platform.js";
 
 const engines = chaosEngines();
 const env = engineEnv();
@@ -22,22 +22,11 @@ describe.skipIf(!!reason)("fks chaos matrix on the scaffolded example platform i
   const names = { api: `fks-chaos-ex${process.pid}-api`, data: `fks-chaos-ex${process.pid}-data` };
   const proxy = `fks-ex${process.pid}-api-data`;
   beforeAll(async () => {
-    dir = tempTree({});
-    cpSync(PLATFORM, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}target`) });
-    const s = fks(["scaffold", "health", "--force"], { cwd: dir });
-    expect(s.code, s.stderr).toBeLessThan(2);
+    dir = examplePlatformCopy([["scaffold", "health", "--force"]]);
     const ports = { api: await freePort(), data: await freePort(), proxy: await freePort() };
-    const py = engines.python!;
-    const mounts = ["/usr", "/lib", "/lib64", path.dirname(path.dirname(realpathSync(py))), path.dirname(path.dirname(py)), dir].filter(existsSync).flatMap((m) => ["-v", `${m}:${m}:ro`]);
-    const run = (name: string, svc: string, port: number, e: string[]) => {
-      const r = docker(engines.dockerHost!, "run", "-d", "--name", name, "--network", "host", ...mounts, "-w", path.join(dir, svc), ...e.flatMap((x) => ["-e", x]),
-        "fks-test/busybox:1", py, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", String(port), "--log-level", "warning");
-      expect(r.status, r.stderr).toBe(0);
-    };
-    run(names.data, "data", ports.data, [`REDIS_URL=${env.FKS_REDIS_URL}`]);
+    runExampleService(engines, dir, names.data, "data", ports.data, [`REDIS_URL=${env.FKS_REDIS_URL}`]);
     // The scaffolded checks' own timeout below the probe deadline: a slow dependency makes /ready warn, not hang.
-    run(names.api, "api", ports.api, [`DATABASE_URL=${env.FKS_POSTGRES_URL}`, `REDIS_URL=${env.FKS_REDIS_URL}`, `DATA_URL=http://127.0.0.1:${ports.proxy}`, "EXECUTION_URL=http://127.0.0.1:9", "FKS_HEALTH_CHECK_TIMEOUT=0.4"]);
-    const { writeFileSync } = await import("node:fs");
+    runExampleService(engines, dir, names.api, "api", ports.api, [`DATABASE_URL=${env.FKS_POSTGRES_URL}`, `REDIS_URL=${env.FKS_REDIS_URL}`, `DATA_URL=http://127.0.0.1:${ports.proxy}`, "EXECUTION_URL=http://127.0.0.1:9", "FKS_HEALTH_CHECK_TIMEOUT=0.4"]);
     writeFileSync(path.join(dir, "fks.yaml"), [
       "version: 1",
       "roots: [api, data]",

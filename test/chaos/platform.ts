@@ -4,9 +4,9 @@
  * and a real Toxiproxy proxy between the caller and data.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { ROOT, removeTree, tempTree } from "../helpers.js";
+import { PLATFORM, ROOT, fks, removeTree, tempTree } from "../helpers.js";
 import { cacheDir, dockerAvailable, engineEnv, freePort, pythonBin } from "../env/engines.js";
 
 export const APPS = path.join(ROOT, "test/fixtures/chaos/apps");
@@ -111,4 +111,24 @@ export async function faultState(e: Engines, p: Platform): Promise<{ states: str
   const states = [p.containers.data, p.containers.api].map((c) => docker(e.dockerHost!, "inspect", "-f", "{{.State.Status}}", c).stdout.trim());
   const r = await fetch(`${e.toxiproxy}/proxies/${p.proxy}`).then((x) => (x.ok ? x.json() : undefined), () => undefined) as { toxics: Array<{ name: string }>; enabled: boolean } | undefined;
   return { states, toxics: (r?.toxics ?? []).map((t) => t.name), enabled: r?.enabled };
+}
+
+/** A copy of the example platform without build output, after the given fks commands ran in it. */
+export function examplePlatformCopy(steps: string[][]): string {
+  const dir = tempTree({});
+  cpSync(PLATFORM, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}target`) });
+  for (const s of steps) {
+    const r = fks(s, { cwd: dir });
+    if (r.code === null || r.code >= 2) throw new Error(`fks ${s.join(" ")} failed (${r.code}): ${r.stderr}`);
+  }
+  return dir;
+}
+
+/** Runs one FastAPI service of an example platform copy as a container: uvicorn from the venv, host network, read-only mounts. */
+export function runExampleService(e: Engines, dir: string, container: string, service: string, port: number, env: string[]): void {
+  const py = e.python!;
+  const mounts = ["/usr", "/lib", "/lib64", path.dirname(path.dirname(realpathSync(py))), path.dirname(path.dirname(py)), dir].filter(existsSync).flatMap((m) => ["-v", `${m}:${m}:ro`]);
+  const r = docker(e.dockerHost!, "run", "-d", "--name", container, "--network", "host", ...mounts, "-w", path.join(dir, service), ...env.flatMap((x) => ["-e", x]),
+    "fks-test/busybox:1", py, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", String(port), "--log-level", "warning");
+  if (r.status !== 0) throw new Error(`docker run ${container}: ${r.stderr}`);
 }

@@ -7,13 +7,13 @@
  * leaves no cascade on api and its route within its deadline. The same experiment on the copy
  * without resilience (the original `httpx.Client(timeout=None)`) fails: the route hangs.
  */
-import { cpSync, existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PLATFORM, fks, removeTree, tempTree } from "../helpers.js";
+import { fks, removeTree } from "../helpers.js";
 import { engineEnv, freePort } from "../env/engines.js";
 import { fksAsync } from "../ping/cli.js";
-import { chaosEngines, docker } from "../chaos/platform.js";
+import { chaosEngines, docker, examplePlatformCopy, runExampleService } from "../chaos/platform.js";
 
 const engines = chaosEngines();
 const env = engineEnv();
@@ -57,13 +57,7 @@ interface Side {
 
 /** A copy of the example platform, scaffolded or not, with api and data as containers and fks.yaml for chaos. */
 async function platform(kind: "rewired" | "original"): Promise<Side> {
-  const dir = tempTree({});
-  cpSync(PLATFORM, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}target`) });
-  const steps = [["scaffold", "health", "--force"], ...(kind === "rewired" ? [["scaffold", "resilience", "api"], ["scaffold", "tracing", "api"], ["scaffold", "tracing", "data"]] : [])];
-  for (const s of steps) {
-    const r = fks(s, { cwd: dir });
-    expect(r.code, `${s.join(" ")}: ${r.stderr}`).toBeLessThan(2);
-  }
+  const dir = examplePlatformCopy([["scaffold", "health", "--force"], ...(kind === "rewired" ? [["scaffold", "resilience", "api"], ["scaffold", "tracing", "api"], ["scaffold", "tracing", "data"]] : [])]);
   // What a developer does next: fix the dead call audit calls reports (data serves /quotes/), and
   // serve the price the call fetches on a GET route, next to the POST that books orders with it.
   const market = path.join(dir, "api/app/market.py");
@@ -77,13 +71,7 @@ async function platform(kind: "rewired" | "original"): Promise<Side> {
   const names = { api: `fks-rewired-${tag}-api`, data: `fks-rewired-${tag}-data` };
   const proxy = `fks-rewired-${tag}-api-data`;
   const ports = { api: await freePort(), data: await freePort(), proxy: await freePort() };
-  const py = engines.python!;
-  const mounts = ["/usr", "/lib", "/lib64", path.dirname(path.dirname(realpathSync(py))), path.dirname(path.dirname(py)), dir].filter(existsSync).flatMap((m) => ["-v", `${m}:${m}:ro`]);
-  const run = (name: string, svc: string, port: number, e: string[]) => {
-    const r = docker(engines.dockerHost!, "run", "-d", "--name", name, "--network", "host", ...mounts, "-w", path.join(dir, svc), ...e.flatMap((x) => ["-e", x]),
-      "fks-test/busybox:1", py, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", String(port), "--log-level", "warning");
-    expect(r.status, r.stderr).toBe(0);
-  };
+  const run = (name: string, svc: string, port: number, e: string[]) => runExampleService(engines, dir, name, svc, port, e);
   run(names.data, "data", ports.data, [`REDIS_URL=${env.FKS_REDIS_URL}`, "PYTHONDONTWRITEBYTECODE=1"]);
   run(names.api, "api", ports.api, [
     `DATABASE_URL=${env.FKS_POSTGRES_URL}`,
