@@ -7,6 +7,8 @@
 export type Launch =
   | { kind: "server"; server: string; target: string; factory: boolean; appDir?: string; worker?: string }
   | { kind: "python-file"; file: string }
+  /** `fastapi run|dev [PATH] [--app NAME] [--entrypoint module:attr]` (FastAPI CLI). */
+  | { kind: "fastapi-cli"; path?: string; app?: string; entrypoint?: string }
   | { kind: "python-module"; module: string }
   | { kind: "manage"; file: string; subcommand?: string; settings?: string }
   | { kind: "shell"; script?: string; inline?: string }
@@ -66,10 +68,7 @@ export function classify(words: string[]): Launch {
   }
   if (SERVERS.has(prog)) return server(prog, argv.slice(1));
   if (prog === "django-admin") return manage("", argv.slice(1));
-  if (prog === "fastapi") {
-    const file = argv.slice(2).find((w) => !w.startsWith("-") && /\.py$|\//.test(w));
-    return { kind: "python-file", file: file ?? "" };
-  }
+  if (prog === "fastapi") return fastapiCli(argv.slice(1));
   if (base(first) === "manage.py") return manage(first, argv.slice(1));
   if (/\.(sh|bash)$/.test(first)) return { kind: "shell", script: first };
   if (/\.py$/.test(first)) return { kind: "python-file", file: first };
@@ -120,6 +119,27 @@ function server(name: string, args: string[]): Launch {
     target = target.replace(/\(.*\)$/, "");
   }
   return { kind: "server", server: name, target: target ?? "", factory, appDir, worker };
+}
+
+const FASTAPI_VALUE_OPTIONS = new Set(["--host", "--port", "--workers", "--root-path", "--app", "--entrypoint", "-e", "--forwarded-allow-ips"]);
+
+function fastapiCli(args: string[]): Launch {
+  let path: string | undefined;
+  let app: string | undefined;
+  let entrypoint: string | undefined;
+  // The first word is the subcommand (run, dev); then options and an optional path.
+  for (let i = 1; i < args.length; i++) {
+    const w = args[i]!;
+    const eq = w.indexOf("=");
+    const opt = w.startsWith("--") && eq > 0 ? w.slice(0, eq) : w;
+    const value = () => (w.startsWith("--") && eq > 0 ? w.slice(eq + 1) : args[++i]);
+    if (opt === "--app") app = value();
+    else if (opt === "--entrypoint" || opt === "-e") entrypoint = value();
+    else if (w.startsWith("-")) {
+      if (eq < 0 && FASTAPI_VALUE_OPTIONS.has(opt)) i++;
+    } else path ??= w;
+  }
+  return { kind: "fastapi-cli", path, app, entrypoint };
 }
 
 function manage(file: string, args: string[]): Launch {

@@ -66,3 +66,20 @@ export function cargoBinary(input: EntryInput, name?: string): { name: string; s
   steps.push({ file: input.rel(file), line: main + 1 || 1, text: (src[main] ?? "fn main").trim() });
   return { name: binName, steps };
 }
+
+/** `[tool.fastapi] entrypoint = "app.main:app"` of the pyproject.toml in `dir`: what `fastapi run` serves without a path. */
+export function fastapiEntrypoint(input: EntryInput, dir: string): { target: string; file: string; line: number } | undefined {
+  const file = path.join(dir, "pyproject.toml");
+  if (!input.exists(file)) return undefined;
+  const text = input.read(file);
+  let doc: Table;
+  try {
+    doc = parse(text) as Table;
+  } catch {
+    return undefined;
+  }
+  const target = table(table(doc.tool).fastapi).entrypoint;
+  if (typeof target !== "string" || !target.includes(":")) return undefined;
+  const line = text.split(/\r?\n/).findIndex((l) => /^\s*entrypoint\s*=/.test(l)) + 1 || 1;
+  return { target, file: input.rel(file), line };
+}

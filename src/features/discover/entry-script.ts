@@ -15,7 +15,8 @@ export interface ScriptLaunch {
 /** How much a launch tells about the served app: a server beats a Python program beats `exec "$@"`. */
 function weight(l: Launch): number {
   switch (l.kind) {
-    case "server": return 5;
+    case "server":
+    case "fastapi-cli": return 5;
     case "manage": return l.subcommand === "runserver" || l.subcommand === "runserver_plus" ? 4 : 0;
     case "python-file": return 3;
     case "python-module": return 2;

@@ -4,7 +4,7 @@ import { classify, execForm, unwrap, type Launch } from "./entry-command.js";
 import { servingCommand } from "./entry-script.js";
 import { shellCommands, ARGS, type Env } from "./entry-shell.js";
 import { followApp, mainBlockRun, moduleFile, type AppHit, type PyTree } from "./entry-python.js";
-import { cargoBinary, pyprojectScripts } from "./entry-manifests.js";
+import { cargoBinary, fastapiEntrypoint, pyprojectScripts } from "./entry-manifests.js";
 import { conventionalEntry } from "./entry-convention.js";
 import { baseImageLaunch } from "./entry-images.js";
 import type { EntryInput } from "./entry-input.js";
@@ -49,7 +49,19 @@ export function servedEntry(service: ServiceRecord, input: EntryInput): ServedEn
     if (r) return r;
     return { chain: w.chain, confidence: "command", reason: `the start command (${start.what}) was followed as far as shown; fks cannot tell which app it serves` };
   }
-  return conventionalEntry(service, input, (file, from) => pythonFileEntry(file, from, w));
+  return conventionalEntry(service, inImage(input, df?.copies), (file, from) => pythonFileEntry(file, from, w));
+}
+
+/**
+ * The files the image holds, when its COPY lines name what they take (no `COPY . .`, no
+ * wildcards): an app elsewhere in the build context (the backend, beside a frontend test image)
+ * is not in this container.
+ */
+function inImage(input: EntryInput, copies: Walk["copies"]): EntryInput {
+  const srcs = (copies ?? []).flatMap((c) => c.src);
+  if (!srcs.length || srcs.some((s) => /[*?]/.test(s) || path.join(input.dir, s) === input.dir)) return input;
+  const dirs = srcs.map((s) => path.join(input.dir, s));
+  return { ...input, files: input.files.filter((f) => dirs.some((d) => f === d || f.startsWith(d + path.sep))) };
 }
 
 /** The command the container or process manager runs, and the chain's first step. */
@@ -132,6 +144,8 @@ function follow(launch: Launch, argv: string[], w: Walk, args: string[]): Served
     }
     case "server":
       return serverEntry(launch, w);
+    case "fastapi-cli":
+      return fastapiCliEntry(launch, w);
     case "python-file": {
       const file = launch.file ? local(launch.file, w) : undefined;
       return file ? pythonFileEntry(file, launch.file, w) : undefined;
@@ -222,6 +236,39 @@ function serverEntry(l: Extract<Launch, { kind: "server" }>, w: Walk): ServedEnt
   // A factory (`--factory`, `"m:create_app()"`) is named by what the server calls, wherever the factory was re-exported from.
   const named = l.factory ? { ...hit, module: mod!, attr: `${attr}()` } : hit;
   return appEntry(named, w, `${l.server}${worker} serves ${mod}:${attr}${l.factory ? " (factory)" : ""}${created}`);
+}
+
+/** The files `fastapi run` tries, in its order, when no path is given. */
+const FASTAPI_CLI_FILES = ["main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py"];
+
+/**
+ * What the FastAPI CLI serves: the path given (or the first of its default files) and its `app`
+ * or `api` (or `--app`), named as a module through the packages above it; without a path or
+ * --app, `--entrypoint` or `[tool.fastapi] entrypoint` in the working directory's pyproject.toml.
+ */
+function fastapiCliEntry(l: Extract<Launch, { kind: "fastapi-cli" }>, w: Walk): ServedEntry | undefined {
+  const dir = w.workdir !== "/" ? localDir(w.workdir, w) : w.input.dir;
+  // As the CLI decides: a path or --app first, then --entrypoint or the working directory's pyproject.toml.
+  const byPath = l.path !== undefined || l.app !== undefined;
+  const configured = byPath || l.entrypoint ? undefined : fastapiEntrypoint(w.input, dir);
+  if (configured) w.chain.push({ file: configured.file, line: configured.line, text: `[tool.fastapi] entrypoint = "${configured.target}"` });
+  const target = byPath ? undefined : (l.entrypoint ?? configured?.target);
+  if (target) return serverEntry({ kind: "server", server: "fastapi", target, factory: false }, w);
+  const tree = treeOf(w);
+  const candidates = l.path ? [l.path.replace(/\/+$/, "")] : FASTAPI_CLI_FILES;
+  for (const c of candidates) {
+    const asFile = path.join(dir, c);
+    const file = w.input.exists(asFile) && asFile.endsWith(".py") ? asFile : w.input.exists(path.join(asFile, "__init__.py")) ? path.join(asFile, "__init__.py") : l.path ? local(c, w) : undefined;
+    if (!file) continue;
+    const module = path.basename(file) === "__init__.py" ? moduleOf(path.dirname(file) + ".py", w) : moduleOf(file, w);
+    const root = path.join(path.dirname(file), ...module.split(".").slice(path.basename(file) === "__init__.py" ? 0 : 1).map(() => ".."));
+    for (const attr of l.app ? [l.app] : ["app", "api"]) {
+      const hit = followApp(module, attr, { ...tree, roots: [root, ...tree.roots] });
+      if (hit) return appEntry(hit, w, `fastapi run serves ${module}:${attr}${l.path ? "" : `, the first of ${FASTAPI_CLI_FILES.join(", ")} in its working directory`}`);
+    }
+    return { chain: w.chain, app: `${module}:${l.app ?? "app"}`, confidence: "command", reason: `fastapi run serves ${path.relative(w.input.dir, file)}, but fks could not follow ${l.app ?? "app or api"} in it to the line that creates the app` };
+  }
+  return undefined;
 }
 
 function appEntry(hit: AppHit, w: Walk, why: string): ServedEntry {
@@ -367,8 +414,22 @@ function local(p: string, w: Walk): string | undefined {
 }
 
 function localDir(p: string, w: Walk): string {
-  const copied = copiedFrom(p, w).find((d) => w.input.files.some((f) => f.startsWith(d + path.sep)));
+  const holds = (d: string) => w.input.files.some((f) => f.startsWith(d + path.sep));
+  const copied = copiedFrom(p, w).find(holds);
   if (copied) return copied;
+  // Only its contents were copied (COPY ./backend/app /app/backend/app, COPY ./backend/pyproject.toml /app/backend/):
+  // the folder those sources share the same place under.
+  const abs = path.posix.resolve(w.workdir || "/", p).replace(/\/$/, "");
+  for (const c of [...(w.copies ?? [])].reverse()) {
+    const dest = path.posix.resolve(c.workdir || "/", c.dest);
+    const tail = dest.startsWith(abs + "/") ? dest.slice(abs.length + 1).replace(/\/$/, "") : dest === abs && c.dest.endsWith("/") ? "" : undefined;
+    if (tail === undefined) continue;
+    for (const src of c.src) {
+      const norm = path.posix.normalize(src).replace(/\/$/, "");
+      const host = tail ? (norm.endsWith("/" + tail) ? norm.slice(0, -tail.length - 1) : undefined) : path.posix.dirname(norm);
+      if (host !== undefined && !/[*?]/.test(host) && holds(path.join(w.input.dir, host))) return path.join(w.input.dir, host);
+    }
+  }
   const wd = w.workdir.replace(/\/+$/, "");
   if (!p.startsWith("/")) return path.join(w.input.dir, p);
   if (wd && (p === wd || p.startsWith(wd + "/"))) return path.join(w.input.dir, p.slice(wd.length));

@@ -148,7 +148,9 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
   }
   for (const p of ev.projects) {
     // Several compose services built from one folder (an api and a worker from one image) share its facts.
-    const same = [...records.values()].filter((x) => x.abs && path.resolve(x.abs) === p.dir);
+    // So are services built from the repository root with this folder's Dockerfile (`context: .`, `dockerfile: backend/Dockerfile`).
+    const dockerfileIn = (x: Draft) => !!x.compose?.build && p.dir.startsWith(path.resolve(x.compose.build.context) + path.sep) && path.dirname(path.resolve(x.compose.build.context, x.compose.build.dockerfile ?? "Dockerfile")) === p.dir;
+    const same = [...records.values()].filter((x) => (x.abs && path.resolve(x.abs) === p.dir) || dockerfileIn(x));
     for (const r of same.slice(1)) applyProject(r, p);
     let r = same[0];
     if (!r) {
