@@ -116,7 +116,9 @@ export abstract class StatementLayer extends ScopeLayer {
     const text = cond?.text() ?? "";
     if (/__name__\s*==\s*["']__main__["']/.test(text) || text === "TYPE_CHECKING" || text === "typing.TYPE_CHECKING") return;
     const c = cond ? this.eval(cond, scope) : UNKNOWN("");
-    const truth = c.k === "bool" ? c.v : c.k === "none" ? false : c.k === "str" ? c.v !== "" : undefined;
+    const known = c.k === "bool" ? c.v : c.k === "none" ? false : c.k === "str" ? c.v !== "" : undefined;
+    // A setting's default is only what runs when the environment says nothing (`if settings.ENV == "dev":`).
+    const truth = known !== undefined && cond && this.readsSettings(cond, scope) ? undefined : known;
     if (truth === true) return this.execBlock(st.field("consequence")?.namedChildren() ?? [], scope);
     // A branch that may not run must not end the function: `if cached: return cache[key]`
     // would otherwise hide every route the rest of an app factory adds.
@@ -125,6 +127,17 @@ export abstract class StatementLayer extends ScopeLayer {
     for (const alt of st.children().filter((x) => x.kind() === "elif_clause" || x.kind() === "else_clause")) {
       if (truth === undefined || alt.kind() === "else_clause") run(alt.field("consequence")?.namedChildren() ?? alt.field("body")?.namedChildren() ?? lastBlock(alt));
     }
+  }
+
+  /** Whether an expression reads a field of a pydantic `BaseSettings` object, which the environment can set. */
+  private readsSettings(expr: SgNode, scope: Scope): boolean {
+    for (const a of [expr, ...expr.findAll({ rule: { kind: "attribute" } })]) {
+      if (a.kind() !== "attribute") continue;
+      const obj = a.field("object");
+      const v = obj ? this.eval(obj, scope) : undefined;
+      if (v?.k === "inst" && v.cls.k === "cls" && isSettingsClass(v.cls)) return true;
+    }
+    return false;
   }
 
   /** Runs a block that may or may not run; its `return` is remembered instead of leaving the function. */
@@ -205,4 +218,8 @@ export abstract class StatementLayer extends ScopeLayer {
 function lastBlock(node: SgNode): SgNode[] {
   const block = [...node.children()].reverse().find((c) => c.kind() === "block");
   return block?.namedChildren() ?? [];
+}
+
+function isSettingsClass(cls: Extract<PyValue, { k: "cls" }>, depth = 0): boolean {
+  return depth < 8 && cls.bases.some((b) => (b.k === "ext" && /(^|\.)BaseSettings$/.test(b.q)) || (b.k === "cls" && isSettingsClass(b, depth + 1)));
 }
