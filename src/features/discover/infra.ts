@@ -13,7 +13,7 @@ const IMAGE_KINDS: Array<[RegExp, Kind]> = [
   [/(^|\/)memcached/, "memcached"],
   [/(^|\/)(elasticsearch|opensearch)/, "elasticsearch"],
   [/(^|\/)nats/, "nats"],
-  [/(^|\/)(minio|localstack|mailhog|jaeger|prometheus|grafana|otel|loki|tempo|nginx|traefik|envoy|haproxy|vault|consul|etcd|clickhouse|influxdb|questdb|garage|seaweedfs|azurite|mailpit|maildev|meilisearch|typesense|neo4j|cassandra|scylla|couchdb)/, "other"],
+  [/(^|\/)(minio|localstack|mailhog|adminer|pgadmin4?|phpmyadmin|jaeger|prometheus|grafana|otel|loki|tempo|nginx|traefik|envoy|haproxy|vault|consul|etcd|clickhouse|influxdb|questdb|garage|seaweedfs|azurite|mailpit|maildev|meilisearch|typesense|neo4j|cassandra|scylla|couchdb)/, "other"],
 ];
 
 export function infraKindOfImage(image: string | undefined): Kind | undefined {
