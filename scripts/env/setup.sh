@@ -13,6 +13,7 @@
 #      rabbitmq-server) for the AMQP check
 #   7. Toxiproxy (built with go install, pinned) on 127.0.0.1 for network faults
 #   8. tools/chaos-mesh-validate (Go, cached)         -> $FKS_CACHE/bin/chaos-mesh-validate
+#   9. tools/compose-validate (Go, compose-go, cached) -> $FKS_CACHE/bin/compose-validate
 #
 # Results are written to $FKS_CACHE/env.sh (export K='V' lines), which tests
 # read directly. A missing Docker engine or Chromium does not fail the script;
@@ -522,6 +523,12 @@ CMV_BIN=""; CMV_REASON=""
 if CMV_OUT="$(bash "$REPO_ROOT/scripts/env/chaos-mesh-validator.sh" 2>"$FKS_CACHE/chaos-mesh-validator.err")"; then CMV_BIN="$CMV_OUT"
 else CMV_REASON="$(tail -n 1 "$FKS_CACHE/chaos-mesh-validator.err" 2>/dev/null || echo "build script failed")"; log "Chaos Mesh validator unavailable: $CMV_REASON"; fi
 
+# ---------------------------------------------------------------- 9. Compose validator
+# Failure-tolerant: without it the compose validity tests skip and print the reason.
+CV_BIN=""; CV_REASON=""
+if CV_OUT="$(bash "$REPO_ROOT/scripts/env/compose-validator.sh" 2>"$FKS_CACHE/compose-validator.err")"; then CV_BIN="$CV_OUT"
+else CV_REASON="$(tail -n 1 "$FKS_CACHE/compose-validator.err" 2>/dev/null || echo "build script failed")"; log "Compose validator unavailable: $CV_REASON"; fi
+
 # ---------------------------------------------------------------- env file
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
@@ -568,6 +575,11 @@ TMP_ENV="$(mktemp "$FKS_CACHE/env.sh.XXXXXX")"
     echo "export FKS_CHAOS_MESH_VALIDATE=$(q "$CMV_BIN")"
   else
     echo "export FKS_CHAOS_MESH_VALIDATE_UNAVAILABLE=$(q "$CMV_REASON")"
+  fi
+  if [ -n "$CV_BIN" ]; then
+    echo "export FKS_COMPOSE_VALIDATE=$(q "$CV_BIN")"
+  else
+    echo "export FKS_COMPOSE_VALIDATE_UNAVAILABLE=$(q "$CV_REASON")"
   fi
 } >"$TMP_ENV"
 mv -f "$TMP_ENV" "$ENV_FILE"

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { editYaml } from "../../lang/yaml/edit.js";
 import { brokenBecause } from "./image.js";
 import type { DockerfilePlan } from "./dockerfile.js";
@@ -28,7 +28,7 @@ export function planCompose(abs: string, text: string, display: string, entries:
       const svc = isMap(pair.value) ? (pair.value as YAMLMap) : undefined;
       if (!svc) continue;
       const entry = entries.get(name);
-      const hc = svc.get("healthcheck", true);
+      const hc = resolved(doc, svc.get("healthcheck", true));
       const line = lineOf(text, pair.key) ?? 1;
       if (!entry) {
         if (isMap(hc)) willBeHealthy.add(name);
@@ -60,19 +60,20 @@ export function planCompose(abs: string, text: string, display: string, entries:
           const fix = s.force && !!command;
           findings.push({ rule: RULES.composeBroken.id, severity: RULES.composeBroken.severity, file: display, line: hcLine, service: svcName, fixed: fix, needsForce: !s.force && !!command, message: `compose healthcheck can never pass: ${why}`, hint: command ? undefined : noCommandHint(entry, "replace it by hand") });
           if (fix) {
-            const testPair = hc.items.find((p) => keyOf(p) === "test");
+            const own = unaliased(doc, svc, "healthcheck") as YAMLMap;
+            const testPair = own.items.find((p) => keyOf(p) === "test");
             if (testPair && isScalar(testPair.key)) {
               // The comment about the old command ("the image has no curl, so this never passes") is false now;
               // above the first key yaml keeps it on the map.
               const stale = brokenNote(programOf(JSON.stringify(arr)).program);
-              const onMap = hc.items[0] === testPair && !testPair.key.commentBefore;
-              const kept = withoutLines(onMap ? hc.commentBefore : testPair.key.commentBefore, stale);
-              if (onMap) hc.commentBefore = null;
+              const onMap = own.items[0] === testPair && !testPair.key.commentBefore;
+              const kept = withoutLines(onMap ? own.commentBefore : testPair.key.commentBefore, stale);
+              if (onMap) own.commentBefore = null;
               testPair.key.commentBefore = [kept?.trimEnd(), ` fks scaffold health --force replaced a check that could never pass: ${why}`].filter(Boolean).join("\n");
             }
-            hc.set("test", execList(doc, command!));
+            own.set("test", execList(doc, command!));
             changed = true;
-            changed = ensure(doc, hc, "retries", t.retries) || changed;
+            changed = ensure(doc, own, "retries", t.retries) || changed;
             willBeHealthy.add(name);
           }
         } else {
@@ -99,16 +100,21 @@ export function planCompose(abs: string, text: string, display: string, entries:
     // depends_on: wait for dependencies that can report health.
     for (const [name, entry] of entries) {
       const svc = getMap(services, name);
-      const dep = svc?.get("depends_on", true);
+      const raw = svc?.get("depends_on", true);
+      const dep = resolved(doc, raw);
       if (!svc || !dep) continue;
       const line = lineOf(text, dep) ?? 1;
       if (isSeq(dep)) {
         const names = dep.items.map((i) => String((i as { value?: unknown }).value ?? i));
         const map = doc.createNode(Object.fromEntries(names.map((n) => [n, { condition: willBeHealthy.has(n) ? "service_healthy" : "service_started" }]))) as YAMLMap;
-        map.comment = dep.comment;
+        // An alias's comments are its own; the anchored list's stay with the anchor.
+        const said = isAlias(raw) ? raw : dep;
+        map.comment = said.comment;
+        // Other services may alias this list (`depends_on: *deps`): the anchor moves to the map that replaces it.
+        if (!isAlias(raw) && dep.anchor) map.anchor = dep.anchor;
         const pair = svc.items.find((p) => keyOf(p) === "depends_on")!;
         // `depends_on:   # note` parses as a comment before the list; on the key it stays on its line.
-        const note = withoutLines(dep.commentBefore, NOT_WAITING_NOTE);
+        const note = withoutLines(said.commentBefore, NOT_WAITING_NOTE);
         if (isScalar(pair.key) && note && !pair.key.comment) pair.key.comment = note;
         else map.commentBefore = note;
         pair.value = map;
@@ -116,10 +122,15 @@ export function planCompose(abs: string, text: string, display: string, entries:
         if (names.some((n) => willBeHealthy.has(n))) findings.push(dependsFinding(display, line, entry, names.filter((n) => willBeHealthy.has(n))));
       } else if (isMap(dep)) {
         const waiting: string[] = [];
-        for (const p of dep.items) {
+        const upgrade = (p: Pair) => {
           const target = String((p.key as { value?: unknown })?.value ?? p.key);
           const cond = isMap(p.value) ? String(p.value.get("condition") ?? "service_started") : "service_started";
-          if (cond === "service_started" && willBeHealthy.has(target)) {
+          return cond === "service_started" && willBeHealthy.has(target);
+        };
+        const own = dep.items.some(upgrade) ? (unaliased(doc, svc, "depends_on") as YAMLMap) : dep;
+        for (const p of own.items) {
+          if (upgrade(p)) {
+            const target = String((p.key as { value?: unknown })?.value ?? p.key);
             if (isMap(p.value)) ensure(doc, p.value, "condition", "service_healthy");
             else p.value = doc.createNode({ condition: "service_healthy" });
             waiting.push(target);
@@ -155,6 +166,21 @@ function seconds(v: string): number {
 
 /** A note that the plain list does not wait for readiness: false once fks adds the conditions. */
 const NOT_WAITING_NOTE = /\b(starts? before|does ?n[o']?t wait|not wait|without waiting|before (its|the)? ?deps? (are )?ready)\b/i;
+
+/** The node an alias (`healthcheck: *hc`) stands for: read as what it is, not as a missing key. */
+function resolved(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/** The node under `key`, copied in place of an alias first, so an edit changes this service and not every user of the anchor. */
+function unaliased(doc: Document, svc: YAMLMap, key: string): unknown {
+  const node = svc.get(key, true);
+  if (!isAlias(node)) return node;
+  const copy = (node.resolve(doc) as YAMLMap | YAMLSeq).clone();
+  copy.anchor = undefined;
+  svc.set(key, copy);
+  return copy;
+}
 
 function keyOf(p: Pair): string {
   return String(isScalar(p.key) ? p.key.value : p.key);
