@@ -162,3 +162,25 @@ describe("a development container (command: sleep infinity) idles: its project k
     expect(dry.edits.map((e) => e.file).sort()).toEqual(["core/health.py", "core/urls.py"]);
   });
 });
+
+describe("a worker started from the tag the API's compose service builds", () => {
+  it("gets healthcheck: disable: true, as a worker built from the same Dockerfile does", async () => {
+    const dir = tempTree({
+      "compose.yaml": "services:\n  api:\n    image: shop-api:dev\n    build: ./app\n    ports: [\"8000:8000\"]\n  worker:\n    image: shop-api:dev\n    command: celery -A tasks worker\n",
+      "app/Dockerfile": 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n',
+      "app/requirements.txt": "fastapi\ncelery\n",
+      "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+      "app/tasks.py": 'from celery import Celery\n\ncelery = Celery("tasks")\n',
+    });
+    try {
+      const dry = await scaffoldHealth({ cwd: dir, dryRun: true });
+      const docker = dry.edits.find((e) => e.file === "app/Dockerfile");
+      expect(docker?.after).toMatch(/^HEALTHCHECK /m);
+      const compose = parse(dry.edits.find((e) => e.file === "compose.yaml")!.after) as { services: Record<string, { healthcheck?: unknown }> };
+      expect(compose.services.worker!.healthcheck).toEqual({ disable: true });
+      expect(compose.services.api!.healthcheck).not.toEqual({ disable: true });
+    } finally {
+      removeTree(dir);
+    }
+  });
+});

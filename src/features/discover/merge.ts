@@ -130,6 +130,15 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
     for (const d of c.dependsOn) addDep(r, d.name, w);
   }
 
+  // A service that only pulls the tag another compose service builds (`image: shop-api:dev`) runs that image, from that folder.
+  const builderOf = (r: Draft) => (r.compose?.image && !r.compose.build ? [...records.values()].find((o) => o.compose?.build && o.compose.image === r.compose!.image) : undefined);
+  for (const r of records.values()) {
+    const b = builderOf(r);
+    if (!b || r.abs) continue;
+    r.abs = b.abs;
+    set(r, "path", b.path, at(r.compose!.file, r.compose!.line));
+  }
+
   // 3. Source projects: language, framework, health routes, client libraries.
   const sourcePorts = new Map<Draft, NonNullable<Evidence["projects"][number]["port"]>>();
   function applyProject(r: Draft, p: Evidence["projects"][number]): void {
@@ -170,9 +179,11 @@ export function buildRecords(ev: Evidence, ctx: Ctx): { services: ServiceRecord[
   // 4. Dockerfiles: the one compose builds, the one fks.yaml names, or the one in the service folder.
   for (const r of records.values()) {
     const cfg = ctx.config?.services?.[r.name];
+    const builder = builderOf(r);
     const candidates = [
       cfg?.dockerfile ? path.resolve(ctx.base, cfg.dockerfile) : undefined,
       r.compose?.build ? path.resolve(r.compose.build.context, r.compose.build.dockerfile ?? "Dockerfile") : undefined,
+      builder ? path.resolve(builder.compose!.build!.context, builder.compose!.build!.dockerfile ?? "Dockerfile") : undefined,
       r.abs ? path.join(r.abs, "Dockerfile") : undefined,
     ];
     const file = candidates.find((f) => f && ev.dockerfiles.has(f));
