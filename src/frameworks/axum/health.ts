@@ -49,6 +49,11 @@ export const axumHealth: HealthAdapter = {
       plan.notes.push({ message: "no src/main.rs or src/lib.rs", hint: "point fks at the crate folder" });
       return plan;
     }
+    const old = oldAxum(ctx.dir, ctx.read);
+    if (old) {
+      plan.notes.push(old);
+      return plan;
+    }
     const modFile = path.join(path.dirname(rootFile), "health.rs");
     plan.module = modFile;
     if (existsSync(modFile) && !ctx.read(modFile).includes(GENERATED_MARK)) {
@@ -243,6 +248,25 @@ export function rustClients(manifest: string | Map<string, CargoDependency>): Ru
   if (redis) out.redis = redis.path;
   else if (pooled) out.redis = `${pooled.path}::redis`;
   return out;
+}
+
+/**
+ * The generated module calls axum 0.7+'s API (`axum::extract::Request`, `axum::serve`): an older
+ * axum in Cargo.toml (0.3–0.6, `axum::Server`) would not build it. Said before anything is written.
+ */
+function oldAxum(dir: string, read: (f: string) => string): HealthCodePlan["notes"][number] | undefined {
+  const manifest = path.join(dir, "Cargo.toml");
+  if (!existsSync(manifest)) return undefined;
+  let version: string | undefined;
+  try {
+    version = [...parseCargoManifest(read(manifest)).dependencies.values()].find((d) => d.package === "axum")?.version;
+  } catch {
+    return undefined;
+  }
+  const m = version ? /^\s*[\^~=]?\s*0\.(\d+)/.exec(version) : undefined;
+  if (!m || Number(m[1]) >= 7) return undefined;
+  const line = read(manifest).split(/\r?\n/).findIndex((l) => /^\s*axum\s*=/.test(l)) + 1 || undefined;
+  return { message: `axum ${version} is older than 0.7, whose API the generated health module uses`, file: manifest, line, hint: "upgrade axum to 0.7 or 0.8, or add /live, /ready and /health by hand" };
 }
 
 /** What the plan says about a Postgres client that cannot do TLS. */
@@ -457,8 +481,10 @@ async function servedSite(ctx: HealthContext, rootFile: string, rootParsed: SgRo
     for (const call of root.root().findAll({ rule: { kind: "call_expression" } })) {
       const callee = call.field("function");
       const args = call.field("arguments")?.children().filter((c) => c.isNamed() && !String(c.kind()).includes("comment")) ?? [];
-      add(call, 
-        callee && /^(identifier|scoped_identifier)$/.test(String(callee.kind())) && /(^|::)serve$/.test(callee.text()) && args.length >= 2 ? args[1]
+      // `http::serve(config, db)` calls the crate's own `fn serve`, not axum's: its arguments are no Router.
+      const ownServe = callee && callee.text() !== "axum::serve" && fns.some((f) => f.name === "serve");
+      add(call,
+        callee && !ownServe && /^(identifier|scoped_identifier)$/.test(String(callee.kind())) && /(^|::)serve$/.test(callee.text()) && args.length >= 2 ? args[1]
         : callee?.kind() === "field_expression" && callee.field("field")?.text() === "serve" && args.length === 1 ? args[0]
         : undefined, file);
     }
