@@ -55,3 +55,29 @@ describe("compose anchors and aliases", () => {
     expect(c.services.api!.healthcheck.interval).toBe("20s");
   });
 });
+
+describe("compose merge keys (`<<: *common`)", () => {
+  const common = `x-common: &common\n  restart: unless-stopped\n  healthcheck:\n    test: ["CMD", "python", "-c", "print(1)"]\n    interval: 20s\n`;
+
+  it("a healthcheck a service gets through a merge key is its healthcheck: discovery sees it and scaffold keeps it", () => {
+    const compose = `${common}services:\n  api:\n    <<: *common\n    build: ./api\n${REDIS}`;
+    const dir = tempTree({ ...API, "compose.yaml": compose });
+    dirs.push(dir);
+    const seen = JSON.parse(fks(["services", "--format", "json"], { cwd: dir }).stdout) as { services: Array<{ name: string; compose?: { healthcheck?: { test: string } } }> };
+    expect(seen.services.find((s) => s.name === "api")!.compose!.healthcheck!.test).toBe('python -c print(1)');
+    const r = fks(["scaffold", "health", "."], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, "compose.yaml"), "utf8")).toBe(compose);
+  });
+
+  it("with --force, a broken merged healthcheck is replaced by the service's own, and the shared block is left alone", () => {
+    const broken = common.replace('["CMD", "python", "-c", "print(1)"]', "curl -f http://localhost:8000/health");
+    const r = run(`${broken}services:\n  api:\n    <<: *common\n    build: ./api\n  docs:\n    <<: *common\n    image: caddy:2\n${REDIS}`, "--force");
+    expect(r.code, r.stderr).toBe(0);
+    const c = parse(r.text, { merge: true }) as { "x-common": { healthcheck: { test: unknown } }; services: Record<string, { healthcheck: { test: unknown } }> };
+    expect(c.services.api!.healthcheck.test).toEqual(expect.arrayContaining(["CMD"]));
+    expect(JSON.stringify(c.services.api!.healthcheck.test)).not.toMatch(/curl/);
+    expect(c["x-common"].healthcheck.test).toBe("curl -f http://localhost:8000/health");
+    expect(c.services.docs!.healthcheck.test).toBe("curl -f http://localhost:8000/health");
+  });
+});

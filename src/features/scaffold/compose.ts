@@ -28,7 +28,7 @@ export function planCompose(abs: string, text: string, display: string, entries:
       const svc = isMap(pair.value) ? (pair.value as YAMLMap) : undefined;
       if (!svc) continue;
       const entry = entries.get(name);
-      const hc = resolved(doc, svc.get("healthcheck", true));
+      const hc = resolved(doc, svc.get("healthcheck", true) ?? merged(doc, svc, "healthcheck"));
       const line = lineOf(text, pair.key) ?? 1;
       if (!entry) {
         if (isMap(hc)) willBeHealthy.add(name);
@@ -174,12 +174,33 @@ function resolved(doc: Document, node: unknown): unknown {
 
 /** The node under `key`, copied in place of an alias first, so an edit changes this service and not every user of the anchor. */
 function unaliased(doc: Document, svc: YAMLMap, key: string): unknown {
-  const node = svc.get(key, true);
-  if (!isAlias(node)) return node;
+  const node = svc.get(key, true) ?? merged(doc, svc, key);
+  if (!isAlias(node) && svc.has(key)) return node;
+  if (!isAlias(node)) {
+    // Given by a merge key: the service's own copy overrides it, the shared block stays as it is.
+    const copy = (node as YAMLMap | YAMLSeq).clone();
+    copy.anchor = undefined;
+    svc.set(key, copy);
+    return copy;
+  }
   const copy = (node.resolve(doc) as YAMLMap | YAMLSeq).clone();
   copy.anchor = undefined;
   svc.set(key, copy);
   return copy;
+}
+
+/** What a merge key (`<<: *common`, or a list of them) gives `key` when the service does not set it itself. */
+function merged(doc: Document, svc: YAMLMap, key: string): unknown {
+  for (const p of svc.items) {
+    const k = isScalar(p.key) ? p.key.value : p.key;
+    if (k !== "<<" && !(typeof k === "symbol" && k.description === "<<")) continue;
+    for (const src of isSeq(p.value) ? p.value.items : [p.value]) {
+      const m = resolved(doc, src);
+      const v = isMap(m) ? (m as YAMLMap).get(key, true) : undefined;
+      if (v !== undefined) return v;
+    }
+  }
+  return undefined;
 }
 
 function keyOf(p: Pair): string {

@@ -25,10 +25,11 @@ export function parseYaml(text: string, file: string, opts: { multi?: boolean } 
   try {
     if (opts.multi) {
       // parseAllDocuments keeps ranges per document while sharing one LineCounter.
-      const all = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+      const all = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, merge: true });
       for (const d of Array.isArray(all) ? all : [all]) docs.push(d as Document.Parsed);
     } else {
-      docs.push(parseDocument(text, { lineCounter: lines, prettyErrors: false }));
+      // Merge keys (`<<: *common`), as docker compose and kubectl read them.
+      docs.push(parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true }));
     }
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
