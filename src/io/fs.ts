@@ -27,13 +27,22 @@ export function isFile(p: string): boolean {
   }
 }
 
+let tmpCount = 0;
+
+/**
+ * A temp file name no other writer picks: the process id tells processes on one machine apart, the
+ * counter the writes of one process, the random part machines sharing a folder. (node:crypto for
+ * this cost every run that writes its cache a module load, about 5 ms.)
+ */
+function tempName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${(tmpCount++).toString(36)}${Math.random().toString(36).slice(2, 10)}.tmp`);
+}
+
 /** Writes via a temp file in the same folder and a rename, so readers never see half a file. */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   const dir = path.dirname(file);
   await fsp.mkdir(dir, { recursive: true });
-  // Loaded here, not at start-up: node:crypto costs a read-only run (split-plan, warm) about 5 ms.
-  const { randomBytes } = await import("node:crypto");
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = tempName(file);
   let mode: number | undefined;
   try {
     mode = (await fsp.stat(file)).mode;

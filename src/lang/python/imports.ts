@@ -65,6 +65,10 @@ const enum C {
 }
 
 /** A run of characters that do not change the scanner's state (sticky: matches from lastIndex, possibly empty). */
+/** Indentation in spaces, the common case; tabs and form feeds are counted one by one. */
+const SPACES = / */y;
+/** The characters of a name (what isIdent accepts). */
+const WORD = /[A-Za-z0-9_\u0080-\uffff]*/y;
 const BORING = /[^#'"()[\]{}\\\n;:]*/y;
 
 type BlockKind = "def" | "class" | "typecheck" | "try" | "except-import" | "other";
@@ -74,22 +78,20 @@ interface Block {
   tryId: number;
 }
 
+/** The statement keywords the scanner cares about. */
+const KEYWORDS: ReadonlySet<string> = new Set(["if", "import", "from", "for", "finally", "def", "class", "elif", "else", "except", "try", "with", "while", "async"]);
+
 /**
  * The statement keyword the scanner cares about at `p` (a word of `len` characters), or "".
- * Compared in place: slicing every statement's first word cost an allocation per line.
+ * Most statements start with another word, told apart by its length and first letter without
+ * slicing it: slicing every statement's first word cost an allocation per line.
  */
 function keywordAt(s: string, p: number, len: number): string {
-  switch (s.charCodeAt(p)) {
-    case 105: return len === 2 && s.charCodeAt(p + 1) === 102 ? "if" : len === 6 && s.startsWith("import", p) ? "import" : "";
-    case 102: return len === 4 && s.startsWith("from", p) ? "from" : len === 3 && s.startsWith("for", p) ? "for" : len === 7 && s.startsWith("finally", p) ? "finally" : "";
-    case 100: return len === 3 && s.startsWith("def", p) ? "def" : "";
-    case 99: return len === 5 && s.startsWith("class", p) ? "class" : "";
-    case 101: return len === 4 ? (s.startsWith("elif", p) ? "elif" : s.startsWith("else", p) ? "else" : "") : len === 6 && s.startsWith("except", p) ? "except" : "";
-    case 116: return len === 3 && s.startsWith("try", p) ? "try" : "";
-    case 119: return len === 4 && s.startsWith("with", p) ? "with" : len === 5 && s.startsWith("while", p) ? "while" : "";
-    case 97: return len === 5 && s.startsWith("async", p) ? "async" : "";
-    default: return "";
-  }
+  if (len < 2 || len > 7) return "";
+  const c = s.charCodeAt(p);
+  if (c !== 105 && c !== 102 && c !== 100 && c !== 99 && c !== 101 && c !== 116 && c !== 119 && c !== 97) return "";
+  const word = s.slice(p, p + len);
+  return KEYWORDS.has(word) ? word : "";
 }
 
 function isIdent(c: number): boolean {
@@ -197,9 +199,10 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     }
     stmtStart = p;
     stmtLine = ln;
-    let e = p;
+    WORD.lastIndex = p;
+    WORD.test(src);
+    const e = WORD.lastIndex;
     const len = src.length;
-    while (e < len && isIdent(src.charCodeAt(e))) e++;
     stmtWord = keywordAt(src, p, e - p);
     collecting = stmtWord === "import" || stmtWord === "from";
     header = stmtWord !== "" && !collecting && !(e < len && src.charCodeAt(e) === C.EQ);
@@ -223,7 +226,10 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   while (pos < n) {
     if (atLineStart) {
       // Measure indentation of a new logical line; blank and comment-only lines do not count.
-      let col = 0;
+      SPACES.lastIndex = pos;
+      SPACES.test(s);
+      let col = SPACES.lastIndex - pos;
+      pos = SPACES.lastIndex;
       let c = 0;
       while (pos < n) {
         c = s.charCodeAt(pos);
