@@ -65,12 +65,21 @@ const enum C {
   COMMA = 44, DOT = 46, COLON = 58, SEMI = 59, EQ = 61, LBRK = 91, BSL = 92, RBRK = 93, LBRC = 123, RBRC = 125,
 }
 
-/** A run of characters that do not change the scanner's state (sticky: matches from lastIndex, possibly empty). */
 /** Indentation in spaces, the common case; tabs and form feeds are counted one by one. */
 const SPACES = / */y;
 /** The characters of a name (what isIdent accepts). */
 const WORD = /[A-Za-z0-9_\u0080-\uffff]*/y;
-const BORING = /[^#'"()[\]{}\\\n;:]*/y;
+/**
+ * Runs of characters that do not change the scanner's state (sticky: they match from lastIndex,
+ * possibly empty), one per state: a colon matters only after a compound statement's keyword, a
+ * semicolon only outside brackets.
+ */
+const RUN_HEADER = /[^#'"()[\]{}\\\n;:]*/y;
+const RUN_STATEMENT = /[^#'"()[\]{}\\\n;]*/y;
+const RUN_BRACKETS = /[^#'"()[\]{}\\\n]*/y;
+/** The body of a one-line string up to what may end it: its quote, a backslash or a line break. */
+const DQ_BODY = /[^"\\\n]*/y;
+const SQ_BODY = /[^'\\\n]*/y;
 
 type BlockKind = "def" | "class" | "typecheck" | "try" | "except-import" | "other";
 interface Block {
@@ -94,6 +103,9 @@ function keywordAt(s: string, p: number, len: number): string {
   const word = s.slice(p, p + len);
   return KEYWORDS.has(word) ? word : "";
 }
+
+/** What an import statement's text can hold that parsing must first replace by spaces. */
+const MESSY = /[#\\()\r\n]/;
 
 function isIdent(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127;
@@ -154,7 +166,8 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   /** Handles an import statement's text. */
   const handleStatement = (text: string) => {
     if (stmtWord !== "import" && stmtWord !== "from") return;
-    const clean = text.replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/[()\r\n]/g, " ").trim();
+    // Most imports fit on one line with nothing to clean away.
+    const clean = MESSY.test(text) ? text.replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/[()\r\n]/g, " ").trim() : text.trim();
     const imp = parseImport(clean, stmtLine);
     if (!imp) {
       errors.push({ line: stmtLine, message: `cannot read import statement: ${clean.slice(0, 60)}` });
@@ -270,9 +283,10 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
       if (lastLocLine !== line) { loc++; lastLocLine = line; }
     }
     // Skip uninteresting characters in native code: a cold process never waits for the JIT here.
-    BORING.lastIndex = pos;
-    BORING.test(s);
-    pos = BORING.lastIndex;
+    const run = depth > 0 ? RUN_BRACKETS : header ? RUN_HEADER : RUN_STATEMENT;
+    run.lastIndex = pos;
+    run.test(s);
+    pos = run.lastIndex;
     if (pos >= n) break;
     const c = s.charCodeAt(pos);
     switch (c) {
@@ -283,7 +297,12 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
       }
       case C.LF:
         if (depth === 0) {
-          finishStatement(pos);
+          if (collecting) finishStatement(pos);
+          else {
+            header = false;
+            collectStrings = false;
+            stmtWord = "";
+          }
           atLineStart = true;
         }
         pos++;
@@ -363,6 +382,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     let i = q + (triple ? 3 : 1);
     const bodyStart = i;
     if (triple && !fstr) return skipTriple(q, quote, bodyStart, startLine);
+    if (!triple && !fstr) return skipLine(q, quote, bodyStart, startLine);
     let braces = 0;
     while (i < n) {
       const ch = src.charCodeAt(i);
@@ -399,6 +419,32 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
         if (src.charCodeAt(i + 1) === quote && src.charCodeAt(i + 2) === quote) return recordString(q, bodyStart, i, startLine, i + 3);
       }
       i++;
+    }
+    errors.push({ line: startLine, message: "unterminated string literal" });
+    return n;
+  }
+
+  /** A one-line string without replacement fields, its body skipped in native code. */
+  function skipLine(q: number, quote: number, bodyStart: number, startLine: number): number {
+    const n = src.length;
+    const body = quote === C.DQ ? DQ_BODY : SQ_BODY;
+    let i = bodyStart;
+    while (i < n) {
+      body.lastIndex = i;
+      body.test(src);
+      i = body.lastIndex;
+      if (i >= n) break;
+      const ch = src.charCodeAt(i);
+      if (ch === C.BSL) {
+        if (src.charCodeAt(i + 1) === C.LF) strLines++;
+        i += 2;
+        continue;
+      }
+      if (ch === C.LF) {
+        errors.push({ line: startLine, message: "unterminated string literal" });
+        return i;
+      }
+      return recordString(q, bodyStart, i, startLine, i + 1);
     }
     errors.push({ line: startLine, message: "unterminated string literal" });
     return n;
