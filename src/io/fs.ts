@@ -1,4 +1,4 @@
-import { promises as fsp, constants, statSync, readFileSync, existsSync } from "node:fs";
+import { promises as fsp, constants, statSync, readFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export { existsSync };
@@ -54,6 +54,29 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     await fsp.rename(tmp, file);
   } catch (e) {
     await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * writeFileAtomic without the round trips through the thread pool: for a process that has nothing
+ * else to do meanwhile (a cache written at the end of a run), each asynchronous step only adds a
+ * wait.
+ */
+export function writeFileAtomicSync(file: string, content: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = tempName(file);
+  let mode: number | undefined;
+  try {
+    mode = statSync(file).mode;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    writeFileSync(tmp, content, { encoding: "utf8", mode, flag: "wx" });
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
     throw e;
   }
 }
