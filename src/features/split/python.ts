@@ -244,8 +244,9 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
           if (baseMod) add(baseMod, imp.line, ["*"], kind);
           continue;
         }
-        const sub = get(base ? `${base}.${nm.name}` : nm.name);
-        if (!sub && skipped(base ? `${base}.${nm.name}` : nm.name)) continue;
+        const full = base ? `${base}.${nm.name}` : nm.name;
+        const sub = get(full);
+        if (!sub && skipped(full)) continue;
         if (sub) add(sub, imp.line, [], kind);
         else if (baseMod) {
           const to = follow(baseMod, nm.name);
