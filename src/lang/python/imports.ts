@@ -104,6 +104,17 @@ function keywordAt(s: string, p: number, len: number): string {
   return KEYWORDS.has(word) ? word : "";
 }
 
+/**
+ * A copy of a piece of the source that does not keep the source alive. V8 represents a slice of 13
+ * or more characters as a view into the whole string, and so do the matches of a regex: the names
+ * of a file's imports kept every scanned file's text in memory, about as much again as the results,
+ * which the garbage collector then copied from generation to generation. Concatenating and slicing
+ * again makes V8 flatten the text into a string of its own.
+ */
+function detached(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
 /** What an import statement's text can hold that parsing must first replace by spaces. */
 const MESSY = /[#\\()\r\n]/;
 
@@ -167,7 +178,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   const handleStatement = (text: string) => {
     if (stmtWord !== "import" && stmtWord !== "from") return;
     // Most imports fit on one line with nothing to clean away.
-    const clean = MESSY.test(text) ? text.replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/[()\r\n]/g, " ").trim() : text.trim();
+    const clean = detached(MESSY.test(text) ? text.replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/[()\r\n]/g, " ").trim() : text.trim());
     const imp = parseImport(clean, stmtLine);
     if (!imp) {
       errors.push({ line: stmtLine, message: `cannot read import statement: ${clean.slice(0, 60)}` });
@@ -232,7 +243,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     if (assignments && !virtual && stack.length === 0 && stmtWord === "" && e > p) {
       const word = src.slice(p, e);
       if (assignments.has(word)) {
-        stmtWord = word;
+        stmtWord = detached(word);
         collectStrings = true;
       }
     }
@@ -480,7 +491,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   }
 
   function recordString(q: number, bodyStart: number, bodyEnd: number, startLine: number, after: number): number {
-    if (collectStrings) assignStrings.push({ callee: stmtWord, value: src.slice(bodyStart, bodyEnd), line: startLine });
+    if (collectStrings) assignStrings.push({ callee: stmtWord, value: detached(src.slice(bodyStart, bodyEnd)), line: startLine });
     else if (callees) {
       let p = q - 1;
       while (p >= 0 && (src.charCodeAt(p) === C.SPACE || src.charCodeAt(p) === C.LF || src.charCodeAt(p) === C.TAB || src.charCodeAt(p) === C.CR)) p--;
@@ -490,7 +501,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
         while (p >= 0 && (isIdent(src.charCodeAt(p)) || src.charCodeAt(p) === C.DOT)) p--;
         const callee = src.slice(p + 1, e);
         const last = callee.slice(callee.lastIndexOf(".") + 1);
-        if (callees.has(last)) callStrings.push({ callee, value: src.slice(bodyStart, bodyEnd), line: startLine });
+        if (callees.has(last)) callStrings.push({ callee: detached(callee), value: detached(src.slice(bodyStart, bodyEnd)), line: startLine });
       }
     }
     return after;
