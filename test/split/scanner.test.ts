@@ -141,6 +141,19 @@ import n  # trailing comment
     expect(open.errors).toEqual([{ line: 1, message: "unterminated string literal" }, { line: 3, message: "unterminated string literal" }]);
   });
 
+  it("tells statement keywords from names that start like them, and measures tab and form-feed indentation", () => {
+    const src = "imports = 1\nfromage = 2\ndefinitely: int = 3\nclass_ = {\"a\": 1}\niffy = [x for x in y if x]\ntry_ = 0\n"
+      + "def f():\n  \timport tab_after_spaces\nif x:\n\timport tab_indented\n\tif y:\n\t\timport deeper_tab\nimport top_again\n";
+    const scan = scanPythonImports(src);
+    expect(scan.errors).toEqual([]);
+    expect(scan.imports.map((i) => [i.module, i.line, i.lazy])).toEqual([
+      ["tab_after_spaces", 8, true], ["tab_indented", 10, false], ["deeper_tab", 12, false], ["top_again", 13, false],
+    ]);
+    expect(scan.loc).toBe(13);
+    const feed = scanPythonImports("if z:\n\f    import after_form_feed\nimport last\n");
+    expect(feed.imports.map((i) => [i.module, i.line])).toEqual([["after_form_feed", 2], ["last", 3]]);
+  });
+
   it("reports lexical errors with their line instead of guessing", () => {
     const scan = scanPythonImports("import ok\nx = 'unterminated\nimport later\ny = (1,\n");
     expect(scan.errors.map((e) => e.line)).toContain(2);
