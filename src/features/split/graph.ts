@@ -160,14 +160,13 @@ async function freshGraph(
 
   if (pyFiles.length > 0) {
     // Loaded only when something must be scanned: a warm run never needs the scanner or the resolver.
-    const { scanPythonImports, warmUpScanner } = await import("../../lang/python/imports.js");
+    const { scanPythonImports } = await import("../../lang/python/imports.js");
     const { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, resolvePython } = await import("./python.js");
     const scanned: PyFile[] = [];
     const useTreeSitter = opts.parser === "tree-sitter";
     const ts = useTreeSitter ? await import("./python-treesitter.js") : undefined;
     await ts?.ready();
-    let warm = false;
-    for (const [i, file] of pyFiles.entries()) {
+    for (const file of pyFiles) {
       const rel = relOf(file);
       let scan: PyScan | undefined;
       if (ts) {
@@ -180,9 +179,6 @@ async function freshGraph(
         scan = cache.get(rel, key);
         bytes += st.size;
         if (!scan) {
-          // Worth it only before a cold scan of a large tree, not for the few files an edit changed.
-          if (!warm && pyFiles.length - i > 100) warmUpScanner({ callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
-          warm = true;
           scan = scanPythonImports(readTextSync(file), { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
           cache.set(rel, key, scan);
         }

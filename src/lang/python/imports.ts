@@ -4,7 +4,6 @@
  * cheaper than a full parse and is tested to give the same imports as tree-sitter and as
  * Python's own `ast` module.
  */
-import { SCANNER_WARMUP } from "./scanner-warmup.js";
 
 export interface PyImportName {
   name: string;
@@ -120,14 +119,6 @@ const MESSY = /[#\\()\r\n]/;
 
 function isIdent(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127;
-}
-
-/**
- * Runs the scanner over SCANNER_WARMUP a few times, for a caller about to scan many files in a
- * cold process; the results are thrown away.
- */
-export function warmUpScanner(opts: PyScanOptions = {}): void {
-  for (let i = 0; i < 3; i++) for (const sample of SCANNER_WARMUP) scanPythonImports(sample, opts);
 }
 
 export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan {
