@@ -77,16 +77,17 @@ export function unitMetrics(g: UnitGraph, modules: SplitModule[], unitOf: (id: s
   }
   const fanIn = new Map<string, number>();
   const ca = new Map<string, number>();
-  for (const [, row] of g.out) {
-    for (const [to, e] of row) {
+  // forEach, not for…of over entries: a cold process allocates an entry pair per edge for those.
+  g.out.forEach((row) => {
+    row.forEach((e, to) => {
       fanIn.set(to, (fanIn.get(to) ?? 0) + e.weight);
       ca.set(to, (ca.get(to) ?? 0) + 1);
-    }
-  }
+    });
+  });
   return g.nodes.map((id) => {
     const row = g.out.get(id)!;
     let fanOut = 0;
-    for (const e of row.values()) fanOut += e.weight;
+    row.forEach((e) => (fanOut += e.weight));
     const ce = row.size;
     const a = ca.get(id) ?? 0;
     return {
