@@ -1,4 +1,4 @@
-import { promises as fsp, constants, statSync, readFileSync, existsSync } from "node:fs";
+import { promises as fsp, constants, statSync, readFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export { existsSync };
@@ -27,13 +27,22 @@ export function isFile(p: string): boolean {
   }
 }
 
+let tmpCount = 0;
+
+/**
+ * A temp file name no other writer picks: the process id tells processes on one machine apart, the
+ * counter the writes of one process, the random part machines sharing a folder. (node:crypto for
+ * this cost every run that writes its cache a module load, about 5 ms.)
+ */
+function tempName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${(tmpCount++).toString(36)}${Math.random().toString(36).slice(2, 10)}.tmp`);
+}
+
 /** Writes via a temp file in the same folder and a rename, so readers never see half a file. */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   const dir = path.dirname(file);
   await fsp.mkdir(dir, { recursive: true });
-  // Loaded here, not at start-up: node:crypto costs a read-only run (split-plan, warm) about 5 ms.
-  const { randomBytes } = await import("node:crypto");
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = tempName(file);
   let mode: number | undefined;
   try {
     mode = (await fsp.stat(file)).mode;
@@ -45,6 +54,29 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     await fsp.rename(tmp, file);
   } catch (e) {
     await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * writeFileAtomic without the round trips through the thread pool: for a process that has nothing
+ * else to do meanwhile (a cache written at the end of a run), each asynchronous step only adds a
+ * wait.
+ */
+export function writeFileAtomicSync(file: string, content: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = tempName(file);
+  let mode: number | undefined;
+  try {
+    mode = statSync(file).mode;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    writeFileSync(tmp, content, { encoding: "utf8", mode, flag: "wx" });
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
     throw e;
   }
 }

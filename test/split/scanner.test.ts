@@ -100,6 +100,60 @@ import after_continued_line
     expect(open.errors).toEqual([{ line: 2, message: "unterminated string literal" }]);
   });
 
+  it("reads through string bodies, brackets and colons skipped in native runs exactly as character by character", () => {
+    const src = String.raw`d = {"a": 1, 'b': [2, 3]}; import after_dict
+s = "escaped \" quote import x"; import after_escaped
+t = 'it\'s'; import after_single
+u = "line \
+continued"
+import after_continued_string
+def f(x: int = {1: 2}, *, y: "str" = ":"): import in_def_body
+class K: z = {1: 2}
+if (a and
+        b): import in_if
+x = [1,
+     2]; import after_multiline_list
+from m import (a, # comment
+    b)
+import n  # trailing comment
+`;
+    const scan = scanPythonImports(src);
+    expect(scan.errors).toEqual([]);
+    expect(scan.imports.map((i) => [i.module, i.line, i.lazy, i.names.map((n) => n.name).join(",")])).toEqual([
+      ["after_dict", 1, false, "after_dict"], ["after_escaped", 2, false, "after_escaped"], ["after_single", 3, false, "after_single"],
+      ["after_continued_string", 6, false, "after_continued_string"], ["in_def_body", 7, true, "in_def_body"], ["in_if", 10, false, "in_if"],
+      ["after_multiline_list", 12, false, "after_multiline_list"], ["m", 13, false, "a,b"], ["n", 15, false, "n"],
+    ]);
+    // Line 5 is the inside of a string; the continuation lines of brackets count.
+    expect(scan.loc).toBe(14);
+    if (python) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "fks-split-runs-"));
+      writeFileSync(path.join(dir, "t.py"), src);
+      const want = astOracle(python, [path.join(dir, "t.py")]);
+      rmSync(dir, { recursive: true, force: true });
+      expect(strip(scan.imports)).toEqual(Object.values(want)[0]);
+    }
+    const crlf = scanPythonImports('import a\r\nfrom b import (c,\r\n  d)\r\nx = "s"\r\nimport e\r\n');
+    expect(crlf.imports.map((i) => [i.module, i.line, i.names.map((n) => n.name).join(",")])).toEqual([["a", 1, "a"], ["b", 2, "c,d"], ["e", 5, "e"]]);
+    expect(crlf.loc).toBe(5);
+    const open = scanPythonImports('x = "open\nimport after\ny = "end\\');
+    expect(open.imports.map((i) => [i.module, i.line])).toEqual([["after", 2]]);
+    expect(open.errors).toEqual([{ line: 1, message: "unterminated string literal" }, { line: 3, message: "unterminated string literal" }]);
+  });
+
+  it("tells statement keywords from names that start like them, and measures tab and form-feed indentation", () => {
+    const src = "imports = 1\nfromage = 2\ndefinitely: int = 3\nclass_ = {\"a\": 1}\niffy = [x for x in y if x]\ntry_ = 0\n"
+      + "def f():\n  \timport tab_after_spaces\nif x:\n\timport tab_indented\n\tif y:\n\t\timport deeper_tab\nimport top_again\n";
+    const scan = scanPythonImports(src);
+    expect(scan.errors).toEqual([]);
+    expect(scan.imports.map((i) => [i.module, i.line, i.lazy])).toEqual([
+      ["tab_after_spaces", 8, true], ["tab_indented", 10, false], ["deeper_tab", 12, false], ["top_again", 13, false],
+    ]);
+    expect(scan.loc).toBe(13);
+    const feed = scanPythonImports("if z:\n\f    import after_form_feed\nimport last\n");
+    expect(feed.imports.map((i) => [i.module, i.line])).toEqual([["after_form_feed", 2], ["last", 3]]);
+  });
+
   it("reports lexical errors with their line instead of guessing", () => {
     const scan = scanPythonImports("import ok\nx = 'unterminated\nimport later\ny = (1,\n");
     expect(scan.errors.map((e) => e.line)).toContain(2);

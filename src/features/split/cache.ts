@@ -1,6 +1,6 @@
 import os from "node:os";
 import path from "node:path";
-import { isFile, readTextSync, writeFileAtomic } from "../../io/fs.js";
+import { isFile, readTextSync, writeFileAtomicSync } from "../../io/fs.js";
 
 /** Bump when a scanner's output shape or meaning changes, so old entries are ignored. */
 export const SCAN_CACHE_VERSION = 6;
@@ -144,7 +144,7 @@ export function cacheNote(state: CacheState): string | undefined {
 /** Whether the file was written. */
 async function writeQuietly(file: string, value: unknown): Promise<boolean> {
   try {
-    await writeFileAtomic(file, JSON.stringify(value));
+    writeFileAtomicSync(file, JSON.stringify(value));
     return true;
   } catch {
     // A read-only or full cache folder only costs speed.

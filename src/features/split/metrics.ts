@@ -1,5 +1,5 @@
 import { byText } from "../../text-order.js";
-import type { Cycle, ModuleMetrics, SplitEdge, SplitModule } from "./types.js";
+import type { Cycle, ImportSite, ModuleMetrics, SplitEdge, SplitModule } from "./types.js";
 
 /** A weighted directed graph over units (modules or packages) with the import sites behind each edge. */
 export interface UnitGraph {
@@ -29,26 +29,42 @@ export function collapse(modules: SplitModule[], edges: SplitEdge[], unitOf: (id
   const nodes = [...new Set(modules.map((m) => unitOf(m.id)))].sort();
   const out = new Map<string, Map<string, SplitEdge>>();
   for (const n of nodes) out.set(n, new Map());
-  // The first module edge behind a unit edge lends its site list; a second one copies it before
-  // adding (at module level, where units are modules, nothing is copied at all).
-  const borrowed = new Set<SplitEdge>();
   for (const e of edges) {
     const a = unitOf(e.from), b = unitOf(e.to);
     if (a === b) continue;
     const row = out.get(a)!;
-    const u = row.get(b);
-    const sites = a === e.from ? e.sites : e.sites.map((site) => ({ ...site, from: e.from, to: e.to }));
-    if (!u) {
-      const fresh = { from: a, to: b, weight: e.weight, sites };
-      if (sites === e.sites) borrowed.add(fresh);
-      row.set(b, fresh);
-      continue;
-    }
-    if (borrowed.delete(u)) u.sites = [...u.sites];
-    u.weight += e.weight;
-    for (const site of sites) u.sites.push(site);
+    let u = row.get(b) as UnitEdge | undefined;
+    if (!u) row.set(b, (u = new UnitEdge(a, b)));
+    u.add(e);
   }
   return { nodes, out };
+}
+
+/**
+ * An edge between units. Its import sites are gathered from the module edges behind it when first
+ * read: only the edges a cycle breaker cuts are ever asked, and copying the sites of every package
+ * edge up front was most of the cost of the package graph.
+ */
+class UnitEdge implements SplitEdge {
+  weight = 0;
+  private readonly parts: SplitEdge[] = [];
+  private gathered: ImportSite[] | undefined;
+
+  constructor(readonly from: string, readonly to: string) {}
+
+  add(e: SplitEdge): void {
+    this.parts.push(e);
+    this.weight += e.weight;
+  }
+
+  /** A module edge from the unit itself lends its sites; one from inside a unit names its modules. */
+  get sites(): ImportSite[] {
+    if (!this.gathered) {
+      const own = (e: SplitEdge) => (e.from === this.from ? e.sites : e.sites.map((site) => ({ ...site, from: e.from, to: e.to })));
+      this.gathered = this.parts.length === 1 ? own(this.parts[0]!) : this.parts.flatMap(own);
+    }
+    return this.gathered;
+  }
 }
 
 export function unitMetrics(g: UnitGraph, modules: SplitModule[], unitOf: (id: string) => string): ModuleMetrics[] {
@@ -61,16 +77,17 @@ export function unitMetrics(g: UnitGraph, modules: SplitModule[], unitOf: (id: s
   }
   const fanIn = new Map<string, number>();
   const ca = new Map<string, number>();
-  for (const [, row] of g.out) {
-    for (const [to, e] of row) {
+  // forEach, not for…of over entries: a cold process allocates an entry pair per edge for those.
+  g.out.forEach((row) => {
+    row.forEach((e, to) => {
       fanIn.set(to, (fanIn.get(to) ?? 0) + e.weight);
       ca.set(to, (ca.get(to) ?? 0) + 1);
-    }
-  }
+    });
+  });
   return g.nodes.map((id) => {
     const row = g.out.get(id)!;
     let fanOut = 0;
-    for (const e of row.values()) fanOut += e.weight;
+    row.forEach((e) => (fanOut += e.weight));
     const ce = row.size;
     const a = ca.get(id) ?? 0;
     return {

@@ -52,7 +52,7 @@ export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => 
   // A top-level name that starts packages (or loose modules) in several folders is ambiguous.
   const rootsOf = new Map<string, Set<string>>();
   for (const n of named) {
-    const top = n.id.split(".")[0]!;
+    const top = topOf(n.id);
     let roots = rootsOf.get(top);
     if (!roots) rootsOf.set(top, (roots = new Set()));
     roots.add(n.parts.slice(0, n.start).join("/"));
@@ -63,7 +63,7 @@ export function namePythonModules(files: PyFile[], hasInit: (relDir: string) => 
     const n = named[i]!;
     let { id, start } = n;
     let short: PyModuleInfo["short"];
-    if (!id || rootsOf.get(id.split(".")[0]!)!.size > 1 || taken.has(id)) {
+    if (!id || rootsOf.get(topOf(id))!.size > 1 || taken.has(id)) {
       // Ambiguous: every module of that name is called by its path, none wins by walk order.
       if (id) short = { name: id, root: n.parts.slice(0, start).join("/") };
       id = [...prefix, ...n.parts].join(".") || "__init__";
@@ -149,8 +149,8 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
   // Names the project's own modules start with. Not their aliases: `docs/opentelemetry/example.py`
   // (a folder without __init__.py) does not make the `opentelemetry` library local.
   const localTop = new Set<string>();
-  for (const m of mods) localTop.add((m.short?.name ?? m.id).split(".")[0]!);
-  const skipped = (dotted: string) => localTop.has(dotted.split(".")[0]!) && leftOut.has(dotted);
+  for (const m of mods) localTop.add(topOf(m.short?.name ?? m.id));
+  const skipped = (dotted: string) => localTop.has(topOf(dotted)) && leftOut.has(dotted);
 
   const fileOf = new Map(files.map((f) => [f.file, f]));
   const sites: ResolvedPython["sites"] = [];
@@ -212,7 +212,7 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
       sites.push({ from: m.id, to: to.id, site: via ? { file: m.rel, line, names, kind, via } : { file: m.rel, line, names, kind } });
     };
     const external = (dotted: string, line: number) => {
-      const top = dotted.split(".")[0]!;
+      const top = topOf(dotted);
       if (!top || PY_STDLIB.has(top)) return;
       if (localTop.has(top)) {
         notes.push({ file: m.rel, line, message: `cannot resolve "${dotted}" inside the project`, kind: "unresolved" });
@@ -249,8 +249,9 @@ export function resolvePython(files: PyFile[], mods: PyModuleInfo[], includeType
           if (baseMod) add(baseMod, imp.line, ["*"], kind);
           continue;
         }
-        const sub = get(base ? `${base}.${nm.name}` : nm.name);
-        if (!sub && skipped(base ? `${base}.${nm.name}` : nm.name)) continue;
+        const full = base ? `${base}.${nm.name}` : nm.name;
+        const sub = get(full);
+        if (!sub && skipped(full)) continue;
         if (sub) add(sub, imp.line, [], kind);
         else if (baseMod) {
           const to = follow(baseMod, nm.name);
@@ -294,7 +295,7 @@ function djangoEdges(
   for (const s of scan.assignStrings) {
     const target = get(s.value) ?? longestPrefix(s.value);
     if (target) add(target, s.line, [], "framework");
-    else if (/^[A-Za-z_][\w.]*$/.test(s.value) && !s.value.startsWith("django.")) tp.add(s.value.split(".")[0]!);
+    else if (/^[A-Za-z_][\w.]*$/.test(s.value) && !s.value.startsWith("django.")) tp.add(topOf(s.value));
   }
   for (const s of scan.callStrings) {
     const last = s.callee.slice(s.callee.lastIndexOf(".") + 1);

@@ -64,8 +64,21 @@ const enum C {
   COMMA = 44, DOT = 46, COLON = 58, SEMI = 59, EQ = 61, LBRK = 91, BSL = 92, RBRK = 93, LBRC = 123, RBRC = 125,
 }
 
-/** A run of characters that do not change the scanner's state (sticky: matches from lastIndex, possibly empty). */
-const BORING = /[^#'"()[\]{}\\\n;:]*/y;
+/** Indentation in spaces, the common case; tabs and form feeds are counted one by one. */
+const SPACES = / */y;
+/** The characters of a name (what isIdent accepts). */
+const WORD = /[A-Za-z0-9_\u0080-\uffff]*/y;
+/**
+ * Runs of characters that do not change the scanner's state (sticky: they match from lastIndex,
+ * possibly empty), one per state: a colon matters only after a compound statement's keyword, a
+ * semicolon only outside brackets.
+ */
+const RUN_HEADER = /[^#'"()[\]{}\\\n;:]*/y;
+const RUN_STATEMENT = /[^#'"()[\]{}\\\n;]*/y;
+const RUN_BRACKETS = /[^#'"()[\]{}\\\n]*/y;
+/** The body of a one-line string up to what may end it: its quote, a backslash or a line break. */
+const DQ_BODY = /[^"\\\n]*/y;
+const SQ_BODY = /[^'\\\n]*/y;
 
 type BlockKind = "def" | "class" | "typecheck" | "try" | "except-import" | "other";
 interface Block {
@@ -74,22 +87,43 @@ interface Block {
   tryId: number;
 }
 
+/** The statement keywords the scanner cares about. */
+const KEYWORDS: ReadonlySet<string> = new Set(["if", "import", "from", "for", "finally", "def", "class", "elif", "else", "except", "try", "with", "while", "async"]);
+
 /**
  * The statement keyword the scanner cares about at `p` (a word of `len` characters), or "".
- * Compared in place: slicing every statement's first word cost an allocation per line.
+ * Most statements start with another word, told apart by its length and first letter without
+ * slicing it: slicing every statement's first word cost an allocation per line.
  */
 function keywordAt(s: string, p: number, len: number): string {
-  switch (s.charCodeAt(p)) {
-    case 105: return len === 2 && s.charCodeAt(p + 1) === 102 ? "if" : len === 6 && s.startsWith("import", p) ? "import" : "";
-    case 102: return len === 4 && s.startsWith("from", p) ? "from" : len === 3 && s.startsWith("for", p) ? "for" : len === 7 && s.startsWith("finally", p) ? "finally" : "";
-    case 100: return len === 3 && s.startsWith("def", p) ? "def" : "";
-    case 99: return len === 5 && s.startsWith("class", p) ? "class" : "";
-    case 101: return len === 4 ? (s.startsWith("elif", p) ? "elif" : s.startsWith("else", p) ? "else" : "") : len === 6 && s.startsWith("except", p) ? "except" : "";
-    case 116: return len === 3 && s.startsWith("try", p) ? "try" : "";
-    case 119: return len === 4 && s.startsWith("with", p) ? "with" : len === 5 && s.startsWith("while", p) ? "while" : "";
-    case 97: return len === 5 && s.startsWith("async", p) ? "async" : "";
-    default: return "";
-  }
+  if (len < 2 || len > 7) return "";
+  const c = s.charCodeAt(p);
+  if (c !== 105 && c !== 102 && c !== 100 && c !== 99 && c !== 101 && c !== 116 && c !== 119 && c !== 97) return "";
+  const word = s.slice(p, p + len);
+  return KEYWORDS.has(word) ? word : "";
+}
+
+/**
+ * A copy of a piece of the source that does not keep the source alive. V8 represents a slice of 13
+ * or more characters as a view into the whole string, and so do the matches of a regex: the names
+ * of a file's imports kept every scanned file's text in memory, about as much again as the results,
+ * which the garbage collector then copied from generation to generation. Concatenating and slicing
+ * again makes V8 flatten the text into a string of its own.
+ */
+function detached(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
+/** What an import statement's text can hold that parsing must first replace by spaces. */
+const MESSY = /[#\\()\r\n]/;
+
+/**
+ * A compound statement's header, comments and line continuations removed, whitespace collapsed.
+ * A function of its own, not a closure in openBlock: a closure there cost every header of a file an
+ * allocation, most of them never asked for their text.
+ */
+function headerText(src: string, from: number, to: number): string {
+  return src.slice(from, to).replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/\s+/g, " ").trim();
 }
 
 function isIdent(c: number): boolean {
@@ -143,7 +177,8 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   /** Handles an import statement's text. */
   const handleStatement = (text: string) => {
     if (stmtWord !== "import" && stmtWord !== "from") return;
-    const clean = text.replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/[()\r\n]/g, " ").trim();
+    // Most imports fit on one line with nothing to clean away.
+    const clean = detached(MESSY.test(text) ? text.replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/[()\r\n]/g, " ").trim() : text.trim());
     const imp = parseImport(clean, stmtLine);
     if (!imp) {
       errors.push({ line: stmtLine, message: `cannot read import statement: ${clean.slice(0, 60)}` });
@@ -169,20 +204,19 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     let kind: BlockKind = "other";
     let tryId = -1;
     const word = stmtWord;
-    const head = () => src.slice(stmtStart, colon).replace(/#[^\n]*/g, " ").replace(/\\\r?\n/g, " ").replace(/\s+/g, " ").trim();
     if (word === "def") kind = "def";
     else if (word === "class") kind = "class";
     else if (word === "async") {
-      if (/^async\s+def\b/.test(head())) kind = "def";
+      if (/^async\s+def\b/.test(headerText(src, stmtStart, colon))) kind = "def";
     } else if (word === "if") {
-      if (typeCheckingIn(stmtStart, colon) && /^\(?\s*(?:typing\.|t\.|_typing\.)?TYPE_CHECKING\s*\)?$/.test(head().slice(2).trim())) kind = "typecheck";
+      if (typeCheckingIn(stmtStart, colon) && /^\(?\s*(?:typing\.|t\.|_typing\.)?TYPE_CHECKING\s*\)?$/.test(headerText(src, stmtStart, colon).slice(2).trim())) kind = "typecheck";
     } else if (word === "try") {
       tryId = tryCount++;
       kind = "try";
       tryAtIndent.set(stmtIndent, tryId);
     } else if (word === "except") {
       const id = tryAtIndent.get(stmtIndent);
-      if (id !== undefined && src.slice(stmtStart, colon).includes("Error") && /\b(?:ImportError|ModuleNotFoundError)\b/.test(head())) {
+      if (id !== undefined && src.slice(stmtStart, colon).includes("Error") && /\b(?:ImportError|ModuleNotFoundError)\b/.test(headerText(src, stmtStart, colon))) {
         importTry.add(id);
         kind = "except-import";
       }
@@ -197,9 +231,10 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     }
     stmtStart = p;
     stmtLine = ln;
-    let e = p;
+    WORD.lastIndex = p;
+    WORD.test(src);
+    const e = WORD.lastIndex;
     const len = src.length;
-    while (e < len && isIdent(src.charCodeAt(e))) e++;
     stmtWord = keywordAt(src, p, e - p);
     collecting = stmtWord === "import" || stmtWord === "from";
     header = stmtWord !== "" && !collecting && !(e < len && src.charCodeAt(e) === C.EQ);
@@ -207,7 +242,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     if (assignments && !virtual && stack.length === 0 && stmtWord === "" && e > p) {
       const word = src.slice(p, e);
       if (assignments.has(word)) {
-        stmtWord = word;
+        stmtWord = detached(word);
         collectStrings = true;
       }
     }
@@ -223,7 +258,10 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   while (pos < n) {
     if (atLineStart) {
       // Measure indentation of a new logical line; blank and comment-only lines do not count.
-      let col = 0;
+      SPACES.lastIndex = pos;
+      SPACES.test(s);
+      let col = SPACES.lastIndex - pos;
+      pos = SPACES.lastIndex;
       let c = 0;
       while (pos < n) {
         c = s.charCodeAt(pos);
@@ -255,9 +293,10 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
       if (lastLocLine !== line) { loc++; lastLocLine = line; }
     }
     // Skip uninteresting characters in native code: a cold process never waits for the JIT here.
-    BORING.lastIndex = pos;
-    BORING.test(s);
-    pos = BORING.lastIndex;
+    const run = depth > 0 ? RUN_BRACKETS : header ? RUN_HEADER : RUN_STATEMENT;
+    run.lastIndex = pos;
+    run.test(s);
+    pos = run.lastIndex;
     if (pos >= n) break;
     const c = s.charCodeAt(pos);
     switch (c) {
@@ -268,7 +307,12 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
       }
       case C.LF:
         if (depth === 0) {
-          finishStatement(pos);
+          if (collecting) finishStatement(pos);
+          else {
+            header = false;
+            collectStrings = false;
+            stmtWord = "";
+          }
           atLineStart = true;
         }
         pos++;
@@ -348,6 +392,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     let i = q + (triple ? 3 : 1);
     const bodyStart = i;
     if (triple && !fstr) return skipTriple(q, quote, bodyStart, startLine);
+    if (!triple && !fstr) return skipLine(q, quote, bodyStart, startLine);
     let braces = 0;
     while (i < n) {
       const ch = src.charCodeAt(i);
@@ -389,6 +434,32 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
     return n;
   }
 
+  /** A one-line string without replacement fields, its body skipped in native code. */
+  function skipLine(q: number, quote: number, bodyStart: number, startLine: number): number {
+    const n = src.length;
+    const body = quote === C.DQ ? DQ_BODY : SQ_BODY;
+    let i = bodyStart;
+    while (i < n) {
+      body.lastIndex = i;
+      body.test(src);
+      i = body.lastIndex;
+      if (i >= n) break;
+      const ch = src.charCodeAt(i);
+      if (ch === C.BSL) {
+        if (src.charCodeAt(i + 1) === C.LF) strLines++;
+        i += 2;
+        continue;
+      }
+      if (ch === C.LF) {
+        errors.push({ line: startLine, message: "unterminated string literal" });
+        return i;
+      }
+      return recordString(q, bodyStart, i, startLine, i + 1);
+    }
+    errors.push({ line: startLine, message: "unterminated string literal" });
+    return n;
+  }
+
   /**
    * A triple-quoted string without replacement fields, found with indexOf: docstrings are a good
    * part of most files, and a character loop over them is what a cold process pays most for. A
@@ -419,7 +490,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
   }
 
   function recordString(q: number, bodyStart: number, bodyEnd: number, startLine: number, after: number): number {
-    if (collectStrings) assignStrings.push({ callee: stmtWord, value: src.slice(bodyStart, bodyEnd), line: startLine });
+    if (collectStrings) assignStrings.push({ callee: stmtWord, value: detached(src.slice(bodyStart, bodyEnd)), line: startLine });
     else if (callees) {
       let p = q - 1;
       while (p >= 0 && (src.charCodeAt(p) === C.SPACE || src.charCodeAt(p) === C.LF || src.charCodeAt(p) === C.TAB || src.charCodeAt(p) === C.CR)) p--;
@@ -429,7 +500,7 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
         while (p >= 0 && (isIdent(src.charCodeAt(p)) || src.charCodeAt(p) === C.DOT)) p--;
         const callee = src.slice(p + 1, e);
         const last = callee.slice(callee.lastIndexOf(".") + 1);
-        if (callees.has(last)) callStrings.push({ callee, value: src.slice(bodyStart, bodyEnd), line: startLine });
+        if (callees.has(last)) callStrings.push({ callee: detached(callee), value: detached(src.slice(bodyStart, bodyEnd)), line: startLine });
       }
     }
     return after;
