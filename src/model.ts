@@ -214,3 +214,13 @@ export interface Dependency {
   source: string;
   usedBy: string[];
 }
+
+/** What a service's container runs, as every command must treat it: only `http` services get health endpoints and probes. */
+export type ServiceRole = "http" | "worker" | "off-the-shelf" | "idle";
+
+export function serviceRole(s: ServiceRecord): ServiceRole {
+  if (s.entry?.idle) return "idle";
+  if (s.entry?.offTheShelf) return "off-the-shelf";
+  if (s.entry?.notHttp) return "worker";
+  return "http";
+}

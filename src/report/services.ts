@@ -1,6 +1,5 @@
 import type { DiscoverResult } from "../features/discover/index.js";
-import { serviceRole } from "../features/discover/runtime.js";
-import type { ServiceRecord } from "../model.js";
+import { serviceRole, type ServiceRecord } from "../model.js";
 import { colorsFor, json, renderTable, type Style } from "./table.js";
 
 export function servicesJson(result: DiscoverResult): string {

@@ -1,4 +1,4 @@
-import type { ServiceRecord } from "../../model.js";
+import { serviceRole, type ServiceRecord } from "../../model.js";
 
 /**
  * Images that run a server of their own rather than the repository's code: a reverse proxy, a
@@ -63,16 +63,6 @@ export function applyWhatRuns(s: ServiceRecord): void {
   } else if (e.settings && s.language === "python") {
     set("framework", "django", last ? `${last.file}:${last.line}` : (s.sources.framework?.[0] ?? ""));
   }
-}
-
-/** What a service's container runs, as every command must treat it: only `http` services get health endpoints and probes. */
-export type ServiceRole = "http" | "worker" | "off-the-shelf" | "idle";
-
-export function serviceRole(s: ServiceRecord): ServiceRole {
-  if (s.entry?.idle) return "idle";
-  if (s.entry?.offTheShelf) return "off-the-shelf";
-  if (s.entry?.notHttp) return "worker";
-  return "http";
 }
 
 /** Why a service gets no HTTP health at all: it runs a worker, a server that is not the repository's code, or nothing. */

@@ -2,9 +2,8 @@ import type { FksConfig } from "../../config/schema.js";
 import type { EndpointKey } from "../../config/ping.js";
 import { FksError } from "../../errors.js";
 import type { ContainerInfo } from "../../io/docker.js";
-import type { HealthPaths, ServiceRecord } from "../../model.js";
+import { serviceRole, type HealthPaths, type ServiceRecord, type ServiceRole } from "../../model.js";
 import { infraKindOfImage } from "../discover/infra.js";
-import { serviceRole, type ServiceRole } from "../discover/runtime.js";
 import { containerAddress, healthPaths, type Address } from "./address.js";
 import type { Target } from "./types.js";
 
