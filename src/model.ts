@@ -205,6 +205,8 @@ export interface ServedEntry {
   offTheShelf?: string;
   /** The container's command only keeps it idle (`sleep infinity`, a development container): the command, as shown. */
   idle?: string;
+  /** The port the start command's server listens on: its `--port`/`--bind`, else that server's default. */
+  listenPort?: number;
 }
 
 /** Infrastructure the services use (databases, caches, brokers): dependencies, not services. */

@@ -164,7 +164,8 @@ describe.skipIf(!!skip).each(CALLERS.filter((c) => !("skip" in c && c.skip)))("$
     expect(await readyCheck(apiUrl, "data:circuitBreaker", "pass")).toBe("pass");
   }, 60_000);
 
-  it.skipIf(caller.name.startsWith("web"))("does not retry a POST: one attempt reaches data", async () => {
+  // The Django view the platform copy gains answers GET only: the POST case is asked of the other callers.
+  if (!caller.name.startsWith("web")) it("does not retry a POST: one attempt reaches data", async () => {
     // data answers 405 for POST /symbols: an answer, returned as is, once.
     const before = data!.output().split("\n").filter((l) => l.includes("POST /symbols")).length;
     const r = await timed(apiUrl("/market/orders"), { method: "POST" });

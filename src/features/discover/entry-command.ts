@@ -5,15 +5,33 @@
  */
 
 export type Launch =
-  | { kind: "server"; server: string; target: string; factory: boolean; appDir?: string; worker?: string }
+  | { kind: "server"; server: string; target: string; factory: boolean; appDir?: string; worker?: string; port?: PortArg }
   | { kind: "python-file"; file: string }
   /** `fastapi run|dev [PATH] [--app NAME] [--entrypoint module:attr]` (FastAPI CLI). */
-  | { kind: "fastapi-cli"; path?: string; app?: string; entrypoint?: string }
+  | { kind: "fastapi-cli"; path?: string; app?: string; entrypoint?: string; port?: PortArg }
   | { kind: "python-module"; module: string }
   | { kind: "manage"; file: string; subcommand?: string; settings?: string }
   | { kind: "shell"; script?: string; inline?: string }
   | { kind: "args" }
   | { kind: "program"; program: string; args: string[] };
+
+/** A listen port the command line names: a number, or text fks cannot read (`$PORT`, a unix socket). */
+export type PortArg = number | "unknown";
+
+/**
+ * The port a server listens on from `--port N` (daphne also `-p N`; gunicorn's `-p` is its pid
+ * file) or `--bind host:N` / `-b :N` (uwsgi: `--http :N`). A bind without a port names a host only.
+ */
+function portOf(server: string, opt: string, value: string | undefined): PortArg | undefined {
+  if (value === undefined) return undefined;
+  if (opt === "--port" || (opt === "-p" && server === "daphne")) return /^\d+$/.test(value) ? Number(value) : "unknown";
+  if (opt === "--bind" || opt === "-b" || (server === "uwsgi" && (opt === "--http" || opt === "--http-socket"))) {
+    if (value.startsWith("unix:") || value.startsWith("fd://")) return "unknown";
+    const m = /:(\d+)$/.exec(value);
+    return m ? Number(m[1]) : /\$/.test(value) ? "unknown" : undefined;
+  }
+  return undefined;
+}
 
 /** Wrappers whose first non-option argument is the real command. */
 const WRAPPERS = new Set(["exec", "env", "nohup", "tini", "dumb-init", "catatonit", "time", "opentelemetry-instrument", "ddtrace-run", "doppler", "chamber", "setsid", "stdbuf"]);
@@ -100,11 +118,14 @@ function server(name: string, args: string[]): Launch {
   let factory = false;
   let appDir: string | undefined;
   let worker: string | undefined;
+  let port: PortArg | undefined;
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!;
     const eq = w.indexOf("=");
     const opt = w.startsWith("--") && eq > 0 ? w.slice(0, eq) : w;
     const value = w.startsWith("--") && eq > 0 ? w.slice(eq + 1) : undefined;
+    const listen = portOf(name, opt, value ?? (opt.startsWith("-") ? args[i + 1] : undefined));
+    if (listen !== undefined) port = listen;
     if (opt === "--factory") factory = true;
     else if (opt === "--app-dir" || opt === "--chdir") appDir = value ?? args[++i];
     else if (opt === "-k" || opt === "--worker-class") worker = value ?? args[++i];
@@ -118,7 +139,7 @@ function server(name: string, args: string[]): Launch {
     factory = true;
     target = target.replace(/\(.*\)$/, "");
   }
-  return { kind: "server", server: name, target: target ?? "", factory, appDir, worker };
+  return { kind: "server", server: name, target: target ?? "", factory, appDir, worker, port };
 }
 
 const FASTAPI_VALUE_OPTIONS = new Set(["--host", "--port", "--workers", "--root-path", "--app", "--entrypoint", "-e", "--forwarded-allow-ips"]);
@@ -127,19 +148,22 @@ function fastapiCli(args: string[]): Launch {
   let path: string | undefined;
   let app: string | undefined;
   let entrypoint: string | undefined;
+  let port: PortArg | undefined;
   // The first word is the subcommand (run, dev); then options and an optional path.
   for (let i = 1; i < args.length; i++) {
     const w = args[i]!;
     const eq = w.indexOf("=");
     const opt = w.startsWith("--") && eq > 0 ? w.slice(0, eq) : w;
     const value = () => (w.startsWith("--") && eq > 0 ? w.slice(eq + 1) : args[++i]);
+    const listen = portOf("fastapi", opt, eq > 0 ? w.slice(eq + 1) : args[i + 1]);
+    if (listen !== undefined) port = listen;
     if (opt === "--app") app = value();
     else if (opt === "--entrypoint" || opt === "-e") entrypoint = value();
     else if (w.startsWith("-")) {
       if (eq < 0 && FASTAPI_VALUE_OPTIONS.has(opt)) i++;
     } else path ??= w;
   }
-  return { kind: "fastapi-cli", path, app, entrypoint };
+  return { kind: "fastapi-cli", path, app, entrypoint, port };
 }
 
 function manage(file: string, args: string[]): Launch {

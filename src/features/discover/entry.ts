@@ -218,7 +218,20 @@ function treeOf(w: Walk, appDir?: string): PyTree {
   return { roots, files: input.files.filter((f) => f.endsWith(".py")), exists: input.exists, read: input.read };
 }
 
+/** Where each server listens when its command line does not say. */
+const DEFAULT_PORT: Record<string, number> = { uvicorn: 8000, gunicorn: 8000, hypercorn: 8000, daphne: 8000, granian: 8000, fastapi: 8000 };
+
 function serverEntry(l: Extract<Launch, { kind: "server" }>, w: Walk): ServedEntry | undefined {
+  return listening(serverApp(l, w), l.server, l.port);
+}
+
+/** The entry with the port its server listens on: the one the command names, else the server's default. */
+function listening(e: ServedEntry | undefined, server: string, port: Extract<Launch, { kind: "server" }>["port"]): ServedEntry | undefined {
+  const p = port === undefined ? DEFAULT_PORT[server] : port === "unknown" ? undefined : port;
+  return e && p !== undefined ? { ...e, listenPort: p } : e;
+}
+
+function serverApp(l: Extract<Launch, { kind: "server" }>, w: Walk): ServedEntry | undefined {
   const target = l.target;
   if (!target) return undefined;
   const [mod, attr = "application"] = target.split(":");
@@ -253,7 +266,11 @@ function fastapiCliEntry(l: Extract<Launch, { kind: "fastapi-cli" }>, w: Walk): 
   const configured = byPath || l.entrypoint ? undefined : fastapiEntrypoint(w.input, dir);
   if (configured) w.chain.push({ file: configured.file, line: configured.line, text: `[tool.fastapi] entrypoint = "${configured.target}"` });
   const target = byPath ? undefined : (l.entrypoint ?? configured?.target);
-  if (target) return serverEntry({ kind: "server", server: "fastapi", target, factory: false }, w);
+  if (target) return serverEntry({ kind: "server", server: "fastapi", target, factory: false, port: l.port }, w);
+  return listening(fastapiPathEntry(l, dir, w), "fastapi", l.port);
+}
+
+function fastapiPathEntry(l: Extract<Launch, { kind: "fastapi-cli" }>, dir: string, w: Walk): ServedEntry | undefined {
   const tree = treeOf(w);
   const candidates = l.path ? [l.path.replace(/\/+$/, "")] : FASTAPI_CLI_FILES;
   for (const c of candidates) {

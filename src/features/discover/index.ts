@@ -103,6 +103,12 @@ export async function discover(opts: DiscoverOptions): Promise<DiscoverResult> {
     const mine = new Set(own);
     const exists = (f: string) => mine.has(f) || isFile(f);
     s.entry = servedEntry(s, { dir, files: own, exists, read, rel, abs: (f) => path.resolve(opts.cwd, f) });
+    // No EXPOSE, compose port or code says: the start command's server does (`fastapi run` listens on 8000).
+    const step = s.entry.chain[0];
+    if (s.port === undefined && s.entry.listenPort !== undefined && step) {
+      s.port = s.entry.listenPort;
+      s.sources.port = [`${step.file}:${step.line}`];
+    }
   }
   const services = foldServedProjects(built.services, opts.cwd);
   for (const s of services) applyWhatRuns(s);
