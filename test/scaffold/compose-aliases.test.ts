@@ -81,3 +81,18 @@ describe("compose merge keys (`<<: *common`)", () => {
     expect(c.services.docs!.healthcheck.test).toBe("curl -f http://localhost:8000/health");
   });
 });
+
+describe("depends_on given through a merge key", () => {
+  it("each service that merges it gets its own map waiting for healthy dependencies; the shared list is left alone; a second run changes nothing", () => {
+    const compose = `x-deps: &deps\n  depends_on:\n    - redis\nservices:\n  api:\n    <<: *deps\n    build: ./api\n  docs:\n    <<: *deps\n    image: caddy:2\n${REDIS}`;
+    const r = run(compose);
+    expect(r.code, r.stderr).toBe(0);
+    const c = parse(r.text, { merge: true }) as { "x-deps": { depends_on: unknown }; services: Record<string, { depends_on: unknown }> };
+    expect(c.services.api!.depends_on).toEqual({ redis: { condition: "service_healthy" } });
+    expect(c.services.docs!.depends_on).toEqual({ redis: { condition: "service_healthy" } });
+    expect(c["x-deps"].depends_on).toEqual(["redis"]);
+    const second = fks(["scaffold", "health", "."], { cwd: dirs[dirs.length - 1]! });
+    expect(second.code).toBe(0);
+    expect(readFileSync(path.join(dirs[dirs.length - 1]!, "compose.yaml"), "utf8")).toBe(r.text);
+  });
+});

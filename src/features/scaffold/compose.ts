@@ -100,18 +100,23 @@ export function planCompose(abs: string, text: string, display: string, entries:
     // depends_on: wait for dependencies that can report health.
     for (const [name, entry] of entries) {
       const svc = getMap(services, name);
-      const raw = svc?.get("depends_on", true);
+      const fromMerge = !!svc && !svc.has("depends_on");
+      const raw = svc?.get("depends_on", true) ?? (svc ? merged(doc, svc, "depends_on") : undefined);
       const dep = resolved(doc, raw);
       if (!svc || !dep) continue;
       const line = lineOf(text, dep) ?? 1;
       if (isSeq(dep)) {
         const names = dep.items.map((i) => String((i as { value?: unknown }).value ?? i));
+        // A merged list with nothing to wait for stays the shared one.
+        if (fromMerge && !names.some((n) => willBeHealthy.has(n))) continue;
         const map = doc.createNode(Object.fromEntries(names.map((n) => [n, { condition: willBeHealthy.has(n) ? "service_healthy" : "service_started" }]))) as YAMLMap;
         // An alias's comments are its own; the anchored list's stay with the anchor.
         const said = isAlias(raw) ? raw : dep;
         map.comment = said.comment;
         // Other services may alias this list (`depends_on: *deps`): the anchor moves to the map that replaces it.
-        if (!isAlias(raw) && dep.anchor) map.anchor = dep.anchor;
+        if (!isAlias(raw) && dep.anchor && !fromMerge) map.anchor = dep.anchor;
+        // Given by a merge key: the service's own map overrides it; the shared block stays a list.
+        if (fromMerge) svc.set("depends_on", map);
         const pair = svc.items.find((p) => keyOf(p) === "depends_on")!;
         // `depends_on:   # note` parses as a comment before the list; on the key it stays on its line.
         const note = withoutLines(said.commentBefore, NOT_WAITING_NOTE);
