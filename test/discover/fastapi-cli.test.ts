@@ -33,6 +33,11 @@ const CASES: Array<{ name: string; cmd: string[]; files: Record<string, string> 
     files: { "pyproject.toml": '[tool.fastapi]\nentrypoint = "main:app"\n', "main.py": app("main.py", "app"), "src/service/__init__.py": "", "src/service/web.py": app("src/service/web.py", "web_app") + app("src/service/web.py", "app") },
   },
   {
+    name: "neither `app` nor `api`: the module's other FastAPI instance",
+    cmd: ["fastapi", "run", "server.py"],
+    files: { "server.py": app("server.py", "service"), "main.py": app("main.py", "app") },
+  },
+  {
     name: "--entrypoint names module:attr",
     cmd: ["fastapi", "run", "--entrypoint", "pkg.server:api"],
     files: { "main.py": app("main.py", "app"), "pkg/__init__.py": "", "pkg/server.py": app("pkg/server.py", "api") },

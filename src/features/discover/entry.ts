@@ -279,7 +279,9 @@ function fastapiPathEntry(l: Extract<Launch, { kind: "fastapi-cli" }>, dir: stri
     if (!file) continue;
     const module = path.basename(file) === "__init__.py" ? moduleOf(path.dirname(file) + ".py", w) : moduleOf(file, w);
     const root = path.join(path.dirname(file), ...module.split(".").slice(path.basename(file) === "__init__.py" ? 0 : 1).map(() => ".."));
-    for (const attr of l.app ? [l.app] : ["app", "api"]) {
+    // Then, as the CLI does, any other name the module binds to a FastAPI(...).
+    const others = l.app ? [] : [...w.input.read(file).matchAll(/^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=\s*(?:fastapi\.)?FastAPI\s*\(/gm)].map((m) => m[1]!);
+    for (const attr of l.app ? [l.app] : ["app", "api", ...others.filter((n) => n !== "app" && n !== "api")]) {
       const hit = followApp(module, attr, { ...tree, roots: [root, ...tree.roots] });
       if (hit) return appEntry(hit, w, `fastapi run serves ${module}:${attr}${l.path ? "" : `, the first of ${FASTAPI_CLI_FILES.join(", ")} in its working directory`}`);
     }
