@@ -2,7 +2,8 @@ import { serviceRole, type ServiceRecord } from "../../model.js";
 
 /**
  * Images that run a server of their own rather than the repository's code: a reverse proxy, a
- * static file server, an admin or dashboard UI (adminer, pgadmin, grafana), a mail catcher. Their routes and health live in their configuration, not in any app fks reads.
+ * static file server, an admin or dashboard UI (adminer, pgadmin, grafana), a mail catcher. Their
+ * routes and health live in their configuration, not in any app fks reads.
  */
 const OFF_THE_SHELF = /^(?:[\w.-]+(?::\d+)?\/)?(?:[\w.-]+\/)?(nginx|nginx-unprivileged|caddy|httpd|apache2?|traefik|haproxy|envoy|openresty|varnish|kong|lighttpd|adminer|pgadmin4|phpmyadmin|grafana|prometheus|all-in-one|mailhog|mailpit|swagger-ui|redoc)(?::|@|$)/;
 
