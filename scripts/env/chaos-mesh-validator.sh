@@ -6,32 +6,4 @@
 #
 # Prints the binary's path on stdout; on failure prints why on stderr and exits 1.
 # Usage: bash scripts/env/chaos-mesh-validator.sh
-set -euo pipefail
-FKS_CACHE="${FKS_CACHE:-$HOME/.cache/fks}"
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SRC="$REPO_ROOT/tools/chaos-mesh-validate"
-BIN_DIR="$FKS_CACHE/bin"
-BIN="$BIN_DIR/chaos-mesh-validate"
-STAMP="$BIN.sha256"
-
-GO="$(command -v go || true)"
-[ -n "$GO" ] || { [ -x /usr/local/go/bin/go ] && GO=/usr/local/go/bin/go; }
-[ -n "$GO" ] || { echo "no Go toolchain (go not on PATH, no /usr/local/go/bin/go) to build $SRC" >&2; exit 1; }
-
-want="$(cat "$SRC/main.go" "$SRC/go.mod" "$SRC/go.sum" <("$GO" version) | sha256sum | cut -d' ' -f1)"
-if [ -x "$BIN" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
-  echo "$BIN"
-  exit 0
-fi
-mkdir -p "$BIN_DIR"
-# Two worktrees may build at once: each builds to its own file, the rename is atomic.
-tmp="$(mktemp "$BIN.XXXXXX")"
-trap 'rm -f "$tmp"' EXIT
-if ! (cd "$SRC" && "$GO" build -trimpath -o "$tmp" . ) >"$BIN_DIR/chaos-mesh-validate.build.log" 2>&1; then
-  echo "go build of $SRC failed: $(tail -n 1 "$BIN_DIR/chaos-mesh-validate.build.log") (log: $BIN_DIR/chaos-mesh-validate.build.log)" >&2
-  exit 1
-fi
-chmod +x "$tmp"
-mv -f "$tmp" "$BIN"
-echo "$want" >"$STAMP"
-echo "$BIN"
+exec bash "$(dirname "${BASH_SOURCE[0]}")/go-tool.sh" chaos-mesh-validate
