@@ -194,6 +194,41 @@ describe.skipIf(!!cv.reason)("compose files fks scaffold health writes load with
     }
   }
 
+  it("a base file and its override, both edited, load together as one project (docker compose -f … -f …)", () => {
+    const base = `services:
+  api:
+    build: { context: ., dockerfile: api/Dockerfile }
+    depends_on:
+      db: { condition: service_healthy }
+  db:
+    image: postgres:16
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U postgres"]
+`;
+    // Alone, the override is no project: its api has no image or build.
+    const override = `services:
+  api:
+    ports: ["8000:8000"]
+    depends_on: [redis]
+  worker:
+    build: { context: ., dockerfile: api/Dockerfile }
+    command: celery -A app.tasks worker
+    depends_on: [redis]
+${REDIS}`;
+    const app = Object.fromEntries(Object.entries(APP).map(([k, v]) => [k, k === "api/Dockerfile" ? v.replace("COPY requirements.txt .", "COPY api/requirements.txt .").replace("COPY app ./app", "COPY api/app ./app") : v]));
+    const dir = tempTree({ ...app, "compose.yaml": base, "compose.override.yaml": override });
+    dirs.push(dir);
+    const files = [path.join(dir, "compose.yaml"), path.join(dir, "compose.override.yaml")];
+    const project = (): { code: number | null; out: string } => validate(["--project", ...files]);
+    expect(project()).toEqual({ code: 0, out: "" });
+    expect(validate([files[1]!]).code).toBe(1);
+    const r = fks(["scaffold", "health", ".", "--format", "json"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const written = (JSON.parse(r.stdout) as { edits: Array<{ file: string }> }).edits.map((e) => e.file).filter((f) => COMPOSE_NAME.test(path.basename(f)));
+    expect(written.sort()).toEqual(["compose.override.yaml", "compose.yaml"]);
+    expect(project(), files.map((f) => `--- ${f}\n${readFileSync(f, "utf8")}`).join("\n")).toEqual({ code: 0, out: "" });
+  });
+
   it("rejects a compose file fks wrote once its healthcheck or depends_on is broken", () => {
     const [file] = scaffoldValid(platformCopy(), false);
     const text = readFileSync(file!, "utf8");
