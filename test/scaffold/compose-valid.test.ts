@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { COMPOSE_NAME } from "../../src/features/discover/compose.js";
 import { engineEnv } from "../env/engines.js";
 import { fks, removeTree, ROOT, tempTree } from "../helpers.js";
@@ -227,6 +228,13 @@ ${REDIS}`;
     const written = (JSON.parse(r.stdout) as { edits: Array<{ file: string }> }).edits.map((e) => e.file).filter((f) => COMPOSE_NAME.test(path.basename(f)));
     expect(written.sort()).toEqual(["compose.override.yaml", "compose.yaml"]);
     expect(project(), files.map((f) => `--- ${f}\n${readFileSync(f, "utf8")}`).join("\n")).toEqual({ code: 0, out: "" });
+    // The api the base defines waits for the healthy redis its override adds, in the override.
+    const over = parse(readFileSync(files[1]!, "utf8")) as { services: Record<string, { depends_on?: unknown; healthcheck?: unknown }> };
+    expect(over.services.api!.depends_on).toEqual({ redis: { condition: "service_healthy" } });
+    expect(over.services.api!.healthcheck).toBeUndefined();
+    const again = fks(["scaffold", "health", ".", "--format", "json"], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as { edits: unknown[] }).edits).toEqual([]);
   });
 
   it("rejects a compose file fks wrote once its healthcheck or depends_on is broken", () => {

@@ -11,6 +11,8 @@ import { ensure, getMap, lineOf } from "./yaml-util.js";
 export interface ComposeEntry {
   input: ServicePlanInput;
   docker?: DockerfilePlan;
+  /** The service's healthcheck lives in another compose file (its base); here only its depends_on is upgraded. */
+  alsoIn?: true;
 }
 
 /** Healthcheck blocks and `condition: service_healthy` for the app services of one compose file. */
@@ -30,8 +32,8 @@ export function planCompose(abs: string, text: string, display: string, entries:
       const entry = entries.get(name);
       const hc = resolved(doc, svc.get("healthcheck", true) ?? merged(doc, svc, "healthcheck"));
       const line = lineOf(text, pair.key) ?? 1;
-      if (!entry) {
-        if (isMap(hc)) willBeHealthy.add(name);
+      if (!entry || entry.alsoIn) {
+        if (isMap(hc) || entry?.docker?.healthy) willBeHealthy.add(name);
         continue;
       }
       const svcName = entry.input.record.name;

@@ -205,6 +205,18 @@ export async function scaffoldHealth(opts: ScaffoldHealthOptions): Promise<Scaff
     m.set(c.service, { input: i.input, docker: i.docker });
     byCompose.set(c.file, m);
   }
+  // The same service in an override (compose.override.yaml adding ports and depends_on): its depends_on waits there too.
+  for (const i of ok) {
+    const c = i.input.record.compose;
+    if (!c) continue;
+    for (const at of i.input.record.sources.compose ?? []) {
+      const file = at.replace(/:\d+$/, "");
+      const m = file === c.file ? undefined : byCompose.get(file) ?? new Map<string, ComposeEntry>();
+      if (!m || m.has(c.service)) continue;
+      m.set(c.service, { input: i.input, docker: i.docker, alsoIn: true });
+      byCompose.set(file, m);
+    }
+  }
   for (const [file, entries] of byCompose) {
     const parts = planCompose(abs(file), read(abs(file)), file, entries, s, docsOf(file));
     findings.push(...parts.findings);
