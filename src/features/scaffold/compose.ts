@@ -33,7 +33,9 @@ export function planCompose(abs: string, text: string, display: string, entries:
       const hc = resolved(doc, svc.get("healthcheck", true) ?? merged(doc, svc, "healthcheck"));
       const line = lineOf(text, pair.key) ?? 1;
       if (!entry || entry.alsoIn) {
-        if (isMap(hc) || entry?.docker?.healthy) willBeHealthy.add(name);
+        // Extended from another file: healthy here only through the image's HEALTHCHECK, when its base
+        // file sets no compose healthcheck of its own (one that never passes would override it).
+        if (isMap(hc) || (entry?.docker?.healthy && !entry.input.record.compose?.healthcheck)) willBeHealthy.add(name);
         continue;
       }
       const svcName = entry.input.record.name;
