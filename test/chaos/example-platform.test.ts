@@ -7,10 +7,10 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { fks, removeTree } from "../helpers.js";
+import { fks } from "../helpers.js";
 import { engineEnv, freePort } from "../env/engines.js";
 import { fksAsync } from "../ping/cli.js";
-import { chaosEngines, docker, examplePlatformCopy, runExampleService } from "./platform.js";
+import { chaosEngines, examplePlatformCopy, runExampleService, teardown } from "./platform.js";
 
 const engines = chaosEngines();
 const env = engineEnv();
@@ -44,11 +44,7 @@ describe.skipIf(!!reason)("fks chaos matrix on the scaffolded example platform i
     const w = await fksAsync(["ping", "api", "data", "--wait", "--wait-timeout", "30s"], dir);
     expect(w.code, w.stdout + w.stderr).toBe(0);
   });
-  afterAll(async () => {
-    docker(engines.dockerHost!, "rm", "-f", names.api, names.data);
-    await fetch(`${engines.toxiproxy}/proxies/${proxy}`, { method: "DELETE" }).catch(() => undefined);
-    if (dir) removeTree(dir);
-  });
+  afterAll(() => teardown(engines, [names.api, names.data], proxy, dir));
 
   it("prints the matrix: data's faults leave api degraded, never failing; everything recovers", { timeout: 180_000 }, async () => {
     const r = await fksAsync(["chaos", "matrix", "--duration", "2s", "--yes", "--format", "json"], dir);

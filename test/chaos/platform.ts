@@ -98,12 +98,15 @@ export async function startPlatform(e: Engines, caller: "graceful" | "fragile", 
     ports,
     containers,
     proxy,
-    close: async () => {
-      docker(e.dockerHost!, "rm", "-f", containers.data, containers.api);
-      await fetch(`${e.toxiproxy}/proxies/${proxy}`, { method: "DELETE" }).catch(() => undefined);
-      removeTree(dir);
-    },
+    close: () => teardown(e, [containers.data, containers.api], proxy, dir),
   };
+}
+
+/** Removes a chaos test's containers, its Toxiproxy proxy and its folder. */
+export async function teardown(e: Engines, containers: string[], proxy: string, dir: string | undefined): Promise<void> {
+  docker(e.dockerHost!, "rm", "-f", ...containers);
+  await fetch(`${e.toxiproxy}/proxies/${proxy}`, { method: "DELETE" }).catch(() => undefined);
+  if (dir) removeTree(dir);
 }
 
 /** State of the containers and the toxics on the proxy, to check that nothing is left faulted. */

@@ -10,10 +10,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fks, removeTree } from "../helpers.js";
+import { fks } from "../helpers.js";
 import { engineEnv, freePort } from "../env/engines.js";
 import { fksAsync } from "../ping/cli.js";
-import { chaosEngines, docker, examplePlatformCopy, runExampleService } from "../chaos/platform.js";
+import { chaosEngines, examplePlatformCopy, runExampleService, teardown } from "../chaos/platform.js";
 
 const engines = chaosEngines();
 const env = engineEnv();
@@ -110,11 +110,7 @@ async function platform(kind: "rewired" | "original"): Promise<Side> {
     names,
     proxy,
     calls,
-    close: async () => {
-      docker(engines.dockerHost!, "rm", "-f", names.api, names.data);
-      await fetch(`${engines.toxiproxy}/proxies/${proxy}`, { method: "DELETE" }).catch(() => undefined);
-      removeTree(dir);
-    },
+    close: () => teardown(engines, [names.api, names.data], proxy, dir),
   };
 }
 
