@@ -113,6 +113,12 @@ export function unwrap(words: string[]): string[] {
   return argv;
 }
 
+/** A command-line word as an option and the value written into it (`--port=8000`), if any. */
+function option(w: string): { opt: string; value?: string } {
+  const eq = w.indexOf("=");
+  return w.startsWith("--") && eq > 0 ? { opt: w.slice(0, eq), value: w.slice(eq + 1) } : { opt: w };
+}
+
 function server(name: string, args: string[]): Launch {
   let target: string | undefined;
   let factory = false;
@@ -121,9 +127,7 @@ function server(name: string, args: string[]): Launch {
   let port: PortArg | undefined;
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!;
-    const eq = w.indexOf("=");
-    const opt = w.startsWith("--") && eq > 0 ? w.slice(0, eq) : w;
-    const value = w.startsWith("--") && eq > 0 ? w.slice(eq + 1) : undefined;
+    const { opt, value } = option(w);
     const listen = portOf(name, opt, value ?? (opt.startsWith("-") ? args[i + 1] : undefined));
     if (listen !== undefined) port = listen;
     if (opt === "--factory") factory = true;
@@ -152,15 +156,13 @@ function fastapiCli(args: string[]): Launch {
   // The first word is the subcommand (run, dev); then options and an optional path.
   for (let i = 1; i < args.length; i++) {
     const w = args[i]!;
-    const eq = w.indexOf("=");
-    const opt = w.startsWith("--") && eq > 0 ? w.slice(0, eq) : w;
-    const value = () => (w.startsWith("--") && eq > 0 ? w.slice(eq + 1) : args[++i]);
-    const listen = portOf("fastapi", opt, eq > 0 ? w.slice(eq + 1) : args[i + 1]);
+    const { opt, value } = option(w);
+    const listen = portOf("fastapi", opt, value ?? args[i + 1]);
     if (listen !== undefined) port = listen;
-    if (opt === "--app") app = value();
-    else if (opt === "--entrypoint" || opt === "-e") entrypoint = value();
+    if (opt === "--app") app = value ?? args[++i];
+    else if (opt === "--entrypoint" || opt === "-e") entrypoint = value ?? args[++i];
     else if (w.startsWith("-")) {
-      if (eq < 0 && FASTAPI_VALUE_OPTIONS.has(opt)) i++;
+      if (value === undefined && FASTAPI_VALUE_OPTIONS.has(opt)) i++;
     } else path ??= w;
   }
   return { kind: "fastapi-cli", path, app, entrypoint, port };
