@@ -36,7 +36,7 @@ const bundle = await rolldown({
 // partition metrics are small and computed on every cold run: loading them as a chunk of their own
 // handed control back to the event loop in the middle of the metrics, and that wait cost a cold
 // run on a busy machine 10 to 25 ms.
-const everyRun = /[\\/](dist[\\/](cli|errors|version|text-order)\.js|dist[\\/]commands[\\/](index|split-plan|context|progress)\.js|dist[\\/]features[\\/]split[\\/](index|graph|cache|metrics|breakers|partition)\.js|dist[\\/]io[\\/](fs|walk)\.js|dist[\\/]lang[\\/]test-code\.js|dist[\\/]report[\\/](split|table)\.js|node_modules[\\/](commander|picocolors)[\\/])/;
+const everyRun = /[\\/](dist[\\/](cli|errors|version|text-order)\.js|dist[\\/]commands[\\/](index|split-plan|context|progress)\.js|dist[\\/]features[\\/]split[\\/](index|graph|cache|metrics|breakers|partition)\.js|dist[\\/]io[\\/](fs|walk)\.js|dist[\\/]lang[\\/](test-code|python[\\/]imports-wasm)\.js|dist[\\/]report[\\/](split|table)\.js|node_modules[\\/](commander|picocolors)[\\/])/;
 await bundle.write({
   dir: dist, format: "esm", entryFileNames: "[name].js", chunkFileNames: "split-plan.bundle-[name]-[hash].js", sourcemap: false,
   codeSplitting: { groups: [{ name: "core", test: everyRun }] },

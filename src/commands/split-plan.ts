@@ -4,6 +4,7 @@ import { EXIT_FINDINGS, EXIT_OK, FksError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { act, config, formatOf, globals, warn, write } from "./context.js";
 import { progress } from "./progress.js";
+import type { PythonParser } from "../features/split/graph.js";
 
 interface SplitFlags {
   depth?: string;
@@ -11,7 +12,7 @@ interface SplitFlags {
   includeTypeOnly?: boolean;
   includeTests?: boolean;
   cache?: boolean;
-  parser: "scanner" | "tree-sitter";
+  parser: PythonParser;
   out?: string;
   json?: string;
   html?: string;
@@ -39,7 +40,7 @@ export function register(program: Command): void {
     .option("--target <n>", "wanted number of modules after the split")
     .option("--include-type-only", "count imports under `if TYPE_CHECKING:` / `import type`")
     .option("--include-tests", "keep test code (tests/ and benches/ folders, test_*.py, conftest.py, *.test.ts, Rust examples/), left out by default")
-    .addOption(new Option("--parser <parser>", "Python parser: the fast import scanner or a full tree-sitter parse").choices(["scanner", "tree-sitter"]).default("scanner"))
+    .addOption(new Option("--parser <parser>", "Python parser: the import scanner (built to WebAssembly, else its TypeScript version), scanner-ts (the TypeScript version only) or a full tree-sitter parse").choices(["scanner", "scanner-ts", "tree-sitter"]).default("scanner"))
     .option("--exclude <regex...>", "leave out files whose relative path matches")
     .option("--max-file-kb <kb>", "skip larger files (generated code) with a note", "1024")
     .option("--no-cache", "do not read or write the content-hash cache")

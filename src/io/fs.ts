@@ -7,6 +7,10 @@ export function readTextSync(file: string): string {
   return readFileSync(file, "utf8");
 }
 
+export function readBytesSync(file: string | URL): Buffer {
+  return readFileSync(file);
+}
+
 export async function readText(file: string): Promise<string> {
   return fsp.readFile(file, "utf8");
 }

@@ -86,7 +86,8 @@ export function splitJson(r: SplitResult, opts: { timings?: boolean } = {}): str
 
 /** One line of per-phase times (walk, scan, graph, metrics, plan …), milliseconds. */
 export function splitTimings(r: SplitResult): string {
-  const phases = Object.entries(r.timings).map(([k, v]) => `${k} ${v} ms`).join(", ");
+  const scanner = r.graph.stats.pythonScanner;
+  const phases = Object.entries(r.timings).map(([k, v]) => `${k} ${v} ms${k === "scan" && scanner ? ` (${scanner})` : ""}`).join(", ");
   return `timings: ${phases} (${r.graph.stats.cached}/${r.graph.stats.files} files from cache)`;
 }
 

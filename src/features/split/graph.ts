@@ -1,6 +1,6 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { isFile, readTextSync } from "../../io/fs.js";
+import { isFile, readBytesSync, readTextSync } from "../../io/fs.js";
 import { isTestCode } from "../../lang/test-code.js";
 import { walkSync, type WalkResult } from "../../io/walk.js";
 import { VERSION } from "../../version.js";
@@ -19,12 +19,17 @@ export interface GraphOptions {
   /** Folder for the content-hash cache; false turns it off. */
   cacheDir?: string | false;
   env?: Record<string, string | undefined>;
-  /** Parse Python with tree-sitter instead of the import scanner (slower; for checking). */
-  parser?: "scanner" | "tree-sitter";
+  /**
+   * Python's parser: the import scanner (its WebAssembly build when there is one), the TypeScript
+   * scanner alone, or a full tree-sitter parse (slower; for checking).
+   */
+  parser?: PythonParser;
   exclude?: RegExp[];
   /** Keep test code (tests/ folders, test_*.py, *.test.ts, conftest.py) in the graph. */
   includeTests?: boolean;
 }
+
+export type PythonParser = "scanner" | "scanner-ts" | "tree-sitter";
 
 const PY = /\.pyi?$/;
 const TS = /\.(?:[cm]?[jt]sx?)$/;
@@ -157,9 +162,11 @@ async function freshGraph(
   const modules: SplitModule[] = [];
   let importRoots: ImportRoot[] = [];
   const siteList: Array<{ from: string; to: string; site: ImportSite }> = [];
+  let pythonScanner: ImportGraph["stats"]["pythonScanner"];
 
   if (pyFiles.length > 0) {
     // Loaded only when something must be scanned: a warm run never needs the scanner or the resolver.
+    const wasm = opts.parser === "scanner-ts" || opts.parser === "tree-sitter" ? undefined : (await import("../../lang/python/imports-wasm.js")).wasmScanner();
     const { scanPythonImports } = await import("../../lang/python/imports.js");
     const { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, resolvePython } = await import("./python.js");
     const scanned: PyFile[] = [];
@@ -173,13 +180,16 @@ async function freshGraph(
         const text = readTextSync(file);
         bytes += text.length;
         scan = ts.treeSitterPythonImports(text, { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
+        pythonScanner = "tree-sitter";
       } else {
         const st = statOfWalked.get(file)!;
         const key = statKey(st);
         scan = cache.get(rel, key);
         bytes += st.size;
         if (!scan) {
-          scan = scanPythonImports(readTextSync(file), { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
+          const opts = { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS };
+          scan = wasm ? wasm.scan(readBytesSync(file), opts) : scanPythonImports(readTextSync(file), opts);
+          pythonScanner = wasm ? "wasm" : "typescript";
           cache.set(rel, key, scan);
         }
       }
@@ -253,7 +263,7 @@ async function freshGraph(
     edges: [...edges.values()],
     notes,
     ...(importRoots.length > 0 ? { roots: importRoots } : {}),
-    stats: { files: pyFiles.length + tsFiles.length + rsFiles.length, bytes, cached: cache.hits, scanMs: 0 },
+    stats: { files: pyFiles.length + tsFiles.length + rsFiles.length, bytes, cached: cache.hits, scanMs: 0, ...(pythonScanner ? { pythonScanner } : {}) },
   };
 }
 

@@ -4,7 +4,7 @@ import { FksError } from "../../errors.js";
 import { isDirectory } from "../../io/fs.js";
 import { cycleBreakers } from "./breakers.js";
 import { cacheNote, openGraphCache } from "./cache.js";
-import { buildImportGraphKeyed } from "./graph.js";
+import { buildImportGraphKeyed, type PythonParser } from "./graph.js";
 import { collapse, cyclesOf, packageOf, stronglyConnected, unitMetrics } from "./metrics.js";
 import type { Breaker, Cycle, ModuleMetrics, PartitionMetrics, SplitEdge, SplitModule, SplitResult } from "./types.js";
 
@@ -23,7 +23,7 @@ export interface SplitOptions {
   includeTests?: boolean;
   cacheDir?: string | false;
   env?: Record<string, string | undefined>;
-  parser?: "scanner" | "tree-sitter";
+  parser?: PythonParser;
   maxFileBytes?: number;
   /** Path patterns (relative, forward slashes) left out of the graph. */
   exclude?: RegExp[];

@@ -55,7 +55,8 @@ export interface ImportGraph {
   edges: SplitEdge[];
   notes: SplitNote[];
   /** Files read, and how many came from the content-hash cache. */
-  stats: { files: number; bytes: number; cached: number; scanMs: number };
+  /** pythonScanner: what read the Python files that were not in the cache. */
+  stats: { files: number; bytes: number; cached: number; scanMs: number; pythonScanner?: "wasm" | "typescript" | "tree-sitter" };
   /** Python import roots of the sub-projects found (deepest first), each with what says so. */
   roots?: Array<{ dir: string; reason: string }>;
   /** Milliseconds per phase of building the graph: walk, scan, graph, save (or cache on a warm run). */

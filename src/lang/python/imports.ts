@@ -250,7 +250,8 @@ export function scanPythonImports(src: string, opts: PyScanOptions = {}): PyScan
 
   const s = src;
   const n = s.length;
-  let pos = 0;
+  // A byte order mark is not part of the first line, for Python as here.
+  let pos = n > 0 && s.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   let depth = 0;
   let atLineStart = true;
