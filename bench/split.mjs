@@ -4,7 +4,8 @@
 //    and warm (its own cache), the fks/grimp ratios and fks's per-phase times (--timings).
 //    Skipped, saying why, when the venv or grimp is missing.
 // 2. A generated 1,000-module Python tree (1,121 files, about 6.1 MB): the scanner against a full
-//    tree-sitter parse of the same files in the same run. Run `npm run build` first.
+//    tree-sitter parse of the same files in the same run, and in one process the WebAssembly
+//    build of the scanner against its TypeScript version, both cold. Run `npm run build` first.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -129,7 +130,7 @@ function againstGrimp() {
   const grimpScript = (cache) => `import grimp; grimp.build_graph("django", cache_dir=${cache ? JSON.stringify(grimpCache) : "None"})`;
   const fksArgs = [bin, "split-plan", django, "--metrics-only", "--format", "json"];
   const runs = Number(process.env.BENCH_GRIMP_RUNS ?? 9);
-  const t = { grimpCold: [], grimpWarm: [], fksCold: [], fksWarm: [], node: [], fksVersion: [] };
+  const t = { grimpCold: [], grimpWarm: [], fksCold: [], fksColdTs: [], fksWarm: [], node: [], fksVersion: [] };
   timed(py, ["-c", grimpScript(true)]); // fill grimp's cache
   let phases = "";
   const warmCache = path.join(tmp, "fks-warm");
@@ -140,6 +141,7 @@ function againstGrimp() {
     t.fksVersion.push(timed(process.execPath, [bin, "--version"]).ms);
     t.grimpCold.push(timed(py, ["-c", grimpScript(false)]).ms);
     t.grimpWarm.push(timed(py, ["-c", grimpScript(true)]).ms);
+    t.fksColdTs.push(timed(process.execPath, [...fksArgs, "--no-cache", "--parser", "scanner-ts"]).ms);
     const coldCache = path.join(tmp, `fks-cold-${i}`);
     t.fksCold.push(timed(process.execPath, fksArgs, { FKS_CACHE: coldCache }).ms);
     rmSync(coldCache, { recursive: true, force: true });
@@ -155,6 +157,7 @@ function againstGrimp() {
   console.log(`  grimp cold (no cache)      ${m.grimpCold.toFixed(0).padStart(5)} ms`);
   console.log(`  grimp warm (its cache)     ${m.grimpWarm.toFixed(0).padStart(5)} ms`);
   console.log(`  fks cold (empty cache)     ${m.fksCold.toFixed(0).padStart(5)} ms   ${cold}`);
+  console.log(`  fks cold, TypeScript scanner ${m.fksColdTs.toFixed(0).padStart(3)} ms   (--parser scanner-ts: what a build without Rust runs)`);
   console.log(`  fks warm                   ${m.fksWarm.toFixed(0).padStart(5)} ms   ${phases}`);
   console.log(`ratio fks/grimp: cold ${(m.fksCold / m.grimpCold).toFixed(2)} (goal ≤ 1.0), warm ${(m.fksWarm / m.grimpCold).toFixed(2)} (goal ≤ 0.5; against grimp's own warm run ${(m.fksWarm / m.grimpWarm).toFixed(2)})`);
   // What the warm goal leaves once Node itself has started: the floor no JavaScript CLI goes under.
@@ -190,11 +193,20 @@ async function generatedTree() {
   const tsx = await import("../dist/features/split/python-treesitter.js");
   await tsx.ready();
   const files = [];
-  const walk = (d) => { for (const e of (await_readdir(d))) { const f = path.join(d, e.name); if (e.isDirectory()) walk(f); else if (f.endsWith(".py")) files.push(readFileSync(f, "utf8")); } };
+  const raw = [];
+  const walk = (d) => { for (const e of (await_readdir(d))) { const f = path.join(d, e.name); if (e.isDirectory()) walk(f); else if (f.endsWith(".py")) raw.push(readFileSync(f)); } };
   walk(tree);
+  for (const b of raw) files.push(b.toString("utf8"));
+  // The WebAssembly build first, while the TypeScript scanner is still as cold as in a fresh process.
+  const { wasmScanner } = await import("../dist/lang/python/imports-wasm.js");
+  const wasm = wasmScanner();
   let t = performance.now();
+  if (wasm) for (const b of raw) wasm.scan(b);
+  const wasmMs = performance.now() - t;
+  t = performance.now();
   for (const f of files) scanPythonImports(f);
   const scanMs = performance.now() - t;
+  console.log(wasm ? `in-process, cold: WebAssembly scanner ${wasmMs.toFixed(0)} ms, TypeScript scanner ${scanMs.toFixed(0)} ms (${(wasmMs / scanMs).toFixed(2)}×)` : "WebAssembly scanner not built (npm run build with cargo and its wasm32 target)");
   t = performance.now();
   for (const f of files) tsx.treeSitterPythonImports(f);
   const tsMs = performance.now() - t;

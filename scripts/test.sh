@@ -20,8 +20,9 @@ npm run --silent lint
 npm run --silent depcruise
 mkdir -p .cache
 status=0
-# cargo is there (setup installs the crates the tests build): the WebAssembly scanner must be too.
-export FKS_REQUIRE_WASM=1
+# Where Rust has its WebAssembly target, the build must have made the WebAssembly scanner: its
+# tests fail instead of skipping.
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then export FKS_REQUIRE_WASM=1; fi
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json "$@" || status=$?
 # One plain closing line that any CI log reader understands.
 node -e '

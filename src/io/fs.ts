@@ -1,4 +1,4 @@
-import { promises as fsp, constants, statSync, readFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { promises as fsp, closeSync, constants, openSync, readSync, statSync, readFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export { existsSync };
@@ -9,6 +9,20 @@ export function readTextSync(file: string): string {
 
 export function readBytesSync(file: string | URL): Buffer {
   return readFileSync(file);
+}
+
+/**
+ * Reads a file into `target` from its start: the number of bytes read, or -1 when the file does
+ * not fit (it is longer than the target). Three system calls and no buffer of its own.
+ */
+export function readIntoSync(file: string, target: Uint8Array): number {
+  const fd = openSync(file, "r");
+  try {
+    const n = readSync(fd, target, 0, target.length, 0);
+    return n === target.length ? -1 : n;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function readText(file: string): Promise<string> {

@@ -28,6 +28,27 @@ describe("fks split-plan examples/platform/web (Django, planted cycle between it
     expect(readFileSync(html, "utf8")).toContain('id="dsm"');
   });
 
+  it("builds the same graph with each Python parser, and --timings names the one that scanned", () => {
+    const graphOf = (parser: string) => {
+      const r = runFks(["split-plan", WEB, "--format", "json", "--metrics-only", "--no-cache", "--timings", "--parser", parser]);
+      expect(r.code, r.stderr).toBe(0);
+      const { edges, modules } = JSON.parse(r.stdout).graph;
+      return { edges, modules, timings: r.stderr };
+    };
+    const scanner = graphOf("scanner");
+    const ts = graphOf("scanner-ts");
+    const treeSitter = graphOf("tree-sitter");
+    expect(scanner.edges.length).toBeGreaterThan(5);
+    expect(ts.edges).toEqual(scanner.edges);
+    expect(treeSitter.edges).toEqual(scanner.edges);
+    expect(ts.modules).toEqual(scanner.modules);
+    const wasmBuilt = existsSync(path.join(ROOT, "dist/pyscan.wasm"));
+    expect(scanner.timings).toMatch(new RegExp(`scan [\\d.]+ ms \\(${wasmBuilt ? "wasm" : "typescript"}\\)`));
+    expect(ts.timings).toMatch(/scan [\d.]+ ms \(typescript\)/);
+    expect(treeSitter.timings).toMatch(/scan [\d.]+ ms \(tree-sitter\)/);
+    expect(runFks(["split-plan", WEB, "--parser", "regex"]).stderr).toMatch(/scanner, scanner-ts, tree-sitter/);
+  });
+
   it("writes nothing with --dry-run", () => {
     const file = path.join(out, "dry.html");
     const r = runFks(["split-plan", WEB, "--format", "html", "-o", file, "--dry-run", "--no-cache"]);

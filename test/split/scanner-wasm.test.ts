@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { scanPythonImports } from "../../src/lang/python/imports.js";
@@ -73,6 +74,25 @@ describe("WebAssembly import scanner", () => {
     same(Buffer.from('import caf\u00e9, \u6f22\u5b57 as \u0434\nfrom \u00e9t\u00e9 . x import (y as \ud83d\ude00)\nINSTALLED_APPS = ["\u00e9"]\n'), "non-ASCII names");
     expect(cases).toBe(3000);
   }, 120_000);
+
+  it("reads a file straight into its memory, and a file that grew since the walk whole", (ctx) => {
+    if (!wasm) return ctx.skip();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "fks-wasm-read-"));
+    try {
+      const f = path.join(dir, "m.py");
+      const text = "import first\nfrom .pkg import (a,\n  b as c)\n";
+      writeFileSync(f, text);
+      const want = scanPythonImports(text, django);
+      expect(wasm.scanFile(f, Buffer.byteLength(text), django)).toEqual(want);
+      // The walk saw 12 bytes; the file has more now: every import is still read.
+      expect(wasm.scanFile(f, 12, django)).toEqual(want);
+      // It shrank: only what is there is scanned.
+      expect(wasm.scanFile(f, 4096, django)).toEqual(want);
+      expect(() => wasm.scanFile(path.join(dir, "gone.py"), 10, django)).toThrow(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("skips a byte order mark as Python does: the first line's import counts", (ctx) => {
     if (!wasm) return ctx.skip();

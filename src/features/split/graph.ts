@@ -1,6 +1,6 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { isFile, readBytesSync, readTextSync } from "../../io/fs.js";
+import { isFile, readTextSync } from "../../io/fs.js";
 import { isTestCode } from "../../lang/test-code.js";
 import { walkSync, type WalkResult } from "../../io/walk.js";
 import { VERSION } from "../../version.js";
@@ -188,7 +188,7 @@ async function freshGraph(
         bytes += st.size;
         if (!scan) {
           const opts = { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS };
-          scan = wasm ? wasm.scan(readBytesSync(file), opts) : scanPythonImports(readTextSync(file), opts);
+          scan = wasm ? wasm.scanFile(file, st.size, opts) : scanPythonImports(readTextSync(file), opts);
           pythonScanner = wasm ? "wasm" : "typescript";
           cache.set(rel, key, scan);
         }

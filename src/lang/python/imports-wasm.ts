@@ -4,12 +4,14 @@
  * once V8 has optimized it; WebAssembly is compiled before it runs. The results are the same
  * objects, tested against the TypeScript scanner on real trees.
  */
-import { readBytesSync } from "../../io/fs.js";
+import { readBytesSync, readIntoSync } from "../../io/fs.js";
 import type { PyScan, PyScanOptions } from "./imports.js";
 
 export interface WasmScanner {
   /** Scans a file's bytes as read from disk (UTF-8, a byte order mark allowed). */
   scan(bytes: Uint8Array, opts?: PyScanOptions): PyScan;
+  /** Reads and scans a file the walk saw with `size` bytes, straight into the scanner's memory. */
+  scanFile(file: string, size: number, opts?: PyScanOptions): PyScan;
 }
 
 // The WebAssembly global of Node, typed here: the project compiles without the DOM library.
@@ -68,15 +70,25 @@ function instantiate(bytes: Buffer): WasmScanner {
   let callees: ReadonlySet<string> | undefined;
   let assignments: ReadonlySet<string> | undefined;
   let configured = false;
-  return {
+  const configure = (opts: PyScanOptions) => {
+    if (configured && opts.callees === callees && opts.assignments === assignments) return;
+    e.options(put(Buffer.from(`${list(opts.callees)}\0${list(opts.assignments)}`)));
+    ({ callees, assignments } = opts);
+    configured = true;
+  };
+  const result = (n: number) => JSON.parse(Buffer.from(e.memory.buffer, e.output(), n).toString("utf8")) as PyScan;
+  const scanner: WasmScanner = {
     scan(bytes, opts = {}) {
-      if (!configured || opts.callees !== callees || opts.assignments !== assignments) {
-        e.options(put(Buffer.from(`${list(opts.callees)}\0${list(opts.assignments)}`)));
-        ({ callees, assignments } = opts);
-        configured = true;
-      }
-      const n = e.scan(put(bytes));
-      return JSON.parse(Buffer.from(e.memory.buffer, e.output(), n).toString("utf8")) as PyScan;
+      configure(opts);
+      return result(e.scan(put(bytes)));
+    },
+    scanFile(file, size, opts = {}) {
+      configure(opts);
+      // One byte more than the walk saw tells a file that has grown since: it is read again whole.
+      const p = e.input(size + 1);
+      const n = readIntoSync(file, new Uint8Array(e.memory.buffer, p, size + 1));
+      return n < 0 ? scanner.scan(readBytesSync(file), opts) : result(e.scan(n));
     },
   };
+  return scanner;
 }
