@@ -23,8 +23,19 @@ fn string(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
 }
 
-fn number(out: &mut Vec<u8>, n: u32) {
-    out.extend_from_slice(n.to_string().as_bytes());
+fn number(out: &mut Vec<u8>, mut n: u32) {
+    // Digits by hand: the formatting machinery is a lot of code for a cold engine to run.
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 fn bool(out: &mut Vec<u8>, b: bool) {
