@@ -48,13 +48,23 @@ pub extern "C" fn input(len: u32) -> *mut u8 {
     core::mem::forget(core::mem::take(&mut st.output));
     #[cfg(target_arch = "wasm32")]
     ARENA.reset();
-    // Not zeroed: the host writes the bytes before `scan` reads them, and zeroing a file's worth
-    // of memory first cost a cold engine a byte loop over every file.
-    let mut buf = Vec::<u8>::with_capacity(len as usize);
-    // SAFETY: u8 has no invalid values, and scan() reads only the `len` bytes the host wrote.
-    unsafe { buf.set_len(len as usize) };
-    st.input = Vec::leak(buf);
+    st.input = new_input(len as usize);
     st.input.as_mut_ptr()
+}
+
+/// Room for the host to write into. Not zeroed in the WebAssembly build: zeroing a file's worth of
+/// memory first cost a cold engine a byte loop over every file. The arena frees it at the next input.
+#[cfg(target_arch = "wasm32")]
+fn new_input(len: usize) -> &'static mut [u8] {
+    let layout = core::alloc::Layout::from_size_align(len.max(1), 1).expect("input size");
+    // SAFETY: a fresh allocation of `len` bytes; u8 has no invalid values, and the host writes
+    // every byte that `scan` or `options` reads before calling them.
+    unsafe { core::slice::from_raw_parts_mut(std::alloc::alloc(layout), len) }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn new_input(len: usize) -> &'static mut [u8] {
+    Vec::leak(vec![0u8; len])
 }
 
 fn names(list: &[u8]) -> Option<Vec<Vec<u8>>> {

@@ -74,20 +74,30 @@ mod wide {
     }
 }
 
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use wide::{eq, first, not_space, stop, string_end};
+
+/// Without SIMD the byte loops below do all the work.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-mod wide {
-    pub fn first<F>(_: &[u8], i: usize, _: F) -> usize {
+mod narrow {
+    pub fn first<T>(_: &[u8], i: usize, _: T) -> usize {
         i
     }
-    pub fn stop() {}
-    pub fn eq(_: u8) {}
-    pub fn not_space() {}
-    pub fn string_end(_: u8) {}
+    pub const fn stop() {}
+    pub const fn not_space() {}
+    pub const fn eq(b: u8) -> u8 {
+        b
+    }
+    pub const fn string_end(quote: u8) -> u8 {
+        quote
+    }
 }
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use narrow::{eq, first, not_space, stop, string_end};
 
 /// The first position from `i` holding a byte that may change the scanner's state, or the end.
 pub fn to_stop(s: &[u8], i: usize) -> usize {
-    let i = wide::first(s, i, wide::stop);
+    let i = first(s, i, stop);
     i + s[i..]
         .iter()
         .position(|&b| STOP[b as usize])
@@ -99,13 +109,13 @@ pub fn find_byte(s: &[u8], b: u8, from: usize) -> Option<usize> {
     if from >= s.len() {
         return None;
     }
-    let i = wide::first(s, from, wide::eq(b));
+    let i = first(s, from, eq(b));
     s[i..].iter().position(|&c| c == b).map(|k| k + i)
 }
 
 /// The first position from `i` that may end a one-line string: its quote, a backslash or a line break.
 pub fn to_string_end(s: &[u8], i: usize, quote: u8) -> usize {
-    let i = wide::first(s, i, wide::string_end(quote));
+    let i = first(s, i, string_end(quote));
     i + s[i..]
         .iter()
         .position(|&b| b == quote || b == b'\\' || b == b'\n')
@@ -114,7 +124,7 @@ pub fn to_string_end(s: &[u8], i: usize, quote: u8) -> usize {
 
 /// The first position from `i` that is not a space: indentation is a good part of every file.
 pub fn spaces(s: &[u8], i: usize) -> usize {
-    let i = wide::first(s, i, wide::not_space);
+    let i = first(s, i, not_space);
     i + s[i..]
         .iter()
         .position(|&b| b != b' ')
