@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .option("--metrics-only", "graph, metrics, cycles and breakers only: no clustering, candidates or plan (faster)")
     .option("--check", "check the `contracts:` of fks.yaml instead of planning; exit 1 on violations")
     .option("--dry-run", "say which files would be written, write nothing")
-    .option("--timings", "print the time of each phase (walk, scan, graph, metrics, plan) to stderr, and into --format json")
+    .option("--timings", "print the time of each phase (walk, scan of the Python files and which scanner, typescript, rust, graph, metrics, plan) to stderr, and into --format json")
     .addHelpText("after", `
 Formats: table (default), json, dot, mermaid, html; with --check: table, json, sarif, junit, github.
 

@@ -230,6 +230,7 @@ async function freshGraph(
     modules.push(...r.modules);
     siteList.push(...r.sites);
     notes.push(...r.notes);
+    lap("typescript");
   }
   if (rsFiles.length > 0) {
     const { buildRust } = await import("./rust.js");
@@ -238,6 +239,7 @@ async function freshGraph(
     modules.push(...r.modules);
     siteList.push(...r.sites);
     notes.push(...r.notes);
+    lap("rust");
   }
   await cache.save();
   markPackages(modules);

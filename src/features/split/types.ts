@@ -59,7 +59,7 @@ export interface ImportGraph {
   stats: { files: number; bytes: number; cached: number; scanMs: number; pythonScanner?: "wasm" | "typescript" | "tree-sitter" };
   /** Python import roots of the sub-projects found (deepest first), each with what says so. */
   roots?: Array<{ dir: string; reason: string }>;
-  /** Milliseconds per phase of building the graph: walk, scan, graph, save (or cache on a warm run). */
+  /** Milliseconds per phase of building the graph: walk, scan (Python), typescript, rust, graph, save (or cache on a warm run). */
   timings?: Record<string, number>;
 }
 
