@@ -47,6 +47,9 @@ describe("fks split-plan examples/platform/web (Django, planted cycle between it
     expect(ts.timings).toMatch(/scan [\d.]+ ms \(typescript\)/);
     expect(treeSitter.timings).toMatch(/scan [\d.]+ ms \(tree-sitter\)/);
     expect(runFks(["split-plan", WEB, "--parser", "regex"]).stderr).toMatch(/scanner, scanner-ts, tree-sitter/);
+    // The Rust crate of the example platform is scanned in a phase of its own, not counted as the graph.
+    const platform = runFks(["split-plan", path.join(ROOT, "examples/platform"), "--metrics-only", "--no-cache", "--timings"]);
+    expect(platform.stderr).toMatch(/timings: walk [\d.]+ ms, scan [\d.]+ ms \(\w+\), graph [\d.]+ ms, rust [\d.]+ ms/);
   });
 
   it("writes nothing with --dry-run", () => {
