@@ -8,6 +8,7 @@ mod json;
 mod parse;
 pub mod scan;
 mod skip;
+mod strings;
 mod text;
 
 use scan::Options;

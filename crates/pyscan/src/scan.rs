@@ -5,17 +5,17 @@
 //! character gives the same answer.
 
 use crate::parse::{parse_import, Name};
-use crate::skip::{find_byte, spaces, to_stop, to_string_end};
+use crate::skip::{find_byte, spaces, to_stop};
 use crate::text::{has_word, header_text, trim, utf16_prefix};
 
-const TAB: u8 = 9;
-const LF: u8 = 10;
+pub(crate) const TAB: u8 = 9;
+pub(crate) const LF: u8 = 10;
 const FF: u8 = 12;
-const CR: u8 = 13;
-const SPACE: u8 = 32;
-const DQ: u8 = b'"';
-const SQ: u8 = b'\'';
-const BSL: u8 = b'\\';
+pub(crate) const CR: u8 = 13;
+pub(crate) const SPACE: u8 = 32;
+pub(crate) const DQ: u8 = b'"';
+pub(crate) const SQ: u8 = b'\'';
+pub(crate) const BSL: u8 = b'\\';
 
 pub struct Import {
     pub line: u32,
@@ -98,11 +98,11 @@ fn keyword(w: &[u8]) -> Kw {
     }
 }
 
-fn is_ident(c: u8) -> bool {
+pub(crate) fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c > 127
 }
 
-fn find(s: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn find(s: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     // By its first byte, then the rest: comparing every window as a slice cost a call per byte.
     let mut i = from;
     while let Some(j) = find_byte(s, needle[0], i) {
@@ -147,14 +147,14 @@ fn is_async_def(h: &str) -> bool {
         .is_some_and(|r| !r.chars().next().is_some_and(crate::text::js_word))
 }
 
-struct Scanner<'a, 'o> {
-    s: &'a [u8],
-    opts: &'o Options,
+pub(crate) struct Scanner<'a, 'o> {
+    pub(crate) s: &'a [u8],
+    pub(crate) opts: &'o Options,
     imports: Vec<Import>,
     import_tries: Vec<Vec<i32>>,
-    call_strings: Vec<StrRef<'a>>,
-    assign_strings: Vec<StrRef<'a>>,
-    errors: Vec<SyntaxError>,
+    pub(crate) call_strings: Vec<StrRef<'a>>,
+    pub(crate) assign_strings: Vec<StrRef<'a>>,
+    pub(crate) errors: Vec<SyntaxError>,
     stack: Vec<Block>,
     import_try: Vec<i32>,
     try_at_indent: Vec<(i64, i32)>,
@@ -163,11 +163,11 @@ struct Scanner<'a, 'o> {
     stmt_line: u32,
     stmt_indent: i64,
     stmt_word: Kw,
-    assign_word: &'a [u8],
+    pub(crate) assign_word: &'a [u8],
     collecting: bool,
     header: bool,
-    collect_strings: bool,
-    str_lines: u32,
+    pub(crate) collect_strings: bool,
+    pub(crate) str_lines: u32,
 }
 
 pub fn scan<'a>(s: &'a [u8], opts: &Options) -> Scan<'a> {
@@ -209,7 +209,7 @@ pub fn scan<'a>(s: &'a [u8], opts: &Options) -> Scan<'a> {
 }
 
 impl<'a, 'o> Scanner<'a, 'o> {
-    fn at(&self, i: usize) -> u8 {
+    pub(crate) fn at(&self, i: usize) -> u8 {
         // Past the end reads as NUL: no test below compares with NUL, as none matches NaN there.
         self.s.get(i).copied().unwrap_or(0)
     }
@@ -525,195 +525,5 @@ impl<'a, 'o> Scanner<'a, 'o> {
             self.finish_statement(n);
         }
         loc
-    }
-
-    fn unterminated(&mut self, line: u32) {
-        self.errors.push(SyntaxError {
-            line,
-            message: "unterminated string literal".to_string(),
-        });
-    }
-
-    /// Returns the position after the string that starts with the quote at `q`.
-    fn skip_string(&mut self, q: usize, quote: u8, start_line: u32) -> usize {
-        let s = self.s;
-        let n = s.len();
-        // Prefix letters (r, b, f, u in any case and order, at most two) decide raw/f-string.
-        let mut p = q as i64 - 1;
-        let mut fstr = false;
-        while p >= 0 && q as i64 - p <= 2 {
-            let ch = s[p as usize] | 32;
-            if ch == b'f' {
-                fstr = true;
-            } else if ch != b'r' && ch != b'b' && ch != b'u' {
-                break;
-            }
-            p -= 1;
-        }
-        if p >= 0 && p < q as i64 - 1 && is_ident(s[p as usize]) {
-            fstr = false; // e.g. `elif"...` is not a prefix
-        }
-        let triple = self.at(q + 1) == quote && self.at(q + 2) == quote;
-        let mut i = q + if triple { 3 } else { 1 };
-        let body_start = i;
-        if triple && !fstr {
-            return self.skip_triple(q, quote, body_start, start_line);
-        }
-        if !triple && !fstr {
-            return self.skip_line(q, quote, body_start, start_line);
-        }
-        let mut braces = 0;
-        while i < n {
-            let ch = s[i];
-            if ch == BSL {
-                if self.at(i + 1) == LF {
-                    self.str_lines += 1;
-                }
-                i += 2;
-                continue;
-            }
-            if ch == LF {
-                if !triple && braces == 0 {
-                    self.unterminated(start_line);
-                    return i;
-                }
-                self.str_lines += 1;
-                i += 1;
-                continue;
-            }
-            if ch == b'{' {
-                if braces == 0 && self.at(i + 1) == b'{' {
-                    i += 2;
-                    continue;
-                }
-                braces += 1;
-                i += 1;
-                continue;
-            }
-            if ch == b'}' && braces > 0 {
-                braces -= 1;
-                i += 1;
-                continue;
-            }
-            if braces > 0 && (ch == SQ || ch == DQ) {
-                // Python 3.12 lets replacement fields hold strings, even with the same quote.
-                i = self.skip_string(i, ch, start_line + self.str_lines);
-                continue;
-            }
-            if ch == quote && braces == 0 {
-                if !triple {
-                    return self.record_string(q, body_start, i, start_line, i + 1);
-                }
-                if self.at(i + 1) == quote && self.at(i + 2) == quote {
-                    return self.record_string(q, body_start, i, start_line, i + 3);
-                }
-            }
-            i += 1;
-        }
-        self.unterminated(start_line);
-        n
-    }
-
-    /// A one-line string without replacement fields.
-    fn skip_line(&mut self, q: usize, quote: u8, body_start: usize, start_line: u32) -> usize {
-        let s = self.s;
-        let n = s.len();
-        let mut i = body_start;
-        while i < n {
-            i = to_string_end(s, i, quote);
-            if i >= n {
-                break;
-            }
-            let ch = s[i];
-            if ch == BSL {
-                if self.at(i + 1) == LF {
-                    self.str_lines += 1;
-                }
-                i += 2;
-                continue;
-            }
-            if ch == LF {
-                self.unterminated(start_line);
-                return i;
-            }
-            return self.record_string(q, body_start, i, start_line, i + 1);
-        }
-        self.unterminated(start_line);
-        n
-    }
-
-    /// A triple-quoted string without replacement fields. A quote is escaped when an odd run of
-    /// backslashes stands right before it.
-    fn skip_triple(&mut self, q: usize, quote: u8, body_start: usize, start_line: u32) -> usize {
-        let s = self.s;
-        let close = [quote, quote, quote];
-        let mut from = body_start;
-        let mut end = None;
-        while let Some(j) = find(s, &close, from) {
-            let mut k = j;
-            while k > body_start && s[k - 1] == BSL {
-                k -= 1;
-            }
-            if (j - k) % 2 == 0 {
-                end = Some(j);
-                break;
-            }
-            from = j + 1;
-        }
-        let stop = end.unwrap_or(s.len());
-        self.str_lines += s[body_start.min(stop)..stop]
-            .iter()
-            .filter(|&&c| c == LF)
-            .count() as u32;
-        match end {
-            None => {
-                self.unterminated(start_line);
-                s.len()
-            }
-            Some(end) => self.record_string(q, body_start, end, start_line, end + 3),
-        }
-    }
-
-    fn record_string(
-        &mut self,
-        q: usize,
-        body_start: usize,
-        body_end: usize,
-        start_line: u32,
-        after: usize,
-    ) -> usize {
-        let s = self.s;
-        if self.collect_strings {
-            self.assign_strings.push(StrRef {
-                callee: self.assign_word,
-                value: &s[body_start..body_end],
-                line: start_line,
-            });
-        } else if let Some(callees) = &self.opts.callees {
-            let mut p = q as i64 - 1;
-            while p >= 0 && matches!(s[p as usize], SPACE | LF | TAB | CR) {
-                p -= 1;
-            }
-            if p >= 0 && s[p as usize] == b'(' {
-                let e = p as usize;
-                p -= 1;
-                while p >= 0 && (is_ident(s[p as usize]) || s[p as usize] == b'.') {
-                    p -= 1;
-                }
-                let callee = &s[(p + 1) as usize..e];
-                let last = match callee.iter().rposition(|&c| c == b'.') {
-                    Some(d) => &callee[d + 1..],
-                    None => callee,
-                };
-                if callees.iter().any(|c| c.as_slice() == last) {
-                    self.call_strings.push(StrRef {
-                        callee,
-                        value: &s[body_start..body_end],
-                        line: start_line,
-                    });
-                }
-            }
-        }
-        after
     }
 }

@@ -29,30 +29,30 @@ interface Exports {
 }
 
 /**
- * Where `npm run build` puts pyscan.wasm (dist/), seen from this module compiled into dist/lang/python,
- * bundled into dist/, or run from src/lang/python by the tests.
+ * Where `npm run build` puts pyscan.wasm (dist/), seen from this module: compiled into
+ * dist/lang/python, bundled into dist/, or run from src/lang/python by the tests.
  */
-const PLACES = ["../../pyscan.wasm", "pyscan.wasm", "../../../dist/pyscan.wasm"];
+function wasmUrl(): URL {
+  const here = import.meta.url;
+  if (/\/src\/lang\/python\/[^/]+$/.test(here)) return new URL("../../../dist/pyscan.wasm", here);
+  if (/\/lang\/python\/[^/]+$/.test(here)) return new URL("../../pyscan.wasm", here);
+  return new URL("pyscan.wasm", here);
+}
 
 let loaded: WasmScanner | null | undefined;
 
 /** The WebAssembly scanner, or undefined when it was not built (no Rust toolchain): callers use imports.ts. */
 export function wasmScanner(): WasmScanner | undefined {
-  if (loaded === undefined) loaded = load();
-  return loaded ?? undefined;
-}
-
-function load(): WasmScanner | null {
-  for (const place of PLACES) {
-    let bytes: Buffer;
+  if (loaded === undefined) {
+    let bytes: Buffer | undefined;
     try {
-      bytes = readBytesSync(new URL(place, import.meta.url));
+      bytes = readBytesSync(wasmUrl());
     } catch {
-      continue;
+      bytes = undefined;
     }
-    return instantiate(bytes);
+    loaded = bytes ? instantiate(bytes) : null;
   }
-  return null;
+  return loaded ?? undefined;
 }
 
 function list(set: ReadonlySet<string> | undefined): string {
