@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,6 +50,24 @@ describe("fks split-plan examples/platform/web (Django, planted cycle between it
     // The Rust crate of the example platform is scanned in a phase of its own, not counted as the graph.
     const platform = runFks(["split-plan", path.join(ROOT, "examples/platform"), "--metrics-only", "--no-cache", "--timings"]);
     expect(platform.stderr).toMatch(/timings: walk [\d.]+ ms, scan [\d.]+ ms \(\w+\), graph [\d.]+ ms, rust [\d.]+ ms/);
+  });
+
+  it("reads past a file whose strings nest too deeply for the stack, with a note, under either scanner", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "fks-split-deep-"));
+    try {
+      writeFileSync(path.join(dir, "deep.py"), `import json\nx = ${'f"{'.repeat(20_000)}1${'}"'.repeat(20_000)}\n`);
+      writeFileSync(path.join(dir, "ok.py"), "import deep\n");
+      for (const parser of ["scanner", "scanner-ts"]) {
+        const r = runFks(["split-plan", dir, "--format", "json", "--metrics-only", "--no-cache", "--parser", parser]);
+        expect(r.code, `${parser}: ${r.stderr}`).toBe(0);
+        const graph = JSON.parse(r.stdout).graph;
+        expect(graph.edges.map((e: { from: string; to: string }) => `${e.from}>${e.to}`)).toEqual(["ok>deep"]);
+        const note = graph.notes.find((n: { file: string }) => n.file === "deep.py");
+        if (note) expect(note.message).toMatch(/nested too deeply to read/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("writes nothing with --dry-run", () => {

@@ -189,7 +189,13 @@ async function freshGraph(
         bytes += st.size;
         if (!scan) {
           const opts = { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS };
-          scan = wasm ? wasm.scanFile(file, st.size, opts) : scanPythonImports(readTextSync(file), opts);
+          try {
+            scan = wasm ? wasm.scanFile(file, st.size, opts) : scanPythonImports(readTextSync(file), opts);
+          } catch (e) {
+            // Strings nested thousands deep (f"{f"{…) outrun the stack; Python refuses them too.
+            if (!(e instanceof RangeError)) throw e;
+            scan = { imports: [], callStrings: [], assignStrings: [], errors: [{ line: 1, message: "nested too deeply to read" }], loc: 0 };
+          }
           pythonScanner = wasm ? "wasm" : "typescript";
           cache.set(rel, key, scan);
         }
