@@ -12,14 +12,14 @@ export function readBytesSync(file: string | URL): Buffer {
 }
 
 /**
- * Reads a file into `target` from its start: the number of bytes read, or -1 when the file does
- * not fit (it is longer than the target). Three system calls and no buffer of its own.
+ * Reads a file from its start into `length` bytes of `target` at `offset`: the number of bytes
+ * read, or -1 when the file does not fit (it is longer). Three system calls and no buffer of its own.
  */
-export function readIntoSync(file: string, target: Uint8Array): number {
+export function readIntoSync(file: string, target: Uint8Array, offset = 0, length = target.length - offset): number {
   const fd = openSync(file, "r");
   try {
-    const n = readSync(fd, target, 0, target.length, 0);
-    return n === target.length ? -1 : n;
+    const n = readSync(fd, target, offset, length, 0);
+    return n === length ? -1 : n;
   } finally {
     closeSync(fd);
   }

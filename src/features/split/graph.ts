@@ -168,7 +168,8 @@ async function freshGraph(
   if (pyFiles.length > 0) {
     // Loaded only when something must be scanned: a warm run never needs the scanner or the resolver.
     const wasm = opts.parser === "scanner-ts" || opts.parser === "tree-sitter" ? undefined : (await import("../../lang/python/imports-wasm.js")).wasmScanner();
-    const { scanPythonImports } = await import("../../lang/python/imports.js");
+    // The TypeScript scanner only where its WebAssembly build is missing or not wanted.
+    const scanPythonImports = wasm ? undefined : (await import("../../lang/python/imports.js")).scanPythonImports;
     const { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, resolvePython } = await import("./python.js");
     const scanned: PyFile[] = [];
     const useTreeSitter = opts.parser === "tree-sitter";
@@ -190,7 +191,7 @@ async function freshGraph(
         if (!scan) {
           const opts = { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS };
           try {
-            scan = wasm ? wasm.scanFile(file, st.size, opts) : scanPythonImports(readTextSync(file), opts);
+            scan = wasm ? wasm.scanFile(file, st.size, opts) : scanPythonImports!(readTextSync(file), opts);
           } catch (e) {
             // Strings nested thousands deep (f"{f"{…) outrun the stack; Python refuses them too.
             if (!(e instanceof RangeError)) throw e;

@@ -61,10 +61,13 @@ function list(set: ReadonlySet<string> | undefined): string {
 
 function instantiate(bytes: Buffer): WasmScanner {
   const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Exports;
+  // One view of the whole memory, made again only when growing the memory has replaced it: a
+  // view per file cost a cold run more than the copy it stood for.
+  let view = Buffer.from(e.memory.buffer);
+  const memory = () => (view.buffer === e.memory.buffer ? view : (view = Buffer.from(e.memory.buffer)));
   const put = (data: Uint8Array): number => {
     const p = e.input(data.length);
-    // Read the buffer after the call: growing the memory replaces it.
-    new Uint8Array(e.memory.buffer, p, data.length).set(data);
+    memory().set(data, p);
     return data.length;
   };
   let callees: ReadonlySet<string> | undefined;
@@ -76,7 +79,10 @@ function instantiate(bytes: Buffer): WasmScanner {
     ({ callees, assignments } = opts);
     configured = true;
   };
-  const result = (n: number) => JSON.parse(Buffer.from(e.memory.buffer, e.output(), n).toString("utf8")) as PyScan;
+  const result = (n: number) => {
+    const p = e.output();
+    return JSON.parse(memory().toString("utf8", p, p + n)) as PyScan;
+  };
   const scanner: WasmScanner = {
     scan(bytes, opts = {}) {
       configure(opts);
@@ -86,7 +92,7 @@ function instantiate(bytes: Buffer): WasmScanner {
       configure(opts);
       // One byte more than the walk saw tells a file that has grown since: it is read again whole.
       const p = e.input(size + 1);
-      const n = readIntoSync(file, new Uint8Array(e.memory.buffer, p, size + 1));
+      const n = readIntoSync(file, memory(), p, size + 1);
       return n < 0 ? scanner.scan(readBytesSync(file), opts) : result(e.scan(n));
     },
   };
