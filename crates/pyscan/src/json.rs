@@ -1,7 +1,7 @@
 //! The scan as the JSON of `PyScan` in src/lang/python/imports.ts, so that one `JSON.parse` on the
 //! JavaScript side builds every object.
 
-use crate::scan::{Scan, StrRef};
+use crate::scan::{Import, Scan, StrRef};
 
 fn string(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
@@ -42,76 +42,74 @@ fn bool(out: &mut Vec<u8>, b: bool) {
     out.extend_from_slice(if b { b"true" } else { b"false" });
 }
 
-fn refs(out: &mut Vec<u8>, key: &str, list: &[StrRef]) {
-    out.extend_from_slice(key.as_bytes());
+/// `[a,b,…]`, each item written by `each`.
+fn array<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T)) {
     out.push(b'[');
-    for (i, r) in list.iter().enumerate() {
+    for (i, x) in items.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(b"{\"callee\":");
-        string(out, r.callee);
-        out.extend_from_slice(b",\"value\":");
-        string(out, r.value);
-        out.extend_from_slice(b",\"line\":");
-        number(out, r.line);
-        out.push(b'}');
+        each(out, x);
     }
     out.push(b']');
 }
 
-pub fn write(out: &mut Vec<u8>, scan: &Scan) {
-    out.extend_from_slice(b"{\"imports\":[");
-    for (i, imp) in scan.imports.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+fn str_ref(out: &mut Vec<u8>, r: &StrRef) {
+    out.extend_from_slice(b"{\"callee\":");
+    string(out, r.callee);
+    out.extend_from_slice(b",\"value\":");
+    string(out, r.value);
+    out.extend_from_slice(b",\"line\":");
+    number(out, r.line);
+    out.push(b'}');
+}
+
+fn import(out: &mut Vec<u8>, imp: &Import) {
+    out.extend_from_slice(b"{\"line\":");
+    number(out, imp.line);
+    out.extend_from_slice(if imp.from {
+        b",\"kind\":\"from\",\"module\":" as &[u8]
+    } else {
+        b",\"kind\":\"import\",\"module\":"
+    });
+    string(out, imp.module.as_bytes());
+    out.extend_from_slice(b",\"level\":");
+    number(out, imp.level);
+    out.extend_from_slice(b",\"names\":");
+    array(out, &imp.names, |out, n| {
+        out.extend_from_slice(b"{\"name\":");
+        string(out, n.name.as_bytes());
+        if let Some(a) = &n.asname {
+            out.extend_from_slice(b",\"asname\":");
+            string(out, a.as_bytes());
         }
-        out.extend_from_slice(b"{\"line\":");
-        number(out, imp.line);
-        out.extend_from_slice(if imp.from {
-            b",\"kind\":\"from\",\"module\":" as &[u8]
-        } else {
-            b",\"kind\":\"import\",\"module\":"
-        });
-        string(out, imp.module.as_bytes());
-        out.extend_from_slice(b",\"level\":");
-        number(out, imp.level);
-        out.extend_from_slice(b",\"names\":[");
-        for (j, n) in imp.names.iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(b"{\"name\":");
-            string(out, n.name.as_bytes());
-            if let Some(a) = &n.asname {
-                out.extend_from_slice(b",\"asname\":");
-                string(out, a.as_bytes());
-            }
-            out.push(b'}');
-        }
-        out.extend_from_slice(b"],\"lazy\":");
-        bool(out, imp.lazy);
-        out.extend_from_slice(b",\"optional\":");
-        bool(out, imp.optional);
-        out.extend_from_slice(b",\"typeOnly\":");
-        bool(out, imp.type_only);
         out.push(b'}');
-    }
-    out.push(b']');
-    refs(out, ",\"callStrings\":", &scan.call_strings);
-    refs(out, ",\"assignStrings\":", &scan.assign_strings);
-    out.extend_from_slice(b",\"errors\":[");
-    for (i, e) in scan.errors.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    });
+    out.extend_from_slice(b",\"lazy\":");
+    bool(out, imp.lazy);
+    out.extend_from_slice(b",\"optional\":");
+    bool(out, imp.optional);
+    out.extend_from_slice(b",\"typeOnly\":");
+    bool(out, imp.type_only);
+    out.push(b'}');
+}
+
+pub fn write(out: &mut Vec<u8>, scan: &Scan) {
+    out.extend_from_slice(b"{\"imports\":");
+    array(out, &scan.imports, import);
+    out.extend_from_slice(b",\"callStrings\":");
+    array(out, &scan.call_strings, str_ref);
+    out.extend_from_slice(b",\"assignStrings\":");
+    array(out, &scan.assign_strings, str_ref);
+    out.extend_from_slice(b",\"errors\":");
+    array(out, &scan.errors, |out, e| {
         out.extend_from_slice(b"{\"line\":");
         number(out, e.line);
         out.extend_from_slice(b",\"message\":");
         string(out, e.message.as_bytes());
         out.push(b'}');
-    }
-    out.extend_from_slice(b"],\"loc\":");
+    });
+    out.extend_from_slice(b",\"loc\":");
     number(out, scan.loc);
     out.push(b'}');
 }

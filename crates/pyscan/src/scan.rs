@@ -362,9 +362,15 @@ impl<'a, 'o> Scanner<'a, 'o> {
         }
     }
 
-    fn skip_blanks(&self, mut pos: usize) -> usize {
-        while pos < self.s.len() && (self.s[pos] == SPACE || self.s[pos] == TAB) {
+    /// After `;` or a header's `:`, what follows on the same line starts a statement of its own.
+    fn rest_of_line(&mut self, mut pos: usize, line: u32) -> usize {
+        let s = self.s;
+        while pos < s.len() && (s[pos] == SPACE || s[pos] == TAB) {
             pos += 1;
+        }
+        let d = self.at(pos);
+        if pos < s.len() && d != LF && d != CR && d != b'#' {
+            self.begin_statement(pos, line, 0, true);
         }
         pos
     }
@@ -484,11 +490,7 @@ impl<'a, 'o> Scanner<'a, 'o> {
                 b';' => {
                     if depth == 0 {
                         self.finish_statement(pos);
-                        pos = self.skip_blanks(pos + 1);
-                        let d = self.at(pos);
-                        if pos < n && d != LF && d != CR && d != b'#' {
-                            self.begin_statement(pos, line, 0, true);
-                        }
+                        pos = self.rest_of_line(pos + 1, line);
                     } else {
                         pos += 1;
                     }
@@ -498,12 +500,8 @@ impl<'a, 'o> Scanner<'a, 'o> {
                         self.open_block(pos);
                         self.collecting = false;
                         self.header = false;
-                        pos = self.skip_blanks(pos + 1);
-                        let d = self.at(pos);
                         // A body on the header's own line lives inside the block just opened.
-                        if pos < n && d != LF && d != CR && d != b'#' {
-                            self.begin_statement(pos, line, 0, true);
-                        }
+                        pos = self.rest_of_line(pos + 1, line);
                     } else {
                         pos += 1;
                     }

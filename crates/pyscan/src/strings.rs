@@ -5,6 +5,14 @@ use crate::scan::{find, is_ident, Scanner, StrRef, SyntaxError, BSL, CR, DQ, LF,
 use crate::skip::to_string_end;
 
 impl<'a, 'o> Scanner<'a, 'o> {
+    /// Past the backslash at `i` and the character it escapes, a line break counted.
+    fn escape(&mut self, i: usize) -> usize {
+        if self.at(i + 1) == LF {
+            self.str_lines += 1;
+        }
+        i + 2
+    }
+
     pub(crate) fn unterminated(&mut self, line: u32) {
         self.errors.push(SyntaxError {
             line,
@@ -44,10 +52,7 @@ impl<'a, 'o> Scanner<'a, 'o> {
         while i < n {
             let ch = s[i];
             if ch == BSL {
-                if self.at(i + 1) == LF {
-                    self.str_lines += 1;
-                }
-                i += 2;
+                i = self.escape(i);
                 continue;
             }
             if ch == LF {
@@ -110,10 +115,7 @@ impl<'a, 'o> Scanner<'a, 'o> {
             }
             let ch = s[i];
             if ch == BSL {
-                if self.at(i + 1) == LF {
-                    self.str_lines += 1;
-                }
-                i += 2;
+                i = self.escape(i);
                 continue;
             }
             if ch == LF {
