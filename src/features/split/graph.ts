@@ -172,6 +172,8 @@ async function freshGraph(
     const scanPythonImports = wasm ? undefined : (await import("../../lang/python/imports.js")).scanPythonImports;
     const { DJANGO_ASSIGNMENTS, DJANGO_CALLEES, namePythonModules, resolvePython } = await import("./python.js");
     const scanned: PyFile[] = [];
+    // One options object for every file: the WebAssembly scanner is configured again only when it changes.
+    const django = { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS };
     const useTreeSitter = opts.parser === "tree-sitter";
     const ts = useTreeSitter ? await import("./python-treesitter.js") : undefined;
     await ts?.ready();
@@ -181,7 +183,7 @@ async function freshGraph(
       if (ts) {
         const text = readTextSync(file);
         bytes += text.length;
-        scan = ts.treeSitterPythonImports(text, { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS });
+        scan = ts.treeSitterPythonImports(text, django);
         pythonScanner = "tree-sitter";
       } else {
         const st = statOfWalked.get(file)!;
@@ -189,9 +191,8 @@ async function freshGraph(
         scan = cache.get(rel, key);
         bytes += st.size;
         if (!scan) {
-          const opts = { callees: DJANGO_CALLEES, assignments: DJANGO_ASSIGNMENTS };
           try {
-            scan = wasm ? wasm.scanFile(file, st.size, opts) : scanPythonImports!(readTextSync(file), opts);
+            scan = wasm ? wasm.scanFile(file, st.size, django) : scanPythonImports!(readTextSync(file), django);
           } catch (e) {
             // Strings nested thousands deep (f"{f"{…) outrun the stack; Python refuses them too.
             if (!(e instanceof RangeError)) throw e;
